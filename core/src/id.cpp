@@ -16,12 +16,15 @@ std::int64_t to_ms(TimePoint t) {
 }
 }  // namespace
 
-IdGenerator::IdGenerator(const Clock& clock) : clock_(clock) { random_bytes(&rng_state_, sizeof rng_state_); }
+IdGenerator::IdGenerator(const Clock& clock) : clock_(clock) {
+  random_bytes(&rng_state_, sizeof rng_state_);
+}
 
 Id IdGenerator::next() {
   std::lock_guard lock(mutex_);
   std::int64_t ms = to_ms(clock_.now()) - kEpochMs;
-  if (ms < last_ms_) ms = last_ms_;  // the wall clock stepped back: stay monotonic
+  if (ms < last_ms_)
+    ms = last_ms_;  // the wall clock stepped back: stay monotonic
   if (ms != last_ms_) {
     // xorshift64*: a fresh starting point each millisecond; seeded from the OS, not for secrets.
     rng_state_ ^= rng_state_ >> 12;
@@ -39,19 +42,25 @@ Id IdGenerator::next() {
   return (last_ms_ << kSequenceBits) | sequence_;
 }
 
-Id IdGenerator::lower_bound_for(TimePoint t) { return (to_ms(t) - kEpochMs) << kSequenceBits; }
+Id IdGenerator::lower_bound_for(TimePoint t) {
+  return (to_ms(t) - kEpochMs) << kSequenceBits;
+}
 
 TimePoint IdGenerator::time_of(Id id) {
   return TimePoint(std::chrono::milliseconds((id >> kSequenceBits) + kEpochMs));
 }
 
-std::string to_string_id(Id id) { return std::to_string(id); }
+std::string to_string_id(Id id) {
+  return std::to_string(id);
+}
 
 bool parse_id(std::string_view text, Id& out) {
-  if (text.empty() || text.size() > 19) return false;
+  if (text.empty() || text.size() > 19)
+    return false;
   Id value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || value < 0) return false;
+  if (ec != std::errc{} || ptr != text.data() + text.size() || value < 0)
+    return false;
   out = value;
   return true;
 }

@@ -1,9 +1,9 @@
 #include "guildhall/core/random.hpp"
 
-#include <sys/random.h>
-
 #include <cerrno>
 #include <stdexcept>
+
+#include <sys/random.h>
 
 namespace guildhall::core {
 
@@ -12,7 +12,8 @@ void random_bytes(void* out, std::size_t size) {
   while (size > 0) {
     const ssize_t n = getrandom(p, size, 0);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       throw std::runtime_error("getrandom failed");
     }
     p += n;
@@ -39,10 +40,12 @@ std::string random_token(std::size_t bytes) {
   }
   if (const std::size_t rest = raw.size() - i; rest > 0) {
     unsigned v = static_cast<unsigned char>(raw[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(raw[i + 1]) << 8;
+    if (rest == 2)
+      v |= static_cast<unsigned char>(raw[i + 1]) << 8;
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
-    if (rest == 2) out += kAlphabet[(v >> 6) & 63];
+    if (rest == 2)
+      out += kAlphabet[(v >> 6) & 63];
   }
   return out;
 }

@@ -9,9 +9,9 @@
 namespace guildhall::core {
 
 // Time-ordered, opaque 63-bit ids (Snowflake-like): 42 bits of milliseconds since 2024-01-01,
-// 21 random-seeded bits of sequence. The sequence starts at a random value every millisecond, so ids
-// do not reveal how many rows were created, and one sequence serves every table so nothing can be
-// inferred across visibilities. Ids sort by creation time, which the Mastodon API relies on
+// 21 random-seeded bits of sequence. The sequence starts at a random value every millisecond, so
+// ids do not reveal how many rows were created, and one sequence serves every table so nothing can
+// be inferred across visibilities. Ids sort by creation time, which the Mastodon API relies on
 // (max_id / since_id / min_id pagination).
 using Id = std::int64_t;
 

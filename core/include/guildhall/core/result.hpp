@@ -25,7 +25,7 @@ class ErrorException : public std::runtime_error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const noexcept { return state_.index() == 0; }
@@ -53,7 +53,8 @@ class [[nodiscard]] Result {
 
  private:
   void throw_if_error() const {
-    if (!ok()) throw ErrorException(std::get<1>(state_));
+    if (!ok())
+      throw ErrorException(std::get<1>(state_));
   }
   std::variant<T, Error> state_;
 };
@@ -67,7 +68,8 @@ class [[nodiscard]] Result<void> {
   bool ok() const noexcept { return ok_; }
   explicit operator bool() const noexcept { return ok_; }
   void value() const {
-    if (!ok_) throw ErrorException(error_);
+    if (!ok_)
+      throw ErrorException(error_);
   }
   const Error& error() const& { return error_; }
   Error&& error() && { return std::move(error_); }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Configures (once) and builds Guildhall. Usage: scripts/build.sh [target...]
+# BUILD_DIR (default: build) and BUILD_TYPE (default: RelWithDebInfo) may be set in the environment;
+# GUILDHALL_SANITIZE=ON builds with ASan and UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir="${BUILD_DIR:-build}"
+build_type="${BUILD_TYPE:-RelWithDebInfo}"
+generator=()
+command -v ninja >/dev/null && [[ ! -f "$build_dir/CMakeCache.txt" ]] && generator=(-G Ninja)
+cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$build_type" \
+  -DGUILDHALL_SANITIZE="${GUILDHALL_SANITIZE:-OFF}" >/dev/null
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$build_dir" --parallel "$(nproc)" "${targets[@]}"

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guildhall/core/result.hpp"
+
+namespace guildhall::server {
+
+struct FederationConfig {
+  // Plain http:// to peers and in our own ids. Only for development and loopback tests.
+  bool allow_http = false;
+  // Lets the egress client reach loopback/private addresses. Only for tests on one machine.
+  bool allow_private_addresses = false;
+};
+
+struct HttpConfig {
+  int threads = 0;  // I/O threads; 0 = one per core
+  std::int64_t body_limit = 1 << 20;
+  std::int64_t header_limit = 8 << 10;
+  int request_timeout_seconds = 30;
+  int idle_timeout_seconds = 60;
+  int shutdown_drain_seconds = 10;
+};
+
+struct DatabaseConfig {
+  int pool_size = 8;           // PostgreSQL connections / blocking worker threads
+  int busy_timeout_ms = 5000;  // SQLite: how long a writer waits for the lock
+};
+
+struct InstanceConfig {
+  std::string name = "Guildhall";
+  std::string description;
+  bool open_registrations = false;
+};
+
+struct Config {
+  std::string domain = "localhost:8080";
+  std::string listen = "127.0.0.1:8080";
+  std::string database_url;  // empty: sqlite:<data_dir>/guildhall.db
+  std::string data_dir = "data";
+  std::string log_level = "info";
+  InstanceConfig instance;
+  HttpConfig http;
+  DatabaseConfig database;
+  FederationConfig federation;
+
+  // The database URL with the default applied.
+  std::string effective_database_url() const;
+  // "https" unless federation.allow_http is set, in which case "http".
+  std::string scheme() const;
+  // The public origin used in every ActivityPub id, e.g. "https://guild.example.com".
+  std::string public_origin() const;
+  std::string listen_address() const;  // "127.0.0.1", "::1"
+  std::uint16_t listen_port() const;
+};
+
+// One configurable key: where it lives, its environment variable, and its documentation.
+struct ConfigKey {
+  std::string path;     // "domain", "federation.allow_http"
+  std::string env;      // "GUILDHALL_DOMAIN", "GUILDHALL_FEDERATION_ALLOW_HTTP"
+  std::string type;     // "string", "bool", "integer"
+  std::string summary;  // one line for docs and `config check`
+};
+const std::vector<ConfigKey>& config_keys();
+
+using Environment = std::map<std::string, std::string>;
+Environment process_environment();
+
+// Reads the TOML file (if given), then applies GUILDHALL_* environment overrides, then validates.
+// Unknown keys, wrong types and invalid values are errors naming the key and its source.
+core::Result<Config> load_config(const std::optional<std::string>& path, const Environment& env);
+core::Result<Config> load_config_from_string(std::string_view toml_text, const Environment& env,
+                                             std::string_view source_name = "config");
+
+// The effective configuration as TOML (what `guildhall config check` prints).
+std::string to_toml(const Config& config);
+
+}  // namespace guildhall::server
