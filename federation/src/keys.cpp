@@ -1,11 +1,11 @@
 #include "guildhall/federation/keys.hpp"
 
+#include <memory>
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
-
-#include <memory>
 
 namespace guildhall::federation {
 
@@ -45,18 +45,20 @@ core::Result<KeyPairPem> generate_rsa_keypair(int bits) {
     return core::Error::internal("RSA key generation failed");
   PkeyPtr key(raw);
   BioPtr priv(BIO_new(BIO_s_mem()));
-  if (!priv || PEM_write_bio_PrivateKey(priv.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                                        nullptr) != 1)
+  if (!priv ||
+      PEM_write_bio_PrivateKey(priv.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
     return core::Error::internal("cannot encode private key");
   auto pub = public_pem(key.get());
-  if (!pub) return std::move(pub).error();
+  if (!pub)
+    return std::move(pub).error();
   return KeyPairPem{std::move(*pub), drain(priv.get())};
 }
 
 core::Result<std::string> public_pem_from_private(const std::string& private_pem) {
   BioPtr bio(BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())));
   PkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!key) return core::Error::invalid_input("not a PEM private key");
+  if (!key)
+    return core::Error::invalid_input("not a PEM private key");
   return public_pem(key.get());
 }
 

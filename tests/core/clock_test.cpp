@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "guildhall/core/clock.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace guildhall::core;
 

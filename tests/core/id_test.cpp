@@ -1,8 +1,8 @@
-#include <gtest/gtest.h>
+#include "guildhall/core/id.hpp"
 
 #include <set>
 
-#include "guildhall/core/id.hpp"
+#include <gtest/gtest.h>
 
 using namespace guildhall::core;
 using namespace std::chrono_literals;

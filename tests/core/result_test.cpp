@@ -1,7 +1,8 @@
+#include "guildhall/core/result.hpp"
+
 #include <gtest/gtest.h>
 
 #include "guildhall/core/random.hpp"
-#include "guildhall/core/result.hpp"
 
 using namespace guildhall::core;
 
@@ -28,7 +29,6 @@ TEST(Random, TokensAreUrlSafeAndDistinct) {
   const auto a = random_token(32), b = random_token(32);
   EXPECT_EQ(a.size(), 43u);
   EXPECT_NE(a, b);
-  EXPECT_EQ(a.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
             std::string::npos);
 }
