@@ -40,8 +40,9 @@ void put(json& j, const char* key, const std::optional<std::int64_t>& value) {
 // core's format stops at milliseconds; the clock and Lemmy's timestamps carry more, and dropping
 // it would break parse(to_json(x)) == x. Sub-millisecond digits are added only when non-zero.
 std::string format_time(TimePoint t) {
-  std::string text = core::format_rfc3339(t);
   using namespace std::chrono;
+  // Floor first: core truncates toward zero, which is off by one millisecond before 1970.
+  std::string text = core::format_rfc3339(floor<milliseconds>(t));
   constexpr long long kPerMs = duration_cast<nanoseconds>(milliseconds(1)).count();
   const long long ns = duration_cast<nanoseconds>(t.time_since_epoch()).count();
   long long below_ms = ((ns % kPerMs) + kPerMs) % kPerMs;  // floor, also before 1970
