@@ -81,11 +81,11 @@ class Normaliser {
     o.target = single_ref(get(j, "target"), activity_level);
     o.remove_data = flag(j, "removeData");
 
-    o.to = ids(get(j, "to"), limits_.max_recipients, "to", true);
-    o.cc = ids(get(j, "cc"), limits_.max_recipients, "cc", true);
-    o.bto = ids(get(j, "bto"), limits_.max_recipients, "bto", true);
-    o.bcc = ids(get(j, "bcc"), limits_.max_recipients, "bcc", true);
-    o.audience = ids(get(j, "audience"), limits_.max_recipients, "audience", true);
+    o.to = ids(get(j, "to"), limits_.max_recipients, "to", IdList::recipients);
+    o.cc = ids(get(j, "cc"), limits_.max_recipients, "cc", IdList::recipients);
+    o.bto = ids(get(j, "bto"), limits_.max_recipients, "bto", IdList::recipients);
+    o.bcc = ids(get(j, "bcc"), limits_.max_recipients, "bcc", IdList::recipients);
+    o.audience = ids(get(j, "audience"), limits_.max_recipients, "audience", IdList::recipients);
 
     // Content.
     o.attributed_to =
@@ -163,7 +163,7 @@ class Normaliser {
     o.manually_approves_followers = flag(j, "manuallyApprovesFollowers");
     o.discoverable = flag(j, "discoverable");
     o.posting_restricted_to_mods = flag(j, "postingRestrictedToMods");
-    o.also_known_as = ids(get(j, "alsoKnownAs"), limits_.max_list, "alsoKnownAs", false);
+    o.also_known_as = ids(get(j, "alsoKnownAs"), limits_.max_list, "alsoKnownAs", IdList::plain);
     o.moved_to = id_of(get(j, "movedTo"));
 
     // Collections.
@@ -226,8 +226,10 @@ class Normaliser {
       too_large(what, limit);
   }
 
+  enum class IdList { recipients, plain };  // recipients get "as:Public" rewritten
+
   std::vector<std::string> ids(const json* v, std::size_t limit, std::string_view what,
-                               bool recipients) {
+                               IdList kind) {
     std::vector<std::string> out;
     if (!v)
       return out;
@@ -235,7 +237,7 @@ class Normaliser {
     std::unordered_set<std::string> seen;
     auto add = [&](const json& item) {
       std::string id = id_of(&item);
-      if (recipients)
+      if (kind == IdList::recipients)
         id = normalise_public(std::move(id));
       if (!id.empty() && seen.insert(id).second)
         out.push_back(std::move(id));

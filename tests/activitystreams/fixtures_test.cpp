@@ -123,3 +123,47 @@ TEST(Fixtures, TextAndTreeEntryPointsAgree) {
     EXPECT_EQ(from_text->raw, from_tree->raw) << rel(path);
   }
 }
+
+// JS-12 on real shapes: every top-level property (and the embedded object's) replaced by values
+// of the wrong shape, and every document cut short, must give a Result, never a crash.
+TEST(Fixtures, ShapeMutationsAndTruncationsNeverCrash) {
+  const std::vector<nlohmann::json> replacements = {
+      nullptr,
+      -1,
+      true,
+      "as:Public",
+      nlohmann::json::object(),
+      nlohmann::json::array({nullptr, 1.5, "", nlohmann::json::array(), nlohmann::json::object()})};
+  std::size_t attempts = 0;
+  for (const auto& path : fixture_files()) {
+    if (path.extension() != ".json")
+      continue;
+    const std::string text = read_text(path);
+    auto doc = as::parse_json(text, relaxed_for(path));
+    ASSERT_TRUE(doc.ok()) << rel(path);
+    auto mutate_keys_of = [&](nlohmann::json& target) {
+      if (!target.is_object())
+        return;
+      std::vector<std::string> keys;
+      for (const auto& item : target.items())
+        keys.push_back(item.key());
+      for (const auto& key : keys) {
+        const nlohmann::json saved = target[key];
+        for (const auto& replacement : replacements) {
+          target[key] = replacement;
+          (void)as::parse_document(*doc);
+          ++attempts;
+        }
+        target[key] = nlohmann::json::array({saved, saved});  // a value sent twice
+        (void)as::parse_document(*doc);
+        target[key] = saved;
+      }
+    };
+    mutate_keys_of(*doc);
+    if (doc->contains("object"))
+      mutate_keys_of((*doc)["object"]);
+    for (std::size_t cut = 1; cut < 8; ++cut)
+      EXPECT_FALSE(as::parse(text.substr(0, text.size() * cut / 8)).ok()) << rel(path);
+  }
+  EXPECT_GT(attempts, 5000u);
+}
