@@ -8,7 +8,7 @@ namespace guildhall::core {
 
 std::string format_rfc3339(TimePoint t) {
   using namespace std::chrono;
-  const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  const auto ms = floor<milliseconds>(t.time_since_epoch()).count();  // floor: pre-1970 too
   std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
   const int millis = static_cast<int>(ms - static_cast<long long>(secs) * 1000);
   std::tm tm{};

@@ -26,3 +26,9 @@ TEST(Rfc3339, RejectsMalformed) {
   EXPECT_FALSE(parse_rfc3339("2023-11-14T22:13:20Zjunk", t));
   EXPECT_FALSE(parse_rfc3339("yesterday", t));
 }
+
+TEST(Rfc3339, FormatsTimesBefore1970) {
+  EXPECT_EQ(format_rfc3339(TimePoint(std::chrono::microseconds(-500))), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_rfc3339(TimePoint(std::chrono::milliseconds(-1001))),
+            "1969-12-31T23:59:58.999Z");
+}

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guildhall/core/clock.hpp"
+#include "guildhall/core/result.hpp"
+#include "guildhall/server/config.hpp"
+
+namespace guildhall::storage {
+class Database;
+}
+
+namespace guildhall::server {
+
+struct UserSummary {
+  std::string handle;
+  std::string display_name;
+  std::string ap_id;
+  bool is_admin = false;
+  core::TimePoint created_at;
+};
+
+struct GroupSummary {
+  std::string handle;
+  std::string title;
+  std::string ap_id;
+  std::string owner;  // handle of the owner
+  std::string visibility;
+  std::string join_policy;
+  std::int64_t members = 0;
+  core::TimePoint created_at;
+};
+
+struct NewUserInput {
+  std::string handle;
+  std::string password;
+  bool is_admin = false;
+  std::optional<std::string> email;
+  std::optional<std::string> display_name;
+};
+
+struct NewGroupInput {
+  std::string handle;
+  std::string owner_handle;
+  std::optional<std::string> title;
+};
+
+// The operations behind `guildhall admin ...`. They validate input fully before writing, and write
+// each change in one transaction, so a refused command changes nothing. The HTTP APIs reuse them.
+class Admin {
+ public:
+  Admin(storage::Database& db, const Config& config);
+
+  core::Result<UserSummary> create_user(const NewUserInput& input);
+  core::Result<std::vector<UserSummary>> list_users();
+  core::Result<GroupSummary> create_group(const NewGroupInput& input);
+  core::Result<std::vector<GroupSummary>> list_groups();
+
+  // Creates the instance actor (the key that signs our GETs) if it does not exist yet.
+  core::Result<void> ensure_instance_actor();
+
+ private:
+  storage::Database& db_;
+  const Config& config_;
+};
+
+// Opens the configured database, creating data_dir (mode 0700) first, and applies pending
+// migrations. Refuses a schema newer than this binary.
+core::Result<std::unique_ptr<storage::Database>> open_configured_database(const Config& config);
+
+}  // namespace guildhall::server

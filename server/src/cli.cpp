@@ -1,0 +1,170 @@
+#include "guildhall/server/cli.hpp"
+
+#include <iomanip>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "guildhall/server/admin.hpp"
+#include "guildhall/server/app.hpp"
+#include "guildhall/storage/database.hpp"
+
+namespace guildhall::server {
+
+namespace {
+
+constexpr int kExitFailure = 1;
+
+int fail(std::ostream& err, const core::Error& error) {
+  err << "error: " << error.message << "\n";
+  return kExitFailure;
+}
+
+std::string date_of(core::TimePoint t) {
+  return core::format_rfc3339(t).substr(0, 10);
+}
+
+// Reads the password from the first line of standard input (keeps it out of `ps` and shell
+// history).
+std::string read_password_line() {
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, const Environment& env, std::ostream& out,
+            std::ostream& err) {
+  CLI::App app{"Guildhall: a federated community server", "guildhall"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(GUILDHALL_VERSION));
+
+  std::optional<std::string> config_path;
+  if (auto it = env.find("GUILDHALL_CONFIG"); it != env.end())
+    config_path = it->second;
+  auto add_config_option = [&](CLI::App* cmd) {
+    cmd->add_option("-c,--config", config_path, "TOML configuration file (or GUILDHALL_CONFIG)");
+  };
+
+  auto* serve = app.add_subcommand("serve", "Run the server until SIGINT/SIGTERM");
+  add_config_option(serve);
+
+  auto* config_cmd = app.add_subcommand("config", "Configuration tools");
+  config_cmd->require_subcommand(1);
+  auto* config_check =
+      config_cmd->add_subcommand("check", "Validate the configuration and print it in effect");
+  add_config_option(config_check);
+
+  auto* admin = app.add_subcommand("admin", "Administration: users, groups, database");
+  admin->require_subcommand(1);
+  add_config_option(admin);
+  admin->add_subcommand("migrate", "Apply pending database migrations");
+
+  auto* user = admin->add_subcommand("user", "Local user accounts");
+  user->require_subcommand(1);
+  NewUserInput new_user;
+  bool password_stdin = false;
+  auto* user_create = user->add_subcommand("create", "Create a local user");
+  user_create->add_option("name", new_user.handle, "Handle: lowercase a-z, 0-9, _ (1-30)")
+      ->required();
+  auto* password_opt = user_create->add_option("--password", new_user.password, "Password");
+  user_create->add_flag("--password-stdin", password_stdin, "Read the password from stdin")
+      ->excludes(password_opt);
+  user_create->add_flag("--admin", new_user.is_admin, "Make the user an instance admin");
+  user_create->add_option("--email", new_user.email, "E-mail address");
+  user_create->add_option("--display-name", new_user.display_name, "Display name");
+  user->add_subcommand("list", "List local users");
+
+  auto* group = admin->add_subcommand("group", "Communities (groups)");
+  group->require_subcommand(1);
+  NewGroupInput new_group;
+  auto* group_create = group->add_subcommand("create", "Create a community");
+  group_create->add_option("name", new_group.handle, "Handle: lowercase a-z, 0-9, _ (1-30)")
+      ->required();
+  group_create->add_option("--owner", new_group.owner_handle, "Handle of the owning local user")
+      ->required();
+  group_create->add_option("--title", new_group.title, "Display title");
+  group->add_subcommand("list", "List communities");
+
+  std::vector<std::string> argv_tail(args.size() > 1 ? args.begin() + 1 : args.end(), args.end());
+  std::reverse(argv_tail.begin(), argv_tail.end());  // CLI11 parses a reversed vector
+  try {
+    app.parse(argv_tail);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, out, err);
+  }
+
+  auto config = load_config(config_path, env);
+  if (!config)
+    return fail(err, config.error());
+
+  if (*serve)
+    return serve_forever(*config, out, err);
+
+  if (*config_check) {
+    out << "# configuration is valid" << (config_path ? " (" + *config_path + ")" : "") << "\n"
+        << to_toml(*config) << "\n";
+    return 0;
+  }
+
+  auto db = open_configured_database(*config);
+  if (!db)
+    return fail(err, db.error());
+  if (admin->got_subcommand("migrate")) {
+    out << "database is at schema version " << (*db)->schema_version().value() << "\n";
+    return 0;
+  }
+  Admin ops(**db, *config);
+
+  if (*user_create) {
+    if (password_stdin)
+      new_user.password = read_password_line();
+    if (new_user.password.empty())
+      return fail(err, core::Error::invalid_input("a password is required: --password or "
+                                                  "--password-stdin"));
+    auto created = ops.create_user(new_user);
+    if (!created)
+      return fail(err, created.error());
+    out << "created user " << created->handle << (created->is_admin ? " (admin)" : "") << ": "
+        << created->ap_id << "\n";
+    return 0;
+  }
+  if (user->got_subcommand("list")) {
+    auto users = ops.list_users();
+    if (!users)
+      return fail(err, users.error());
+    out << std::left << std::setw(32) << "HANDLE" << std::setw(7) << "ADMIN" << std::setw(12)
+        << "CREATED"
+        << "ID\n";
+    for (const auto& u : *users)
+      out << std::setw(32) << u.handle << std::setw(7) << (u.is_admin ? "yes" : "no")
+          << std::setw(12) << date_of(u.created_at) << u.ap_id << "\n";
+    return 0;
+  }
+  if (*group_create) {
+    auto created = ops.create_group(new_group);
+    if (!created)
+      return fail(err, created.error());
+    out << "created group " << created->handle << " \"" << created->title << "\" owned by "
+        << created->owner << ": " << created->ap_id << "\n";
+    return 0;
+  }
+  if (group->got_subcommand("list")) {
+    auto groups = ops.list_groups();
+    if (!groups)
+      return fail(err, groups.error());
+    out << std::left << std::setw(32) << "HANDLE" << std::setw(32) << "TITLE" << std::setw(10)
+        << "MEMBERS" << std::setw(10) << "VISIBLE"
+        << "OWNER\n";
+    for (const auto& g : *groups)
+      out << std::setw(32) << g.handle << std::setw(32) << g.title << std::setw(10) << g.members
+          << std::setw(10) << g.visibility << g.owner << "\n";
+    return 0;
+  }
+  return 2;  // unreachable: CLI11 requires a subcommand at every level
+}
+
+}  // namespace guildhall::server

@@ -1,0 +1,125 @@
+#include "guildhall/server/cli.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+using namespace guildhall::server;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Runs `guildhall ARGS...` in-process against a private data directory.
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("guildhall-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    env_ = {{"GUILDHALL_DATA_DIR", dir_.string()}, {"GUILDHALL_DOMAIN", "guild.test"}};
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  int run(std::vector<std::string> args) {
+    args.insert(args.begin(), "guildhall");
+    out_.str("");
+    err_.str("");
+    return run_cli(args, env_, out_, err_);
+  }
+  std::string out() const { return out_.str(); }
+  std::string err() const { return err_.str(); }
+
+  fs::path dir_;
+  Environment env_;
+  std::ostringstream out_, err_;
+};
+
+}  // namespace
+
+TEST_F(Cli, CreatesAndListsUsersAndGroups) {
+  ASSERT_EQ(run({"admin", "user", "create", "alice", "--password", "long enough pw", "--admin"}), 0)
+      << err();
+  EXPECT_NE(out().find("created user alice (admin): https://guild.test/users/alice"),
+            std::string::npos)
+      << out();
+  ASSERT_EQ(run({"admin", "user", "create", "bob", "--password", "long enough pw"}), 0) << err();
+  ASSERT_EQ(
+      run({"admin", "group", "create", "rust_guild", "--owner", "alice", "--title", "Rust Guild"}),
+      0)
+      << err();
+  EXPECT_NE(out().find("https://guild.test/c/rust_guild"), std::string::npos) << out();
+
+  ASSERT_EQ(run({"admin", "user", "list"}), 0) << err();
+  EXPECT_NE(out().find("alice"), std::string::npos);
+  EXPECT_NE(out().find("bob"), std::string::npos);
+  EXPECT_EQ(out().find("rust_guild"), std::string::npos) << "groups are not users";
+
+  ASSERT_EQ(run({"admin", "group", "list"}), 0) << err();
+  EXPECT_NE(out().find("rust_guild"), std::string::npos);
+  EXPECT_NE(out().find("Rust Guild"), std::string::npos);
+  EXPECT_NE(out().find("alice"), std::string::npos) << "owner shown";
+  EXPECT_TRUE(fs::exists(dir_ / "guildhall.db"));
+}
+
+TEST_F(Cli, DuplicatesAndCollisionsAreRefusedAndChangeNothing) {
+  ASSERT_EQ(run({"admin", "user", "create", "alice", "--password", "long enough pw"}), 0);
+  EXPECT_EQ(run({"admin", "user", "create", "alice", "--password", "other password"}), 1);
+  EXPECT_NE(err().find("alice"), std::string::npos) << err();
+  EXPECT_NE(err().find("taken"), std::string::npos) << err();
+
+  // A group cannot take a user's handle, nor a user a group's.
+  EXPECT_EQ(run({"admin", "group", "create", "alice", "--owner", "alice"}), 1);
+  ASSERT_EQ(run({"admin", "group", "create", "devs", "--owner", "alice"}), 0) << err();
+  EXPECT_EQ(run({"admin", "user", "create", "devs", "--password", "long enough pw"}), 1);
+  EXPECT_EQ(run({"admin", "group", "create", "devs", "--owner", "alice"}), 1);
+
+  ASSERT_EQ(run({"admin", "user", "list"}), 0);
+  EXPECT_EQ(out().find("devs"), std::string::npos);
+  ASSERT_EQ(run({"admin", "group", "list"}), 0);
+  const auto listing = out();
+  EXPECT_EQ(listing.find("alice  "), listing.rfind("alice  ")) << "only one row owned by alice";
+}
+
+TEST_F(Cli, BadInputIsAClearErrorAndChangesNothing) {
+  EXPECT_EQ(run({"admin", "user", "create", "Alice", "--password", "long enough pw"}), 1);
+  EXPECT_NE(err().find("lowercase"), std::string::npos) << err();
+  EXPECT_EQ(run({"admin", "user", "create", std::string(31, 'a'), "--password", "long enough"}), 1);
+  EXPECT_EQ(run({"admin", "user", "create", "bob", "--password", "short"}), 1);
+  EXPECT_NE(err().find("at least 8"), std::string::npos) << err();
+  EXPECT_EQ(run({"admin", "user", "create", "bob"}), 1);
+  EXPECT_NE(err().find("password"), std::string::npos) << err();
+  EXPECT_EQ(run({"admin", "group", "create", "g", "--owner", "nobody"}), 1);
+  EXPECT_NE(err().find("nobody"), std::string::npos) << err();
+  EXPECT_EQ(run({"admin", "group", "create", "bad-name", "--owner", "nobody"}), 1);
+
+  ASSERT_EQ(run({"admin", "user", "list"}), 0);
+  EXPECT_EQ(out().find("bob"), std::string::npos);
+  ASSERT_EQ(run({"admin", "group", "list"}), 0);
+  EXPECT_EQ(out().find(" g "), std::string::npos);
+}
+
+TEST_F(Cli, UsageErrorsExitWithTwoOrMore) {
+  EXPECT_NE(run({"admin", "frobnicate"}), 0);
+  EXPECT_NE(run({}), 0);
+  EXPECT_NE(run({"admin", "group", "create", "g"}), 0);  // --owner required
+  EXPECT_NE(err().find("owner"), std::string::npos) << err();
+}
+
+TEST_F(Cli, ConfigCheckReportsErrorsAndPrintsTheEffectiveConfig) {
+  ASSERT_EQ(run({"config", "check"}), 0) << err();
+  EXPECT_NE(out().find("domain = 'guild.test'"), std::string::npos) << out();
+  env_["GUILDHALL_LISTEN"] = "nonsense";
+  EXPECT_EQ(run({"config", "check"}), 1);
+  EXPECT_NE(err().find("listen"), std::string::npos) << err();
+  EXPECT_EQ(run({"config", "check", "--config", (dir_ / "missing.toml").string()}), 1);
+}
+
+TEST_F(Cli, MigrateIsIdempotent) {
+  ASSERT_EQ(run({"admin", "migrate"}), 0) << err();
+  const auto first = out();
+  ASSERT_EQ(run({"admin", "migrate"}), 0) << err();
+  EXPECT_EQ(out(), first);
+  EXPECT_NE(first.find("schema version"), std::string::npos);
+}
