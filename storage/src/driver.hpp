@@ -5,10 +5,13 @@
 // guildhall_storage: drivers throw DriverError, and the storage boundary turns it into a Result.
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -184,6 +187,29 @@ inline Lease::~Lease() {
   if (source_ != nullptr && connection_ != nullptr)
     source_->release(connection_, mode_);
 }
+
+// A bounded set of connections made on demand by factory; take() blocks up to timeout.
+class Pool {
+ public:
+  using Factory = std::function<std::unique_ptr<Connection>()>;
+  Pool(std::size_t max_size, std::chrono::milliseconds timeout, Factory factory);
+  ~Pool();
+  Connection* take();  // throws DriverError (unavailable)
+  void give(Connection* connection) noexcept;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::size_t open_ = 0;
+  const std::size_t max_size_;
+  const std::chrono::milliseconds timeout_;
+  Factory factory_;
+};
+
+// Native constraint messages name an index or columns; map them to client-safe wording.
+core::Error describe_unique_violation(std::string_view native_message);
+core::Error describe_foreign_key_violation(std::string_view sql, bool still_referenced);
 
 struct SqliteOptions {
   std::string path;  // ":memory:" for an in-memory database

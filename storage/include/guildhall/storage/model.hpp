@@ -26,10 +26,10 @@ using Nullable = std::optional<std::optional<T>>;
 
 // Keyset pagination over Snowflake ids (time-ordered), as the Mastodon API does it.
 struct PageRequest {
-  std::optional<Id> before;   // only rows with id < before
-  std::optional<Id> after;    // only rows with id > after
-  std::size_t limit = 40;     // clamped to [1, 200]
-  bool oldest_first = false;  // default: newest first
+  std::optional<Id> before{};  // only rows with id < before
+  std::optional<Id> after{};   // only rows with id > after
+  std::size_t limit = 40;      // clamped to [1, 200]
+  bool oldest_first = false;   // default: newest first
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -39,13 +39,13 @@ enum class FederationPolicy { none, allow, block };
 
 struct Instance {
   Id id = 0;
-  std::string host;  // lowercase host[:port]
+  std::string host{};  // lowercase host[:port]
   bool is_local = false;
-  std::optional<std::string> software_name;
-  std::optional<std::string> software_version;
+  std::optional<std::string> software_name{};
+  std::optional<std::string> software_version{};
   FederationPolicy policy = FederationPolicy::none;
-  TimePoint first_seen_at;
-  TimePoint updated_at;
+  TimePoint first_seen_at{};
+  TimePoint updated_at{};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -55,31 +55,31 @@ enum class ActorKind { person, group, application, service };
 
 struct Actor {
   Id id = 0;
-  std::string ap_id;
+  std::string ap_id{};
   ActorKind kind = ActorKind::person;
-  std::string handle;                       // preferredUsername as given (local: lowercase)
-  std::optional<std::string> domain;        // nullopt: local actor; otherwise the remote host
-  std::optional<std::string> display_name;  // for groups: the community title
-  std::optional<std::string> summary_html;
-  std::optional<std::string> summary_source;
-  std::optional<std::string> url;  // human-facing profile page
-  std::string inbox_url;
-  std::optional<std::string> shared_inbox_url;
-  std::optional<std::string> outbox_url;
-  std::optional<std::string> followers_url;
-  std::optional<std::string> following_url;
-  std::optional<std::string> featured_url;
-  std::optional<std::string> moderators_url;  // groups: FEP-1b12 attributedTo collection
-  std::optional<std::string> icon_url;
+  std::string handle{};                       // preferredUsername as given (local: lowercase)
+  std::optional<std::string> domain{};        // nullopt: local actor; otherwise the remote host
+  std::optional<std::string> display_name{};  // for groups: the community title
+  std::optional<std::string> summary_html{};
+  std::optional<std::string> summary_source{};
+  std::optional<std::string> url{};  // human-facing profile page
+  std::string inbox_url{};
+  std::optional<std::string> shared_inbox_url{};
+  std::optional<std::string> outbox_url{};
+  std::optional<std::string> followers_url{};
+  std::optional<std::string> following_url{};
+  std::optional<std::string> featured_url{};
+  std::optional<std::string> moderators_url{};  // groups: FEP-1b12 attributedTo collection
+  std::optional<std::string> icon_url{};
   bool manually_approves_followers = false;
-  std::optional<std::string> public_key_id;
-  std::optional<std::string> public_key_pem;
-  std::optional<std::string> private_key_pem;  // only local actors have one
-  TimePoint created_at;
-  TimePoint updated_at;
-  std::optional<TimePoint> fetched_at;  // remote: last refresh from origin
-  std::optional<TimePoint> deleted_at;
-  std::optional<TimePoint> suspended_at;
+  std::optional<std::string> public_key_id{};
+  std::optional<std::string> public_key_pem{};
+  std::optional<std::string> private_key_pem{};  // only local actors have one
+  TimePoint created_at{};
+  TimePoint updated_at{};
+  std::optional<TimePoint> fetched_at{};  // remote: last refresh from origin
+  std::optional<TimePoint> deleted_at{};
+  std::optional<TimePoint> suspended_at{};
 
   bool is_local() const noexcept { return !domain.has_value(); }
 };
@@ -87,60 +87,60 @@ struct Actor {
 // The fields of a local actor (a user, a group, the instance actor) at creation. The caller builds
 // every URL and generates the key pair.
 struct NewLocalActor {
-  std::string handle;  // lowercase [a-z0-9_]{1,30} for people and groups (the caller validates)
-  std::string ap_id;
-  std::string inbox_url;
-  std::optional<std::string> shared_inbox_url;
-  std::optional<std::string> outbox_url;
-  std::optional<std::string> followers_url;
-  std::optional<std::string> following_url;
-  std::optional<std::string> featured_url;
-  std::optional<std::string> moderators_url;
-  std::optional<std::string> url;
-  std::optional<std::string> display_name;
-  std::optional<std::string> summary_html;
-  std::optional<std::string> summary_source;
-  std::optional<std::string> icon_url;
+  std::string handle{};  // lowercase [a-z0-9_]{1,30} for people and groups (the caller validates)
+  std::string ap_id{};
+  std::string inbox_url{};
+  std::optional<std::string> shared_inbox_url{};
+  std::optional<std::string> outbox_url{};
+  std::optional<std::string> followers_url{};
+  std::optional<std::string> following_url{};
+  std::optional<std::string> featured_url{};
+  std::optional<std::string> moderators_url{};
+  std::optional<std::string> url{};
+  std::optional<std::string> display_name{};
+  std::optional<std::string> summary_html{};
+  std::optional<std::string> summary_source{};
+  std::optional<std::string> icon_url{};
   bool manually_approves_followers = false;
-  std::optional<std::string> public_key_id;
-  std::optional<std::string> public_key_pem;
-  std::optional<std::string> private_key_pem;
+  std::optional<std::string> public_key_id{};
+  std::optional<std::string> public_key_pem{};
+  std::optional<std::string> private_key_pem{};
 };
 
 // A remote actor as last fetched from its origin; an upsert replaces every field.
 struct RemoteActorForm {
-  std::string ap_id;
+  std::string ap_id{};
   ActorKind kind = ActorKind::person;
-  std::string handle;
-  std::string domain;  // the origin host (lowercased by storage)
-  std::string inbox_url;
-  std::optional<std::string> shared_inbox_url;
-  std::optional<std::string> outbox_url;
-  std::optional<std::string> followers_url;
-  std::optional<std::string> following_url;
-  std::optional<std::string> featured_url;
-  std::optional<std::string> moderators_url;
-  std::optional<std::string> url;
-  std::optional<std::string> display_name;
-  std::optional<std::string> summary_html;
-  std::optional<std::string> icon_url;
+  std::string handle{};
+  std::string domain{};  // the origin host (lowercased by storage)
+  std::string inbox_url{};
+  std::optional<std::string> shared_inbox_url{};
+  std::optional<std::string> outbox_url{};
+  std::optional<std::string> followers_url{};
+  std::optional<std::string> following_url{};
+  std::optional<std::string> featured_url{};
+  std::optional<std::string> moderators_url{};
+  std::optional<std::string> url{};
+  std::optional<std::string> display_name{};
+  std::optional<std::string> summary_html{};
+  std::optional<std::string> icon_url{};
   bool manually_approves_followers = false;
-  std::optional<std::string> public_key_id;
-  std::optional<std::string> public_key_pem;
+  std::optional<std::string> public_key_id{};
+  std::optional<std::string> public_key_pem{};
 };
 
 // Profile changes (local or remote); unset fields stay as they are.
 struct ActorUpdate {
-  Nullable<std::string> display_name;
-  Nullable<std::string> summary_html;
-  Nullable<std::string> summary_source;
-  Nullable<std::string> icon_url;
-  std::optional<bool> manually_approves_followers;
-  Nullable<std::string> public_key_id;
-  Nullable<std::string> public_key_pem;
-  Nullable<std::string> private_key_pem;
-  Nullable<TimePoint> suspended_at;
-  Nullable<TimePoint> deleted_at;
+  Nullable<std::string> display_name{};
+  Nullable<std::string> summary_html{};
+  Nullable<std::string> summary_source{};
+  Nullable<std::string> icon_url{};
+  std::optional<bool> manually_approves_followers{};
+  Nullable<std::string> public_key_id{};
+  Nullable<std::string> public_key_pem{};
+  Nullable<std::string> private_key_pem{};
+  Nullable<TimePoint> suspended_at{};
+  Nullable<TimePoint> deleted_at{};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -148,33 +148,33 @@ struct ActorUpdate {
 
 struct User {
   Id actor_id = 0;
-  std::optional<std::string> email;
-  std::string password_hash;  // argon2id encoded string; hashing happens in the caller
+  std::optional<std::string> email{};
+  std::string password_hash{};  // argon2id encoded string; hashing happens in the caller
   bool is_admin = false;
   std::string locale = "en";
-  TimePoint created_at;
-  std::optional<TimePoint> disabled_at;
+  TimePoint created_at{};
+  std::optional<TimePoint> disabled_at{};
 };
 
 struct LocalUser {
-  Actor actor;
-  User user;
+  Actor actor{};
+  User user{};
 };
 
 struct NewUser {
-  NewLocalActor actor;
-  std::optional<std::string> email;
-  std::string password_hash;
+  NewLocalActor actor{};
+  std::optional<std::string> email{};
+  std::string password_hash{};
   bool is_admin = false;
   std::string locale = "en";
 };
 
 struct UserUpdate {
-  Nullable<std::string> email;
-  std::optional<std::string> password_hash;
-  std::optional<bool> is_admin;
-  std::optional<std::string> locale;
-  Nullable<TimePoint> disabled_at;
+  Nullable<std::string> email{};
+  std::optional<std::string> password_hash{};
+  std::optional<bool> is_admin{};
+  std::optional<std::string> locale{};
+  Nullable<TimePoint> disabled_at{};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -186,57 +186,57 @@ enum class PostingPolicy { members, moderators };
 
 struct Community {
   Id actor_id = 0;
-  std::string description_source;  // Markdown
-  std::string description_html;    // sanitized by the caller
-  std::string welcome_source;
-  std::string welcome_html;
+  std::string description_source{};  // Markdown
+  std::string description_html{};    // sanitized by the caller
+  std::string welcome_source{};
+  std::string welcome_html{};
   CommunityVisibility visibility = CommunityVisibility::public_;
   JoinPolicy join_policy = JoinPolicy::open;
   PostingPolicy posting_policy = PostingPolicy::members;
-  std::vector<std::string> languages;  // BCP 47 tags; empty: any
-  TimePoint created_at;
-  TimePoint updated_at;
+  std::vector<std::string> languages{};  // BCP 47 tags; empty: any
+  TimePoint created_at{};
+  TimePoint updated_at{};
 };
 
 struct CommunityRule {
   int position = 0;  // 0-based, the order shown
-  std::string text;
+  std::string text{};
 };
 
 struct CommunityView {
-  Actor actor;
-  Community community;
+  Actor actor{};
+  Community community{};
   std::int64_t member_count = 0;  // accepted memberships
 };
 
 struct CommunitySettings {
-  std::string description_source;
-  std::string description_html;
-  std::string welcome_source;
-  std::string welcome_html;
+  std::string description_source{};
+  std::string description_html{};
+  std::string welcome_source{};
+  std::string welcome_html{};
   CommunityVisibility visibility = CommunityVisibility::public_;
   JoinPolicy join_policy = JoinPolicy::open;
   PostingPolicy posting_policy = PostingPolicy::members;
-  std::vector<std::string> languages;
+  std::vector<std::string> languages{};
 };
 
 struct NewCommunity {
-  NewLocalActor actor;  // display_name = title
-  CommunitySettings settings;
+  NewLocalActor actor{};  // display_name = title
+  CommunitySettings settings{};
   Id owner_actor_id = 0;  // gets an accepted owner membership in the same transaction
 };
 
 struct CommunityUpdate {
-  Nullable<std::string> title;  // the actor's display_name
-  Nullable<std::string> icon_url;
-  std::optional<std::string> description_source;
-  std::optional<std::string> description_html;
-  std::optional<std::string> welcome_source;
-  std::optional<std::string> welcome_html;
-  std::optional<CommunityVisibility> visibility;
-  std::optional<JoinPolicy> join_policy;
-  std::optional<PostingPolicy> posting_policy;
-  std::optional<std::vector<std::string>> languages;
+  Nullable<std::string> title{};  // the actor's display_name
+  Nullable<std::string> icon_url{};
+  std::optional<std::string> description_source{};
+  std::optional<std::string> description_html{};
+  std::optional<std::string> welcome_source{};
+  std::optional<std::string> welcome_html{};
+  std::optional<CommunityVisibility> visibility{};
+  std::optional<JoinPolicy> join_policy{};
+  std::optional<PostingPolicy> posting_policy{};
+  std::optional<std::vector<std::string>> languages{};
 };
 
 enum class CommunityScope { local, remote, all };
@@ -253,11 +253,11 @@ struct Membership {
   Id actor_id = 0;
   MemberRole role = MemberRole::member;
   MemberState state = MemberState::pending;
-  std::optional<std::string> ban_reason;
-  std::optional<TimePoint> ban_expires_at;
-  std::optional<std::string> follow_ap_id;  // the Follow activity, for a later Accept/Undo
-  TimePoint created_at;
-  TimePoint updated_at;
+  std::optional<std::string> ban_reason{};
+  std::optional<TimePoint> ban_expires_at{};
+  std::optional<std::string> follow_ap_id{};  // the Follow activity, for a later Accept/Undo
+  TimePoint created_at{};
+  TimePoint updated_at{};
 };
 
 struct MembershipForm {
@@ -265,7 +265,7 @@ struct MembershipForm {
   Id actor_id = 0;
   MemberRole role = MemberRole::member;
   MemberState state = MemberState::pending;
-  std::optional<std::string> follow_ap_id;
+  std::optional<std::string> follow_ap_id{};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -278,9 +278,9 @@ struct Follow {
   Id follower_id = 0;
   Id followee_id = 0;
   FollowState state = FollowState::pending;
-  std::optional<std::string> ap_id;  // the Follow activity
-  TimePoint created_at;
-  TimePoint updated_at;
+  std::optional<std::string> ap_id{};  // the Follow activity
+  TimePoint created_at{};
+  TimePoint updated_at{};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -288,81 +288,81 @@ struct Follow {
 
 struct Attachment {
   int position = 0;
-  std::string url;
-  std::optional<std::string> media_type;
-  std::optional<std::string> description;  // alt text
-  std::optional<int> width;
-  std::optional<int> height;
-  std::optional<std::string> blurhash;
+  std::string url{};
+  std::optional<std::string> media_type{};
+  std::optional<std::string> description{};  // alt text
+  std::optional<int> width{};
+  std::optional<int> height{};
+  std::optional<std::string> blurhash{};
 };
 
 struct Post {
   Id id = 0;
-  std::string ap_id;
+  std::string ap_id{};
   Id author_id = 0;
-  std::optional<Id> community_id;             // nullopt: a person's own post
-  Id thread_id = 0;                           // the root post; equals id for a thread
-  std::optional<Id> parent_id;                // comments: the post or comment replied to
-  std::optional<std::string> title;           // threads
-  std::optional<std::string> content_source;  // Markdown (local posts; remote when sent)
-  std::string content_html;                   // sanitized
-  std::optional<std::string> summary;         // content warning
-  std::optional<std::string> language;
+  std::optional<Id> community_id{};             // nullopt: a person's own post
+  Id thread_id = 0;                             // the root post; equals id for a thread
+  std::optional<Id> parent_id{};                // comments: the post or comment replied to
+  std::optional<std::string> title{};           // threads
+  std::optional<std::string> content_source{};  // Markdown (local posts; remote when sent)
+  std::string content_html{};                   // sanitized
+  std::optional<std::string> summary{};         // content warning
+  std::optional<std::string> language{};
   bool sensitive = false;
-  std::optional<std::string> url;
+  std::optional<std::string> url{};
   bool is_local = false;
   bool is_question = false;
-  std::optional<Id> accepted_answer_id;
+  std::optional<Id> accepted_answer_id{};
   bool locked = false;
   bool pinned = false;
-  TimePoint published_at;
-  std::optional<TimePoint> updated_at;  // last edit
-  std::optional<TimePoint> deleted_at;  // tombstone: content cleared
-  std::optional<TimePoint> removed_at;  // removed by a moderator (content kept for the modlog)
-  std::vector<Attachment> attachments;  // ordered by position
+  TimePoint published_at{};
+  std::optional<TimePoint> updated_at{};  // last edit
+  std::optional<TimePoint> deleted_at{};  // tombstone: content cleared
+  std::optional<TimePoint> removed_at{};  // removed by a moderator (content kept for the modlog)
+  std::vector<Attachment> attachments{};  // ordered by position
 
   bool is_thread() const noexcept { return !parent_id.has_value(); }
 };
 
 struct NewPost {
-  std::optional<Id> id;  // nullopt: generated; the caller may pre-allocate to build ap_id
-  std::string ap_id;
+  std::optional<Id> id{};  // nullopt: generated; the caller may pre-allocate to build ap_id
+  std::string ap_id{};
   Id author_id = 0;
-  std::optional<Id> community_id;  // comments inherit the thread's community
-  std::optional<Id> parent_id;     // set for a comment
-  std::optional<std::string> title;
-  std::optional<std::string> content_source;
-  std::string content_html;
-  std::optional<std::string> summary;
-  std::optional<std::string> language;
+  std::optional<Id> community_id{};  // comments inherit the thread's community
+  std::optional<Id> parent_id{};     // set for a comment
+  std::optional<std::string> title{};
+  std::optional<std::string> content_source{};
+  std::string content_html{};
+  std::optional<std::string> summary{};
+  std::optional<std::string> language{};
   bool sensitive = false;
-  std::optional<std::string> url;
+  std::optional<std::string> url{};
   bool is_local = true;
   bool is_question = false;
-  std::optional<TimePoint> published_at;  // nullopt: now (remote posts pass theirs)
-  std::vector<Attachment> attachments;
+  std::optional<TimePoint> published_at{};  // nullopt: now (remote posts pass theirs)
+  std::vector<Attachment> attachments{};
 };
 
 // An edit; the previous title/content go to post_edits.
 struct PostEdit {
-  std::optional<std::string> title;
-  Nullable<std::string> content_source;
-  std::optional<std::string> content_html;
-  Nullable<std::string> summary;
-  Nullable<std::string> language;
-  std::optional<bool> sensitive;
-  Nullable<std::string> url;
-  std::optional<std::vector<Attachment>> attachments;  // replaces the list when set
-  std::optional<TimePoint> edited_at;                  // nullopt: now
+  std::optional<std::string> title{};
+  Nullable<std::string> content_source{};
+  std::optional<std::string> content_html{};
+  Nullable<std::string> summary{};
+  Nullable<std::string> language{};
+  std::optional<bool> sensitive{};
+  Nullable<std::string> url{};
+  std::optional<std::vector<Attachment>> attachments{};  // replaces the list when set
+  std::optional<TimePoint> edited_at{};                  // nullopt: now
 };
 
 struct PostRevision {
   Id id = 0;
   Id post_id = 0;
-  TimePoint edited_at;  // when this version was replaced
-  std::optional<std::string> title;
-  std::optional<std::string> content_source;
-  std::string content_html;
+  TimePoint edited_at{};  // when this version was replaced
+  std::optional<std::string> title{};
+  std::optional<std::string> content_source{};
+  std::string content_html{};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -375,24 +375,24 @@ struct Reaction {
   Id post_id = 0;
   Id actor_id = 0;
   ReactionKind kind = ReactionKind::like;
-  std::string emoji;  // "" for like/dislike; "🎉" or ":custom:"
-  std::optional<std::string> emoji_icon_url;
-  std::optional<std::string> ap_id;
-  TimePoint created_at;
+  std::string emoji{};  // "" for like/dislike; "🎉" or ":custom:"
+  std::optional<std::string> emoji_icon_url{};
+  std::optional<std::string> ap_id{};
+  TimePoint created_at{};
 };
 
 struct ReactionForm {
   Id post_id = 0;
   Id actor_id = 0;
   ReactionKind kind = ReactionKind::like;
-  std::string emoji;
-  std::optional<std::string> emoji_icon_url;
-  std::optional<std::string> ap_id;
+  std::string emoji{};
+  std::optional<std::string> emoji_icon_url{};
+  std::optional<std::string> ap_id{};
 };
 
 struct ReactionCount {
   ReactionKind kind = ReactionKind::like;
-  std::string emoji;
+  std::string emoji{};
   std::int64_t count = 0;
 };
 

@@ -1,0 +1,73 @@
+// The conformance suite on SQLite, plus SQLite- and URL-specific checks.
+
+#include <sqlite3.h>
+
+#include "conformance.hpp"
+
+// Declared at global scope so that test names read Storage.Test<Sqlite>.
+struct Sqlite final : guildhall::storage::testing::SqliteBackend {};
+
+namespace guildhall::storage::testing {
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Sqlite);
+
+TEST(StorageOpen, InMemoryDatabaseWorks) {
+  auto db = open_database("sqlite::memory:");
+  ASSERT_OK(db);
+  ASSERT_OK((*db)->migrate());
+  ASSERT_OK((*db)->transact([](Tx& t) { return t.users().create(new_user("alice")); }));
+  // Reads share the single connection of an in-memory database.
+  auto u = (*db)->read([](Tx& t) { return t.users().get_by_handle("alice"); });
+  ASSERT_OK(u);
+  EXPECT_EQ(u->actor.handle, "alice");
+  EXPECT_FALSE((*db)->read([](Tx& t) { return t.users().create(new_user("bob")); }).ok());
+  ASSERT_OK((*db)->transact([](Tx& t) { return t.users().create(new_user("bob")); }));
+}
+
+TEST(StorageOpen, UnknownSchemeIsInvalidInput) {
+  for (const char* url : {"mysql://x", "", "sqlite:", "file:/tmp/x.db"}) {
+    auto db = open_database(url);
+    ASSERT_FALSE(db.ok()) << url;
+    EXPECT_EQ(db.error().kind, core::ErrorKind::invalid_input) << url;
+  }
+}
+
+TEST(StorageOpen, UnreachableDatabaseIsUnavailable) {
+  auto pg = open_database("postgresql:///postgres?host=/nonexistent/guildhall-socket-dir");
+  ASSERT_FALSE(pg.ok());
+  EXPECT_EQ(pg.error().kind, core::ErrorKind::unavailable) << pg.error().message;
+  auto sq = open_database("sqlite:/nonexistent/dir/guildhall.db");
+  ASSERT_FALSE(sq.ok());
+  EXPECT_EQ(sq.error().kind, core::ErrorKind::unavailable) << sq.error().message;
+}
+
+TEST(StorageOpen, PostgresUrlRewriting) {
+  EXPECT_EQ(with_database("postgresql:///postgres?host=/tmp/x&user=p", "t1"),
+            "postgresql:///t1?host=/tmp/x&user=p");
+  EXPECT_EQ(with_database("postgres://u@h:5/db", "t2"), "postgres://u@h:5/t2");
+  EXPECT_EQ(with_database("postgresql://h?sslmode=disable", "t3"),
+            "postgresql://h/t3?sslmode=disable");
+}
+
+TEST(StorageOpen, WriterLockTimeoutIsUnavailable) {
+  // Another process holds the write lock longer than our busy timeout: we must fail cleanly
+  // with unavailable, not hang and not throw.
+  SqliteBackend backend;
+  std::string reason;
+  const std::string url = backend.create(reason);
+  DatabaseOptions options;
+  options.busy_timeout = std::chrono::milliseconds(100);
+  auto db = open_database(url, options).value();
+  ASSERT_OK(db->migrate());
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(url.substr(7).c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto r = db->transact([](Tx& t) { return t.users().create(new_user("alice")); });
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, core::ErrorKind::unavailable) << r.error().message;
+  ASSERT_OK(db->transact([](Tx& t) { return t.users().create(new_user("alice")); }));
+}
+
+}  // namespace guildhall::storage::testing
