@@ -1,6 +1,8 @@
 // The conformance suite on PostgreSQL. Needs GUILDHALL_TEST_POSTGRES_URL (set by the CTest
 // fixture `postgres`); without it the tests skip, or fail under CI=true.
 
+#include <pqxx/pqxx>
+
 #include "conformance.hpp"
 
 // Declared at global scope so that test names read Storage.Test<Postgres>.
@@ -9,5 +11,31 @@ struct Postgres final : guildhall::storage::testing::PostgresBackend {};
 namespace guildhall::storage::testing {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Postgres);
+
+}  // namespace guildhall::storage::testing
+
+namespace guildhall::storage::testing {
+
+TEST(StorageSchemaPostgres, EveryForeignKeyIsIndexed) {
+  PostgresBackend backend;
+  std::string reason;
+  const std::string url = backend.create(reason);
+  if (url.empty()) {
+    if (running_in_ci())
+      FAIL() << reason;
+    GTEST_SKIP() << reason;
+  }
+  ASSERT_OK(open_database(url).value()->migrate());
+  pqxx::connection c(url);
+  const auto rows = pqxx::nontransaction(c).exec(
+      "SELECT c.conrelid::regclass::text || '.' || a.attname AS col FROM pg_constraint c "
+      "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+      "WHERE c.contype = 'f' AND NOT EXISTS (SELECT 1 FROM pg_index i "
+      "WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])");
+  std::vector<std::string> missing;
+  for (const auto& row : rows)
+    missing.push_back(row[0].c_str());
+  EXPECT_TRUE(missing.empty()) << "unindexed foreign keys: " << ::testing::PrintToString(missing);
+}
 
 }  // namespace guildhall::storage::testing

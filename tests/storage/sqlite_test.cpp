@@ -71,3 +71,33 @@ TEST(StorageOpen, WriterLockTimeoutIsUnavailable) {
 }
 
 }  // namespace guildhall::storage::testing
+
+namespace guildhall::storage::testing {
+
+TEST(StorageSchema, EveryForeignKeyIsIndexed) {
+  // Deleting a parent row scans the child table for an unindexed foreign key (security
+  // catalogue 3.5 d).
+  SqliteBackend backend;
+  std::string reason;
+  const std::string url = backend.create(reason);
+  ASSERT_OK(open_database(url).value()->migrate());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(url.substr(7).c_str(), &db), SQLITE_OK);
+  const char* sql =
+      "SELECT m.name AS tbl, f.\"from\" AS col FROM sqlite_master m "
+      "JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND NOT EXISTS ("
+      "  SELECT 1 FROM pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii "
+      "  WHERE ii.seqno = 0 AND ii.name = f.\"from\") AND NOT EXISTS ("
+      "  SELECT 1 FROM pragma_table_info(m.name) ti WHERE ti.pk = 1 AND ti.name = f.\"from\")";
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::vector<std::string> missing;
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    missing.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) +
+                      "." + reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  EXPECT_TRUE(missing.empty()) << "unindexed foreign keys: " << ::testing::PrintToString(missing);
+}
+
+}  // namespace guildhall::storage::testing
