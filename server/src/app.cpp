@@ -1,7 +1,9 @@
 #include "guildhall/server/app.hpp"
 
+#include <csignal>
 #include <ostream>
 
+#include <boost/asio/signal_set.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -102,13 +104,20 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
     return 1;
   }
 
+  // Handle SIGINT/SIGTERM before announcing readiness: a supervisor may signal as soon as it reads
+  // the "listening" line, and the default action would kill us without draining.
+  asio::signal_set signals(server.executor(), SIGINT, SIGTERM);
+  signals.async_wait([&server](const boost::system::error_code& ec, int) {
+    if (!ec)
+      server.stop();
+  });
   out << "Guildhall " << GUILDHALL_VERSION << " listening on " << server.url() << " ("
       << storage::to_string((*db)->backend()) << ", public origin " << config.public_origin()
       << ")\n"
       << "Create the first admin: guildhall admin user create NAME --password-stdin --admin\n"
       << "Stop with Ctrl-C (SIGINT) or SIGTERM." << std::endl;
 
-  server.run_until_signal();
+  server.wait();
   pool.join();
   out << "Guildhall stopped." << std::endl;
   return 0;
