@@ -73,7 +73,11 @@ void append_number(std::string& out, double v) {
     out += v > 0 ? "+Inf" : "-Inf";
   } else {
     char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    // Shortest round-trip digits; plain notation in the usual range ("0.0005", not "5e-04").
+    const double mag = std::fabs(v);
+    auto [end, ec] = (mag == 0 || (mag >= 1e-6 && mag < 1e15))
+                         ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                         : std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, ec == std::errc() ? end : buf);
   }
 }

@@ -19,6 +19,36 @@ std::string_view bare_key(std::string_view key) {
   return key;
 }
 
+// Clients and browsers send `types[]=x` and the like unencoded although RFC 3986 wants "%5B%5D":
+// escape the characters that are harmless in practice, so that strict parsing can accept them.
+std::string escape_lenient(std::string_view target) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(target.size() + 16);
+  for (char c : target) {
+    switch (c) {
+      case '[':
+      case ']':
+      case '{':
+      case '}':
+      case '|':
+      case '^':
+      case '`':
+      case '"':
+      case '<':
+      case '>':
+      case '\\':
+        out += '%';
+        out += kHex[static_cast<unsigned char>(c) >> 4];
+        out += kHex[static_cast<unsigned char>(c) & 0xf];
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string_view> QueryParams::get(std::string_view key) const {
@@ -56,10 +86,17 @@ Request& Request::operator=(Request&&) noexcept = default;
 core::Result<Request> Request::from_native(std::unique_ptr<NativeRequest> native) {
   Request req;
   req.native_ = std::move(native);
-  const auto target = req.native_->message.target();
-  auto parsed = boost::urls::parse_origin_form(std::string_view(target.data(), target.size()));
-  if (!parsed)
-    return core::Error::invalid_input("malformed request target");
+  const auto raw = req.native_->message.target();
+  const std::string_view target(raw.data(), raw.size());
+  auto parsed = boost::urls::parse_origin_form(target);
+  std::string escaped;  // owns the characters `parsed` points at in the lenient case
+  if (!parsed) {
+    escaped = escape_lenient(target);
+    if (escaped.size() != target.size())
+      parsed = boost::urls::parse_origin_form(escaped);
+    if (!parsed)
+      return core::Error::invalid_input("malformed request target");
+  }
   const boost::urls::url_view& url = *parsed;
 
   req.path_ = url.path();
