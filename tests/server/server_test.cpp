@@ -214,6 +214,9 @@ TEST_F(ServerTest, ServesAndAnswersJsonErrors) {
   auto again = client.request(bhttp::verb::get, "/hello");  // the HEAD left the stream in sync
   EXPECT_EQ(again.body(), "hello");
 
+  // Metrics are recorded after the response is written: read them once the server has drained.
+  server->stop();
+  server->wait();
   const auto text = metrics.render();
   EXPECT_NE(
       text.find("guildhall_http_requests_total{route=\"hello\",method=\"GET\",status=\"200\"} 2"),
