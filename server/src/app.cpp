@@ -4,61 +4,19 @@
 #include <ostream>
 
 #include <boost/asio/signal_set.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "guildhall/server/admin.hpp"
-#include "guildhall/server/http/blocking_pool.hpp"
-#include "guildhall/server/http/metrics.hpp"
-#include "guildhall/server/http/router.hpp"
 #include "guildhall/server/http/server.hpp"
 #include "guildhall/storage/database.hpp"
+
+#include "app_context.hpp"
 
 namespace guildhall::server {
 
 namespace {
 
 namespace asio = boost::asio;
-using http::Request;
-using http::Response;
-
-// What the route handlers share. Built once in serve_forever; outlives the server.
-struct AppContext {
-  const Config& config;
-  storage::Database& db;
-  http::BlockingPool& pool;
-  http::Metrics& metrics;
-};
-
-void register_routes(http::Router& router, AppContext& app) {
-  router.get(
-      "/health",
-      [&app](Request&) -> asio::awaitable<Response> {
-        // The ping runs on the database pool, like every database call.
-        auto ping = co_await app.pool.run([&] { return app.db.ping(); });
-        nlohmann::json body{{"status", ping.ok() ? "ok" : "unavailable"},
-                            {"database", ping.ok() ? "ok" : ping.error().message},
-                            {"backend", storage::to_string(app.db.backend())},
-                            {"version", GUILDHALL_VERSION}};
-        co_return Response::json(ping.ok() ? 200 : 503, body);
-      },
-      "health");
-  router.get(
-      "/metrics",
-      [&app](Request&) -> asio::awaitable<Response> {
-        co_return Response::text(200, app.metrics.render(),
-                                 std::string(http::Metrics::kContentType));
-      },
-      "metrics");
-  router.get(
-      "/",
-      [&app](Request&) -> asio::awaitable<Response> {
-        co_return Response::json(200, {{"name", app.config.instance.name},
-                                       {"software", "guildhall"},
-                                       {"version", GUILDHALL_VERSION}});
-      },
-      "root");
-}
 
 void configure_logging(const std::string& level) {
   spdlog::set_level(spdlog::level::from_str(level));
@@ -82,9 +40,9 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
 
   http::Metrics metrics;
   http::BlockingPool pool(static_cast<std::size_t>(config.database.pool_size));
-  AppContext app{config, **db, pool, metrics};
+  AppContext app{config, **db, pool, metrics, federation::Urls(config.public_origin())};
   http::Router router;
-  register_routes(router, app);
+  routes::register_operations(router, app);
 
   http::ServerOptions options;
   options.address = config.listen_address();

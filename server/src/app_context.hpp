@@ -1,0 +1,28 @@
+#pragma once
+
+// What route handlers share: built once by serve_forever, outlives the HTTP server.
+// Each group of routes lives in routes/<group>.cpp and registers itself through register_routes().
+
+#include "guildhall/federation/urls.hpp"
+#include "guildhall/server/config.hpp"
+#include "guildhall/server/http/blocking_pool.hpp"
+#include "guildhall/server/http/metrics.hpp"
+#include "guildhall/server/http/router.hpp"
+#include "guildhall/storage/database.hpp"
+
+namespace guildhall::server {
+
+struct AppContext {
+  const Config& config;
+  storage::Database& db;
+  http::BlockingPool& pool;  // every database call runs here, never on an I/O thread
+  http::Metrics& metrics;
+  federation::Urls urls;  // our ActivityPub id layout, from config.public_origin()
+};
+
+namespace routes {
+// One function per group; app.cpp calls them all.
+void register_operations(http::Router& router, AppContext& app);  // /, /health, /metrics
+}  // namespace routes
+
+}  // namespace guildhall::server
