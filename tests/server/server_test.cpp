@@ -299,6 +299,20 @@ TEST_F(ServerTest, OversizedHeadersAndGarbage) {
   EXPECT_EQ(client.request(bhttp::verb::get, "/hello").result_int(), 200);
 }
 
+TEST_F(ServerTest, SlowHeadersAndIdleConnectionsAreClosed) {
+  ServerOptions options;
+  options.header_timeout = std::chrono::milliseconds(100);
+  options.idle_timeout = std::chrono::milliseconds(100);
+  start(options);
+  Client slow(server->port());
+  slow.send_raw("GET /hello HTTP/1.1\r\nHost: x\r\n");  // never finishes its headers
+  EXPECT_TRUE(slow.closed_by_peer());
+
+  Client idle(server->port());
+  EXPECT_EQ(idle.request(bhttp::verb::get, "/hello").result_int(), 200);
+  EXPECT_TRUE(idle.closed_by_peer());  // keep-alive idle timeout
+}
+
 TEST_F(ServerTest, ThrowingHandlerBecomes500AndServerKeepsServing) {
   start();
   Client client(server->port());

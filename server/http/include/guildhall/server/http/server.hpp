@@ -31,7 +31,7 @@ struct ServerOptions {
 // limits and timeouts, request ids, access log and metrics. Router and Metrics must outlive it.
 //
 //   Server server(options, router, metrics);
-//   server.start();                        // binds; throws std::system_error on failure
+//   server.start();                        // binds; throws boost::system::system_error
 //   std::cout << "listening on " << server.url() << std::endl;
 //   server.run_until_signal();             // SIGINT/SIGTERM -> stop() -> drained
 class Server {
@@ -41,7 +41,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds, listens and starts the I/O threads; returns at once.
+  // Binds, listens and starts the I/O threads; returns at once. Throws
+  // boost::system::system_error when the address is bad or taken.
   void start();
   // The bound port (after start()), resolves port 0.
   std::uint16_t port() const;
