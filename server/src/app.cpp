@@ -57,7 +57,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   http::Server server(options, router, metrics);
   try {
     server.start();
-  } catch (const std::system_error& e) {
+  } catch (const std::exception& e) {  // boost::system::system_error on bind failure
     err << "error: cannot listen on " << config.listen << ": " << e.what() << "\n";
     return 1;
   }

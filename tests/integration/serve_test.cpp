@@ -125,3 +125,19 @@ TEST(Serve, PrintsHowToCreateTheFirstAdmin) {
   EXPECT_EQ(server.process->stop(SIGTERM, 30s), 0);
   fs::remove_all(dir);
 }
+
+TEST(Serve, PortInUseIsAClearError) {
+  const auto dir = fresh_dir("portinuse");
+  auto first = start(sqlite_env(dir));
+  ASSERT_NE(first.port, 0);
+  auto env = sqlite_env(dir.string() + "-second");
+  env["GUILDHALL_LISTEN"] = "127.0.0.1:" + std::to_string(first.port);
+  Process second(guildhall_binary(), {"serve"}, env);
+  EXPECT_EQ(second.wait(30s), 1);
+  EXPECT_NE(second.output().find("cannot listen on 127.0.0.1:" + std::to_string(first.port)),
+            std::string::npos)
+      << second.output();
+  EXPECT_EQ(first.process->stop(SIGTERM, 30s), 0);
+  fs::remove_all(dir);
+  fs::remove_all(dir.string() + "-second");
+}
