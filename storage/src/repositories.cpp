@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "federation_queue_impl.hpp"
 #include "repositories_impl.hpp"
 
 namespace guildhall::storage::detail {
@@ -1430,6 +1431,17 @@ class TxImpl final : public Tx {
   FollowRepo& follows() override { return follows_; }
   PostRepo& posts() override { return posts_; }
   ReactionRepo& reactions() override { return reactions_; }
+  // Made on first use: most transactions never touch the federation queues.
+  InboxLogRepo& inbox_log() override {
+    if (!inbox_log_)
+      inbox_log_ = make_inbox_log_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *inbox_log_;
+  }
+  DeliveryQueueRepo& delivery_queue() override {
+    if (!delivery_queue_)
+      delivery_queue_ = make_delivery_queue_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *delivery_queue_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1443,6 +1455,8 @@ class TxImpl final : public Tx {
   FollowRepoImpl follows_;
   PostRepoImpl posts_;
   ReactionRepoImpl reactions_;
+  std::unique_ptr<InboxLogRepo> inbox_log_;
+  std::unique_ptr<DeliveryQueueRepo> delivery_queue_;
 };
 
 }  // namespace

@@ -1224,18 +1224,490 @@ TYPED_TEST_P(StorageConformance, Reactions) {
   EXPECT_EQ(list->size(), 3u);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(StorageConformance, PingAndBackend, MigrationsAreRecordedAndIdempotent,
-                            FreshDatabaseIsNotMigratedOnOpen, NewerSchemaIsRefused,
-                            ConcurrentOpenAndMigrateIsSafe, ErrorResultRollsBack,
-                            ExceptionsRollBack, FailedWriteKeepsTransactionUsable,
-                            NestedTransactionIsAnError, ReadTransactionRejectsWrites,
-                            ConcurrentWritersAllSucceed, InstancesEnsureIsIdempotentAndLowercases,
-                            UserRoundTrip, UserUniqueness, UserAndGroupShareTheHandleNamespace,
-                            LocalHandleCheckConstraint, UserAccountUpdate, ListUsersPagesById,
-                            RemoteActorUpsert, ActorProfileUpdate, InstanceActor,
-                            CommunityCreateWithOwner, CommunityCreateFailureLeavesNothing,
-                            CommunityListScopesAndCounts, CommunityUpdateAndRules, Memberships,
-                            Follows, ThreadsAndComments, PostEditHistory,
-                            SoftDeleteLeavesATombstone, CommunityTimelinePinnedFirst, Reactions);
+// ---------------------------------------------------------------------------------------------
+// federation queues (migration 0002)
+
+inline std::vector<Id> job_ids(const std::vector<DeliveryJob>& jobs) {
+  std::vector<Id> out;
+  for (const auto& j : jobs)
+    out.push_back(j.id);
+  return out;
+}
+
+// Stored times have millisecond precision.
+inline TimePoint driver_time(TimePoint t) {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(t);
+}
+
+inline NewOutboxActivity outbox_activity(Id actor, const std::string& name) {
+  return {.ap_id = kLocal + "/activities/" + name,
+          .actor_id = actor,
+          .payload = R"({"type":"Create","id":")" + kLocal + "/activities/" + name + "\"}"};
+}
+
+TYPED_TEST_P(StorageConformance, InboxDedupeAndWorkLog) {
+  const TimePoint t0 = std::chrono::system_clock::now() + std::chrono::seconds(1);
+  auto first = this->tx([](Tx& t) {
+    return t.inbox_log().record_received("https://r.test/a/1", "https://r.test/u/bob");
+  });
+  ASSERT_OK(first);
+  EXPECT_TRUE(*first);
+  EXPECT_FALSE(this->tx([](Tx& t) {
+                     return t.inbox_log().record_received("https://r.test/a/1",
+                                                          "https://r.test/u/bob");
+                   })
+                   .value());
+  EXPECT_TRUE(
+      this->db_->read([](Tx& t) { return t.inbox_log().was_received("https://r.test/a/1"); })
+          .value());
+
+  NewInboxActivity like{.ap_id = "https://r.test/a/2",
+                        .actor = "https://r.test/u/bob",
+                        .signer = "https://r.test/u/bob",
+                        .payload = R"({"type":"Like"})",
+                        .payload_hash = std::string("sha256=abc")};
+  auto accepted = this->tx([&](Tx& t) { return t.inbox_log().accept(like); });
+  ASSERT_OK(accepted);
+  ASSERT_TRUE(accepted->has_value());
+  EXPECT_EQ((*accepted)->state, InboxState::pending);
+  EXPECT_EQ((*accepted)->payload, like.payload);
+  // A duplicate delivery: no second work item.
+  auto again = this->tx([&](Tx& t) { return t.inbox_log().accept(like); });
+  ASSERT_OK(again);
+  EXPECT_FALSE(again->has_value());
+  EXPECT_EQ(this->db_->read([](Tx& t) { return t.inbox_log().count_pending(); }).value(), 1);
+
+  const auto lease = std::chrono::seconds(30);
+  auto claimed = this->tx([&](Tx& t) { return t.inbox_log().claim("worker-1", t0, 10, lease); });
+  ASSERT_OK(claimed);
+  ASSERT_EQ(claimed->size(), 1u);
+  const Id id = claimed->front().id;
+  EXPECT_EQ(claimed->front().lease_owner, "worker-1");
+  // Leased: nobody else gets it until the lease runs out (a crashed handler).
+  EXPECT_TRUE(
+      this->tx([&](Tx& t) { return t.inbox_log().claim("worker-2", t0, 10, lease); })->empty());
+  auto after_crash = this->tx(
+      [&](Tx& t) { return t.inbox_log().claim("worker-2", t0 + lease + lease, 10, lease); });
+  ASSERT_OK(after_crash);
+  ASSERT_EQ(after_crash->size(), 1u);
+  EXPECT_EQ(after_crash->front().id, id);
+
+  // A failed handler run is retried at retry_at, not before.
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.inbox_log().fail(id, "peer timeout", t0 + std::chrono::minutes(10));
+  }));
+  EXPECT_TRUE(this->tx([&](Tx& t) {
+                    return t.inbox_log().claim("w", t0 + std::chrono::minutes(9), 10, lease);
+                  })
+                  ->empty());
+  EXPECT_EQ(this->tx([&](Tx& t) {
+                  return t.inbox_log().claim("w", t0 + std::chrono::minutes(10), 10, lease);
+                })
+                ->size(),
+            1u);
+  ASSERT_OK(this->tx([&](Tx& t) { return t.inbox_log().complete(id); }));
+  auto done = this->db_->read([&](Tx& t) { return t.inbox_log().get(id); });
+  ASSERT_OK(done);
+  EXPECT_EQ(done->state, InboxState::done);
+  EXPECT_EQ(done->attempts, 1);
+  EXPECT_EQ(done->last_error, "peer timeout");
+  EXPECT_EQ(this->db_->read([](Tx& t) { return t.inbox_log().count_pending(); }).value(), 0);
+  EXPECT_ERROR(this->tx([](Tx& t) { return t.inbox_log().complete(424242); }), not_found);
+
+  // A permanently failing item stays for inspection until pruned.
+  NewInboxActivity bad = like;
+  bad.ap_id = "https://r.test/a/3";
+  const Id bad_id = this->tx([&](Tx& t) { return t.inbox_log().accept(bad); }).value()->id;
+  ASSERT_OK(this->tx([&](Tx& t) { return t.inbox_log().fail(bad_id, "malformed", std::nullopt); }));
+  EXPECT_EQ(this->db_->read([&](Tx& t) { return t.inbox_log().get(bad_id); })->state,
+            InboxState::failed);
+  // Pruning keeps nothing older than the cut-off except pending work.
+  NewInboxActivity pending = like;
+  pending.ap_id = "https://r.test/a/4";
+  ASSERT_OK(this->tx([&](Tx& t) { return t.inbox_log().accept(pending); }));
+  auto pruned = this->tx([&](Tx& t) { return t.inbox_log().prune(t0 + std::chrono::hours(24)); });
+  ASSERT_OK(pruned);
+  EXPECT_EQ(*pruned, 4 + 2);  // four received ids, the done and the failed item
+  EXPECT_EQ(this->db_->read([](Tx& t) { return t.inbox_log().count_pending(); }).value(), 1);
+  // The pending item's id can arrive again after its received row was pruned: still one item.
+  EXPECT_FALSE(this->tx([&](Tx& t) { return t.inbox_log().accept(pending); })->has_value());
+}
+
+TYPED_TEST_P(StorageConformance, EnqueueDedupesInboxesInTheCallersTransaction) {
+  const Id alice = this->user("alice").actor.id;
+  const std::vector<std::string> inboxes{
+      "https://Peer.Test/inbox", "https://peer.test/users/1/inbox", "https://Peer.Test/inbox",
+      "https://other.test:8443/inbox", "https://peer.test/users/1/inbox"};
+  auto queued = this->tx(
+      [&](Tx& t) { return t.delivery_queue().enqueue(outbox_activity(alice, "1"), inboxes); });
+  ASSERT_OK(queued);
+  EXPECT_EQ(queued->deliveries, 3u);
+  EXPECT_EQ(queued->activity.actor_id, alice);
+  auto rows = this->db_->read(
+      [&](Tx& t) { return t.delivery_queue().list_for_activity(queued->activity.id); });
+  ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].inbox_url, "https://Peer.Test/inbox");
+  EXPECT_EQ((*rows)[0].host, "peer.test");
+  EXPECT_EQ((*rows)[1].inbox_url, "https://peer.test/users/1/inbox");
+  EXPECT_EQ((*rows)[2].host, "other.test:8443");
+  for (const auto& d : *rows) {
+    EXPECT_EQ(d.state, DeliveryState::pending);
+    EXPECT_EQ(d.attempts, 0);
+    EXPECT_FALSE(d.lease_owner.has_value());
+  }
+  EXPECT_LT((*rows)[0].id, (*rows)[1].id);
+
+  // Rolled back with the caller's change: neither the activity nor a delivery remains.
+  auto rolled_back = this->tx([&](Tx& t) -> core::Result<void> {
+    auto bob = t.users().create(new_user("bob"));
+    if (!bob.ok())
+      return bob.error();
+    auto q = t.delivery_queue().enqueue(outbox_activity(bob->actor.id, "2"), inboxes);
+    if (!q.ok())
+      return q.error();
+    return core::Error::conflict("the caller changed its mind");
+  });
+  EXPECT_ERROR(rolled_back, conflict);
+  auto depth = this->db_->read(
+      [](Tx& t) { return t.delivery_queue().depth(std::chrono::system_clock::now()); });
+  ASSERT_OK(depth);
+  EXPECT_EQ(depth->pending, 3);
+  EXPECT_ERROR(this->db_->read([](Tx& t) { return t.users().get_by_handle("bob"); }), not_found);
+
+  // A bad inbox fails the whole enqueue (and only it: the transaction stays usable).
+  auto partial = this->tx([&](Tx& t) -> core::Result<std::size_t> {
+    auto bad = t.delivery_queue().enqueue(outbox_activity(alice, "3"),
+                                          {"https://ok.test/inbox", "mailto:x@y"});
+    if (bad.ok() || bad.error().kind != core::ErrorKind::invalid_input)
+      return core::Error::internal("expected invalid_input");
+    auto good = t.delivery_queue().enqueue(outbox_activity(alice, "3"), {"https://ok.test/inbox"});
+    if (!good.ok())
+      return good.error();
+    return good->deliveries;
+  });
+  ASSERT_OK(partial);
+  EXPECT_EQ(*partial, 1u);
+  EXPECT_ERROR(this->tx([&](Tx& t) {
+    return t.delivery_queue().enqueue(outbox_activity(alice, "3"), {"https://ok.test/inbox"});
+  }),
+               already_exists);
+  EXPECT_ERROR(this->tx([&](Tx& t) {
+    return t.delivery_queue().enqueue(outbox_activity(999, "4"), {"https://ok.test/inbox"});
+  }),
+               invalid_input);
+  EXPECT_EQ(inbox_host("http://user@Example.COM:80/x?y"), "example.com:80");
+  EXPECT_EQ(inbox_host("https://[::1]:8443/inbox"), "[::1]:8443");
+  EXPECT_FALSE(inbox_host("ftp://example.com/").has_value());
+  EXPECT_FALSE(inbox_host("https:///inbox").has_value());
+  EXPECT_FALSE(inbox_host("https://exa mple.com/").has_value());
+}
+
+TYPED_TEST_P(StorageConformance, ClaimIsFifoPerHostWithinLimits) {
+  const Id alice = this->user("alice").actor.id;
+  // Ten activities, each to one inbox on a.test and one on b.test.
+  for (int i = 0; i < 10; ++i)
+    ASSERT_OK(this->tx([&](Tx& t) {
+      return t.delivery_queue().enqueue(outbox_activity(alice, "a" + std::to_string(i)),
+                                        {"https://a.test/inbox", "https://b.test/inbox"});
+    }));
+  const TimePoint now = std::chrono::system_clock::now() + std::chrono::seconds(1);
+  auto claim = [&](const std::string& owner, TimePoint at, std::size_t limit,
+                   std::size_t per_host) {
+    return this->tx([&](Tx& t) {
+      return t.delivery_queue().claim(
+          {.owner = owner, .now = at, .limit = limit, .per_host_limit = per_host});
+    });
+  };
+  auto first = claim("w1", now, 100, 3);
+  ASSERT_OK(first);
+  ASSERT_EQ(first->size(), 6u);
+  std::map<std::string, std::vector<Id>> by_host;
+  for (const auto& j : *first) {
+    by_host[j.host].push_back(j.id);
+    EXPECT_EQ(j.actor_id, alice);
+    EXPECT_FALSE(j.payload.empty());
+    EXPECT_EQ(j.attempts, 0);
+    EXPECT_TRUE(j.key_id.has_value());
+    EXPECT_TRUE(j.private_key_pem.has_value());
+  }
+  EXPECT_TRUE(std::is_sorted(first->begin(), first->end(),
+                             [](const auto& x, const auto& y) { return x.id < y.id; }));
+  ASSERT_EQ(by_host["a.test"].size(), 3u);
+  ASSERT_EQ(by_host["b.test"].size(), 3u);
+  // The per-host limit counts leases, whoever holds them.
+  EXPECT_TRUE(claim("w2", now, 100, 3)->empty());
+  EXPECT_EQ(claim("w2", now, 100, 4)->size(), 2u);
+
+  // a.test's three delivered: the next three of a.test, in id order.
+  EXPECT_EQ(this->tx([&](Tx& t) { return t.delivery_queue().complete(by_host["a.test"]); }).value(),
+            3u);
+  auto next = claim("w1", now, 100, 4);
+  ASSERT_OK(next);
+  ASSERT_EQ(next->size(), 3u);  // a.test had 1 leased (w2) + 3 new = 4
+  for (const auto& j : *next) {
+    EXPECT_EQ(j.host, "a.test");
+    EXPECT_GT(j.id, by_host["a.test"].back());
+  }
+
+  // b.test's oldest fails and waits for its retry: b.test is held back behind it (FIFO), even
+  // though later rows are due and below the limit.
+  const Id b_head = by_host["b.test"][0];
+  auto failed = this->tx([&](Tx& t) {
+    return t.delivery_queue().fail({.id = b_head,
+                                    .owner = "w1",
+                                    .status = 503,
+                                    .error = "HTTP 503",
+                                    .next_attempt_at = now + std::chrono::minutes(5)});
+  });
+  ASSERT_OK(failed);
+  EXPECT_TRUE(*failed);
+  // A report from someone not holding the lease is ignored.
+  EXPECT_FALSE(this->tx([&](Tx& t) {
+                     return t.delivery_queue().fail({.id = by_host["b.test"][1], .owner = "w9"});
+                   })
+                   .value());
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.delivery_queue().complete({by_host["b.test"][1], by_host["b.test"][2]});
+  }));
+  for (const auto& j : *claim("w1", now + std::chrono::minutes(4), 100, 32))
+    EXPECT_NE(j.host, "b.test") << "b.test must wait for its head";
+  auto retried = claim("w1", now + std::chrono::minutes(5), 100, 32);
+  ASSERT_OK(retried);
+  ASSERT_FALSE(retried->empty());
+  std::vector<Id> b_ids;
+  for (const auto& j : *retried)
+    if (j.host == "b.test")
+      b_ids.push_back(j.id);
+  ASSERT_FALSE(b_ids.empty());
+  EXPECT_EQ(b_ids.front(), b_head);
+  auto head = this->db_->read([&](Tx& t) { return t.delivery_queue().get(b_head); });
+  ASSERT_OK(head);
+  EXPECT_EQ(head->attempts, 1);
+  EXPECT_EQ(head->last_status, 503);
+  EXPECT_EQ(head->lease_owner, "w1");
+
+  auto depth = this->db_->read([&](Tx& t) { return t.delivery_queue().depth(now); });
+  ASSERT_OK(depth);
+  EXPECT_EQ(depth->pending, 20 - 5);
+  ASSERT_EQ(depth->hosts.size(), 2u);
+}
+
+TYPED_TEST_P(StorageConformance, LeasesExpireAndReleaseAndPermanentFailuresStop) {
+  const Id alice = this->user("alice").actor.id;
+  for (int i = 0; i < 3; ++i)
+    ASSERT_OK(this->tx([&](Tx& t) {
+      return t.delivery_queue().enqueue(outbox_activity(alice, std::to_string(i)),
+                                        {"https://c.test/inbox"});
+    }));
+  const TimePoint now = std::chrono::system_clock::now() + std::chrono::seconds(1);
+  const auto lease = std::chrono::seconds(60);
+  auto claim = [&](const std::string& owner, TimePoint at) {
+    return this->tx([&](Tx& t) {
+      return t.delivery_queue().claim({.owner = owner, .now = at, .lease = lease});
+    });
+  };
+  auto crashed = claim("crashed", now);
+  ASSERT_OK(crashed);
+  ASSERT_EQ(crashed->size(), 3u);
+  EXPECT_TRUE(claim("survivor", now + std::chrono::seconds(59))->empty());
+  // The crashed owner's lease ran out: everything is claimable again, in order.
+  auto recovered = claim("survivor", now + lease);
+  ASSERT_OK(recovered);
+  EXPECT_EQ(job_ids(*recovered), job_ids(*crashed));
+
+  // Clean shutdown hands the leases back at once.
+  EXPECT_EQ(this->tx([](Tx& t) { return t.delivery_queue().release("survivor"); }).value(), 3u);
+  auto again = claim("next", now + lease);
+  ASSERT_OK(again);
+  ASSERT_EQ(again->size(), 3u);
+
+  // Permanent: recorded and never claimed again.
+  ASSERT_TRUE(this->tx([&](Tx& t) {
+                    return t.delivery_queue().fail({.id = again->front().id,
+                                                    .owner = "next",
+                                                    .permanent = true,
+                                                    .status = 404,
+                                                    .error = "HTTP 404"});
+                  })
+                  .value());
+  auto gone = this->db_->read([&](Tx& t) { return t.delivery_queue().get(again->front().id); });
+  ASSERT_OK(gone);
+  EXPECT_EQ(gone->state, DeliveryState::failed);
+  EXPECT_EQ(gone->last_status, 404);
+  ASSERT_OK(this->tx([](Tx& t) { return t.delivery_queue().release("next"); }));
+  EXPECT_EQ(claim("later", now + std::chrono::hours(1))->size(), 2u);
+
+  // Retention: the backlog older than the cut-off expires, then its activities can be pruned.
+  EXPECT_EQ(this->tx([&](Tx& t) { return t.delivery_queue().expire(now + std::chrono::hours(24)); })
+                .value(),
+            2u);
+  auto depth = this->db_->read([&](Tx& t) { return t.delivery_queue().depth(now); });
+  ASSERT_OK(depth);
+  EXPECT_EQ(depth->pending, 0);
+  EXPECT_EQ(depth->failed, 3);
+  EXPECT_EQ(this->tx([&](Tx& t) { return t.delivery_queue().prune(now + std::chrono::hours(24)); })
+                .value(),
+            3u);
+  EXPECT_EQ(this->db_->read([&](Tx& t) { return t.delivery_queue().depth(now); })->failed, 0);
+}
+
+TYPED_TEST_P(StorageConformance, PeerCircuitBreaker) {
+  const Id alice = this->user("alice").actor.id;
+  for (int i = 0; i < 4; ++i)
+    ASSERT_OK(this->tx([&](Tx& t) {
+      return t.delivery_queue().enqueue(outbox_activity(alice, std::to_string(i)),
+                                        {"https://down.test/inbox", "https://up.test/inbox"});
+    }));
+  const TimePoint now = std::chrono::system_clock::now() + std::chrono::seconds(1);
+  const CircuitPolicy policy{.failure_threshold = 3,
+                             .base_cooldown = std::chrono::minutes(1),
+                             .max_cooldown = std::chrono::minutes(3)};
+  auto fail_peer = [&](int failures, TimePoint at) {
+    return this->tx([&](Tx& t) {
+      return t.delivery_queue().record_failure(
+          {.host = "down.test", .now = at, .failures = failures, .error = "connect refused"},
+          policy);
+    });
+  };
+  auto p = fail_peer(2, now);
+  ASSERT_OK(p);
+  EXPECT_EQ(p->consecutive_failures, 2);
+  EXPECT_FALSE(p->circuit_open_until.has_value());
+  auto claim = [&](TimePoint at) {
+    return this->tx([&](Tx& t) {
+      return t.delivery_queue().claim({.owner = "w", .now = at, .per_host_limit = 32});
+    });
+  };
+  auto count_host = [](const std::vector<DeliveryJob>& jobs, const std::string& host) {
+    return std::count_if(jobs.begin(), jobs.end(), [&](const auto& j) { return j.host == host; });
+  };
+  // A failure streak: one probe at a time for that host; the healthy host is unaffected.
+  auto jobs = claim(now);
+  ASSERT_OK(jobs);
+  EXPECT_EQ(count_host(*jobs, "down.test"), 1);
+  EXPECT_EQ(count_host(*jobs, "up.test"), 4);
+  ASSERT_OK(this->tx([](Tx& t) { return t.delivery_queue().release("w"); }));
+
+  p = fail_peer(1, now);  // the threshold: trips for base_cooldown
+  ASSERT_OK(p);
+  EXPECT_EQ(p->circuit_trips, 1);
+  EXPECT_EQ(p->circuit_open_until, driver_time(now + std::chrono::minutes(1)));
+  p = fail_peer(5, now + std::chrono::seconds(10));  // stragglers while open do not re-trip
+  EXPECT_EQ(p->circuit_trips, 1);
+  EXPECT_EQ(count_host(*claim(now + std::chrono::seconds(59)), "down.test"), 0);
+  ASSERT_OK(this->tx([](Tx& t) { return t.delivery_queue().release("w"); }));
+  // Half-open after the cool-down: one probe.
+  EXPECT_EQ(count_host(*claim(now + std::chrono::minutes(1)), "down.test"), 1);
+  ASSERT_OK(this->tx([](Tx& t) { return t.delivery_queue().release("w"); }));
+  // The probe failed: open again, twice as long, then capped.
+  p = fail_peer(1, now + std::chrono::minutes(1));
+  EXPECT_EQ(p->circuit_trips, 2);
+  EXPECT_EQ(p->circuit_open_until, driver_time(now + std::chrono::minutes(3)));
+  p = fail_peer(1, now + std::chrono::minutes(3));
+  EXPECT_EQ(p->circuit_trips, 3);
+  EXPECT_EQ(p->circuit_open_until, driver_time(now + std::chrono::minutes(6)));
+
+  // A success closes it and makes the host's waiting backlog due at once.
+  auto mine = claim(now + std::chrono::minutes(6));
+  ASSERT_OK(mine);
+  ASSERT_EQ(count_host(*mine, "down.test"), 1);
+  const auto probe =
+      std::find_if(mine->begin(), mine->end(), [](const auto& j) { return j.host == "down.test"; });
+  ASSERT_TRUE(this->tx([&](Tx& t) {
+                    return t.delivery_queue().fail(
+                        {.id = probe->id,
+                         .owner = "w",
+                         .error = "timeout",
+                         .next_attempt_at = now + std::chrono::hours(2)});
+                  })
+                  .value());
+  ASSERT_OK(this->tx([](Tx& t) { return t.delivery_queue().release("w"); }));
+  EXPECT_EQ(count_host(*claim(now + std::chrono::hours(1)), "down.test"), 0);
+  ASSERT_OK(this->tx([](Tx& t) { return t.delivery_queue().release("w"); }));
+  auto closed = this->tx([&](Tx& t) {
+    return t.delivery_queue().record_success("down.test", now + std::chrono::hours(1));
+  });
+  ASSERT_OK(closed);
+  EXPECT_EQ(closed->consecutive_failures, 0);
+  EXPECT_EQ(closed->circuit_trips, 0);
+  EXPECT_FALSE(closed->circuit_open_until.has_value());
+  EXPECT_EQ(count_host(*claim(now + std::chrono::hours(1)), "down.test"), 4);
+  EXPECT_ERROR(this->db_->read([](Tx& t) { return t.delivery_queue().get_peer("never.test"); }),
+               not_found);
+}
+
+TYPED_TEST_P(StorageConformance, ConcurrentClaimersNeverShareADelivery) {
+  const Id alice = this->user("alice").actor.id;
+  constexpr int kActivities = 60;
+  std::vector<std::string> inboxes;
+  for (int h = 0; h < 5; ++h)
+    inboxes.push_back("https://h" + std::to_string(h) + ".test/inbox");
+  for (int i = 0; i < kActivities; ++i)
+    ASSERT_OK(this->tx([&](Tx& t) {
+      return t.delivery_queue().enqueue(outbox_activity(alice, std::to_string(i)), inboxes);
+    }));
+  // Two Database objects (as two processes would have), two claimers each.
+  auto second = open_database(this->url_, this->options()).value();
+  Database* dbs[] = {this->db_.get(), second.get()};
+  std::mutex mutex;
+  std::map<Id, int> seen;
+  std::string first_error;
+  std::vector<std::thread> threads;
+  const TimePoint now = std::chrono::system_clock::now() + std::chrono::seconds(1);
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      const std::string owner = "worker-" + std::to_string(w);
+      for (int idle = 0; idle < 3;) {
+        auto jobs = dbs[w % 2]->transact([&](Tx& t) {
+          return t.delivery_queue().claim(
+              {.owner = owner, .now = now, .limit = 7, .per_host_limit = 4});
+        });
+        if (!jobs.ok()) {
+          std::lock_guard lock(mutex);
+          first_error = jobs.error().message;
+          return;
+        }
+        idle = jobs->empty() ? idle + 1 : 0;
+        {
+          std::lock_guard lock(mutex);
+          for (const auto& j : *jobs)
+            ++seen[j.id];
+        }
+        auto done = dbs[w % 2]->transact(
+            [&](Tx& t) { return t.delivery_queue().complete(job_ids(*jobs)); });
+        if (!done.ok()) {
+          std::lock_guard lock(mutex);
+          first_error = done.error().message;
+          return;
+        }
+        if (jobs->empty())
+          std::this_thread::yield();
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(first_error, "");
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kActivities * 5));
+  for (const auto& [id, n] : seen)
+    EXPECT_EQ(n, 1) << "delivery " << id << " claimed " << n << " times";
+  EXPECT_EQ(this->db_->read([&](Tx& t) { return t.delivery_queue().depth(now); })->pending, 0);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(
+    StorageConformance, PingAndBackend, MigrationsAreRecordedAndIdempotent,
+    FreshDatabaseIsNotMigratedOnOpen, NewerSchemaIsRefused, ConcurrentOpenAndMigrateIsSafe,
+    ErrorResultRollsBack, ExceptionsRollBack, FailedWriteKeepsTransactionUsable,
+    NestedTransactionIsAnError, ReadTransactionRejectsWrites, ConcurrentWritersAllSucceed,
+    InstancesEnsureIsIdempotentAndLowercases, UserRoundTrip, UserUniqueness,
+    UserAndGroupShareTheHandleNamespace, LocalHandleCheckConstraint, UserAccountUpdate,
+    ListUsersPagesById, RemoteActorUpsert, ActorProfileUpdate, InstanceActor,
+    CommunityCreateWithOwner, CommunityCreateFailureLeavesNothing, CommunityListScopesAndCounts,
+    CommunityUpdateAndRules, Memberships, Follows, ThreadsAndComments, PostEditHistory,
+    SoftDeleteLeavesATombstone, CommunityTimelinePinnedFirst, Reactions, InboxDedupeAndWorkLog,
+    EnqueueDedupesInboxesInTheCallersTransaction, ClaimIsFifoPerHostWithinLimits,
+    LeasesExpireAndReleaseAndPermanentFailuresStop, PeerCircuitBreaker,
+    ConcurrentClaimersNeverShareADelivery);
 
 }  // namespace guildhall::storage::testing

@@ -25,6 +25,7 @@
 #include "guildhall/core/clock.hpp"
 #include "guildhall/core/id.hpp"
 #include "guildhall/core/result.hpp"
+#include "guildhall/storage/federation_queue.hpp"
 #include "guildhall/storage/model.hpp"
 #include "guildhall/storage/repositories.hpp"
 
@@ -69,6 +70,8 @@ class Tx {
   virtual FollowRepo& follows() = 0;
   virtual PostRepo& posts() = 0;
   virtual ReactionRepo& reactions() = 0;
+  virtual InboxLogRepo& inbox_log() = 0;
+  virtual DeliveryQueueRepo& delivery_queue() = 0;
   // A fresh Snowflake id (for callers that must know an id before inserting, e.g. to build ap_id).
   virtual Id next_id() = 0;
   virtual TimePoint now() const = 0;
