@@ -1,10 +1,12 @@
 #include "guildhall/server/admin.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <sys/stat.h>
 
 #include "guildhall/federation/keys.hpp"
+#include "guildhall/federation/policy.hpp"
 #include "guildhall/federation/urls.hpp"
 #include "guildhall/server/password.hpp"
 #include "guildhall/storage/database.hpp"
@@ -195,6 +197,50 @@ Result<std::vector<GroupSummary>> Admin::list_groups() {
     }
     return out;
   });
+}
+
+Result<InstanceRule> Admin::set_instance_policy(const std::string& host,
+                                                const std::string& policy_text) {
+  if (!federation::is_valid_host(host))
+    return Error::invalid_input("host '" + host +
+                                "' is invalid: give a lowercase host name such as partner.example");
+  storage::FederationPolicy policy;
+  if (!storage::parse(policy_text, policy))
+    return Error::invalid_input("policy must be allow, block or none");
+  if (host == config_.domain)
+    return Error::invalid_input("'" + host + "' is this instance");
+  auto row = db_.transact([&](storage::Tx& tx) -> Result<storage::Instance> {
+    if (auto known = tx.instances().ensure(host); !known)
+      return std::move(known).error();
+    return tx.instances().set_policy(host, policy);
+  });
+  if (!row)
+    return std::move(row).error();
+  return InstanceRule{row->host, std::string(storage::to_string(row->policy)), row->software_name};
+}
+
+Result<std::vector<InstanceRule>> Admin::list_instance_policies() {
+  auto snapshot = db_.read([&](storage::Tx& tx) -> Result<std::vector<InstanceRule>> {
+    std::vector<InstanceRule> out;
+    storage::PageRequest page{.limit = 200, .oldest_first = true};
+    for (;;) {
+      auto batch = tx.instances().list(page);
+      if (!batch)
+        return std::move(batch).error();
+      for (const auto& i : *batch)
+        if (i.policy != storage::FederationPolicy::none)
+          out.push_back({i.host, std::string(storage::to_string(i.policy)), i.software_name});
+      if (batch->size() < page.limit)
+        break;
+      page.after = batch->back().id;
+    }
+    return out;
+  });
+  if (!snapshot)
+    return std::move(snapshot).error();
+  std::sort(snapshot->begin(), snapshot->end(),
+            [](const InstanceRule& a, const InstanceRule& b) { return a.host < b.host; });
+  return snapshot;
 }
 
 Result<void> Admin::ensure_instance_actor() {

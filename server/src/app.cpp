@@ -1,7 +1,11 @@
 #include "guildhall/server/app.hpp"
 
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
 #include <ostream>
+#include <stop_token>
+#include <thread>
 
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
@@ -17,6 +21,25 @@ namespace guildhall::server {
 namespace {
 
 namespace asio = boost::asio;
+
+// How often changes made by `guildhall admin federation ...` (another process) are picked up.
+constexpr auto kPolicyReloadInterval = std::chrono::seconds(5);
+
+// Periodic blocking work (database reads) on its own thread, never on the HTTP I/O threads.
+std::jthread start_housekeeping(storage::Database& db, federation::PeerPolicy& peers) {
+  return std::jthread([&db, &peers](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    std::unique_lock lock(mutex);
+    for (;;) {
+      wake.wait_for(lock, stop, kPolicyReloadInterval, [] { return false; });
+      if (stop.stop_requested())
+        return;
+      if (auto r = peers.reload(db); !r)
+        spdlog::warn("federation policy reload failed: {}", r.error().message);
+    }
+  });
+}
 
 void configure_logging(const std::string& level) {
   spdlog::set_level(spdlog::level::from_str(level));
@@ -38,9 +61,18 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
     return 1;
   }
 
+  federation::FederationMode mode = federation::FederationMode::open;
+  federation::parse(config.federation.mode, mode);  // validated with the configuration
+  federation::PeerPolicy peers(mode);
+  if (auto loaded = peers.reload(**db); !loaded) {
+    err << "error: " << loaded.error().message << "\n";
+    return 1;
+  }
+  auto housekeeping = start_housekeeping(**db, peers);
+
   http::Metrics metrics;
   http::BlockingPool pool(static_cast<std::size_t>(config.database.pool_size));
-  AppContext app{config, **db, pool, metrics, federation::Urls(config.public_origin())};
+  AppContext app{config, **db, pool, metrics, federation::Urls(config.public_origin()), peers};
   http::Router router;
   routes::register_operations(router, app);
 
@@ -76,6 +108,8 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
       << "Stop with Ctrl-C (SIGINT) or SIGTERM." << std::endl;
 
   server.wait();
+  housekeeping.request_stop();
+  housekeeping.join();
   pool.join();
   out << "Guildhall stopped." << std::endl;
   return 0;

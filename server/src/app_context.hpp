@@ -3,6 +3,7 @@
 // What route handlers share: built once by serve_forever, outlives the HTTP server.
 // Each group of routes lives in routes/<group>.cpp and registers itself through register_routes().
 
+#include "guildhall/federation/policy.hpp"
 #include "guildhall/federation/urls.hpp"
 #include "guildhall/server/config.hpp"
 #include "guildhall/server/http/blocking_pool.hpp"
@@ -17,7 +18,8 @@ struct AppContext {
   storage::Database& db;
   http::BlockingPool& pool;  // every database call runs here, never on an I/O thread
   http::Metrics& metrics;
-  federation::Urls urls;  // our ActivityPub id layout, from config.public_origin()
+  federation::Urls urls;          // our ActivityPub id layout, from config.public_origin()
+  federation::PeerPolicy& peers;  // which instances we federate with (reloaded periodically)
 };
 
 namespace routes {

@@ -89,6 +89,20 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
   group_create->add_option("--title", new_group.title, "Display title");
   group->add_subcommand("list", "List communities");
 
+  auto* federation_cmd =
+      admin->add_subcommand("federation", "Which instances to federate with (federation.mode)");
+  federation_cmd->require_subcommand(1);
+  std::string policy_host;
+  const std::pair<const char*, const char*> policy_verbs[] = {
+      {"allow", "Federate with a host and its subdomains (allowlist mode)"},
+      {"block", "Refuse a host and its subdomains (blocklist mode)"},
+      {"reset", "Remove the rule for a host"}};
+  for (const auto& [verb, help] : policy_verbs)
+    federation_cmd->add_subcommand(verb, help)
+        ->add_option("host", policy_host, "Host name, e.g. partner.example")
+        ->required();
+  federation_cmd->add_subcommand("list", "List the allow and block rules");
+
   std::vector<std::string> argv_tail(args.size() > 1 ? args.begin() + 1 : args.end(), args.end());
   std::reverse(argv_tail.begin(), argv_tail.end());  // CLI11 parses a reversed vector
   try {
@@ -130,6 +144,29 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
       return fail(err, created.error());
     out << "created user " << created->handle << (created->is_admin ? " (admin)" : "") << ": "
         << created->ap_id << "\n";
+    return 0;
+  }
+  if (federation_cmd->parsed()) {
+    if (federation_cmd->got_subcommand("list")) {
+      auto rules = ops.list_instance_policies();
+      if (!rules)
+        return fail(err, rules.error());
+      out << "mode: " << config->federation.mode << "\n";
+      for (const auto& r : *rules)
+        out << r.policy << "\t" << r.host << "\n";
+      return 0;
+    }
+    const bool reset = federation_cmd->got_subcommand("reset");
+    const std::string policy =
+        reset ? "none" : (federation_cmd->got_subcommand("allow") ? "allow" : "block");
+    auto rule = ops.set_instance_policy(policy_host, policy);
+    if (!rule)
+      return fail(err, rule.error());
+    out << (reset ? "removed the rule for " : policy + "ed ") << rule->host << "\n";
+    const auto& mode = config->federation.mode;
+    if ((policy == "block" && mode != "blocklist") || (policy == "allow" && mode != "allowlist"))
+      out << "note: federation.mode is " << mode << "; " << policy << " rules take effect in "
+          << policy << "list mode\n";
     return 0;
   }
   if (user->got_subcommand("list")) {

@@ -9,6 +9,8 @@
 
 #include <toml++/toml.h>
 
+#include "guildhall/federation/policy.hpp"
+
 extern char** environ;
 
 namespace guildhall::server {
@@ -94,6 +96,8 @@ const std::vector<KeyBinding>& bindings() {
           "Database connections (PostgreSQL) and blocking worker threads."),
       key("database.busy_timeout_ms", GUILDHALL_FIELD(database.busy_timeout_ms),
           "SQLite: how long a write waits for the database lock."),
+      key("federation.mode", GUILDHALL_FIELD(federation.mode),
+          "open, blocklist or allowlist: which instances we federate with."),
       key("federation.allow_http", GUILDHALL_FIELD(federation.allow_http),
           "Development only: use http:// for our ids and accept http:// peers."),
       key("federation.allow_private_addresses", GUILDHALL_FIELD(federation.allow_private_addresses),
@@ -152,25 +156,6 @@ core::Result<Value> from_env(const KeyBinding& b, const std::string& text) {
   return Value{v};
 }
 
-bool valid_host_port(std::string_view s) {
-  if (s.empty() || s.size() > 253)
-    return false;
-  auto colon = s.rfind(':');
-  std::string_view host = s.substr(0, colon);
-  if (colon != std::string_view::npos) {
-    auto port = s.substr(colon + 1);
-    int p = 0;
-    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || p < 1 || p > 65535)
-      return false;
-  }
-  if (host.empty() || host.front() == '.' || host.front() == '-' || host.back() == '.')
-    return false;
-  return std::all_of(host.begin(), host.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-  });
-}
-
 // "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" -> address and port.
 bool split_listen(std::string_view s, std::string& address, std::uint16_t& port) {
   auto colon = s.rfind(':');
@@ -194,7 +179,7 @@ bool split_listen(std::string_view s, std::string& address, std::uint16_t& port)
 }
 
 core::Result<void> validate(const Config& c) {
-  if (!valid_host_port(c.domain))
+  if (!federation::is_valid_host(c.domain))
     return invalid("domain: '" + c.domain +
                    "' must be a lowercase host name with an optional :port, without scheme or path "
                    "(e.g. guild.example.com)");
@@ -229,6 +214,9 @@ core::Result<void> validate(const Config& c) {
     return invalid("http.idle_timeout_seconds: must be between 1 and 3600");
   if (c.http.shutdown_drain_seconds < 0 || c.http.shutdown_drain_seconds > 600)
     return invalid("http.shutdown_drain_seconds: must be between 0 and 600");
+  if (federation::FederationMode mode; !federation::parse(c.federation.mode, mode))
+    return invalid("federation.mode: '" + c.federation.mode +
+                   "' must be one of open, blocklist, allowlist");
   if (c.database.pool_size < 1 || c.database.pool_size > 256)
     return invalid("database.pool_size: must be between 1 and 256");
   if (c.database.busy_timeout_ms < 0 || c.database.busy_timeout_ms > 600000)

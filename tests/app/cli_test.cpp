@@ -123,3 +123,28 @@ TEST_F(Cli, MigrateIsIdempotent) {
   EXPECT_EQ(out(), first);
   EXPECT_NE(first.find("schema version"), std::string::npos);
 }
+
+TEST_F(Cli, FederationRulesAreManagedAndValidated) {
+  ASSERT_EQ(run({"admin", "federation", "block", "spam.example"}), 0) << err();
+  EXPECT_NE(out().find("blocked spam.example"), std::string::npos) << out();
+  EXPECT_NE(out().find("note: federation.mode is open"), std::string::npos) << out();
+  env_["GUILDHALL_FEDERATION_MODE"] = "allowlist";
+  ASSERT_EQ(run({"admin", "federation", "allow", "partner.example"}), 0) << err();
+  EXPECT_EQ(out().find("note:"), std::string::npos) << out();
+
+  ASSERT_EQ(run({"admin", "federation", "list"}), 0);
+  EXPECT_NE(out().find("mode: allowlist"), std::string::npos);
+  EXPECT_NE(out().find("allow\tpartner.example"), std::string::npos) << out();
+  EXPECT_NE(out().find("block\tspam.example"), std::string::npos) << out();
+
+  ASSERT_EQ(run({"admin", "federation", "reset", "spam.example"}), 0) << err();
+  ASSERT_EQ(run({"admin", "federation", "list"}), 0);
+  EXPECT_EQ(out().find("spam.example"), std::string::npos) << out();
+
+  EXPECT_EQ(run({"admin", "federation", "block", "https://evil.example/"}), 1);
+  EXPECT_NE(err().find("invalid"), std::string::npos) << err();
+  EXPECT_EQ(run({"admin", "federation", "block", "guild.test"}), 1) << "not ourselves";
+  env_["GUILDHALL_FEDERATION_MODE"] = "closed";
+  EXPECT_EQ(run({"admin", "federation", "list"}), 1);
+  EXPECT_NE(err().find("federation.mode"), std::string::npos) << err();
+}

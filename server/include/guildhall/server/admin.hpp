@@ -34,6 +34,12 @@ struct GroupSummary {
   core::TimePoint created_at;
 };
 
+struct InstanceRule {
+  std::string host;
+  std::string policy;  // allow | block | none
+  std::optional<std::string> software;
+};
+
 struct NewUserInput {
   std::string handle;
   std::string password;
@@ -58,6 +64,12 @@ class Admin {
   core::Result<std::vector<UserSummary>> list_users();
   core::Result<GroupSummary> create_group(const NewGroupInput& input);
   core::Result<std::vector<GroupSummary>> list_groups();
+
+  // Federation policy for one host (allow, block, or none to clear it); returns the stored row.
+  core::Result<InstanceRule> set_instance_policy(const std::string& host,
+                                                 const std::string& policy);
+  // Hosts with an allow or block rule, sorted by host.
+  core::Result<std::vector<InstanceRule>> list_instance_policies();
 
   // Creates the instance actor (the key that signs our GETs) if it does not exist yet.
   core::Result<void> ensure_instance_actor();

@@ -11,6 +11,8 @@
 namespace guildhall::server {
 
 struct FederationConfig {
+  // open | blocklist | allowlist: see docs/configuration.md and federation/policy.hpp.
+  std::string mode = "open";
   // Plain http:// to peers and in our own ids. Only for development and loopback tests.
   bool allow_http = false;
   // Lets the egress client reach loopback/private addresses. Only for tests on one machine.
