@@ -7,11 +7,11 @@
 namespace guildhall::federation::signatures::detail {
 
 std::string normalized_authority(std::string_view host, std::string_view scheme) {
-  std::string out = to_lower(host);
   const std::string_view default_port = iequals(scheme, "http") ? ":80" : ":443";
-  if (out.ends_with(default_port))
-    out.resize(out.size() - default_port.size());
-  return out;
+  if (host.size() > default_port.size() &&
+      iequals(host.substr(host.size() - default_port.size()), default_port))
+    host.remove_suffix(default_port.size());
+  return to_lower(host);
 }
 
 namespace {

@@ -315,11 +315,15 @@ std::string serialize_bare_item(const BareItem& item) {
           out += '\\';
         out += c;
       }
-      return out + "\"";
+      out += '"';
+      return out;
     }
     std::string operator()(const Token& t) const { return t.value; }
     std::string operator()(const ByteSequence& b) const {
-      return ":" + base64_encode(b.bytes) + ":";
+      std::string out(1, ':');
+      out += base64_encode(b.bytes);
+      out += ':';
+      return out;
     }
     std::string operator()(bool b) const { return b ? "?1" : "?0"; }
   };

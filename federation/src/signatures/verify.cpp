@@ -550,13 +550,17 @@ Result<VerifiedSignature> verify_rfc9421(const VerifyInput& in, KeyResolver& res
   verified.label = label;
   verified.created = created ? from_unix(*created) : core::TimePoint{};
   verified.algorithm = alg_label;
+  std::string implied;
   const auto choose = [&](const PublicKey& key) -> Result<SignatureAlgorithm> {
-    return alg ? *alg : default_algorithm(key.type());
+    if (alg)
+      return *alg;
+    implied = key.type() == KeyType::rsa ? "rsa-v1_5-sha256" : "ed25519";
+    return default_algorithm(key.type());  // no alg: the key type decides
   };
   auto result = resolve_and_verify(resolver, std::move(verified), sig_bytes->bytes,
                                    {std::move(*base)}, choose, o);
   if (result && result->algorithm.empty())
-    result->algorithm = "implied";
+    result->algorithm = implied;
   return result;
 }
 

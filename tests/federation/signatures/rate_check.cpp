@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
                         in.target,
                         {{"Host", "b.example"}, {"Content-Type", "application/activity+json"}},
                         body};
-        for (auto& [k, v] : *sign_request(in, clock))
+        const auto added = sign_request(in, clock);
+        for (const auto& [k, v] : *added)
           vin.headers.add(k, v);
         while (!stop.load(std::memory_order_relaxed)) {
           if (verify) {

@@ -216,6 +216,7 @@ TEST(Rfc9421Vectors, B26Ed25519SignatureBaseAndSignature) {
   EXPECT_EQ(v->scheme, SignatureScheme::rfc9421);
   EXPECT_EQ(v->label, "sig-b26");
   EXPECT_EQ(v->components.size(), 6u);
+  EXPECT_EQ(v->algorithm, "ed25519");  // no alg parameter: implied by the key
 
   in.headers.set("Content-Type", "text/plain");
   auto tampered = verify_request(in, resolver, clock, options);

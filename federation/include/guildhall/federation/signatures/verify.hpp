@@ -49,7 +49,9 @@ class KeyResolver {
   virtual ~KeyResolver() = default;
   // refresh=true bypasses any cache. Return forbidden for keys we refuse without fetching
   // (blocked domain, suspended actor): verification maps it to key_forbidden (403). Any other
-  // error becomes key_unavailable (401).
+  // error becomes key_unavailable (401). A bad signature under a valid keyId triggers a refresh,
+  // so a fetching resolver must rate-limit refreshes per key (catalogue SIG-29: one per 5 min;
+  // inside the cool-off, answer from the cache with from_cache=false) and cache failures (SIG-21).
   virtual core::Result<ResolvedKey> resolve(std::string_view key_id, bool refresh) = 0;
 };
 
