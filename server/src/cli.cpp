@@ -1,5 +1,6 @@
 #include "guildhall/server/cli.hpp"
 
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
@@ -14,6 +15,7 @@ namespace guildhall::server {
 namespace {
 
 constexpr int kExitFailure = 1;
+constexpr const char* kDefaultConfigFile = "guildhall.toml";
 
 int fail(std::ostream& err, const core::Error& error) {
   err << "error: " << error.message << "\n";
@@ -46,7 +48,9 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
   if (auto it = env.find("GUILDHALL_CONFIG"); it != env.end())
     config_path = it->second;
   auto add_config_option = [&](CLI::App* cmd) {
-    cmd->add_option("-c,--config", config_path, "TOML configuration file (or GUILDHALL_CONFIG)");
+    cmd->add_option("-c,--config", config_path,
+                    "TOML configuration file (default: GUILDHALL_CONFIG, else ./guildhall.toml if "
+                    "present)");
   };
 
   auto* serve = app.add_subcommand("serve", "Run the server until SIGINT/SIGTERM");
@@ -111,6 +115,10 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
     return app.exit(e, out, err);
   }
 
+  // Like git or Lemmy: a guildhall.toml in the working directory is the default configuration, so
+  // `serve` and `admin` commands run side by side always agree (scripts/run writes one).
+  if (!config_path && std::filesystem::exists(kDefaultConfigFile))
+    config_path = kDefaultConfigFile;
   auto config = load_config(config_path, env);
   if (!config)
     return fail(err, config.error());

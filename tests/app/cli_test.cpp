@@ -1,6 +1,7 @@
 #include "guildhall/server/cli.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -147,4 +148,17 @@ TEST_F(Cli, FederationRulesAreManagedAndValidated) {
   env_["GUILDHALL_FEDERATION_MODE"] = "closed";
   EXPECT_EQ(run({"admin", "federation", "list"}), 1);
   EXPECT_NE(err().find("federation.mode"), std::string::npos) << err();
+}
+
+TEST_F(Cli, ReadsGuildhallTomlFromTheWorkingDirectoryByDefault) {
+  fs::create_directories(dir_);
+  { std::ofstream(dir_ / "guildhall.toml") << "domain = \"from-file.test\"\n"; }
+  const auto previous = fs::current_path();
+  fs::current_path(dir_);
+  env_.erase("GUILDHALL_DOMAIN");
+  const int rc = run({"config", "check"});
+  fs::current_path(previous);
+  ASSERT_EQ(rc, 0) << err();
+  EXPECT_NE(out().find("domain = 'from-file.test'"), std::string::npos) << out();
+  EXPECT_NE(out().find("(guildhall.toml)"), std::string::npos) << out();
 }
