@@ -75,6 +75,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   AppContext app{config, **db, pool, metrics, federation::Urls(config.public_origin()), peers};
   http::Router router;
   routes::register_operations(router, app);
+  routes::register_activitypub(router, app);
 
   http::ServerOptions options;
   options.address = config.listen_address();

@@ -25,6 +25,7 @@ struct AppContext {
 namespace routes {
 // One function per group; app.cpp calls them all.
 void register_operations(http::Router& router, AppContext& app);  // /, /health, /metrics
+void register_activitypub(http::Router& router, AppContext& app);
 }  // namespace routes
 
 }  // namespace guildhall::server

@@ -1,0 +1,355 @@
+// ActivityPub discovery: WebFinger, host-meta, NodeInfo, actor documents and their collections.
+// Handlers only parse the request, read through the blocking pool and pick the response; the
+// documents come from federation::discovery. Authorized fetch (signed GETs) comes later.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "guildhall/federation/discovery/actors.hpp"
+#include "guildhall/federation/discovery/collections.hpp"
+#include "guildhall/federation/discovery/lookup.hpp"
+#include "guildhall/federation/discovery/negotiation.hpp"
+#include "guildhall/federation/discovery/nodeinfo.hpp"
+#include "guildhall/federation/discovery/webfinger.hpp"
+
+#include "../app_context.hpp"
+
+namespace guildhall::server::routes {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace disc = federation::discovery;
+using core::Result;
+using federation::Urls;
+using http::Request;
+using http::Response;
+using nlohmann::json;
+using Page = std::optional<std::int64_t>;
+
+Response document(int status, const json& body, std::string_view content_type) {
+  Response res = Response::json(status, body);
+  res.set_header("Content-Type", std::string(content_type));
+  return res;
+}
+
+Response activity(const json& body) {
+  return document(200, body, disc::kActivityJsonContentType);
+}
+
+Response failure(const core::Error& error) {
+  if (error.kind == core::ErrorKind::internal || error.kind == core::ErrorKind::unavailable)
+    spdlog::warn("activitypub: {}", error.message);
+  // A malformed query (resource, page) is 400 here, as RFC 7033 says, not the API's 422.
+  if (error.kind == core::ErrorKind::invalid_input)
+    return Response::error(400, error.message);
+  return Response::from_error(error);
+}
+
+// Discovery documents are read by browser-based clients on other origins too.
+Response cors(Response res) {
+  res.set_header("Access-Control-Allow-Origin", "*");
+  return res;
+}
+
+// Actor ids answer differently by Accept, so caches must key on it.
+Response vary(Response res) {
+  res.set_header("Vary", "Accept");
+  return res;
+}
+
+// The web app's profile path for a local handle. People and groups share one handle namespace,
+// so /@{handle} names either (the web app decides which page to render).
+Response to_web(const AppContext& app, const std::string& path) {
+  Response res;
+  res.status = 302;
+  res.set_header("Location", app.urls.origin() + path);
+  return res;
+}
+
+template <typename F>
+auto read_db(AppContext& app, F body) -> asio::awaitable<std::invoke_result_t<F&, storage::Tx&>> {
+  co_return co_await app.pool.run([&app, &body] { return app.db.read(body); });
+}
+
+// A collection handler: `build` runs inside the read transaction with the handle and `?page`.
+using CollectionBuilder =
+    std::function<Result<json>(storage::Tx&, const std::string& handle, Page page)>;
+
+http::Handler collection_handler(AppContext& app, CollectionBuilder build) {
+  return [&app, build = std::move(build)](Request& req) -> asio::awaitable<Response> {
+    auto page = disc::parse_page_param(req.query().get("page"));
+    if (!page)
+      co_return failure(page.error());
+    const std::string handle(req.param("handle"));
+    auto body = co_await read_db(
+        app, [&](storage::Tx& tx) -> Result<json> { return build(tx, handle, *page); });
+    if (!body)
+      co_return failure(body.error());
+    co_return activity(*body);
+  };
+}
+
+core::Error not_found() {
+  return core::Error::not_found("no such collection");
+}
+
+Result<storage::Actor> live_person(storage::Tx& tx, const std::string& handle) {
+  auto actor = disc::find_person(tx, handle);
+  if (actor && actor->deleted_at)
+    return not_found();
+  return actor;
+}
+
+Result<storage::CommunityView> live_group(storage::Tx& tx, const std::string& handle) {
+  auto group = disc::find_group(tx, handle);
+  if (group && group->actor.deleted_at)
+    return not_found();
+  return group;
+}
+
+// followers/following of a person: paged.
+Result<json> paged(const std::string& id, Page page, const Result<disc::CollectionSlice>& slice) {
+  if (!slice)
+    return slice.error();
+  if (page)
+    return disc::collection_page(id, *page, slice->total_items, slice->items, slice->has_more);
+  return disc::paged_collection(id, slice->total_items, true);
+}
+
+void register_discovery(http::Router& router, AppContext& app) {
+  router.get(
+      "/.well-known/webfinger",
+      [&app](Request& req) -> asio::awaitable<Response> {
+        auto resource = req.query().get("resource");
+        auto query = disc::parse_webfinger_resource(resource.value_or(""), app.urls);
+        if (!query)
+          co_return cors(failure(query.error()));
+        auto found = co_await read_db(
+            app, [&](storage::Tx& tx) { return disc::resolve_webfinger(tx, *query, app.urls); });
+        if (!found)
+          co_return cors(failure(found.error()));
+        co_return cors(
+            document(200, disc::webfinger_document(found->actor, app.urls), disc::kJrdContentType));
+      },
+      "webfinger");
+  router.get(
+      "/.well-known/host-meta",
+      [&app](Request&) -> asio::awaitable<Response> {
+        co_return cors(
+            Response::text(200, disc::host_meta_xml(app.urls), std::string(disc::kXrdContentType)));
+      },
+      "host_meta");
+  router.get(
+      "/.well-known/host-meta.json",
+      [&app](Request&) -> asio::awaitable<Response> {
+        co_return cors(Response::json(200, disc::host_meta_json(app.urls)));
+      },
+      "host_meta_json");
+  router.get(
+      "/.well-known/nodeinfo",
+      [&app](Request&) -> asio::awaitable<Response> {
+        co_return cors(Response::json(200, disc::nodeinfo_links(app.urls)));
+      },
+      "nodeinfo_links");
+  for (const std::string version : {"2.0", "2.1"}) {
+    router.get(
+        "/nodeinfo/" + version,
+        [&app, version](Request&) -> asio::awaitable<Response> {
+          auto usage = co_await read_db(app, [](storage::Tx& tx) { return disc::node_usage(tx); });
+          if (!usage)
+            co_return cors(failure(usage.error()));
+          disc::NodeInfoInput input{GUILDHALL_VERSION, app.config.instance.open_registrations,
+                                    *usage, app.config.instance.name,
+                                    app.config.instance.description};
+          auto doc = disc::nodeinfo_document(version, input);
+          if (!doc)
+            co_return cors(failure(doc.error()));
+          co_return cors(document(200, *doc, disc::nodeinfo_content_type(version)));
+        },
+        "nodeinfo_" + version);
+  }
+}
+
+void register_people(http::Router& router, AppContext& app) {
+  router.get(
+      "/users/{handle}",
+      [&app](Request& req) -> asio::awaitable<Response> {
+        const std::string handle(req.param("handle"));
+        auto actor =
+            co_await read_db(app, [&](storage::Tx& tx) { return disc::find_person(tx, handle); });
+        if (!actor)
+          co_return vary(failure(actor.error()));
+        if (actor->deleted_at)
+          co_return vary(
+              document(410, disc::tombstone_document(*actor), disc::kActivityJsonContentType));
+        if (disc::negotiate(req.header("Accept")) == disc::Representation::html)
+          co_return vary(to_web(app, "/@" + actor->handle));
+        co_return vary(activity(disc::person_document(*actor)));
+      },
+      "ap_person");
+  router.get("/users/{handle}/followers",
+             collection_handler(app,
+                                [](storage::Tx& tx, const std::string& handle, Page page) {
+                                  auto actor = live_person(tx, handle);
+                                  if (!actor)
+                                    return Result<json>(actor.error());
+                                  return paged(
+                                      actor->followers_url.value_or(Urls::followers(actor->ap_id)),
+                                      page, disc::person_followers(tx, *actor, page));
+                                }),
+             "ap_person_followers");
+  router.get("/users/{handle}/following",
+             collection_handler(app,
+                                [](storage::Tx& tx, const std::string& handle, Page page) {
+                                  auto actor = live_person(tx, handle);
+                                  if (!actor)
+                                    return Result<json>(actor.error());
+                                  return paged(
+                                      actor->following_url.value_or(Urls::following(actor->ap_id)),
+                                      page, disc::person_following(tx, *actor, page));
+                                }),
+             "ap_person_following");
+  // Posts do not federate yet (a later item): the outbox and pinned posts are empty.
+  router.get("/users/{handle}/outbox",
+             collection_handler(app,
+                                [](storage::Tx& tx, const std::string& handle, Page) {
+                                  auto actor = live_person(tx, handle);
+                                  if (!actor)
+                                    return Result<json>(actor.error());
+                                  return Result<json>(disc::inline_collection(
+                                      actor->outbox_url.value_or(Urls::outbox(actor->ap_id)), {}));
+                                }),
+             "ap_person_outbox");
+  router.get(
+      "/users/{handle}/featured",
+      collection_handler(app,
+                         [](storage::Tx& tx, const std::string& handle, Page) {
+                           auto actor = live_person(tx, handle);
+                           if (!actor)
+                             return Result<json>(actor.error());
+                           return Result<json>(disc::inline_collection(
+                               actor->featured_url.value_or(Urls::featured(actor->ap_id)), {}));
+                         }),
+      "ap_person_featured");
+}
+
+void register_groups(http::Router& router, AppContext& app) {
+  router.get(
+      "/c/{handle}",
+      [&app](Request& req) -> asio::awaitable<Response> {
+        const std::string handle(req.param("handle"));
+        auto group =
+            co_await read_db(app, [&](storage::Tx& tx) { return disc::find_group(tx, handle); });
+        if (!group)
+          co_return vary(failure(group.error()));
+        if (group->actor.deleted_at)
+          co_return vary(document(410, disc::tombstone_document(group->actor),
+                                  disc::kActivityJsonContentType));
+        if (disc::negotiate(req.header("Accept")) == disc::Representation::html)
+          co_return vary(to_web(app, "/@" + group->actor.handle));
+        co_return vary(activity(disc::group_document(*group)));
+      },
+      "ap_group");
+  router.get("/c/{handle}/followers",
+             collection_handler(
+                 app,
+                 [](storage::Tx& tx, const std::string& handle, Page page) -> Result<json> {
+                   auto group = live_group(tx, handle);
+                   if (!group)
+                     return group.error();
+                   const auto id =
+                       group->actor.followers_url.value_or(Urls::followers(group->actor.ap_id));
+                   // Private groups: the member count is public, the members are not.
+                   const bool expose = disc::members_are_public(group->community);
+                   if (page && !expose)
+                     return not_found();
+                   auto slice = disc::group_followers(tx, *group, page);
+                   if (!slice)
+                     return slice.error();
+                   if (page)
+                     return disc::collection_page(id, *page, slice->total_items, slice->items,
+                                                  slice->has_more);
+                   return disc::group_followers_collection(id, slice->total_items, expose);
+                 }),
+             "ap_group_followers");
+  router.get("/c/{handle}/moderators",
+             collection_handler(
+                 app,
+                 [](storage::Tx& tx, const std::string& handle, Page) -> Result<json> {
+                   auto group = live_group(tx, handle);
+                   if (!group)
+                     return group.error();
+                   auto mods = disc::group_moderators(tx, *group);
+                   if (!mods)
+                     return mods.error();
+                   return disc::inline_collection(
+                       group->actor.moderators_url.value_or(Urls::moderators(group->actor.ap_id)),
+                       *mods);
+                 }),
+             "ap_group_moderators");
+  router.get("/c/{handle}/featured",
+             collection_handler(
+                 app,
+                 [](storage::Tx& tx, const std::string& handle, Page) -> Result<json> {
+                   auto group = live_group(tx, handle);
+                   if (!group)
+                     return group.error();
+                   const auto id =
+                       group->actor.featured_url.value_or(Urls::featured(group->actor.ap_id));
+                   // A private group's threads are not public, not even their ids.
+                   if (!disc::members_are_public(group->community))
+                     return disc::inline_collection(id, {});
+                   auto pinned = disc::group_featured(tx, *group);
+                   if (!pinned)
+                     return pinned.error();
+                   return disc::inline_collection(id, *pinned);
+                 }),
+             "ap_group_featured");
+  router.get("/c/{handle}/outbox",
+             collection_handler(
+                 app,
+                 [](storage::Tx& tx, const std::string& handle, Page) -> Result<json> {
+                   auto group = live_group(tx, handle);
+                   if (!group)
+                     return group.error();
+                   return disc::inline_collection(
+                       group->actor.outbox_url.value_or(Urls::outbox(group->actor.ap_id)), {});
+                 }),
+             "ap_group_outbox");
+}
+
+void register_instance_actor(http::Router& router, AppContext& app) {
+  router.get(
+      "/actor",
+      [&app](Request& req) -> asio::awaitable<Response> {
+        auto actor = co_await read_db(
+            app, [&](storage::Tx& tx) { return disc::find_instance_actor(tx, app.urls); });
+        if (!actor)
+          co_return vary(failure(actor.error()));
+        if (disc::negotiate(req.header("Accept")) == disc::Representation::html)
+          co_return vary(to_web(app, "/"));
+        co_return vary(activity(disc::instance_actor_document(*actor, app.urls.origin() + "/")));
+      },
+      "ap_instance_actor");
+  router.get(
+      "/actor/outbox",
+      [&app](Request&) -> asio::awaitable<Response> {
+        co_return activity(disc::inline_collection(Urls::outbox(app.urls.instance_actor()), {}));
+      },
+      "ap_instance_actor_outbox");
+}
+
+}  // namespace
+
+void register_activitypub(http::Router& router, AppContext& app) {
+  register_discovery(router, app);
+  register_people(router, app);
+  register_groups(router, app);
+  register_instance_actor(router, app);
+}
+
+}  // namespace guildhall::server::routes
