@@ -1,5 +1,6 @@
 #include "html_parse.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace guildhall::content::detail {
@@ -37,19 +38,43 @@ std::size_t utf8_floor(std::string_view s, std::size_t n) {
   return n;
 }
 
+// Debian's gumbo 0.10.1 aborts on assertion failures in foreign (SVG/MathML) content, e.g.
+// "<table><td><svg><select><foreignObject><table></table></td>". We drop that content anyway, so
+// <svg> and <math> tags are renamed to <object> before parsing: it parses as plain HTML, closes
+// properly on its own end tag, and is dropped with its content just like <svg> would have been.
+constexpr std::string_view kForeignReplacement = "object";
+
+bool ends_tag_name(std::string_view html, std::size_t at) {
+  if (at >= html.size()) {
+    return true;
+  }
+  char c = html[at];
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>';
+}
+
 }  // namespace
 
-std::string_view bounded_prefix(std::string_view html, const ParseLimits& limits) {
+std::string prepare_input(std::string_view html, const ParseLimits& limits) {
   html = html.substr(0, utf8_floor(html, limits.max_input_bytes));
+  std::string out;
+  out.reserve(html.size());
+  std::size_t copied = 0;  // html[0, copied) is already in out
   // Every "<" + letter is counted, even inside comments, attribute values or script text, so the
   // counts are an upper bound on the start tags the tokenizer will see.
   std::size_t tags = 0;
   std::size_t formatting = 0;
   for (std::size_t i = 0; i + 1 < html.size(); ++i) {
-    if (html[i] != '<' || !is_ascii_alpha(html[i + 1])) {
+    if (html[i] != '<') {
       continue;
     }
-    std::size_t j = i + 1;
+    std::size_t name_start = i + 1;
+    if (html[name_start] == '/' && name_start + 1 < html.size()) {
+      ++name_start;  // end tags are renamed too, but not counted
+    }
+    if (!is_ascii_alpha(html[name_start])) {
+      continue;
+    }
+    std::size_t j = name_start;
     char name[8];
     std::size_t len = 0;
     while (j < html.size() && is_ascii_alpha(html[j])) {
@@ -59,26 +84,38 @@ std::string_view bounded_prefix(std::string_view html, const ParseLimits& limits
       ++len;
       ++j;
     }
+    const bool start_tag = name_start == i + 1;
     bool counts_as_formatting = false;
-    if (len <= sizeof name && is_formatting_tag_name(std::string_view(name, len))) {
+    if (start_tag && len <= sizeof name && is_formatting_tag_name(std::string_view(name, len))) {
       // Anything but an immediate ">" or "/>" may carry attributes; over-counting is fine.
       bool bare = j < html.size() &&
                   (html[j] == '>' || (html[j] == '/' && j + 1 < html.size() && html[j + 1] == '>'));
       counts_as_formatting = !bare;
     }
-    if (++tags > limits.max_tags ||
-        (counts_as_formatting && ++formatting > limits.max_attributed_formatting_tags)) {
-      return html.substr(0, i);
+    if (start_tag &&
+        (++tags > limits.max_tags ||
+         (counts_as_formatting && ++formatting > limits.max_attributed_formatting_tags))) {
+      html = html.substr(0, i);
+      break;
+    }
+    std::string_view lowered(name, std::min(len, sizeof name));
+    if ((lowered == "svg" || lowered == "math") && len == lowered.size() &&
+        ends_tag_name(html, j)) {
+      out.append(html.substr(copied, name_start - copied));
+      out.append(kForeignReplacement);
+      copied = j;
     }
   }
-  return html;
+  out.append(html.substr(copied));
+  return out;
 }
 
-ParsedFragment::ParsedFragment(std::string_view html) : options_(kGumboDefaultOptions) {
+ParsedFragment::ParsedFragment(std::string_view html, const ParseLimits& limits)
+    : input_(prepare_input(html, limits)), options_(kGumboDefaultOptions) {
   options_.fragment_context = GUMBO_TAG_BODY;
   options_.fragment_namespace = GUMBO_NAMESPACE_HTML;
   options_.max_errors = 0;  // we never read the error list; don't build it
-  output_ = gumbo_parse_with_options(&options_, html.data(), html.size());
+  output_ = gumbo_parse_with_options(&options_, input_.data(), input_.size());
 }
 
 ParsedFragment::~ParsedFragment() {
@@ -95,8 +132,8 @@ const GumboVector* ParsedFragment::top_level() const {
   return &output_->root->v.element.children;
 }
 
-bool is_dropped_with_content(GumboTag tag) {
-  switch (tag) {
+bool is_dropped_with_content(const GumboElement& element) {
+  switch (element.tag) {
     case GUMBO_TAG_SCRIPT:
     case GUMBO_TAG_STYLE:
     case GUMBO_TAG_IFRAME:

@@ -3,6 +3,7 @@
 // Internal: the bounded gumbo parse shared by the sanitizer and the plain-text extractor.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <gumbo.h>
@@ -15,13 +16,14 @@ struct ParseLimits {
   std::size_t max_attributed_formatting_tags;
 };
 
-// The prefix of html that stays within the limits (see SanitizeOptions for why they exist).
-std::string_view bounded_prefix(std::string_view html, const ParseLimits& limits);
+// The prefix of html that stays within the limits (see SanitizeOptions for why they exist),
+// with <svg> and <math> tags renamed to <object> (see kForeignReplacement).
+std::string prepare_input(std::string_view html, const ParseLimits& limits);
 
-// Owns a gumbo parse of html as a fragment in a <body> context.
+// Owns a gumbo parse of html (after prepare_input) as a fragment in a <body> context.
 class ParsedFragment {
  public:
-  explicit ParsedFragment(std::string_view html);
+  ParsedFragment(std::string_view html, const ParseLimits& limits);
   ~ParsedFragment();
   ParsedFragment(const ParsedFragment&) = delete;
   ParsedFragment& operator=(const ParsedFragment&) = delete;
@@ -30,12 +32,13 @@ class ParsedFragment {
   const GumboVector* top_level() const;
 
  private:
+  std::string input_;  // gumbo's output points into it
   GumboOptions options_;
   GumboOutput* output_;
 };
 
 // Elements removed together with their content by every consumer.
-bool is_dropped_with_content(GumboTag tag);
+bool is_dropped_with_content(const GumboElement& element);
 
 // Lower-case ASCII comparison of an attribute value.
 bool iequals(std::string_view a, std::string_view b);

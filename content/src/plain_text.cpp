@@ -154,7 +154,7 @@ struct Item {
 }  // namespace
 
 std::string html_to_plain_text(std::string_view html) {
-  detail::ParsedFragment parsed(detail::bounded_prefix(html, kTextLimits));
+  detail::ParsedFragment parsed(html, kTextLimits);
   TextBuilder out;
   std::vector<Item> stack;
   auto push_children = [&](const GumboVector& children, bool pre) {
@@ -180,7 +180,7 @@ std::string html_to_plain_text(std::string_view html) {
       continue;  // comments; templates are dropped like <template> elements
     }
     const GumboElement& el = node.v.element;
-    if (el.tag_namespace != GUMBO_NAMESPACE_HTML || detail::is_dropped_with_content(el.tag)) {
+    if (el.tag_namespace != GUMBO_NAMESPACE_HTML || detail::is_dropped_with_content(el)) {
       continue;
     }
     switch (el.tag) {

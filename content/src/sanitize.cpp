@@ -29,6 +29,9 @@ struct Context {
   bool in_a = false;
   bool in_p = false;
   bool in_heading = false;
+  // An emitted <li> with no list, quote, heading, pre or table opened since: a <li> start tag
+  // here would close it on re-parse (foster parenting can still nest one in the first parse).
+  bool in_li = false;
 };
 
 struct WorkItem {
@@ -149,6 +152,42 @@ bool is_block(GumboTag t) {
       return true;
     default:
       return false;
+  }
+}
+
+// Special elements (HTML spec "special" category) that end the <li> start tag's search.
+bool stops_li_scope(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+      return true;
+    default:
+      return is_heading(t);
+  }
+}
+
+bool closes_p(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TABLE:
+      return true;
+    default:
+      return is_heading(t);
   }
 }
 
@@ -307,7 +346,7 @@ class Sanitizer {
   void element(const GumboNode& node, const Context& ctx) {
     const GumboElement& el = node.v.element;
     // Foreign (SVG/MathML) content is where parser-differential mXSS lives; none of it is kept.
-    if (el.tag_namespace != GUMBO_NAMESPACE_HTML || detail::is_dropped_with_content(el.tag)) {
+    if (el.tag_namespace != GUMBO_NAMESPACE_HTML || detail::is_dropped_with_content(el)) {
       return;
     }
     const GumboTag tag = el.tag;
@@ -333,16 +372,20 @@ class Sanitizer {
       case GUMBO_TAG_A:
         link(node, ctx);
         return;
-      case GUMBO_TAG_P:
-        // <p> inside <p> only survives a parse through a scope boundary we did not keep.
-        if (ctx.in_p) {
+      case GUMBO_TAG_LI:
+        if (ctx.in_li) {
           unwrap(node, ctx);
-        } else {
-          open(node, ctx, {});
+          return;
         }
-        return;
+        break;
       default:
         break;
+    }
+    // These start tags close an open <p>, so inside one they only come from foster parenting or
+    // a scope boundary we did not keep; emitted there they would re-parse as siblings.
+    if (ctx.in_p && closes_p(tag)) {
+      unwrap(node, ctx);
+      return;
     }
     if (kept_name(tag) == nullptr || (is_heading(tag) && ctx.in_heading)) {
       unwrap(node, ctx);
@@ -443,11 +486,12 @@ class Sanitizer {
     inner.in_a = ctx.in_a || tag == GUMBO_TAG_A;
     inner.in_p = ctx.in_p || tag == GUMBO_TAG_P;
     inner.in_heading = ctx.in_heading || is_heading(tag);
+    inner.in_li = tag == GUMBO_TAG_LI || (ctx.in_li && !stops_li_scope(tag));
     push_children(node.v.element.children, inner);
   }
 
   void unwrap(const GumboNode& node, const Context& ctx) {
-    if (is_block(node.v.element.tag)) {
+    if (is_block(node.v.element.tag) || node.v.element.tag == GUMBO_TAG_LI) {
       // Keep words of adjacent unwrapped blocks apart (<div>a</div><div>b</div> is not "ab").
       separate();
       stack_.push_back({nullptr, ctx, nullptr});
@@ -554,9 +598,8 @@ class Sanitizer {
 }  // namespace
 
 std::string sanitize_html(std::string_view html, const SanitizeOptions& options) {
-  std::string_view bounded = detail::bounded_prefix(
+  detail::ParsedFragment parsed(
       html, {options.max_input_bytes, options.max_tags, options.max_attributed_formatting_tags});
-  detail::ParsedFragment parsed(bounded);
   return Sanitizer(options).run(*parsed.top_level());
 }
 
