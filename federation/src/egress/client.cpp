@@ -316,9 +316,8 @@ struct EgressClient::Impl : std::enable_shared_from_this<EgressClient::Impl> {
   core::Result<void> check_policy(const Url& url) const;
   asio::awaitable<core::Result<std::vector<Endpoint>>> endpoints_for(const Url& url,
                                                                      const Limits& limits);
-  asio::awaitable<Exchange> send(const Url& url, const std::vector<Endpoint>& endpoints,
-                                 const http::request<http::string_body>& message, Method method,
-                                 const Limits& limits, bool& reused);
+  asio::awaitable<Exchange> send(const Url& url, const http::request<http::string_body>& message,
+                                 Method method, const Limits& limits, bool& reused);
 
   asio::any_io_executor executor;
   EgressOptions options;
@@ -372,25 +371,21 @@ asio::awaitable<core::Result<std::vector<Endpoint>>> EgressClient::Impl::endpoin
 }
 
 asio::awaitable<Exchange> EgressClient::Impl::send(const Url& url,
-                                                   const std::vector<Endpoint>& endpoints,
                                                    const http::request<http::string_body>& message,
                                                    Method method, const Limits& limits,
                                                    bool& reused) {
   const std::string authority = url.host + ":" + std::to_string(url.port);
   const std::string where = url.origin();
-  auto key_for = [&](const Endpoint& e) {
-    return std::string(url.scheme()) + "://" + authority + "@" + endpoint_string(e);
-  };
+  // Connections are pooled by scheme, host and port. Each was made to an address checked when it
+  // was opened, so reusing one needs no new lookup (and a rebinding answer cannot redirect it);
+  // the certificate was verified for this host.
+  const std::string key = std::string(url.scheme()) + "://" + authority;
   auto finish = [&](std::unique_ptr<Connection> c, const Exchange& ex) {
     if (!ex.error && ex.keep_alive)
       pool.put(std::move(c));
   };
 
-  // A pooled connection to any of the checked endpoints.
-  for (const auto& e : endpoints) {
-    auto c = pool.take(key_for(e));
-    if (!c)
-      continue;
+  if (auto c = pool.take(key)) {
     Exchange ex;
     co_await asio::co_spawn(
         c->strand,
@@ -417,15 +412,20 @@ asio::awaitable<Exchange> EgressClient::Impl::send(const Url& url,
                                    " closed before a response; the request may have been received");
       co_return ex;
     }
-    break;
   }
 
+  auto endpoints = co_await endpoints_for(url, limits);
+  if (!endpoints) {
+    Exchange failed;
+    failed.error = std::move(endpoints).error();
+    co_return failed;
+  }
   Exchange last;
-  for (const auto& e : endpoints) {
+  for (const auto& e : *endpoints) {
     if (Clock::now() >= limits.deadline)
       break;
-    auto c = std::make_unique<Connection>(asio::make_strand(executor), key_for(e), authority,
-                                          counters, url.https ? &tls : nullptr);
+    auto c = std::make_unique<Connection>(asio::make_strand(executor), key, authority, counters,
+                                          url.https ? &tls : nullptr);
     const Endpoint target = resolver->route(e);
     Exchange ex;
     co_await asio::co_spawn(
@@ -504,9 +504,6 @@ asio::awaitable<core::Result<EgressResponse>> EgressClient::Impl::run(EgressRequ
   for (unsigned hop = 0;; ++hop) {
     if (auto ok = check_policy(url); !ok)
       co_return std::move(ok).error();
-    auto endpoints = co_await endpoints_for(url, limits);
-    if (!endpoints)
-      co_return std::move(endpoints).error();
 
     Headers headers;
     headers.emplace_back("Host", url.authority());
@@ -540,7 +537,7 @@ asio::awaitable<core::Result<EgressResponse>> EgressClient::Impl::run(EgressRequ
       message.prepare_payload();
 
     bool reused = false;
-    Exchange ex = co_await send(url, *endpoints, message, method, limits, reused);
+    Exchange ex = co_await send(url, message, method, limits, reused);
     if (ex.error)
       co_return std::move(*ex.error);
 
@@ -599,15 +596,20 @@ asio::awaitable<core::Result<EgressResponse>> EgressClient::request(EgressReques
   }
 }
 
+namespace {
+
+// co_spawn needs a default-constructible result, hence the optional. A coroutine function rather
+// than a lambda with init-captures, which g++ 12 miscompiles in coroutines.
+asio::awaitable<std::optional<core::Result<EgressResponse>>> request_optional(
+    EgressClient& client, EgressRequest request) {
+  co_return co_await client.request(std::move(request));
+}
+
+}  // namespace
+
 core::Result<EgressResponse> EgressClient::request_blocking(EgressRequest request) {
-  // co_spawn needs a default-constructible result, hence the optional.
-  auto future = asio::co_spawn(
-      impl_->executor,
-      [this, request = std::move(request)]() mutable
-      -> asio::awaitable<std::optional<core::Result<EgressResponse>>> {
-        co_return co_await this->request(std::move(request));
-      },
-      asio::use_future);
+  auto work = request_optional(*this, std::move(request));
+  auto future = asio::co_spawn(impl_->executor, std::move(work), asio::use_future);
   return std::move(*future.get());
 }
 

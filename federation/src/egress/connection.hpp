@@ -64,7 +64,7 @@ struct Connection {
   std::optional<boost::beast::tcp_stream> plain;
   std::optional<TlsStream> tls;
   boost::beast::flat_buffer buffer;
-  std::string key;        // scheme://authority@checked-endpoint: what may share a connection
+  std::string key;        // scheme://host:port: what may share a connection
   std::string authority;  // host:port, the metrics label
   std::shared_ptr<Counters> counters;
   Clock::time_point idle_since{};

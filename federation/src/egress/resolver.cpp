@@ -16,52 +16,59 @@ namespace guildhall::federation::egress {
 namespace asio = boost::asio;
 using Strand = asio::strand<asio::any_io_executor>;
 
+namespace {
+
+// co_spawn needs a default-constructible result, hence the optional. A plain coroutine function
+// rather than a capturing lambda: its parameters live in its own frame.
+asio::awaitable<std::optional<core::Result<std::vector<Endpoint>>>> resolve_on(
+    Strand strand, std::string host, std::uint16_t port,
+    std::chrono::steady_clock::time_point deadline) {
+  // Shared with the timer's handler, which may run after this frame is gone.
+  struct State {
+    explicit State(const Strand& s) : resolver(s), timer(s) {}
+    asio::ip::tcp::resolver resolver;
+    asio::steady_timer timer;
+    bool timed_out = false;
+  };
+  auto state = std::make_shared<State>(strand);
+  state->timer.expires_at(deadline);
+  state->timer.async_wait([state](boost::system::error_code ec) {
+    if (!ec) {
+      state->timed_out = true;
+      state->resolver.cancel();
+    }
+  });
+  boost::system::error_code ec;
+  const std::string service = std::to_string(port);
+  auto results = co_await state->resolver.async_resolve(
+      host, service, asio::ip::resolver_base::numeric_service,
+      asio::redirect_error(asio::use_awaitable, ec));
+  state->timer.cancel();
+  if (state->timed_out)
+    co_return core::Error::unavailable("dns timeout: " + host);
+  if (ec)
+    co_return core::Error::unavailable("dns failure: " + host + ": " + ec.message());
+  std::vector<Endpoint> out;
+  for (const auto& entry : results) {
+    const auto ep = entry.endpoint();
+    Endpoint e{ep.address(), ep.port()};
+    if (std::find(out.begin(), out.end(), e) == out.end())
+      out.push_back(e);
+  }
+  if (out.empty())
+    co_return core::Error::unavailable("dns: no address for " + host);
+  co_return out;
+}
+
+}  // namespace
+
 asio::awaitable<core::Result<std::vector<Endpoint>>> SystemResolver::resolve(
     std::string host, std::uint16_t port, std::chrono::steady_clock::time_point deadline) {
   // The timer and the resolver share a strand so the timer may cancel the lookup safely whatever
   // executor the caller runs on.
   auto strand = asio::make_strand(co_await asio::this_coro::executor);
-  // co_spawn needs a default-constructible result, hence the optional.
-  auto result = co_await asio::co_spawn(
-      strand,
-      [host = std::move(host), port, deadline,
-       strand]() -> asio::awaitable<std::optional<core::Result<std::vector<Endpoint>>>> {
-        // Shared with the timer's handler, which may run after this frame is gone.
-        struct State {
-          explicit State(Strand s) : resolver(s), timer(s) {}
-          asio::ip::tcp::resolver resolver;
-          asio::steady_timer timer;
-          bool timed_out = false;
-        };
-        auto state = std::make_shared<State>(strand);
-        state->timer.expires_at(deadline);
-        state->timer.async_wait([state](boost::system::error_code ec) {
-          if (!ec) {
-            state->timed_out = true;
-            state->resolver.cancel();
-          }
-        });
-        boost::system::error_code ec;
-        auto results = co_await state->resolver.async_resolve(
-            host, std::to_string(port), asio::ip::resolver_base::numeric_service,
-            asio::redirect_error(asio::use_awaitable, ec));
-        state->timer.cancel();
-        if (state->timed_out)
-          co_return core::Error::unavailable("dns timeout: " + host);
-        if (ec)
-          co_return core::Error::unavailable("dns failure: " + host + ": " + ec.message());
-        std::vector<Endpoint> out;
-        for (const auto& entry : results) {
-          const auto ep = entry.endpoint();
-          Endpoint e{ep.address(), ep.port()};
-          if (std::find(out.begin(), out.end(), e) == out.end())
-            out.push_back(e);
-        }
-        if (out.empty())
-          co_return core::Error::unavailable("dns: no address for " + host);
-        co_return out;
-      },
-      asio::use_awaitable);
+  auto work = resolve_on(strand, std::move(host), port, deadline);
+  auto result = co_await asio::co_spawn(strand, std::move(work), asio::use_awaitable);
   co_return std::move(*result);
 }
 

@@ -105,6 +105,38 @@ TEST(EgressClient, LoopbackLiteralRefusedBeforeConnecting) {
   EXPECT_EQ(server.connections(), 0u);
 }
 
+TEST(EgressClient, DeniedLiteralsRefusedBeforeConnecting) {
+  TestServer server;
+  server.text("/", "hello");
+  const std::string port = std::to_string(server.port());
+  Harness h(strict_options());
+  for (const std::string& url : std::vector<std::string>{
+           "http://[::1]:" + port + "/", "http://[::ffff:127.0.0.1]:" + port + "/",
+           "http://[::ffff:7f00:1]:" + port + "/", "http://0.0.0.0:" + port + "/",
+           "http://[::]:" + port + "/", "http://169.254.169.254/latest/meta-data/",
+           "http://[64:ff9b::7f00:1]:" + port + "/", "http://10.0.0.1/"}) {
+    auto r = h.get(url);
+    ASSERT_FALSE(r) << url;
+    EXPECT_EQ(r.error().kind, core::ErrorKind::forbidden) << url << ": " << r.error().message;
+  }
+  EXPECT_EQ(server.connections(), 0u);
+}
+
+TEST(EgressClient, SystemResolverFindsLocalhost) {
+  TestServer server;
+  server.text("/", "via getaddrinfo");
+  // /etc/hosts maps localhost (perhaps to ::1 first, where nothing listens: the client then tries
+  // the next address).
+  Harness h(open_options());
+  auto r = h.get("http://localhost:" + std::to_string(server.port()) + "/");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->body, "via getaddrinfo");
+  Harness strict(strict_options());
+  auto refused = strict.get("http://localhost:" + std::to_string(server.port()) + "/");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, core::ErrorKind::forbidden);
+}
+
 TEST(EgressClient, NamesResolvingToDeniedAddressesAreRefused) {
   TestServer server;
   server.text("/", "hello");
@@ -583,12 +615,19 @@ TEST(EgressClient, EachLookupIsCheckedAndPinned) {
   Harness h(o, dns);
   auto first = h.get("http://rebind.test/");
   ASSERT_TRUE(first) << first.error().message;
+  // The pooled connection goes to the address checked when it was opened: no new lookup.
+  auto pinned = h.get("http://rebind.test/");
+  ASSERT_TRUE(pinned) << pinned.error().message;
+  EXPECT_TRUE(pinned->reused_connection);
+  EXPECT_EQ(dns->lookups("rebind.test"), 1u);
+  // A new connection needs a new lookup, and that answer is checked again.
+  h.client().close_idle();
   auto second = h.get("http://rebind.test/");
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().kind, core::ErrorKind::forbidden);
   EXPECT_EQ(dns->lookups("rebind.test"), 2u);
   EXPECT_EQ(server.connections(), 1u);
-  EXPECT_EQ(server.requests(), 1u);
+  EXPECT_EQ(server.requests(), 2u);
 }
 
 TEST(EgressClient, StaleConnectionRetriedForGet) {
