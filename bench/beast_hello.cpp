@@ -1,0 +1,155 @@
+// The HTTP ceiling: a minimal Boost.Beast keep-alive hello-world server (what
+// /work/shared/docs/performance-limits.md row 9 measured). No router, no limits, no logging, no
+// metrics: whatever Guildhall's server does on top of this is the overhead http_bench reports.
+//
+//   beast_hello [--port N] [--threads N] [--seconds N]
+//
+// Binds 127.0.0.1 (port 0 by default), prints "listening on http://127.0.0.1:PORT", serves until
+// SIGINT/SIGTERM or until --seconds (default 600) have passed, so it always ends on its own.
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  explicit Session(tcp::socket socket) : stream_(std::move(socket)) {}
+
+  void start() { read(); }
+
+ private:
+  void read() {
+    request_ = {};
+    http::async_read(
+        stream_, buffer_, request_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    response_ = {};
+    response_.result(http::status::ok);
+    response_.version(request_.version());
+    response_.set(http::field::server, "beast_hello");
+    response_.set(http::field::content_type, "text/plain");
+    response_.keep_alive(request_.keep_alive());
+    response_.body() = "Hello, world!";
+    response_.prepare_payload();
+    http::async_write(stream_, response_,
+                      [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                        self->on_write(write_ec);
+                      });
+  }
+
+  void on_write(beast::error_code ec) {
+    if (ec || !response_.keep_alive()) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    read();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(asio::io_context& io, tcp::endpoint endpoint) : io_(io), acceptor_(io) {
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+  }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  void accept() {
+    acceptor_.async_accept(asio::make_strand(io_),
+                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                             self->on_accept(ec, std::move(socket));
+                           });
+  }
+  void close() {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  }
+
+ private:
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted)
+      return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true));
+      std::make_shared<Session>(std::move(socket))->start();
+    }
+    accept();
+  }
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  unsigned short port = 0;
+  int threads = 1;
+  int seconds = 600;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--port")
+      port = static_cast<unsigned short>(std::atoi(argv[i + 1]));
+    else if (flag == "--threads")
+      threads = std::max(1, std::atoi(argv[i + 1]));
+    else if (flag == "--seconds")
+      seconds = std::max(1, std::atoi(argv[i + 1]));
+    else {
+      std::cerr << "usage: beast_hello [--port N] [--threads N] [--seconds N]\n";
+      return 2;
+    }
+  }
+
+  asio::io_context io(threads);
+  auto listener =
+      std::make_shared<Listener>(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  listener->accept();
+  std::cout << "beast_hello listening on http://127.0.0.1:" << listener->port() << " (" << threads
+            << " threads)" << std::endl;
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) { io.stop(); });
+  asio::steady_timer deadline(io, std::chrono::seconds(seconds));
+  deadline.async_wait([&](beast::error_code ec) {
+    if (!ec)
+      io.stop();
+  });
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i)
+    pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool)
+    t.join();
+  return 0;
+}
