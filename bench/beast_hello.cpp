@@ -2,7 +2,10 @@
 // /work/shared/docs/performance-limits.md row 9 measured). No router, no limits, no logging, no
 // metrics: whatever Guildhall's server does on top of this is the overhead http_bench reports.
 //
-//   beast_hello [--port N] [--threads N] [--seconds N]
+//   beast_hello [--port N] [--threads N] [--seconds N] [--delay-ms N]
+//
+// It also stands in for peers' inboxes in fanout_bench: it answers any method with 200, and with
+// --delay-ms it waits that long before each response (a peer 300 ms away, without netem).
 //
 // Binds 127.0.0.1 (port 0 by default), prints "listening on http://127.0.0.1:PORT", serves until
 // SIGINT/SIGTERM or until --seconds (default 600) have passed, so it always ends on its own.
@@ -29,7 +32,8 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  explicit Session(tcp::socket socket) : stream_(std::move(socket)) {}
+  Session(tcp::socket socket, std::chrono::milliseconds delay)
+      : stream_(std::move(socket)), timer_(stream_.get_executor()), delay_(delay) {}
 
   void start() { read(); }
 
@@ -47,6 +51,15 @@ class Session : public std::enable_shared_from_this<Session> {
       stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
       return;
     }
+    if (delay_.count() > 0) {
+      timer_.expires_after(delay_);
+      timer_.async_wait([self = shared_from_this()](beast::error_code) { self->respond(); });
+      return;
+    }
+    respond();
+  }
+
+  void respond() {
     response_ = {};
     response_.result(http::status::ok);
     response_.version(request_.version());
@@ -74,11 +87,14 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   http::response<http::string_body> response_;
+  asio::steady_timer timer_;
+  std::chrono::milliseconds delay_;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(asio::io_context& io, tcp::endpoint endpoint) : io_(io), acceptor_(io) {
+  Listener(asio::io_context& io, tcp::endpoint endpoint, std::chrono::milliseconds delay)
+      : io_(io), acceptor_(io), delay_(delay) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -102,12 +118,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
       return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true));
-      std::make_shared<Session>(std::move(socket))->start();
+      std::make_shared<Session>(std::move(socket), delay_)->start();
     }
     accept();
   }
   asio::io_context& io_;
   tcp::acceptor acceptor_;
+  std::chrono::milliseconds delay_;
 };
 
 }  // namespace
@@ -116,6 +133,7 @@ int main(int argc, char** argv) {
   unsigned short port = 0;
   int threads = 1;
   int seconds = 600;
+  int delay_ms = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--port")
@@ -124,15 +142,18 @@ int main(int argc, char** argv) {
       threads = std::max(1, std::atoi(argv[i + 1]));
     else if (flag == "--seconds")
       seconds = std::max(1, std::atoi(argv[i + 1]));
+    else if (flag == "--delay-ms")
+      delay_ms = std::max(0, std::atoi(argv[i + 1]));
     else {
-      std::cerr << "usage: beast_hello [--port N] [--threads N] [--seconds N]\n";
+      std::cerr << "usage: beast_hello [--port N] [--threads N] [--seconds N] [--delay-ms N]\n";
       return 2;
     }
   }
 
   asio::io_context io(threads);
   auto listener =
-      std::make_shared<Listener>(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+      std::make_shared<Listener>(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                 std::chrono::milliseconds(delay_ms));
   listener->accept();
   std::cout << "beast_hello listening on http://127.0.0.1:" << listener->port() << " (" << threads
             << " threads)" << std::endl;
