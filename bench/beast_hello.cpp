@@ -3,13 +3,16 @@
 // metrics: whatever Guildhall's server does on top of this is the overhead http_bench reports.
 //
 //   beast_hello [--port N] [--threads N] [--seconds N] [--delay-ms N]
+//               [--body-file PATH --content-type TYPE]
 //
 // It also stands in for peers' inboxes in fanout_bench: it answers any method with 200, and with
-// --delay-ms it waits that long before each response (a peer 300 ms away, without netem).
+// --delay-ms it waits that long before each response (a peer 300 ms away, without netem). With
+// --body-file it answers every request with that file (inbox_bench's remote actor document).
 //
 // Binds 127.0.0.1 (port 0 by default), prints "listening on http://127.0.0.1:PORT", serves until
 // SIGINT/SIGTERM or until --seconds (default 600) have passed, so it always ends on its own.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -30,10 +33,15 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+struct Reply {
+  std::string body = "Hello, world!";
+  std::string content_type = "text/plain";
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::chrono::milliseconds delay)
-      : stream_(std::move(socket)), timer_(stream_.get_executor()), delay_(delay) {}
+  Session(tcp::socket socket, std::chrono::milliseconds delay, const Reply& reply)
+      : stream_(std::move(socket)), timer_(stream_.get_executor()), delay_(delay), reply_(reply) {}
 
   void start() { read(); }
 
@@ -64,9 +72,9 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.result(http::status::ok);
     response_.version(request_.version());
     response_.set(http::field::server, "beast_hello");
-    response_.set(http::field::content_type, "text/plain");
+    response_.set(http::field::content_type, reply_.content_type);
     response_.keep_alive(request_.keep_alive());
-    response_.body() = "Hello, world!";
+    response_.body() = reply_.body;
     response_.prepare_payload();
     http::async_write(stream_, response_,
                       [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
@@ -89,12 +97,14 @@ class Session : public std::enable_shared_from_this<Session> {
   http::response<http::string_body> response_;
   asio::steady_timer timer_;
   std::chrono::milliseconds delay_;
+  const Reply& reply_;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(asio::io_context& io, tcp::endpoint endpoint, std::chrono::milliseconds delay)
-      : io_(io), acceptor_(io), delay_(delay) {
+  Listener(asio::io_context& io, tcp::endpoint endpoint, std::chrono::milliseconds delay,
+           const Reply& reply)
+      : io_(io), acceptor_(io), delay_(delay), reply_(reply) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -118,13 +128,14 @@ class Listener : public std::enable_shared_from_this<Listener> {
       return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true));
-      std::make_shared<Session>(std::move(socket), delay_)->start();
+      std::make_shared<Session>(std::move(socket), delay_, reply_)->start();
     }
     accept();
   }
   asio::io_context& io_;
   tcp::acceptor acceptor_;
   std::chrono::milliseconds delay_;
+  const Reply& reply_;
 };
 
 }  // namespace
@@ -134,6 +145,7 @@ int main(int argc, char** argv) {
   int threads = 1;
   int seconds = 600;
   int delay_ms = 0;
+  Reply reply;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--port")
@@ -144,8 +156,18 @@ int main(int argc, char** argv) {
       seconds = std::max(1, std::atoi(argv[i + 1]));
     else if (flag == "--delay-ms")
       delay_ms = std::max(0, std::atoi(argv[i + 1]));
-    else {
-      std::cerr << "usage: beast_hello [--port N] [--threads N] [--seconds N] [--delay-ms N]\n";
+    else if (flag == "--content-type")
+      reply.content_type = argv[i + 1];
+    else if (flag == "--body-file") {
+      std::ifstream in(argv[i + 1]);
+      if (!in) {
+        std::cerr << "cannot read " << argv[i + 1] << "\n";
+        return 2;
+      }
+      reply.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } else {
+      std::cerr << "usage: beast_hello [--port N] [--threads N] [--seconds N] [--delay-ms N] "
+                   "[--body-file PATH --content-type TYPE]\n";
       return 2;
     }
   }
@@ -153,7 +175,7 @@ int main(int argc, char** argv) {
   asio::io_context io(threads);
   auto listener =
       std::make_shared<Listener>(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                                 std::chrono::milliseconds(delay_ms));
+                                 std::chrono::milliseconds(delay_ms), reply);
   listener->accept();
   std::cout << "beast_hello listening on http://127.0.0.1:" << listener->port() << " (" << threads
             << " threads)" << std::endl;
