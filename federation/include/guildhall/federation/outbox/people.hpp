@@ -1,0 +1,49 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "guildhall/core/result.hpp"
+#include "guildhall/federation/urls.hpp"
+#include "guildhall/storage/model.hpp"
+
+namespace guildhall::storage {
+class Database;
+}
+
+namespace guildhall::federation::outbox {
+
+// Every member has an initializer so designated initializers compile warning-free on g++ 12.
+struct NoteInput {
+  std::string markdown{};
+  std::optional<std::string> language{};
+  std::optional<std::string> summary{};  // content warning
+  bool sensitive = false;
+  std::optional<storage::Id> in_reply_to{};  // a post we know (local or remote)
+};
+
+// What local people do on the fediverse. Every call validates, changes our database and enqueues
+// the activity it causes to the right inboxes in ONE transaction (the transactional outbox), then
+// calls on_enqueued (the delivery worker's notify). Blocking: run on a worker thread.
+class People {
+ public:
+  People(storage::Database& db, Urls urls, std::function<void()> on_enqueued = {});
+
+  core::Result<storage::Post> publish_note(storage::Id author_id, const NoteInput& note);
+  core::Result<storage::Post> edit_note(storage::Id author_id, storage::Id post_id,
+                                        const NoteInput& note);
+  core::Result<void> delete_note(storage::Id author_id, storage::Id post_id);
+  core::Result<void> like(storage::Id actor_id, storage::Id post_id);
+  core::Result<void> unlike(storage::Id actor_id, storage::Id post_id);
+  // Follows a (remote or local) person: pending until their Accept arrives (local: accepted now).
+  core::Result<storage::Follow> follow(storage::Id follower_id, storage::Id followee_id);
+  core::Result<void> unfollow(storage::Id follower_id, storage::Id followee_id);
+
+ private:
+  storage::Database& db_;
+  Urls urls_;
+  std::function<void()> on_enqueued_;
+};
+
+}  // namespace guildhall::federation::outbox

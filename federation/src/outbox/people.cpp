@@ -1,0 +1,387 @@
+#include "guildhall/federation/outbox/people.hpp"
+
+#include "guildhall/activitystreams/activitystreams.hpp"
+#include "guildhall/content/markdown.hpp"
+#include "guildhall/storage/database.hpp"
+#include "guildhall/storage/federation_queue.hpp"
+
+namespace guildhall::federation::outbox {
+
+namespace as = activitystreams;
+using core::Error;
+using core::Result;
+using storage::Id;
+using storage::Tx;
+
+namespace {
+
+constexpr std::size_t kMaxNoteSourceBytes = 64 * 1024;
+constexpr int kFollowerPage = 200;
+
+Result<void> check_note(const NoteInput& note) {
+  if (note.markdown.empty())
+    return Error::invalid_input("a post needs some text");
+  if (note.markdown.size() > kMaxNoteSourceBytes)
+    return Error::too_large("a post may have at most 64 KiB of text");
+  if (note.summary && note.summary->size() > 1024)
+    return Error::invalid_input("a content warning may have at most 1024 characters");
+  return {};
+}
+
+std::string inbox_of(const storage::Actor& a) {
+  return a.shared_inbox_url.value_or(a.inbox_url);
+}
+
+// Inboxes of an actor's remote followers (accepted), shared inboxes preferred; the queue collapses
+// duplicates.
+Result<std::vector<std::string>> follower_inboxes(Tx& tx, Id actor_id) {
+  std::vector<std::string> inboxes;
+  storage::PageRequest page{.limit = kFollowerPage, .oldest_first = true};
+  for (;;) {
+    auto batch = tx.follows().followers(actor_id, storage::FollowState::accepted, page);
+    if (!batch)
+      return std::move(batch).error();
+    for (const auto& f : *batch) {
+      auto follower = tx.actors().get(f.follower_id);
+      if (!follower)
+        return std::move(follower).error();
+      if (!follower->is_local())
+        inboxes.push_back(inbox_of(*follower));
+    }
+    if (batch->size() < page.limit)
+      break;
+    page.after = batch->back().id;
+  }
+  return inboxes;
+}
+
+// The Note for a local post, as served and as embedded in Create/Update.
+as::Object note_of(const storage::Post& post, const storage::Actor& author,
+                   const std::optional<std::string>& parent_ap_id) {
+  as::Object note = as::make_object(as::Kind::note, post.ap_id);
+  note.attributed_to = {as::Ref(author.ap_id)};
+  note.to = {std::string(as::kPublic)};
+  if (author.followers_url)
+    note.cc = {*author.followers_url};
+  note.content = post.content_html;
+  if (post.content_source)
+    note.source = as::Source{*post.content_source, "text/markdown"};
+  if (post.language)
+    note.content_map = {{*post.language, post.content_html}};
+  note.summary = post.summary;
+  note.sensitive = post.sensitive;
+  note.published = post.published_at;
+  note.updated = post.updated_at;
+  note.url = post.url.value_or(post.ap_id);
+  if (parent_ap_id)
+    note.in_reply_to = as::Ref(*parent_ap_id);
+  return note;
+}
+
+}  // namespace
+
+People::People(storage::Database& db, Urls urls, std::function<void()> on_enqueued)
+    : db_(db), urls_(std::move(urls)), on_enqueued_(std::move(on_enqueued)) {}
+
+namespace {
+
+// Enqueues `activity` (signed by `actor`) to `inboxes` inside the caller's transaction.
+Result<void> enqueue(Tx& tx, Id activity_id, const as::Object& activity, Id actor_id,
+                     const std::vector<std::string>& inboxes) {
+  if (inboxes.empty())
+    return {};  // nobody to tell (no remote followers yet)
+  auto queued = tx.delivery_queue().enqueue({.id = activity_id,
+                                             .ap_id = activity.id,
+                                             .actor_id = actor_id,
+                                             .payload = as::serialize(activity)},
+                                            inboxes);
+  if (!queued)
+    return std::move(queued).error();
+  return {};
+}
+
+Result<storage::Actor> local_actor(Tx& tx, Id id) {
+  auto actor = tx.actors().get(id);
+  if (!actor)
+    return std::move(actor).error();
+  if (!actor->is_local() || !actor->private_key_pem)
+    return Error::forbidden("only local actors can publish");
+  return actor;
+}
+
+Result<storage::Post> own_post(Tx& tx, Id author_id, Id post_id) {
+  auto post = tx.posts().get(post_id);
+  if (!post)
+    return std::move(post).error();
+  if (post->author_id != author_id)
+    return Error::forbidden("only the author can change a post");
+  if (post->deleted_at)
+    return Error::not_found("the post was deleted");
+  return post;
+}
+
+}  // namespace
+
+Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input) {
+  if (auto ok = check_note(input); !ok)
+    return std::move(ok).error();
+  const std::string html = content::render_markdown(input.markdown);
+  auto post = db_.transact([&](Tx& tx) -> Result<storage::Post> {
+    auto author = local_actor(tx, author_id);
+    if (!author)
+      return std::move(author).error();
+    std::optional<storage::Post> parent;
+    if (input.in_reply_to) {
+      auto p = tx.posts().get(*input.in_reply_to);
+      if (!p)
+        return std::move(p).error();
+      parent = std::move(*p);
+    }
+    const Id id = tx.next_id();
+    storage::NewPost row;
+    row.id = id;
+    row.ap_id = urls_.post(core::to_string_id(id));
+    row.author_id = author_id;
+    row.parent_id = input.in_reply_to;
+    row.content_source = input.markdown;
+    row.content_html = html;
+    row.summary = input.summary;
+    row.language = input.language;
+    row.sensitive = input.sensitive;
+    row.is_local = true;
+    auto created = tx.posts().create(row);
+    if (!created)
+      return std::move(created).error();
+
+    auto inboxes = follower_inboxes(tx, author_id);
+    if (!inboxes)
+      return std::move(inboxes).error();
+    std::optional<std::string> parent_ap_id;
+    if (parent) {
+      parent_ap_id = parent->ap_id;
+      auto parent_author = tx.actors().get(parent->author_id);
+      if (!parent_author)
+        return std::move(parent_author).error();
+      if (!parent_author->is_local())
+        inboxes->push_back(inbox_of(*parent_author));
+    }
+    const Id activity_id = tx.next_id();
+    auto create = as::make_activity(
+        as::Kind::create, urls_.origin() + "/activities/" + core::to_string_id(activity_id),
+        author->ap_id, as::Ref(note_of(*created, *author, parent_ap_id)));
+    create.to = {std::string(as::kPublic)};
+    if (author->followers_url)
+      create.cc = {*author->followers_url};
+    if (auto q = enqueue(tx, activity_id, create, author_id, *inboxes); !q)
+      return std::move(q).error();
+    return created;
+  });
+  if (post && on_enqueued_)
+    on_enqueued_();
+  return post;
+}
+
+Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInput& input) {
+  if (auto ok = check_note(input); !ok)
+    return std::move(ok).error();
+  const std::string html = content::render_markdown(input.markdown);
+  auto post = db_.transact([&](Tx& tx) -> Result<storage::Post> {
+    auto author = local_actor(tx, author_id);
+    if (!author)
+      return std::move(author).error();
+    auto existing = own_post(tx, author_id, post_id);
+    if (!existing)
+      return std::move(existing).error();
+    storage::PostEdit edit;
+    edit.content_source = std::optional<std::string>(input.markdown);
+    edit.content_html = html;
+    edit.summary = std::optional<std::optional<std::string>>(input.summary);
+    edit.language = std::optional<std::optional<std::string>>(input.language);
+    edit.sensitive = input.sensitive;
+    auto updated = tx.posts().update(post_id, edit);
+    if (!updated)
+      return std::move(updated).error();
+    std::optional<std::string> parent_ap_id;
+    if (updated->parent_id) {
+      auto parent = tx.posts().get(*updated->parent_id);
+      if (parent)
+        parent_ap_id = parent->ap_id;
+    }
+    auto inboxes = follower_inboxes(tx, author_id);
+    if (!inboxes)
+      return std::move(inboxes).error();
+    const Id activity_id = tx.next_id();
+    auto update = as::make_activity(
+        as::Kind::update, urls_.origin() + "/activities/" + core::to_string_id(activity_id),
+        author->ap_id, as::Ref(note_of(*updated, *author, parent_ap_id)));
+    update.to = {std::string(as::kPublic)};
+    if (auto q = enqueue(tx, activity_id, update, author_id, *inboxes); !q)
+      return std::move(q).error();
+    return updated;
+  });
+  if (post && on_enqueued_)
+    on_enqueued_();
+  return post;
+}
+
+Result<void> People::delete_note(Id author_id, Id post_id) {
+  auto done = db_.transact([&](Tx& tx) -> Result<void> {
+    auto author = local_actor(tx, author_id);
+    if (!author)
+      return std::move(author).error();
+    auto existing = own_post(tx, author_id, post_id);
+    if (!existing)
+      return std::move(existing).error();
+    if (auto deleted = tx.posts().soft_delete(post_id); !deleted)
+      return std::move(deleted).error();
+    auto inboxes = follower_inboxes(tx, author_id);
+    if (!inboxes)
+      return std::move(inboxes).error();
+    const Id activity_id = tx.next_id();
+    as::Object tombstone = as::make_object(as::Kind::tombstone, existing->ap_id);
+    auto del = as::make_activity(as::Kind::delete_,
+                                 urls_.origin() + "/activities/" + core::to_string_id(activity_id),
+                                 author->ap_id, as::Ref(tombstone));
+    del.to = {std::string(as::kPublic)};
+    return enqueue(tx, activity_id, del, author_id, *inboxes);
+  });
+  if (done && on_enqueued_)
+    on_enqueued_();
+  return done;
+}
+
+Result<void> People::like(Id actor_id, Id post_id) {
+  auto done = db_.transact([&](Tx& tx) -> Result<void> {
+    auto actor = local_actor(tx, actor_id);
+    if (!actor)
+      return std::move(actor).error();
+    auto post = tx.posts().get(post_id);
+    if (!post)
+      return std::move(post).error();
+    const Id activity_id = tx.next_id();
+    const std::string like_id = urls_.origin() + "/activities/" + core::to_string_id(activity_id);
+    auto reaction = tx.reactions().add({.post_id = post_id,
+                                        .actor_id = actor_id,
+                                        .kind = storage::ReactionKind::like,
+                                        .emoji = "",
+                                        .emoji_icon_url = std::nullopt,
+                                        .ap_id = like_id});
+    if (!reaction)
+      return std::move(reaction).error();
+    if (reaction->ap_id != like_id)
+      return {};  // liked before: nothing new to send
+    auto author = tx.actors().get(post->author_id);
+    if (!author)
+      return std::move(author).error();
+    if (author->is_local())
+      return {};
+    auto like = as::make_activity(as::Kind::like, like_id, actor->ap_id, as::Ref(post->ap_id));
+    like.to = {author->ap_id};
+    return enqueue(tx, activity_id, like, actor_id, {author->inbox_url});
+  });
+  if (done && on_enqueued_)
+    on_enqueued_();
+  return done;
+}
+
+Result<void> People::unlike(Id actor_id, Id post_id) {
+  auto done = db_.transact([&](Tx& tx) -> Result<void> {
+    auto actor = local_actor(tx, actor_id);
+    if (!actor)
+      return std::move(actor).error();
+    auto post = tx.posts().get(post_id);
+    if (!post)
+      return std::move(post).error();
+    // Find our Like to undo it by its id.
+    auto reactions = tx.reactions().list_for_post(post_id, {.limit = 200});
+    if (!reactions)
+      return std::move(reactions).error();
+    std::optional<std::string> like_id;
+    for (const auto& r : *reactions)
+      if (r.actor_id == actor_id && r.kind == storage::ReactionKind::like)
+        like_id = r.ap_id;
+    auto removed = tx.reactions().remove(post_id, actor_id, storage::ReactionKind::like, "");
+    if (!removed)
+      return std::move(removed).error();
+    if (!*removed || !like_id)
+      return {};
+    auto author = tx.actors().get(post->author_id);
+    if (!author)
+      return std::move(author).error();
+    if (author->is_local())
+      return {};
+    const Id activity_id = tx.next_id();
+    auto like = as::make_activity(as::Kind::like, *like_id, actor->ap_id, as::Ref(post->ap_id));
+    auto undo = as::make_activity(as::Kind::undo,
+                                  urls_.origin() + "/activities/" + core::to_string_id(activity_id),
+                                  actor->ap_id, as::Ref(like));
+    undo.to = {author->ap_id};
+    return enqueue(tx, activity_id, undo, actor_id, {author->inbox_url});
+  });
+  if (done && on_enqueued_)
+    on_enqueued_();
+  return done;
+}
+
+Result<storage::Follow> People::follow(Id follower_id, Id followee_id) {
+  auto follow = db_.transact([&](Tx& tx) -> Result<storage::Follow> {
+    auto follower = local_actor(tx, follower_id);
+    if (!follower)
+      return std::move(follower).error();
+    auto followee = tx.actors().get(followee_id);
+    if (!followee)
+      return std::move(followee).error();
+    if (follower_id == followee_id)
+      return Error::invalid_input("you cannot follow yourself");
+    const Id activity_id = tx.next_id();
+    const std::string follow_id = urls_.origin() + "/activities/" + core::to_string_id(activity_id);
+    // A local followee needs no handshake (approval-required local accounts come with the API).
+    const auto state =
+        followee->is_local() ? storage::FollowState::accepted : storage::FollowState::pending;
+    auto row = tx.follows().create(follower_id, followee_id, state, follow_id);
+    if (!row)
+      return std::move(row).error();
+    if (followee->is_local())
+      return row;
+    auto activity =
+        as::make_activity(as::Kind::follow, follow_id, follower->ap_id, as::Ref(followee->ap_id));
+    activity.to = {followee->ap_id};
+    if (auto q = enqueue(tx, activity_id, activity, follower_id, {followee->inbox_url}); !q)
+      return std::move(q).error();
+    return row;
+  });
+  if (follow && on_enqueued_)
+    on_enqueued_();
+  return follow;
+}
+
+Result<void> People::unfollow(Id follower_id, Id followee_id) {
+  auto done = db_.transact([&](Tx& tx) -> Result<void> {
+    auto follower = local_actor(tx, follower_id);
+    if (!follower)
+      return std::move(follower).error();
+    auto existing = tx.follows().get(follower_id, followee_id);
+    if (!existing)
+      return std::move(existing).error();
+    auto followee = tx.actors().get(followee_id);
+    if (!followee)
+      return std::move(followee).error();
+    if (auto removed = tx.follows().remove(follower_id, followee_id); !removed)
+      return std::move(removed).error();
+    if (followee->is_local() || !existing->ap_id)
+      return {};
+    const Id activity_id = tx.next_id();
+    auto original = as::make_activity(as::Kind::follow, *existing->ap_id, follower->ap_id,
+                                      as::Ref(followee->ap_id));
+    auto undo = as::make_activity(as::Kind::undo,
+                                  urls_.origin() + "/activities/" + core::to_string_id(activity_id),
+                                  follower->ap_id, as::Ref(original));
+    undo.to = {followee->ap_id};
+    return enqueue(tx, activity_id, undo, follower_id, {followee->inbox_url});
+  });
+  if (done && on_enqueued_)
+    on_enqueued_();
+  return done;
+}
+
+}  // namespace guildhall::federation::outbox

@@ -1,0 +1,2 @@
+target_sources(guildhall_federation PRIVATE ${CMAKE_CURRENT_LIST_DIR}/people.cpp)
+target_link_libraries(guildhall_federation PRIVATE guildhall::content)

@@ -1,0 +1,206 @@
+#include "guildhall/federation/outbox/people.hpp"
+
+#include <gtest/gtest.h>
+
+#include "guildhall/activitystreams/activitystreams.hpp"
+#include "guildhall/federation/keys.hpp"
+#include "guildhall/storage/database.hpp"
+#include "guildhall/storage/federation_queue.hpp"
+
+using namespace guildhall;
+namespace as = activitystreams;
+using federation::outbox::NoteInput;
+using federation::outbox::People;
+using storage::Id;
+
+namespace {
+
+class PeopleOutbox : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = storage::open_database("sqlite::memory:").value();
+    db_->migrate().value();
+    static const auto keys = federation::generate_rsa_keypair().value();
+    federation::Urls urls("https://a.test");
+    alice_ = db_->transact([&](storage::Tx& tx) -> core::Result<Id> {
+                  storage::NewUser u;
+                  u.actor.handle = "alice";
+                  u.actor.ap_id = urls.user("alice");
+                  u.actor.inbox_url = u.actor.ap_id + "/inbox";
+                  u.actor.followers_url = u.actor.ap_id + "/followers";
+                  u.actor.public_key_id = u.actor.ap_id + "#main-key";
+                  u.actor.public_key_pem = keys.public_pem;
+                  u.actor.private_key_pem = keys.private_pem;
+                  u.password_hash = "$argon2id$unused";
+                  auto created = tx.users().create(u);
+                  if (!created)
+                    return std::move(created).error();
+                  return created->actor.id;
+                })
+                 .value();
+    bob_ = remote("bob", "b.test");
+    carol_ = remote("carol", "c.test");
+    // bob and carol follow alice; the queue collapses nothing here (different hosts).
+    db_->transact([&](storage::Tx& tx) -> core::Result<void> {
+         for (Id follower : {bob_, carol_}) {
+           auto f =
+               tx.follows().create(follower, alice_, storage::FollowState::accepted, std::nullopt);
+           if (!f)
+             return std::move(f).error();
+         }
+         return {};
+       })
+        .value();
+    people_ =
+        std::make_unique<People>(*db_, federation::Urls("https://a.test"), [this] { ++notified_; });
+  }
+
+  Id remote(const std::string& name, const std::string& host) {
+    return db_
+        ->transact([&](storage::Tx& tx) -> core::Result<Id> {
+          storage::RemoteActorForm f;
+          f.ap_id = "https://" + host + "/users/" + name;
+          f.handle = name;
+          f.domain = host;
+          f.inbox_url = f.ap_id + "/inbox";
+          f.shared_inbox_url = "https://" + host + "/inbox";
+          auto a = tx.actors().upsert_remote(f);
+          if (!a)
+            return std::move(a).error();
+          return a->id;
+        })
+        .value();
+  }
+
+  // Everything queued so far, as (inbox, parsed activity), oldest first.
+  std::vector<std::pair<std::string, as::Object>> queued() {
+    auto jobs = db_->transact([&](storage::Tx& tx) {
+                     return tx.delivery_queue().claim({.owner = "test",
+                                                       .now = core::SystemClock::instance().now(),
+                                                       .limit = 1000,
+                                                       .per_host_limit = 1000});
+                   })
+                    .value();
+    std::vector<std::pair<std::string, as::Object>> out;
+    for (const auto& job : jobs) {
+      out.emplace_back(job.inbox_url, as::parse(job.payload).value());
+      EXPECT_EQ(job.key_id, "https://a.test/users/alice#main-key") << "signed by the author";
+      db_->transact([&](storage::Tx& tx) { return tx.delivery_queue().complete({job.id}); })
+          .value();
+    }
+    return out;
+  }
+
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<People> people_;
+  Id alice_ = 0, bob_ = 0, carol_ = 0;
+  int notified_ = 0;
+};
+
+}  // namespace
+
+TEST_F(PeopleOutbox, PublishStoresTheNoteAndQueuesCreateToEveryFollowersSharedInbox) {
+  auto post = people_->publish_note(alice_, {.markdown = "Hello **fediverse**", .language = "en"});
+  ASSERT_TRUE(post.ok()) << post.error().message;
+  EXPECT_TRUE(post->ap_id.starts_with("https://a.test/posts/"));
+  EXPECT_NE(post->content_html.find("<strong>fediverse</strong>"), std::string::npos);
+  EXPECT_EQ(notified_, 1);
+
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 2u);
+  std::set<std::string> inboxes{sent[0].first, sent[1].first};
+  EXPECT_EQ(inboxes, (std::set<std::string>{"https://b.test/inbox", "https://c.test/inbox"}));
+  const auto& create = sent[0].second;
+  EXPECT_EQ(create.kind, as::Kind::create);
+  EXPECT_EQ(create.actor.id(), "https://a.test/users/alice");
+  EXPECT_TRUE(create.is_public());
+  const as::Object* note = create.object_ref().get();
+  ASSERT_NE(note, nullptr);
+  EXPECT_EQ(note->kind, as::Kind::note);
+  EXPECT_EQ(note->id, post->ap_id);
+  EXPECT_EQ(note->author().value(), "https://a.test/users/alice");
+  EXPECT_EQ(note->source->content, "Hello **fediverse**");
+  EXPECT_EQ(note->language(), "en");
+  EXPECT_EQ(note->cc, std::vector<std::string>{"https://a.test/users/alice/followers"});
+}
+
+TEST_F(PeopleOutbox, EditAndDeleteFollowTheNote) {
+  auto post = people_->publish_note(alice_, {.markdown = "first"}).value();
+  queued();
+  ASSERT_TRUE(people_->edit_note(alice_, post.id, {.markdown = "second"}).ok());
+  auto updates = queued();
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_EQ(updates[0].second.kind, as::Kind::update);
+  EXPECT_NE(updates[0].second.object_ref().get()->content->find("second"), std::string::npos);
+
+  ASSERT_TRUE(people_->delete_note(alice_, post.id).ok());
+  auto deletes = queued();
+  ASSERT_EQ(deletes.size(), 2u);
+  EXPECT_EQ(deletes[0].second.kind, as::Kind::delete_);
+  EXPECT_EQ(deletes[0].second.object_ref().id(), post.ap_id);
+  EXPECT_EQ(people_->edit_note(alice_, post.id, {.markdown = "again"}).error().kind,
+            core::ErrorKind::not_found);
+}
+
+TEST_F(PeopleOutbox, LikeAndUnlikeGoToTheAuthorOnly) {
+  const Id remote_post = db_->transact([&](storage::Tx& tx) -> core::Result<Id> {
+                              auto p = tx.posts().create({.ap_id = "https://b.test/notes/1",
+                                                          .author_id = bob_,
+                                                          .content_html = "<p>hi</p>",
+                                                          .is_local = false});
+                              if (!p)
+                                return std::move(p).error();
+                              return p->id;
+                            })
+                             .value();
+  ASSERT_TRUE(people_->like(alice_, remote_post).ok());
+  ASSERT_TRUE(people_->like(alice_, remote_post).ok()) << "liking twice is idempotent";
+  auto likes = queued();
+  ASSERT_EQ(likes.size(), 1u) << "a second like sends nothing";
+  EXPECT_EQ(likes[0].first, "https://b.test/users/bob/inbox");
+  EXPECT_EQ(likes[0].second.kind, as::Kind::like);
+  EXPECT_EQ(likes[0].second.object_ref().id(), "https://b.test/notes/1");
+
+  ASSERT_TRUE(people_->unlike(alice_, remote_post).ok());
+  auto undos = queued();
+  ASSERT_EQ(undos.size(), 1u);
+  EXPECT_EQ(undos[0].second.kind, as::Kind::undo);
+  EXPECT_EQ(undos[0].second.object_ref().id(), likes[0].second.id) << "undoes that exact Like";
+}
+
+TEST_F(PeopleOutbox, FollowIsPendingUntilAcceptedAndUndoReferencesIt) {
+  const Id dave = remote("dave", "d.test");
+  auto follow = people_->follow(alice_, dave);
+  ASSERT_TRUE(follow.ok()) << follow.error().message;
+  EXPECT_EQ(follow->state, storage::FollowState::pending);
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].first, "https://d.test/users/dave/inbox");
+  EXPECT_EQ(sent[0].second.kind, as::Kind::follow);
+  EXPECT_EQ(sent[0].second.id, follow->ap_id);
+
+  ASSERT_TRUE(people_->unfollow(alice_, dave).ok());
+  auto undo = queued();
+  ASSERT_EQ(undo.size(), 1u);
+  EXPECT_EQ(undo[0].second.kind, as::Kind::undo);
+  EXPECT_EQ(undo[0].second.object_ref().id(), follow->ap_id);
+}
+
+TEST_F(PeopleOutbox, RefusedInputChangesNothing) {
+  EXPECT_EQ(people_->publish_note(alice_, {.markdown = ""}).error().kind,
+            core::ErrorKind::invalid_input);
+  EXPECT_EQ(people_->publish_note(alice_, {.markdown = std::string(70000, 'x')}).error().kind,
+            core::ErrorKind::too_large);
+  EXPECT_EQ(people_->publish_note(bob_, {.markdown = "I am remote"}).error().kind,
+            core::ErrorKind::forbidden);
+  auto post = people_->publish_note(alice_, {.markdown = "mine"}).value();
+  queued();
+  EXPECT_EQ(people_->publish_note(alice_, {.markdown = "x", .in_reply_to = 424242}).error().kind,
+            core::ErrorKind::not_found);
+  EXPECT_TRUE(queued().empty()) << "nothing queued by refused calls";
+  EXPECT_EQ(people_->follow(alice_, alice_).error().kind, core::ErrorKind::invalid_input);
+  auto posts =
+      db_->read([&](storage::Tx& tx) { return tx.posts().list_by_author(alice_, {}); }).value();
+  EXPECT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].id, post.id);
+}
