@@ -200,8 +200,8 @@ core::Result<std::string> RemoteActors::webfinger_self(std::string_view name,
   const std::string resource = "acct:" + std::string(name) + "@" + std::string(host);
   const std::string url = deref_.options().webfinger_scheme + "://" + std::string(host) +
                           "/.well-known/webfinger?resource=" + resource;
-  // WebFinger is public everywhere; no signature needed.
-  auto jrd = deref_.fetch_json(url, kAcceptJrd, false);
+  // WebFinger needs no signature anywhere, but signing every GET costs little and keeps one rule.
+  auto jrd = deref_.fetch_json(url, kAcceptJrd, true);
   if (!jrd)
     return jrd.error();
   const auto links = jrd->find("links");

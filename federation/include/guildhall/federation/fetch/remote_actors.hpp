@@ -58,8 +58,8 @@ class RemoteActors {
   core::Result<storage::Actor> store(const activitystreams::Object& actor,
                                      std::string_view preferred_key_id = {}) const;
 
-  // "name@host", "@name@host" or "acct:name@host". WebFinger on host (unsigned), the `self` link
-  // with an AS2 media type, then the actor is fetched. Checks:
+  // "name@host", "@name@host" or "acct:name@host". WebFinger on host, the `self` link
+  // with an AS2 media type, then the actor is fetched (every GET signed). Checks:
   //  - the actor's host equals `host` and its preferredUsername equals `name`
   //    (case-insensitive), or
   //  - (split domains) WebFinger on the actor's own host for acct:preferredUsername@actor-host
