@@ -9,8 +9,6 @@
 #include <string>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +16,7 @@
 #include "guildhall/federation/egress/client.hpp"
 #include "guildhall/federation/egress/resolver.hpp"
 #include "guildhall/federation/fetch/dereferencer.hpp"
+#include "guildhall/federation/fetch/io_thread.hpp"
 #include "guildhall/federation/fetch/key_resolver.hpp"
 #include "guildhall/federation/fetch/remote_actors.hpp"
 #include "guildhall/federation/fetch/transport.hpp"
@@ -111,8 +110,8 @@ class FetchTest : public ::testing::Test {
     options.allow_private_addresses = true;
     options.allow_any_port = true;
     options.total_timeout = std::chrono::seconds(10);
-    client_ = std::make_unique<egress::EgressClient>(io_.get_executor(), options, dns_);
-    io_thread_ = std::thread([this] { io_.run(); });
+    io_ = std::make_unique<IoThread>();
+    client_ = std::make_unique<egress::EgressClient>(io_->executor(), options, dns_);
 
     DereferencerOptions deref_options;
     deref_options.local_host = "guild.test";
@@ -130,9 +129,7 @@ class FetchTest : public ::testing::Test {
     actors_.reset();
     deref_.reset();
     client_.reset();
-    work_.reset();
-    io_.stop();
-    io_thread_.join();
+    io_.reset();
     peer_.reset();
   }
 
@@ -153,7 +150,7 @@ class FetchTest : public ::testing::Test {
 
   DeliveryOutcome deliver(const std::string& inbox, const std::string& key_id,
                           const std::string& private_pem) {
-    SignedDeliveryTransport transport(io_.get_executor(), *client_, policy_.get(), *clock_);
+    SignedDeliveryTransport transport(io_->executor(), *client_, policy_.get(), *clock_);
     storage::DeliveryJob job;
     job.inbox_url = inbox;
     job.payload = R"({"id":"https://guild.test/activities/1","type":"Follow"})";
@@ -176,9 +173,7 @@ class FetchTest : public ::testing::Test {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<PeerPolicy> policy_;
   std::shared_ptr<egress::StaticResolver> dns_;
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
-  std::thread io_thread_;
+  std::unique_ptr<IoThread> io_;
   std::unique_ptr<egress::EgressClient> client_;
   std::unique_ptr<Dereferencer> deref_;
   std::unique_ptr<RemoteActors> actors_;
