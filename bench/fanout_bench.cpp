@@ -5,7 +5,7 @@
 // Prints figures next to the targets (performance-limits rows 17-19); asserts nothing.
 //
 //   fanout_bench --sink PATH [--database URL] [--inboxes 1000] [--rounds 3] [--slow 500]
-//                [--delay-ms 300] [--io-threads 2]
+//                [--delay-ms 300] [--io-threads 2] [--transport production|bench]
 //
 // Cases:
 //   1. one activity to --inboxes distinct shared inboxes on as many hosts (peerNNNN.test/inbox),
@@ -15,9 +15,9 @@
 //      --delay-ms (a 300 ms round trip): throughput to one distant peer.
 // Default database: SQLite in a fresh temporary directory.
 //
-// The transport here is the bench's own (sign_request + EgressClient, the key parsed once per
-// actor); it stands in for the production signed transport until that lands, and is replaced by
-// it then (see docs/performance.md).
+// Transport: the production fetch::SignedDeliveryTransport (with an open PeerPolicy consulted on
+// every delivery) by default; `--transport bench` uses the bench's own minimal one (sign_request +
+// EgressClient, the key parsed once per actor, no policy), to see what the production one adds.
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -43,6 +43,8 @@
 #include "guildhall/federation/delivery/worker.hpp"
 #include "guildhall/federation/egress/client.hpp"
 #include "guildhall/federation/egress/resolver.hpp"
+#include "guildhall/federation/fetch/transport.hpp"
+#include "guildhall/federation/policy.hpp"
 #include "guildhall/federation/signatures/keys.hpp"
 #include "guildhall/federation/signatures/sign.hpp"
 #include "guildhall/storage/database.hpp"
@@ -71,6 +73,7 @@ struct Options {
   int slow = 500;
   int delay_ms = 300;
   int io_threads = 2;
+  bool production_transport = true;
 };
 
 // RSA-2048 key pair as (private PKCS#8 PEM, public SPKI PEM).
@@ -237,8 +240,11 @@ int run(const Options& options) {
       options.database.empty() ? "sqlite:" + (dir / "bench.db").string() : options.database;
   const std::string backend = url.rfind("sqlite:", 0) == 0 ? "SQLite" : "PostgreSQL";
   std::cout << "== fanout_bench (" << backend << "): DeliveryWorker + signed POSTs (RSA-2048 "
-            << "draft-cavage) via EgressClient to loopback sinks, " << options.io_threads
-            << " egress threads; load average " << load_average() << std::endl;
+            << "draft-cavage) via EgressClient to loopback sinks, "
+            << (options.production_transport ? "fetch::SignedDeliveryTransport"
+                                             : "the bench's minimal transport")
+            << ", " << options.io_threads << " egress threads; load average " << load_average()
+            << std::endl;
 
   // Sinks: one fast, one 300 ms away.
   Child sink(options.sink, {"--threads", "1", "--seconds", "300"}, {}, (dir / "sink.log").string());
@@ -317,7 +323,13 @@ int run(const Options& options) {
   egress_options.user_agent = "Guildhall-bench";
   std::optional<egress::EgressClient> client;
   client.emplace(io.get_executor(), egress_options, dns);
-  BenchTransport transport(io.get_executor(), *client);
+  guildhall::federation::PeerPolicy policy(guildhall::federation::FederationMode::open);
+  guildhall::federation::fetch::SignedDeliveryTransport production(io.get_executor(), *client,
+                                                                   &policy);
+  BenchTransport minimal(io.get_executor(), *client);
+  delivery::DeliveryTransport& transport =
+      options.production_transport ? static_cast<delivery::DeliveryTransport&>(production)
+                                   : static_cast<delivery::DeliveryTransport&>(minimal);
 
   delivery::DeliveryOptions worker_options;
   worker_options.owner = "bench";
@@ -406,6 +418,8 @@ int main(int argc, char** argv) {
       options.delay_ms = std::clamp(std::stoi(value), 0, 5000);
     else if (flag == "--io-threads")
       options.io_threads = std::clamp(std::stoi(value), 1, 16);
+    else if (flag == "--transport" && (value == "production" || value == "bench"))
+      options.production_transport = value == "production";
     else {
       std::cerr << "unknown flag " << flag << "\n";
       return 2;
@@ -413,7 +427,7 @@ int main(int argc, char** argv) {
   }
   if (options.sink.empty()) {
     std::cerr << "usage: fanout_bench --sink PATH [--database URL] [--inboxes N] [--rounds N] "
-                 "[--slow N] [--delay-ms N] [--io-threads N]\n";
+                 "[--slow N] [--delay-ms N] [--io-threads N] [--transport production|bench]\n";
     return 2;
   }
   return run(options);
