@@ -244,11 +244,21 @@ TEST_F(FetchTest, SameOriginRedirectAndCanonicalIdAreAccepted) {
   EXPECT_EQ(peer_->count(), 2u);
   expect_all_signed();  // each hop signed for its own target
 
-  // A different id on the same origin is accepted and used.
+  // A different id on the same origin is confirmed by fetching the id, then used (ORI-08).
   peer_->set("/users/Alice", as2(actor_json("/users/alice", "alice", keys().alice_a.public_pem)));
   auto actor = actors_->refresh("http://peer.test/users/Alice");
   ASSERT_TRUE(actor.ok()) << actor.error().message;
   EXPECT_EQ(actor->ap_id, "http://peer.test/users/alice");
+  EXPECT_EQ(gets_of("/users/Alice"), 1u);
+  EXPECT_EQ(gets_of("/users/alice"), 2u);
+
+  // ... and refused when the id's own copy names something else.
+  peer_->set("/users/bob", as2(actor_json("/users/robert", "bob", keys().alice_a.public_pem)));
+  peer_->set("/users/robert", as2(actor_json("/users/bob", "bob", keys().alice_a.public_pem)));
+  auto inconsistent = deref_->fetch("http://peer.test/users/bob");
+  ASSERT_FALSE(inconsistent.ok());
+  EXPECT_NE(inconsistent.error().message.find("fetch_wrong_id"), std::string::npos);
+  expect_all_signed();
 }
 
 TEST_F(FetchTest, RefusedHostsMakeNoConnection) {

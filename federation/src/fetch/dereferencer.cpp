@@ -167,7 +167,7 @@ core::Result<egress::EgressResponse> Dereferencer::get(const egress::Url& url,
   return core::Error::invalid_input("HTTP " + std::to_string(status) + where);
 }
 
-core::Result<Fetched> Dereferencer::fetch(std::string_view text) const {
+core::Result<Fetched> Dereferencer::fetch_once(std::string_view text) const {
   auto url = check_url(text);
   if (!url)
     return url.error();
@@ -193,6 +193,25 @@ core::Result<Fetched> Dereferencer::fetch(std::string_view text) const {
   Fetched fetched{std::move(*object), response->final_url, {}};
   fetched.id = fetched.object.id;
   return fetched;
+}
+
+core::Result<Fetched> Dereferencer::fetch(std::string_view url) const {
+  auto first = fetch_once(url);
+  if (!first || !options_.confirm_canonical_id)
+    return first;
+  // ORI-08: a same-origin document naming another id is fetched once more from that id, which
+  // must then name itself; we store what the id serves, not what another URL said about it.
+  auto id_url = egress::parse_url(first->id);
+  if (!id_url)
+    return core::Error::invalid_input("fetched document id is not an http(s) URL");
+  if (id_url->str() == first->final_url.str())
+    return first;
+  auto second = fetch_once(first->id);
+  if (!second)
+    return second.error();
+  if (second->id != first->id)
+    return core::Error::invalid_input("fetch_wrong_id: " + first->id + " does not name itself");
+  return second;
 }
 
 core::Result<nlohmann::json> Dereferencer::fetch_json(std::string_view text,

@@ -57,6 +57,10 @@ struct DereferencerOptions {
   std::string local_host;
   // Response bodies beyond this are too_large (SSRF-11); AS2 documents are small.
   std::size_t max_body = 1024 * 1024;
+  // When a document's id is not the URL it was served from (same origin, or it is refused), fetch
+  // the id once more and require that copy to name itself (catalogue ORI-08). Off: accept the
+  // first copy and use its id.
+  bool confirm_canonical_id = true;
   // Scheme used for WebFinger URLs built from a bare host: "https"; "http" only in tests.
   std::string webfinger_scheme = "https";
 };
@@ -81,7 +85,8 @@ class Dereferencer {
                std::optional<InstanceSigner> signer, DereferencerOptions options,
                const core::Clock& clock = core::SystemClock::instance());
 
-  // GET `url` as AS2 and validate it (see above). Blocking.
+  // GET `url` as AS2 and validate it (see above), confirming a canonical id that differs from
+  // the final URL with a second GET (confirm_canonical_id). Blocking.
   core::Result<Fetched> fetch(std::string_view url) const;
 
   // GET `url` expecting JSON of one of the `accept`ed media types (WebFinger, NodeInfo): the same
@@ -98,6 +103,7 @@ class Dereferencer {
   const core::Clock& clock() const { return clock_; }
 
  private:
+  core::Result<Fetched> fetch_once(std::string_view url) const;
   core::Result<egress::EgressResponse> get(const egress::Url& url, std::string_view accept,
                                            bool sign) const;
 
