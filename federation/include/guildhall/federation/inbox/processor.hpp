@@ -1,0 +1,102 @@
+#pragma once
+
+// Runs the handlers over the persisted inbox log (storage::InboxLogRepo): claims pending rows,
+// dispatches each by type, and marks it done IN THE SAME TRANSACTION as the handler's writes, so
+// an activity's effects commit exactly once. A process that dies mid-way leaves the row leased;
+// when the lease runs out another processor (or this one after a restart) claims it again.
+//
+//   InboxProcessor processor(db, urls, clock, {.on_enqueued = [&] { worker.notify(); }});
+//   processor.start();                 // its own thread
+//   inbox_options.on_accepted = [&] { processor.notify(); };
+//   ...
+//   processor.stop();
+//
+// Tests drive it without a thread: process_due() handles everything claimable now.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "guildhall/core/clock.hpp"
+#include "guildhall/core/result.hpp"
+#include "guildhall/federation/urls.hpp"
+#include "guildhall/storage/database.hpp"
+
+namespace guildhall::federation::inbox {
+
+// Makes sure a remote actor is in the actors table (fetching and storing it if unknown), BLOCKING.
+// Implemented by the fetch part's RemoteActors; called before the handler's transaction opens so
+// no network wait happens inside a transaction. Optional: without one, an unknown actor fails the
+// item (retried later, in case key resolution stores it meanwhile).
+class ActorSource {
+ public:
+  virtual ~ActorSource() = default;
+  virtual core::Result<storage::Actor> ensure(std::string_view actor_id) = 0;
+};
+
+struct ProcessorOptions {
+  std::string owner;  // lease owner, unique per processor; empty: "inbox:<random>"
+  std::size_t batch = 32;
+  std::chrono::milliseconds lease{std::chrono::minutes(5)};
+  // Real time between looks at the log when nothing calls notify() (due retries, other
+  // processes' rows).
+  std::chrono::milliseconds poll_interval{std::chrono::seconds(2)};
+  int max_attempts = 8;  // a failing item is retried with backoff, then failed for good
+  std::chrono::seconds retry_base{30};
+  // Called after a transaction that queued deliveries committed: connect to
+  // DeliveryWorker::notify().
+  std::function<void()> on_enqueued{};
+  ActorSource* actors = nullptr;
+};
+
+struct ProcessorStats {
+  std::uint64_t handled = 0;    // completed (including ignored)
+  std::uint64_t retried = 0;    // failed, retry scheduled
+  std::uint64_t failed = 0;     // failed for good
+  std::uint64_t db_errors = 0;  // claim/complete/fail calls that failed
+};
+
+class InboxProcessor {
+ public:
+  // db and clock must outlive the processor.
+  InboxProcessor(storage::Database& db, Urls urls, const core::Clock& clock,
+                 ProcessorOptions options = {});
+  ~InboxProcessor();  // stop()
+  InboxProcessor(const InboxProcessor&) = delete;
+  InboxProcessor& operator=(const InboxProcessor&) = delete;
+
+  void start();   // one thread: claim, handle, repeat
+  void notify();  // new work: look now instead of at the next poll
+  void stop();    // finishes the item in hand, then joins; idempotent
+
+  // Claims and handles everything due now, in batches, on the calling thread. Returns how many
+  // items were handled (completed or failed). Use either this or start(), not both at once.
+  std::size_t process_due();
+
+  ProcessorStats stats() const;
+
+ private:
+  void run();
+  void handle_one(const storage::InboxActivity& item);
+
+  storage::Database& db_;
+  Urls urls_;
+  const core::Clock& clock_;
+  ProcessorOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool notified_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::thread::id worker_{};  // the thread run() is on, so only it stops mid-batch
+  ProcessorStats stats_;
+};
+
+}  // namespace guildhall::federation::inbox

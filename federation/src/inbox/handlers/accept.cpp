@@ -1,0 +1,73 @@
+// Accept(Follow) and Reject(Follow) of a Follow a local actor sent. Only the followee may answer:
+// the follow is matched by its activity id (or, when the peer embeds the Follow without an id we
+// know, by the follower/followee pair) and its followee must be the activity's actor.
+#include "handler.hpp"
+
+namespace guildhall::federation::inbox::detail {
+
+namespace {
+
+core::Result<std::optional<storage::Follow>> our_follow(HandlerContext& ctx) {
+  const as::Ref& ref = ctx.activity.object_ref();
+  if (ref.empty())
+    return core::Error::invalid_input("accept without an object");
+  if (const as::Object* inner = ref.get(); inner && inner->kind != as::Kind::follow &&
+                                            inner->kind != as::Kind::unknown)
+    return std::optional<storage::Follow>();  // Accept of something else (Invite, ...)
+
+  std::optional<storage::Follow> follow;
+  if (!ref.id().empty()) {
+    auto by_id = ctx.tx.follows().get_by_ap_id(ref.id());
+    if (by_id.ok())
+      follow = std::move(by_id).value();
+    else if (by_id.error().kind != core::ErrorKind::not_found)
+      return std::move(by_id).error();
+  }
+  if (!follow) {
+    const as::Object* inner = ref.get();
+    if (!inner || inner->object_ref().id() != ctx.actor.ap_id)
+      return std::optional<storage::Follow>();
+    auto follower = find_actor(ctx.tx, inner->actor.id());
+    if (!follower)
+      return std::move(follower).error();
+    if (!*follower || !(*follower)->is_local())
+      return std::optional<storage::Follow>();
+    auto pair = find_follow(ctx.tx, (*follower)->id, ctx.actor.id);
+    if (!pair)
+      return std::move(pair).error();
+    follow = *pair;
+  }
+  if (follow && follow->followee_id != ctx.actor.id)
+    return core::Error::forbidden("only the followee may answer a follow");
+  return follow;
+}
+
+}  // namespace
+
+core::Result<void> handle_accept(HandlerContext& ctx) {
+  auto follow = our_follow(ctx);
+  if (!follow)
+    return std::move(follow).error();
+  if (!*follow)
+    return ctx.ignore("no follow of ours matches");
+  if ((*follow)->state == storage::FollowState::accepted)
+    return ctx.ignore("already accepted");
+  auto accepted = ctx.tx.follows().accept((*follow)->follower_id, (*follow)->followee_id);
+  if (!accepted)
+    return std::move(accepted).error();
+  return {};
+}
+
+core::Result<void> handle_reject(HandlerContext& ctx) {
+  auto follow = our_follow(ctx);
+  if (!follow)
+    return std::move(follow).error();
+  if (!*follow)
+    return ctx.ignore("no follow of ours matches");
+  auto removed = ctx.tx.follows().remove((*follow)->follower_id, (*follow)->followee_id);
+  if (!removed && removed.error().kind != core::ErrorKind::not_found)
+    return std::move(removed).error();
+  return {};
+}
+
+}  // namespace guildhall::federation::inbox::detail

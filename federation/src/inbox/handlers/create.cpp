@@ -1,0 +1,106 @@
+// Create(Note | Page | Article | Question) by a remote person, stored as that person's post when
+// it concerns us: addressed to a local actor, a reply to a local post, or by someone a local
+// person follows. Group posts (audience/Announce) come with the communities work.
+//
+// An object sent only by id is not fetched here (fetching belongs to the fetch part and must not
+// happen inside a transaction); it is ignored and the note says so. A Create for an id that a
+// Delete already tombstoned (Delete arrived first) is ignored: see handle_delete.
+#include <algorithm>
+
+#include "guildhall/federation/signatures/verify.hpp"
+#include "post_fields.hpp"
+
+namespace guildhall::federation::inbox::detail {
+
+namespace {
+
+constexpr std::size_t kMaxRecipientLookups = 100;  // bounds the work per activity (rule 6)
+
+core::Result<bool> concerns_us(HandlerContext& ctx, const as::Object& object,
+                               const std::optional<storage::Post>& parent) {
+  if (parent && parent->is_local)
+    return true;
+  std::vector<std::string> recipients = object.recipients();
+  for (const std::string& r : ctx.activity.recipients())
+    recipients.push_back(r);
+  std::size_t looked = 0;
+  for (const std::string& r : recipients) {
+    if (r == as::kPublic || !same_origin_ids(r, ctx.urls.origin()))
+      continue;
+    if (++looked > kMaxRecipientLookups)
+      break;
+    auto actor = find_actor(ctx.tx, r);
+    if (!actor)
+      return std::move(actor).error();
+    if (*actor && (*actor)->is_local() && (*actor)->kind == storage::ActorKind::person)
+      return true;
+  }
+  storage::PageRequest page;
+  page.limit = 1;
+  auto followers = ctx.tx.follows().followers(ctx.actor.id, storage::FollowState::accepted, page);
+  if (!followers)
+    return std::move(followers).error();
+  return !followers->empty();
+}
+
+}  // namespace
+
+core::Result<void> handle_create(HandlerContext& ctx) {
+  const as::Ref& ref = ctx.activity.object_ref();
+  const as::Object* object = ref.get();
+  if (!object)
+    return ctx.ignore("object not embedded (needs a fetch)");
+  if (!is_post_kind(object->kind))
+    return ctx.ignore("create of an unhandled object type");
+  if (auto owned = check_owned_object(ctx, *object); !owned)
+    return owned;
+
+  auto tombstoned = ctx.tx.inbox_log().was_received(tombstone_key(object->id));
+  if (!tombstoned)
+    return std::move(tombstoned).error();
+  if (*tombstoned)
+    return ctx.ignore("deleted before it was created");
+  auto existing = find_post(ctx.tx, object->id);
+  if (!existing)
+    return std::move(existing).error();
+  if (*existing)
+    return ctx.ignore("already stored");
+
+  std::optional<storage::Post> parent;
+  if (!object->in_reply_to.id().empty()) {
+    auto p = find_post(ctx.tx, object->in_reply_to.id());
+    if (!p)
+      return std::move(p).error();
+    parent = *p;
+  }
+  auto relevant = concerns_us(ctx, *object, parent);
+  if (!relevant)
+    return std::move(relevant).error();
+  if (!*relevant)
+    return ctx.ignore("not addressed to anyone here");
+
+  PostFields f = post_fields(*object);
+  storage::NewPost post;
+  post.ap_id = object->id;
+  post.author_id = ctx.actor.id;
+  if (parent)
+    post.parent_id = parent->id;
+  post.title = f.title;
+  post.content_html = std::move(f.content_html);
+  post.summary = f.summary;
+  post.language = f.language;
+  post.sensitive = f.sensitive;
+  post.url = f.url;
+  post.is_local = false;
+  post.is_question = f.is_question;
+  // A date in the future is clamped to now (JS-11): it would otherwise pin the post on top.
+  const core::TimePoint now = ctx.clock.now();
+  post.published_at = std::min(object->published.value_or(now), now);
+  post.attachments = std::move(f.attachments);
+  auto created = ctx.tx.posts().create(post);
+  if (!created)
+    return std::move(created).error();
+  return {};
+}
+
+}  // namespace guildhall::federation::inbox::detail

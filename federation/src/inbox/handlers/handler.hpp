@@ -1,0 +1,69 @@
+#pragma once
+
+// The person-level handlers (Lemmy style: verify() decides whether and on what to act, receive()
+// writes). Each runs inside the processor's transaction, which also marks the log row done, so
+// an activity's writes commit exactly once; they are still written to be idempotent because a
+// peer may send the same thing under a new activity id.
+//
+// Contract: ok when handled or deliberately ignored (ctx.note says why); forbidden when the
+// activity would create or change something its actor does not own (catalogue 2.2: never retried);
+// invalid_input for a shape we cannot act on; anything else is transient and retried.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "guildhall/activitystreams/object.hpp"
+#include "guildhall/core/clock.hpp"
+#include "guildhall/core/result.hpp"
+#include "guildhall/federation/urls.hpp"
+#include "guildhall/storage/database.hpp"
+
+namespace guildhall::federation::inbox::detail {
+
+namespace as = guildhall::activitystreams;
+
+struct HandlerContext {
+  storage::Tx& tx;
+  const as::Object& activity;
+  const storage::Actor& actor;  // the activity's actor, remote, already in the actors table
+  const Urls& urls;
+  const core::Clock& clock;
+  bool enqueued = false;  // a delivery was queued: wake the delivery worker after the commit
+  std::string note;       // why nothing happened (tests and logs)
+
+  core::Result<void> ignore(std::string why) {
+    note = std::move(why);
+    return {};
+  }
+};
+
+core::Result<void> dispatch(HandlerContext& ctx);
+
+core::Result<void> handle_follow(HandlerContext& ctx);
+core::Result<void> handle_accept(HandlerContext& ctx);  // Accept(Follow)
+core::Result<void> handle_reject(HandlerContext& ctx);  // Reject(Follow)
+core::Result<void> handle_undo(HandlerContext& ctx);
+core::Result<void> handle_create(HandlerContext& ctx);
+core::Result<void> handle_update(HandlerContext& ctx);
+core::Result<void> handle_delete(HandlerContext& ctx);
+core::Result<void> handle_reaction(HandlerContext& ctx);  // Like, Dislike, EmojiReact
+core::Result<void> handle_announce(HandlerContext& ctx);
+core::Result<void> handle_block(HandlerContext& ctx);
+
+// Shared helpers (common.cpp). Lookups answer nullopt for "no such row" and pass other errors on.
+core::Result<std::optional<storage::Actor>> find_actor(storage::Tx& tx, std::string_view ap_id);
+core::Result<std::optional<storage::Post>> find_post(storage::Tx& tx, std::string_view ap_id);
+core::Result<std::optional<storage::Follow>> find_follow(storage::Tx& tx, storage::Id follower,
+                                                         storage::Id followee);
+// The key under which a Delete that arrived before its Create is remembered in the inbox log's
+// received ids (pruned with them after the retention window). "tombstone:" is no scheme a peer
+// uses for activity ids, so it cannot collide with a real activity.
+std::string tombstone_key(std::string_view object_id);
+// signatures::same_origin on ids with their fragment removed: Mastodon's activity ids carry one
+// ("{actor}#likes/1", "{status}#delete") and same_origin refuses any URL with a fragment.
+bool same_origin_ids(std::string_view a, std::string_view b);
+// Content objects we store as posts.
+bool is_post_kind(as::Kind kind) noexcept;
+
+}  // namespace guildhall::federation::inbox::detail

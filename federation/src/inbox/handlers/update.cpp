@@ -1,0 +1,49 @@
+// Update(Note | Page | Article | Question) by the post's author: an edit, the previous version kept
+// in the history. Updates are applied in `updated` order: one older than the stored edit is
+// dropped (peers may deliver out of order, catalogue 3.4). An Update of a post we do not have is
+// ignored (Mastodon does the same); Update of an actor is left to the fetch part's refresh.
+#include "post_fields.hpp"
+
+namespace guildhall::federation::inbox::detail {
+
+core::Result<void> handle_update(HandlerContext& ctx) {
+  const as::Object* object = ctx.activity.object_ref().get();
+  if (!object)
+    return ctx.ignore("object not embedded (needs a fetch)");
+  if (!is_post_kind(object->kind))
+    return ctx.ignore("update of an unhandled object type");
+  if (auto owned = check_owned_object(ctx, *object); !owned)
+    return owned;
+  auto existing = find_post(ctx.tx, object->id);
+  if (!existing)
+    return std::move(existing).error();
+  if (!*existing)
+    return ctx.ignore("update of an unknown post");
+  const storage::Post& post = **existing;
+  if (post.author_id != ctx.actor.id)
+    return core::Error::forbidden("owner_mismatch: not the author of the post");  // ORI-03
+  if (post.deleted_at)
+    return ctx.ignore("post is deleted");
+  const core::TimePoint now = ctx.clock.now();
+  const core::TimePoint edited = std::min(object->updated.value_or(now), now);
+  if (post.updated_at && object->updated && edited <= *post.updated_at)
+    return ctx.ignore("stale update");
+
+  PostFields f = post_fields(*object);
+  storage::PostEdit edit;
+  if (f.title)
+    edit.title = f.title;
+  edit.content_html = std::move(f.content_html);
+  edit.summary = std::optional<std::string>(f.summary);
+  edit.language = std::optional<std::string>(f.language);
+  edit.sensitive = f.sensitive;
+  edit.url = std::optional<std::string>(f.url);
+  edit.attachments = std::move(f.attachments);
+  edit.edited_at = edited;
+  auto updated = ctx.tx.posts().update(post.id, edit);
+  if (!updated)
+    return std::move(updated).error();
+  return {};
+}
+
+}  // namespace guildhall::federation::inbox::detail

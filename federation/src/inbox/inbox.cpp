@@ -1,0 +1,218 @@
+#include "guildhall/federation/inbox/inbox.hpp"
+
+#include <utility>
+
+#include "guildhall/activitystreams/parse.hpp"
+#include "guildhall/federation/signatures/reasons.hpp"
+#include "guildhall/storage/federation_queue.hpp"
+#include "handlers/handler.hpp"
+
+namespace guildhall::federation::inbox {
+
+namespace as = guildhall::activitystreams;
+namespace sig = guildhall::federation::signatures;
+
+namespace {
+
+// Refuses keys on hosts the federation policy refuses before the real resolver is asked, so a
+// blocked instance never makes us fetch anything (catalogue SIG-28). verify_request maps the
+// forbidden answer to key_forbidden (403).
+class PolicyKeyResolver final : public sig::KeyResolver {
+ public:
+  PolicyKeyResolver(sig::KeyResolver& inner, const PeerPolicy& peers)
+      : inner_(inner), peers_(peers) {}
+  core::Result<sig::ResolvedKey> resolve(std::string_view key_id, bool refresh) override {
+    std::optional<std::string> host = storage::inbox_host(key_id);
+    if (!host || !peers_.allows(*host))
+      return core::Error::forbidden("instance refused by federation policy");
+    return inner_.resolve(key_id, refresh);
+  }
+
+ private:
+  sig::KeyResolver& inner_;
+  const PeerPolicy& peers_;
+};
+
+core::Error reject(core::ErrorKind kind, std::string_view code, std::string_view detail) {
+  return core::Error{kind, std::string(code) + ": " + std::string(detail)};
+}
+
+// Rule 3: an embedded object from another origin than the actor's is not trusted. It is reduced
+// to its id, so whatever handles it later must fetch it from its origin. Returns true if changed.
+bool strip_foreign_embeds(nlohmann::json& raw, const std::string& actor) {
+  auto foreign = [&](const nlohmann::json& v) {
+    if (!v.is_object())
+      return false;
+    auto id = v.find("id");
+    return id != v.end() && id->is_string() && !detail::same_origin_ids(id->get<std::string>(), actor);
+  };
+  auto it = raw.find("object");
+  if (it == raw.end())
+    return false;
+  bool changed = false;
+  if (foreign(*it)) {
+    *it = (*it)["id"];
+    changed = true;
+  } else if (it->is_array()) {
+    for (auto& entry : *it) {
+      if (foreign(entry)) {
+        entry = entry["id"];
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
+bool is_activity_content_type(std::string_view content_type) {
+  std::string_view media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t'))
+    media.remove_suffix(1);
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t'))
+    media.remove_prefix(1);
+  return sig::iequals(media, "application/activity+json") ||
+         sig::iequals(media, "application/ld+json") || sig::iequals(media, "application/json");
+}
+
+int http_status(const core::Error& error) noexcept {
+  sig::Reason reason;
+  if (sig::reason_of(error, reason))
+    return sig::http_status(reason);
+  if (error.message.rfind("unsupported_media_type:", 0) == 0)
+    return 415;
+  // Malformed input is 400 here (core says 422): a peer must not read it as "retry later" and
+  // Mastodon treats both as final anyway.
+  if (error.kind == core::ErrorKind::invalid_input)
+    return 400;
+  return core::http_status(error.kind);
+}
+
+std::string reason_code(const core::Error& error) {
+  const std::size_t colon = error.message.find(':');
+  if (colon != std::string::npos && colon > 0) {
+    std::string_view code(error.message.data(), colon);
+    bool ok = true;
+    for (char c : code)
+      ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (ok)
+      return std::string(code);
+  }
+  return std::string(core::to_string(error.kind));
+}
+
+Inbox::Inbox(storage::Database& db, sig::KeyResolver& resolver, const PeerPolicy& peers, Urls urls,
+             const core::Clock& clock, InboxOptions options)
+    : db_(db),
+      resolver_(resolver),
+      peers_(peers),
+      urls_(std::move(urls)),
+      clock_(clock),
+      options_(std::move(options)) {
+  if (options_.verify.expected_host.empty())
+    options_.verify.expected_host = urls_.host();
+}
+
+core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
+  using core::ErrorKind;
+  // 1. Size (the route's body_limit normally stops it earlier, before the body is read).
+  if (request.body.size() > options_.max_body_bytes)
+    return reject(ErrorKind::too_large, "body_too_large", "activity exceeds the body limit");
+
+  // 2. Content type.
+  std::optional<std::string> content_type = request.headers.joined("content-type");
+  if (!content_type || !is_activity_content_type(*content_type))
+    return reject(ErrorKind::invalid_input, "unsupported_media_type",
+                  "expected application/activity+json");
+
+  // 3. The addressed inbox exists (a database read, no network yet).
+  bool group_inbox = false;
+  if (request.recipient != urls_.shared_inbox()) {
+    auto recipient = db_.read([&](storage::Tx& tx) { return tx.actors().get_by_ap_id(request.recipient); });
+    if (!recipient) {
+      if (recipient.error().kind == ErrorKind::not_found)
+        return reject(ErrorKind::not_found, "recipient_unknown", "no such inbox");
+      return std::move(recipient).error();
+    }
+    if (!recipient->is_local() || recipient->deleted_at)
+      return reject(ErrorKind::not_found, "recipient_unknown", "no such inbox");
+    group_inbox = recipient->kind == storage::ActorKind::group;
+  }
+
+  // 4. Signature (keys on refused hosts are refused before any resolution).
+  PolicyKeyResolver resolver(resolver_, peers_);
+  sig::VerifyInput in{request.method, request.target, request.headers, request.body};
+  auto verified = sig::verify_request(in, resolver, clock_, options_.verify);
+  if (!verified)
+    return std::move(verified).error();
+
+  // 5. Federation policy on the signer (its key was allowed above; the owner may live elsewhere).
+  std::optional<std::string> signer_host = storage::inbox_host(verified->owner);
+  if (!signer_host || !peers_.allows(*signer_host))
+    return reject(ErrorKind::forbidden, "instance_refused", "instance refused by federation policy");
+
+  // 6. Bounded parse.
+  auto parsed = as::parse(request.body);
+  if (!parsed)
+    return reject(ErrorKind::invalid_input, "malformed_activity", parsed.error().message);
+  as::Object& activity = *parsed;
+  if (activity.id.empty() || activity.actor.id().empty())
+    return reject(ErrorKind::invalid_input, "malformed_activity", "activity needs an id and an actor");
+
+  // 7. Origins: signer is the actor; the id and anything created or changed share its origin.
+  const std::string& actor = activity.actor.id();
+  if (auto matches = sig::check_actor_matches(*verified, actor); !matches)
+    return std::move(matches).error();
+  if (detail::same_origin_ids(actor, urls_.origin()))
+    return reject(ErrorKind::forbidden, "origin_mismatch", "actor is under our own origin");
+  if (!detail::same_origin_ids(activity.id, actor))
+    return reject(ErrorKind::forbidden, "origin_mismatch", "activity id is not on the actor's origin");
+  if (activity.kind == as::Kind::unknown || !as::is_activity(activity.kind)) {
+    Receipt ignored;
+    ignored.activity_id = activity.id;
+    ignored.ignored = true;
+    return ignored;
+  }
+  const as::Ref& object = activity.object_ref();
+  if (activity.kind == as::Kind::create || activity.kind == as::Kind::update) {
+    // Catalogue ORI-01: refused outright. Refetching a foreign object is the job of Announce
+    // handling (the only legitimate carrier of another origin's content), not of Create.
+    if (object.get() && !detail::same_origin_ids(object.id(), actor))
+      return reject(ErrorKind::forbidden, "origin_mismatch", "object is not on the actor's origin");
+  }
+  if (activity.kind == as::Kind::delete_ && !group_inbox && !object.id().empty() &&
+      !detail::same_origin_ids(object.id(), actor)) {
+    // ORI-04 for people; a group's moderators may delete others' posts (communities work).
+    return reject(ErrorKind::forbidden, "origin_mismatch", "object is not on the actor's origin");
+  }
+  std::string payload;
+  const bool keeps_embed = activity.kind == as::Kind::create || activity.kind == as::Kind::update ||
+                           activity.kind == as::Kind::accept || activity.kind == as::Kind::reject;
+  if (!keeps_embed && activity.raw.is_object() && strip_foreign_embeds(activity.raw, actor))
+    payload = activity.raw.dump();
+  else
+    payload = request.body;
+
+  // 8. Dedupe and persist, one transaction.
+  storage::NewInboxActivity row;
+  row.ap_id = activity.id;
+  row.actor = actor;
+  row.signer = verified->owner;
+  row.payload = std::move(payload);
+  auto accepted = db_.transact([&](storage::Tx& tx) { return tx.inbox_log().accept(row); });
+  if (!accepted)
+    return std::move(accepted).error();
+  Receipt receipt;
+  receipt.activity_id = activity.id;
+  if (!*accepted) {
+    receipt.duplicate = true;
+    return receipt;
+  }
+  receipt.log_id = (*accepted)->id;
+  if (options_.on_accepted)
+    options_.on_accepted();
+  return receipt;
+}
+
+}  // namespace guildhall::federation::inbox
