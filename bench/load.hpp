@@ -34,6 +34,10 @@ struct LoadSpec {
   int connections = 64;
   std::chrono::milliseconds duration{5000};
   std::chrono::milliseconds warmup{1000};  // responses before this are not counted
+  // Requests per second in total, open loop: request k is due at start + k / rate and its latency
+  // counts from then, so queueing behind a slow server is included (wrk2's correction for
+  // coordinated omission). 0: closed loop, each connection sends as soon as it has its answer.
+  double rate = 0;
 };
 
 struct LoadResult {
@@ -75,6 +79,7 @@ using tcp = asio::ip::tcp;
 struct LoadState {
   const LoadSpec& spec;
   LoadResult result;
+  Clock::time_point start;
   Clock::time_point count_from;
   Clock::time_point count_until;
   Clock::time_point last_counted;
@@ -119,7 +124,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (state_.stopping)
       return;
     const auto& requests = state_.spec.requests;
-    std::size_t index = state_.next++;
+    const std::size_t sequence = state_.next++;
+    std::size_t index = sequence;
     if (state_.spec.single_use) {
       if (index >= requests.size()) {
         state_.stopping = true;
@@ -132,6 +138,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     request_ = &requests[index];
     sent_at_ = Clock::now();
+    if (state_.spec.rate > 0) {
+      const auto due =
+          state_.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                             static_cast<double>(sequence) / state_.spec.rate));
+      sent_at_ = due;
+      if (due > Clock::now()) {
+        timer_.emplace(io_, due);
+        timer_->async_wait([self = shared_from_this()](beast::error_code) { self->write(); });
+        return;
+      }
+    }
+    write();
+  }
+
+  void write() {
     asio::async_write(
         socket_, asio::buffer(*request_),
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
@@ -188,11 +209,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 inline LoadResult run_load(const LoadSpec& spec) {
   namespace asio = boost::asio;
   asio::io_context io(1);
-  detail::LoadState state{spec, {}, {}, {}, {}, 0, false, {}, nullptr};
+  detail::LoadState state{spec, {}, {}, {}, {}, {}, 0, false, {}, nullptr};
   state.endpoint = detail::tcp::endpoint(asio::ip::make_address("127.0.0.1"), spec.port);
   if (spec.requests.empty())
     return {};
   auto start = Clock::now();
+  state.start = start;
   state.count_from = start + spec.warmup;
   state.count_until = state.count_from + spec.duration;
   state.last_counted = state.count_from;
