@@ -2,14 +2,16 @@
 // `guildhall serve` (verify, parse, persist), on SQLite or PostgreSQL (performance-limits rows
 // 11-13; target >= 2,500/s on 2 cores). Prints figures and ratios; asserts nothing.
 //
-//   inbox_bench --guildhall PATH --keyserver PATH [--database URL] [--count 20000]
-//               [--connections 64] [--threads 2] [--path /users/alice/inbox]
+//   inbox_bench --guildhall PATH [--database URL] [--count 20000] [--connections 64]
+//               [--threads 2] [--path /users/alice/inbox]
 //
-// The remote sender is a beast_hello process serving the sender's actor document (with its
-// RSA-2048 public key) for any GET, so the server fetches the key once and caches it. Every POST
-// is a distinct activity, signed ahead of time (draft-cavage rsa-sha256 over (request-target) host
-// date digest content-type), and sent once: keep-alive, closed loop, --connections at a time.
-// Default database: SQLite in a fresh temporary data directory.
+// The remote sender (https://remote.example/users/sender, a fresh RSA-2048 key) is stored as a
+// known remote actor through the storage API before the load, as if its key had been fetched
+// once: the key resolver then finds it in storage and memory, and no request leaves the box. Every
+// POST is a distinct activity, signed ahead of time (draft-cavage rsa-sha256 over
+// (request-target) host date digest content-type, Host = the instance's domain as behind a
+// proxy) and sent once: keep-alive, closed loop, --connections at a time. Default database:
+// SQLite in a fresh temporary data directory.
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -27,6 +29,7 @@
 #include "guildhall/core/clock.hpp"
 #include "guildhall/federation/signatures/keys.hpp"
 #include "guildhall/federation/signatures/sign.hpp"
+#include "guildhall/storage/database.hpp"
 
 #include "bench_util.hpp"
 #include "load.hpp"
@@ -39,7 +42,6 @@ namespace {
 
 struct Options {
   std::string guildhall;
-  std::string keyserver;
   std::string database;
   std::string path = "/users/alice/inbox";
   int count = 20000;
@@ -60,19 +62,6 @@ std::pair<std::string, std::string> generate_rsa_pem() {
   size = BIO_get_mem_data(pub.get(), &data);
   std::string public_pem(data, static_cast<std::size_t>(size));
   return {private_pem, public_pem};
-}
-
-std::string json_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '"' || c == '\\')
-      out += std::string("\\") + c;
-    else
-      out += c;
-  }
-  return out;
 }
 
 // About 2.6 KB, like crypto_bench's and performance-limits' Create(Note).
@@ -108,38 +97,9 @@ int run(const Options& options) {
             << options.connections << " connections, " << options.threads
             << " server threads; load average " << load_average() << std::endl;
 
-  // The remote sender: its actor document on a key server.
   auto [private_pem, public_pem] = generate_rsa_pem();
-  Child keyserver(options.keyserver, {"--threads", "1", "--seconds", "600"}, {},
-                  (dir / "keyserver-probe.log").string());
-  // The actor id embeds the key server's port, so start it, read the port, restart it with the
-  // document (the port is reused by asking for it explicitly).
-  auto probe = keyserver.wait_for_line("listening on", std::chrono::seconds(10));
-  if (!probe) {
-    std::cerr << "key server did not start\n";
-    return 1;
-  }
-  const std::uint16_t key_port = port_from_line(*probe);
-  keyserver.stop(SIGTERM, std::chrono::seconds(5));
-  const std::string actor = "http://127.0.0.1:" + std::to_string(key_port) + "/users/sender";
+  const std::string actor = "https://remote.example/users/sender";
   const std::string key_id = actor + "#main-key";
-  {
-    std::ofstream doc(dir / "actor.json");
-    doc << R"({"@context":["https://www.w3.org/ns/activitystreams","https://w3id.org/security/v1"],"id":")"
-        << actor << R"(","type":"Person","preferredUsername":"sender","inbox":")" << actor
-        << R"(/inbox","outbox":")" << actor << R"(/outbox","followers":")" << actor
-        << R"(/followers","publicKey":{"id":")" << key_id << R"(","owner":")" << actor
-        << R"(","publicKeyPem":")" << json_escape(public_pem) << R"("}})";
-  }
-  Child actor_server(
-      options.keyserver,
-      {"--port", std::to_string(key_port), "--threads", "1", "--seconds", "600", "--body-file",
-       (dir / "actor.json").string(), "--content-type", "application/activity+json"},
-      {}, (dir / "keyserver.log").string());
-  if (!actor_server.wait_for_line("listening on", std::chrono::seconds(10))) {
-    std::cerr << "key server did not restart on port " << key_port << ":\n" << actor_server.log();
-    return 1;
-  }
 
   const std::string domain = "bench.test";
   std::map<std::string, std::string> env = {
@@ -148,7 +108,6 @@ int run(const Options& options) {
       {"GUILDHALL_LISTEN", "127.0.0.1:0"},
       {"GUILDHALL_DOMAIN", domain},
       {"GUILDHALL_FEDERATION_ALLOW_HTTP", "true"},
-      {"GUILDHALL_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"},
       {"GUILDHALL_HTTP_THREADS", std::to_string(options.threads)}};
   if (!options.database.empty())
     env["GUILDHALL_DATABASE_URL"] = options.database;
@@ -173,8 +132,35 @@ int run(const Options& options) {
     }
   }
 
+  // The sender, as a remote actor whose key was fetched before.
+  {
+    const std::string url = options.database.empty()
+                                ? "sqlite:" + (dir / "data" / "guildhall.db").string()
+                                : options.database;
+    auto db = guildhall::storage::open_database(url, {});
+    if (!db) {
+      std::cerr << "open_database: " << db.error().message << "\n";
+      return 1;
+    }
+    guildhall::storage::RemoteActorForm form;
+    form.ap_id = actor;
+    form.handle = "sender";
+    form.domain = "remote.example";
+    form.inbox_url = actor + "/inbox";
+    form.shared_inbox_url = "https://remote.example/inbox";
+    form.followers_url = actor + "/followers";
+    form.public_key_id = key_id;
+    form.public_key_pem = public_pem;
+    auto stored = (*db)->transact(
+        [&](guildhall::storage::Tx& tx) { return tx.actors().upsert_remote(form); });
+    if (!stored) {
+      std::cerr << "storing the remote sender: " << stored.error().message << "\n";
+      return 1;
+    }
+  }
+
   // Pre-sign every request (2 threads), plus one to warm the key cache.
-  const std::string host = "127.0.0.1:" + std::to_string(port);
+  const std::string host = domain;
   const std::string recipient = "http://" + domain + "/users/alice";
   auto key = sig::PrivateKey::from_pem(private_pem);
   if (!key) {
@@ -229,7 +215,7 @@ int run(const Options& options) {
   warm.warmup = std::chrono::milliseconds(0);
   warm.duration = std::chrono::seconds(10);
   auto warm_result = run_load(warm);
-  std::cout << "warm-up request (fetches the sender's key): " << warm_result.status_summary()
+  std::cout << "warm-up request (loads the sender's key): " << warm_result.status_summary()
             << std::endl;
   requests.erase(requests.begin());
 
@@ -265,7 +251,6 @@ int run(const Options& options) {
   std::cout << "load average at the end: " << load_average() << std::endl;
 
   server.stop(SIGTERM, std::chrono::seconds(30));
-  actor_server.stop(SIGTERM, std::chrono::seconds(5));
   std::error_code ignored;
   fs::remove_all(dir, ignored);
   return 0;
@@ -280,8 +265,6 @@ int main(int argc, char** argv) {
     std::string value = argv[i + 1];
     if (flag == "--guildhall")
       options.guildhall = value;
-    else if (flag == "--keyserver")
-      options.keyserver = value;
     else if (flag == "--database")
       options.database = value;
     else if (flag == "--path")
@@ -297,8 +280,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (options.guildhall.empty() || options.keyserver.empty()) {
-    std::cerr << "usage: inbox_bench --guildhall PATH --keyserver PATH [--database URL] "
+  if (options.guildhall.empty()) {
+    std::cerr << "usage: inbox_bench --guildhall PATH [--database URL] "
                  "[--count N] [--connections N] [--threads N] [--path TARGET]\n";
     return 2;
   }
