@@ -9,6 +9,7 @@
 
 #include "guildhall/activitystreams/parse.hpp"
 #include "guildhall/storage/federation_queue.hpp"
+
 #include "inbox_fixture.hpp"
 
 namespace guildhall::federation::inbox::testing {
@@ -78,9 +79,10 @@ class Fixtures : public InboxFixture {
     // A bare object (no actor) is signed by alice and must be refused as malformed.
     const std::string actor = parsed->actor.id().empty() ? kAlice : parsed->actor.id();
     stub_actor(actor);
-    sig::SignRequestInput in{"POST",     "/inbox",          "us.example",
-                             {{"Content-Type", "application/activity+json"}},
-                             body,       actor + "#main-key", alice_key_};
+    sig::SignRequestInput in{"POST",       "/inbox",
+                             "us.example", {{"Content-Type", "application/activity+json"}},
+                             body,         actor + "#main-key",
+                             alice_key_};
     auto added = sig::sign_request(in, clock_).value();
     InboxRequest req;
     req.method = "POST";
@@ -127,9 +129,7 @@ class Fixtures : public InboxFixture {
     user.actor.ap_id = ap_id;
     user.actor.inbox_url = ap_id + "/inbox";
     user.password_hash = "x";
-    return db_->transact([&](storage::Tx& tx) { return tx.users().create(user); })
-        .value()
-        .actor;
+    return db_->transact([&](storage::Tx& tx) { return tx.users().create(user); }).value().actor;
   }
 
   storage::Post local_post_with_ap_id(const std::string& ap_id) {
@@ -192,7 +192,8 @@ TEST_F(Fixtures, PleromaFollowOfALocalPersonIsAccepted) {
   processor_->process_due();
   auto follower = db_->read([&](storage::Tx& tx) {
                        return tx.actors().get_by_ap_id("https://mycrowd.ca/users/kinetix");
-                     }).value();
+                     })
+                      .value();
   auto f = follow(follower.id, kinetix.id);
   ASSERT_TRUE(f);
   EXPECT_EQ(f->state, storage::FollowState::accepted);
@@ -222,10 +223,12 @@ TEST_F(Fixtures, MastodonCreateNoteFromSomeoneWeFollow) {
   stub_actor("https://mastodon.madrid/users/felix");
   auto felix = db_->read([&](storage::Tx& tx) {
                     return tx.actors().get_by_ap_id("https://mastodon.madrid/users/felix");
-                  }).value();
+                  })
+                   .value();
   db_->transact([&](storage::Tx& tx) {
        return tx.follows().create(dave_.id, felix.id, storage::FollowState::accepted, std::nullopt);
-     }).value();
+     })
+      .value();
   ASSERT_EQ(receive_as_actor(read_file(kFixtures / "mastodon/activities/create_note.json")), 202);
   processor_->process_due();
   auto p = post_by_ap_id("https://mastodon.madrid/users/felix/statuses/107224289116410645");
@@ -236,8 +239,8 @@ TEST_F(Fixtures, MastodonCreateNoteFromSomeoneWeFollow) {
   // Then Mastodon's Delete (a Tombstone of another status) leaves this one alone.
   ASSERT_EQ(receive_as_actor(read_file(kFixtures / "mastodon/activities/delete.json")), 202);
   processor_->process_due();
-  EXPECT_FALSE(post_by_ap_id("https://mastodon.madrid/users/felix/statuses/107224289116410645")
-                   ->deleted_at);
+  EXPECT_FALSE(
+      post_by_ap_id("https://mastodon.madrid/users/felix/statuses/107224289116410645")->deleted_at);
 }
 
 }  // namespace

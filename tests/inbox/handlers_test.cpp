@@ -19,9 +19,8 @@ json activity(const std::string& type, const std::string& id, const std::string&
 
 json note(const std::string& id, const std::string& author, const std::string& content,
           const std::vector<std::string>& to) {
-  return json{{"id", id},           {"type", "Note"},
-              {"attributedTo", author}, {"content", content},
-              {"to", to},           {"published", "2026-02-28T10:00:00Z"}};
+  return json{{"id", id},           {"type", "Note"}, {"attributedTo", author},
+              {"content", content}, {"to", to},       {"published", "2026-02-28T10:00:00Z"}};
 }
 
 class Handlers : public InboxFixture {
@@ -55,7 +54,8 @@ TEST_F(Handlers, FollowCreatesFollowAndQueuesAccept) {
                    claim.owner = "test";
                    claim.now = clock_.now();
                    return tx.delivery_queue().claim(claim);
-                 }).value();
+                 })
+                  .value();
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].inbox_url, kAlice + "/inbox");
   EXPECT_EQ(jobs[0].actor_id, dave_.id);
@@ -92,9 +92,9 @@ TEST_F(Handlers, UndoFollowRemovesIt) {
   json follow_activity = activity("Follow", "https://a.example/follows/1", kAlice, kDave);
   ASSERT_EQ(deliver(follow_activity.dump()), 202);
   ASSERT_TRUE(follow(alice_.id, dave_.id));
-  ASSERT_EQ(deliver(activity("Undo", "https://a.example/follows/1/undo", kAlice, follow_activity)
-                        .dump()),
-            202);
+  ASSERT_EQ(
+      deliver(activity("Undo", "https://a.example/follows/1/undo", kAlice, follow_activity).dump()),
+      202);
   EXPECT_FALSE(follow(alice_.id, dave_.id));
   // SIG-26: the original Follow replayed after the Undo stays undone.
   ASSERT_EQ(deliver(follow_activity.dump()), 202);
@@ -105,11 +105,11 @@ TEST_F(Handlers, UndoOfSomeoneElsesFollowChangesNothing) {
   json follow_activity = activity("Follow", "https://a.example/follows/1", kAlice, kDave);
   ASSERT_EQ(deliver(follow_activity.dump()), 202);
   // Bob undoes alice's follow by id.
-  ASSERT_EQ(deliver(activity("Undo", "https://b.example/undo/1", kBob,
-                             "https://a.example/follows/1")
-                        .dump(),
-                    kBob),
-            202);
+  ASSERT_EQ(
+      deliver(
+          activity("Undo", "https://b.example/undo/1", kBob, "https://a.example/follows/1").dump(),
+          kBob),
+      202);
   EXPECT_TRUE(follow(alice_.id, dave_.id));
   EXPECT_EQ(processor_->stats().failed, 1u);
 }
@@ -118,11 +118,12 @@ TEST_F(Handlers, AcceptOfOurFollow) {
   const std::string our_follow = kDave + "#follows/1";
   db_->transact([&](storage::Tx& tx) {
        return tx.follows().create(dave_.id, alice_.id, storage::FollowState::pending, our_follow);
-     }).value();
+     })
+      .value();
   // Bob cannot accept a follow of alice.
-  ASSERT_EQ(deliver(activity("Accept", "https://b.example/accept/1", kBob, our_follow).dump(),
-                    kBob),
-            202);
+  ASSERT_EQ(
+      deliver(activity("Accept", "https://b.example/accept/1", kBob, our_follow).dump(), kBob),
+      202);
   EXPECT_EQ(follow(dave_.id, alice_.id)->state, storage::FollowState::pending);
   // Alice accepts, with the Follow embedded as Mastodon sends it.
   json embedded{{"id", our_follow}, {"type", "Follow"}, {"actor", kDave}, {"object", kAlice}};
@@ -135,7 +136,8 @@ TEST_F(Handlers, AcceptMatchedByActorPairAndReject) {
   db_->transact([&](storage::Tx& tx) {
        return tx.follows().create(dave_.id, alice_.id, storage::FollowState::pending,
                                   kDave + "#follows/1");
-     }).value();
+     })
+      .value();
   // Some peers answer with a Follow of their own numbering: matched by the pair.
   json embedded{{"id", "https://a.example/their-copy"},
                 {"type", "Follow"},
@@ -144,9 +146,10 @@ TEST_F(Handlers, AcceptMatchedByActorPairAndReject) {
   ASSERT_EQ(deliver(activity("Accept", "https://a.example/accept/2", kAlice, embedded).dump()),
             202);
   EXPECT_EQ(follow(dave_.id, alice_.id)->state, storage::FollowState::accepted);
-  ASSERT_EQ(deliver(activity("Reject", "https://a.example/reject/1", kAlice, kDave + "#follows/1")
-                        .dump()),
-            202);
+  ASSERT_EQ(
+      deliver(
+          activity("Reject", "https://a.example/reject/1", kAlice, kDave + "#follows/1").dump()),
+      202);
   EXPECT_FALSE(follow(dave_.id, alice_.id));
 }
 
@@ -204,7 +207,8 @@ TEST_F(Handlers, CreateUpdateDelete) {
 
 TEST_F(Handlers, ReplyToKnownPostIsLinked) {
   storage::Post parent = local_post(kOrigin + "/posts/1");
-  json n = note("https://a.example/notes/2", kAlice, "<p>reply</p>", {std::string(kOrigin) + "/users/dave"});
+  json n = note("https://a.example/notes/2", kAlice, "<p>reply</p>",
+                {std::string(kOrigin) + "/users/dave"});
   n["inReplyTo"] = parent.ap_id;
   ASSERT_EQ(deliver(activity("Create", "https://a.example/notes/2/activity", kAlice, n).dump()),
             202);
@@ -224,7 +228,8 @@ TEST_F(Handlers, CreateNotConcerningUsIsIgnored) {
   db_->transact([&](storage::Tx& tx) {
        return tx.follows().create(dave_.id, alice_.id, storage::FollowState::accepted,
                                   std::nullopt);
-     }).value();
+     })
+      .value();
   n["id"] = "https://a.example/notes/4";
   ASSERT_EQ(deliver(activity("Create", "https://a.example/notes/4/activity", kAlice, n).dump()),
             202);
@@ -246,14 +251,15 @@ TEST_F(Handlers, UpdateOrDeleteByAnotherActorIsRefused) {  // ORI-03, ORI-04
   resolver_.add(eve + "#main-key", eve,
                 sig::PublicKey::from_pem(sig::testing::k_bob_public).value());
   const std::string id = "https://a.example/notes/6";
-  ASSERT_EQ(deliver(activity("Create", id + "/a", kAlice, note(id, kAlice, "<p>orig</p>", {kDave}))
-                        .dump()),
-            202);
+  ASSERT_EQ(
+      deliver(
+          activity("Create", id + "/a", kAlice, note(id, kAlice, "<p>orig</p>", {kDave})).dump()),
+      202);
   auto sign_as_eve = [&](const json& activity_json) {
     const std::string body = activity_json.dump();
-    sig::SignRequestInput in{"POST", "/inbox", "us.example",
-                             {{"Content-Type", "application/activity+json"}},
-                             body,   eve + "#main-key", bob_key_};
+    sig::SignRequestInput in{
+        "POST", "/inbox",          "us.example", {{"Content-Type", "application/activity+json"}},
+        body,   eve + "#main-key", bob_key_};
     auto added = sig::sign_request(in, clock_).value();
     InboxRequest req = signed_request(body);
     req.headers.remove("Signature");
@@ -276,9 +282,10 @@ TEST_F(Handlers, UpdateOrDeleteByAnotherActorIsRefused) {  // ORI-03, ORI-04
 TEST_F(Handlers, DeleteBeforeCreateKeepsItDeleted) {  // ORI-19, R-14
   const std::string id = "https://a.example/notes/7";
   ASSERT_EQ(deliver(activity("Delete", id + "#delete", kAlice, id).dump()), 202);
-  ASSERT_EQ(deliver(activity("Create", id + "/activity", kAlice, note(id, kAlice, "<p>x</p>", {kDave}))
-                        .dump()),
-            202);
+  ASSERT_EQ(
+      deliver(activity("Create", id + "/activity", kAlice, note(id, kAlice, "<p>x</p>", {kDave}))
+                  .dump()),
+      202);
   EXPECT_FALSE(post_by_ap_id(id));
 }
 
@@ -317,23 +324,27 @@ TEST_F(Handlers, DislikeReplacesLikeAndEmojiReact) {
 }
 
 TEST_F(Handlers, LikeOfRemoteOrUnknownPostIsIgnored) {
-  ASSERT_EQ(deliver(activity("Like", "https://a.example/likes/9", kAlice, "https://b.example/p/1")
-                        .dump()),
-            202);
+  ASSERT_EQ(
+      deliver(
+          activity("Like", "https://a.example/likes/9", kAlice, "https://b.example/p/1").dump()),
+      202);
   EXPECT_EQ(processor_->stats().handled, 1u);
   EXPECT_EQ(processor_->stats().failed, 0u);
 }
 
 TEST_F(Handlers, BlockRemovesFollowsBothWays) {
   db_->transact([&](storage::Tx& tx) -> core::Result<void> {
-       auto a = tx.follows().create(dave_.id, alice_.id, storage::FollowState::accepted, std::nullopt);
+       auto a =
+           tx.follows().create(dave_.id, alice_.id, storage::FollowState::accepted, std::nullopt);
        if (!a)
          return std::move(a).error();
-       auto b = tx.follows().create(alice_.id, dave_.id, storage::FollowState::accepted, std::nullopt);
+       auto b =
+           tx.follows().create(alice_.id, dave_.id, storage::FollowState::accepted, std::nullopt);
        if (!b)
          return std::move(b).error();
        return {};
-     }).value();
+     })
+      .value();
   ASSERT_EQ(deliver(activity("Block", "https://a.example/blocks/1", kAlice, kDave).dump()), 202);
   EXPECT_FALSE(follow(dave_.id, alice_.id));
   EXPECT_FALSE(follow(alice_.id, dave_.id));
@@ -360,9 +371,11 @@ TEST_F(Handlers, CrashBeforeHandlingReplaysOnce) {  // rule 10, R-05
 TEST_F(Handlers, CrashWhileLeasedIsClaimedAgainAfterTheLease) {
   ASSERT_TRUE(post(activity("Follow", "https://a.example/follows/1", kAlice, kDave).dump()).ok());
   // A processor claimed the row and died mid-handling (nothing committed).
-  auto claimed = db_->transact([&](storage::Tx& tx) {
-                      return tx.inbox_log().claim("dead", clock_.now(), 10, std::chrono::minutes(5));
-                    }).value();
+  auto claimed =
+      db_->transact([&](storage::Tx& tx) {
+           return tx.inbox_log().claim("dead", clock_.now(), 10, std::chrono::minutes(5));
+         })
+          .value();
   ASSERT_EQ(claimed.size(), 1u);
   EXPECT_EQ(processor_->process_due(), 0u);  // still leased
   clock_.advance(std::chrono::minutes(6));
@@ -380,7 +393,8 @@ TEST_F(Handlers, UnknownActorIsRetriedNotLost) {
        a.signer = a.actor;
        a.payload = activity("Follow", a.ap_id, a.actor, kDave).dump();
        return tx.inbox_log().accept(a);
-     }).value();
+     })
+      .value();
   EXPECT_EQ(processor_->process_due(), 1u);
   EXPECT_EQ(processor_->stats().retried, 1u);
   EXPECT_EQ(log_rows(), 1);  // still pending, for a later attempt
@@ -391,7 +405,7 @@ TEST_F(Handlers, ThreadedProcessorHandlesAfterNotify) {
   // on_accepted is wired to the test counter; wake the processor explicitly as the root would.
   ASSERT_TRUE(post(activity("Follow", "https://a.example/follows/1", kAlice, kDave).dump()).ok());
   processor_->notify();
-  processor_->stop();  // finishes the item in hand before joining
+  processor_->stop();         // finishes the item in hand before joining
   processor_->process_due();  // whatever the thread had not reached yet
   EXPECT_TRUE(follow(alice_.id, dave_.id));
   EXPECT_EQ(deliveries().pending, 1);

@@ -4,11 +4,11 @@
 // (approves followers by hand), and remote people alice@a.example, bob@b.example and
 // mallory@evil.example with fixed keys; requests are signed as the peer would sign them.
 
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "guildhall/core/clock.hpp"
 #include "guildhall/federation/inbox/inbox.hpp"
@@ -17,13 +17,16 @@
 #include "guildhall/federation/signatures/sign.hpp"
 #include "guildhall/federation/signatures/verify.hpp"
 #include "guildhall/storage/database.hpp"
+
 #include "test_keys.hpp"
 
 namespace guildhall::federation::inbox::testing {
 
 namespace sig = guildhall::federation::signatures;
 
-inline core::TimePoint t0() { return core::TimePoint(std::chrono::seconds(1772366400)); }
+inline core::TimePoint t0() {
+  return core::TimePoint(std::chrono::seconds(1772366400));
+}
 
 inline const std::string kOrigin = "https://us.example";
 inline const std::string kDave = kOrigin + "/users/dave";
@@ -61,7 +64,8 @@ class InboxFixture : public ::testing::Test {
          if (!p)
            return std::move(p).error();
          return {};
-       }).value();
+       })
+        .value();
     peers_.reload(*db_).value();
     InboxOptions inbox_options;
     inbox_options.on_accepted = [this] { ++accepted_notifications_; };
@@ -83,9 +87,7 @@ class InboxFixture : public ::testing::Test {
     user.actor.shared_inbox_url = kOrigin + "/inbox";
     user.actor.manually_approves_followers = manual;
     user.password_hash = "x";
-    return db_->transact([&](storage::Tx& tx) { return tx.users().create(user); })
-        .value()
-        .actor;
+    return db_->transact([&](storage::Tx& tx) { return tx.users().create(user); }).value().actor;
   }
 
   storage::Actor add_remote(const std::string& ap_id, const std::string& handle,
@@ -105,8 +107,9 @@ class InboxFixture : public ::testing::Test {
                               const std::string& target = "/inbox",
                               const std::string& content_type = "application/activity+json") {
     const sig::PrivateKey& key = signer == kAlice ? alice_key_ : bob_key_;
-    sig::SignRequestInput in{"POST", target, "us.example", {{"Content-Type", content_type}},
-                             body,   signer + "#main-key", key};
+    sig::SignRequestInput in{
+        "POST", target, "us.example", {{"Content-Type", content_type}}, body, signer + "#main-key",
+        key};
     auto added = sig::sign_request(in, clock_);
     EXPECT_TRUE(added.ok());
     InboxRequest req;
@@ -117,8 +120,8 @@ class InboxFixture : public ::testing::Test {
     for (auto& [k, v] : *added)
       req.headers.add(k, v);
     req.body = body;
-    req.recipient = target == "/inbox" ? kOrigin + "/inbox"
-                                       : kOrigin + target.substr(0, target.size() - 6);
+    req.recipient =
+        target == "/inbox" ? kOrigin + "/inbox" : kOrigin + target.substr(0, target.size() - 6);
     return req;
   }
 

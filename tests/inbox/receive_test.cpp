@@ -6,7 +6,8 @@
 namespace guildhall::federation::inbox::testing {
 namespace {
 
-std::string follow_json(const std::string& id, const std::string& actor, const std::string& object) {
+std::string follow_json(const std::string& id, const std::string& actor,
+                        const std::string& object) {
   return nlohmann::json{{"@context", "https://www.w3.org/ns/activitystreams"},
                         {"id", id},
                         {"type", "Follow"},
@@ -82,8 +83,8 @@ TEST_F(Receive, SignerOtherThanActorIs403NothingStored) {  // SIG-16
 
 TEST_F(Receive, BlockedHostIs403NothingStoredNoKeyLookup) {  // SIG-28
   const int calls_before = resolver_.calls();
-  InboxRequest req = signed_request(
-      follow_json("https://evil.example/follows/1", kMallory, kDave), kMallory);
+  InboxRequest req =
+      signed_request(follow_json("https://evil.example/follows/1", kMallory, kDave), kMallory);
   auto r = inbox_->receive(req);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(http_status(r.error()), 403);

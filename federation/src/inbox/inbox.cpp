@@ -5,6 +5,7 @@
 #include "guildhall/activitystreams/parse.hpp"
 #include "guildhall/federation/signatures/reasons.hpp"
 #include "guildhall/storage/federation_queue.hpp"
+
 #include "handlers/handler.hpp"
 
 namespace guildhall::federation::inbox {
@@ -44,7 +45,8 @@ bool strip_foreign_embeds(nlohmann::json& raw, const std::string& actor) {
     if (!v.is_object())
       return false;
     auto id = v.find("id");
-    return id != v.end() && id->is_string() && !detail::same_origin_ids(id->get<std::string>(), actor);
+    return id != v.end() && id->is_string() &&
+           !detail::same_origin_ids(id->get<std::string>(), actor);
   };
   auto it = raw.find("object");
   if (it == raw.end())
@@ -129,7 +131,8 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
   // 3. The addressed inbox exists (a database read, no network yet).
   bool group_inbox = false;
   if (request.recipient != urls_.shared_inbox()) {
-    auto recipient = db_.read([&](storage::Tx& tx) { return tx.actors().get_by_ap_id(request.recipient); });
+    auto recipient =
+        db_.read([&](storage::Tx& tx) { return tx.actors().get_by_ap_id(request.recipient); });
     if (!recipient) {
       if (recipient.error().kind == ErrorKind::not_found)
         return reject(ErrorKind::not_found, "recipient_unknown", "no such inbox");
@@ -150,7 +153,8 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
   // 5. Federation policy on the signer (its key was allowed above; the owner may live elsewhere).
   std::optional<std::string> signer_host = storage::inbox_host(verified->owner);
   if (!signer_host || !peers_.allows(*signer_host))
-    return reject(ErrorKind::forbidden, "instance_refused", "instance refused by federation policy");
+    return reject(ErrorKind::forbidden, "instance_refused",
+                  "instance refused by federation policy");
 
   // 6. Bounded parse.
   auto parsed = as::parse(request.body);
@@ -158,7 +162,8 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
     return reject(ErrorKind::invalid_input, "malformed_activity", parsed.error().message);
   as::Object& activity = *parsed;
   if (activity.id.empty() || activity.actor.id().empty())
-    return reject(ErrorKind::invalid_input, "malformed_activity", "activity needs an id and an actor");
+    return reject(ErrorKind::invalid_input, "malformed_activity",
+                  "activity needs an id and an actor");
 
   // 7. Origins: signer is the actor; the id and anything created or changed share its origin.
   const std::string& actor = activity.actor.id();
@@ -167,7 +172,8 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
   if (detail::same_origin_ids(actor, urls_.origin()))
     return reject(ErrorKind::forbidden, "origin_mismatch", "actor is under our own origin");
   if (!detail::same_origin_ids(activity.id, actor))
-    return reject(ErrorKind::forbidden, "origin_mismatch", "activity id is not on the actor's origin");
+    return reject(ErrorKind::forbidden, "origin_mismatch",
+                  "activity id is not on the actor's origin");
   if (activity.kind == as::Kind::unknown || !as::is_activity(activity.kind)) {
     Receipt ignored;
     ignored.activity_id = activity.id;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "guildhall/activitystreams/parse.hpp"
+
 #include "handlers/handler.hpp"
 
 namespace guildhall::federation::inbox {
@@ -37,7 +38,9 @@ InboxProcessor::InboxProcessor(storage::Database& db, Urls urls, const core::Clo
   options_.batch = std::max<std::size_t>(options_.batch, 1);
 }
 
-InboxProcessor::~InboxProcessor() { stop(); }
+InboxProcessor::~InboxProcessor() {
+  stop();
+}
 
 void InboxProcessor::start() {
   std::lock_guard lock(mutex_);

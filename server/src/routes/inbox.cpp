@@ -4,6 +4,8 @@
 // activities are persisted like any other; their handlers come with the communities work.
 //
 // GET on an inbox answers 405 (the router's, since only POST is registered).
+#include "guildhall/federation/inbox/inbox.hpp"
+
 #include <cctype>
 #include <string>
 
@@ -11,9 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "../app_context.hpp"
-#include "guildhall/federation/inbox/inbox.hpp"
 #include "guildhall/server/http/native.hpp"
+
+#include "../app_context.hpp"
 
 namespace guildhall::server::routes {
 

@@ -11,8 +11,8 @@ core::Result<std::optional<storage::Follow>> our_follow(HandlerContext& ctx) {
   const as::Ref& ref = ctx.activity.object_ref();
   if (ref.empty())
     return core::Error::invalid_input("accept without an object");
-  if (const as::Object* inner = ref.get(); inner && inner->kind != as::Kind::follow &&
-                                            inner->kind != as::Kind::unknown)
+  if (const as::Object* inner = ref.get();
+      inner && inner->kind != as::Kind::follow && inner->kind != as::Kind::unknown)
     return std::optional<storage::Follow>();  // Accept of something else (Invite, ...)
 
   std::optional<storage::Follow> follow;

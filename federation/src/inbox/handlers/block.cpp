@@ -14,8 +14,8 @@ core::Result<void> handle_block(HandlerContext& ctx) {
     return std::move(target).error();
   if (!*target || !(*target)->is_local())
     return ctx.ignore("block of a non-local actor");
-  for (auto [from, to] : {std::pair{ctx.actor.id, (*target)->id},
-                          std::pair{(*target)->id, ctx.actor.id}}) {
+  for (auto [from, to] :
+       {std::pair{ctx.actor.id, (*target)->id}, std::pair{(*target)->id, ctx.actor.id}}) {
     auto removed = ctx.tx.follows().remove(from, to);
     if (!removed && removed.error().kind != core::ErrorKind::not_found)
       return std::move(removed).error();

@@ -1,6 +1,6 @@
-#include "handler.hpp"
-
 #include "guildhall/federation/signatures/verify.hpp"
+
+#include "handler.hpp"
 
 namespace guildhall::federation::inbox::detail {
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "guildhall/federation/signatures/verify.hpp"
+
 #include "post_fields.hpp"
 
 namespace guildhall::federation::inbox::detail {

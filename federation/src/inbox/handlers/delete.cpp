@@ -8,6 +8,7 @@
 // actor's own origin are marked (checked at receive), so nobody can pre-empt another server's
 // posts.
 #include "guildhall/federation/signatures/verify.hpp"
+
 #include "handler.hpp"
 
 namespace guildhall::federation::inbox::detail {

@@ -2,6 +2,7 @@
 // and for an accepted follow an Accept(Follow) signed by the person, queued in the same
 // transaction (transactional outbox).
 #include "guildhall/activitystreams/serialize.hpp"
+
 #include "handler.hpp"
 
 namespace guildhall::federation::inbox::detail {
@@ -79,10 +80,9 @@ core::Result<void> handle_follow(HandlerContext& ctx) {
     return ctx.ignore("follow already pending");
   }
   const bool manual = followee.manually_approves_followers;
-  auto created =
-      ctx.tx.follows().create(ctx.actor.id, followee.id,
-                              manual ? storage::FollowState::pending : storage::FollowState::accepted,
-                              follow_id);
+  auto created = ctx.tx.follows().create(
+      ctx.actor.id, followee.id,
+      manual ? storage::FollowState::pending : storage::FollowState::accepted, follow_id);
   if (!created)
     return std::move(created).error();
   if (manual)
