@@ -26,8 +26,9 @@ namespace asio = boost::asio;
 constexpr auto kPolicyReloadInterval = std::chrono::seconds(5);
 
 // Periodic blocking work (database reads) on its own thread, never on the HTTP I/O threads.
-std::jthread start_housekeeping(storage::Database& db, federation::PeerPolicy& peers) {
-  return std::jthread([&db, &peers](std::stop_token stop) {
+std::jthread start_housekeeping(storage::Database& db, federation::PeerPolicy& peers,
+                                FederationRuntime& runtime) {
+  return std::jthread([&db, &peers, &runtime](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     std::unique_lock lock(mutex);
@@ -37,8 +38,27 @@ std::jthread start_housekeeping(storage::Database& db, federation::PeerPolicy& p
         return;
       if (auto r = peers.reload(db); !r)
         spdlog::warn("federation policy reload failed: {}", r.error().message);
+      runtime.sample_queue_depth();
     }
   });
+}
+
+void register_federation_metrics(http::Metrics& metrics, FederationRuntime& federation) {
+  metrics.add_gauge("guildhall_delivery_queue_depth",
+                    "Deliveries waiting or in flight (sampled every few seconds)",
+                    [&federation] { return static_cast<double>(federation.queue_depth()); });
+  metrics.add_gauge("guildhall_deliveries_in_flight", "Deliveries being sent now", [&federation] {
+    return static_cast<double>(federation.worker().stats().in_flight);
+  });
+  metrics.add_counter(
+      "guildhall_deliveries_delivered_total", "Deliveries accepted by peers",
+      [&federation] { return static_cast<double>(federation.worker().stats().delivered); });
+  metrics.add_counter("guildhall_deliveries_failed_total",
+                      "Deliveries refused permanently or given up after the last retry",
+                      [&federation] {
+                        const auto s = federation.worker().stats();
+                        return static_cast<double>(s.failed_permanently + s.given_up);
+                      });
 }
 
 void configure_logging(const std::string& level) {
@@ -68,11 +88,25 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
     err << "error: " << loaded.error().message << "\n";
     return 1;
   }
-  auto housekeeping = start_housekeeping(**db, peers);
+  auto runtime = FederationRuntime::create(config, **db, peers);
+  if (!runtime) {
+    err << "error: " << runtime.error().message << "\n";
+    return 1;
+  }
+  FederationRuntime& fed = **runtime;
+  fed.worker().start();
+  auto housekeeping = start_housekeeping(**db, peers, fed);
 
   http::Metrics metrics;
+  register_federation_metrics(metrics, fed);
   http::BlockingPool pool(static_cast<std::size_t>(config.database.pool_size));
-  AppContext app{config, **db, pool, metrics, federation::Urls(config.public_origin()), peers};
+  AppContext app{.config = config,
+                 .db = **db,
+                 .pool = pool,
+                 .metrics = metrics,
+                 .urls = federation::Urls(config.public_origin()),
+                 .peers = peers,
+                 .federation = fed};
   http::Router router;
   routes::register_operations(router, app);
   routes::register_activitypub(router, app);
@@ -111,6 +145,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   server.wait();
   housekeeping.request_stop();
   housekeeping.join();
+  fed.stop();  // no new deliveries; in-flight ones recorded, the rest stay queued
   pool.join();
   out << "Guildhall stopped." << std::endl;
   return 0;

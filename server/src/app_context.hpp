@@ -11,6 +11,8 @@
 #include "guildhall/server/http/router.hpp"
 #include "guildhall/storage/database.hpp"
 
+#include "federation_runtime.hpp"
+
 namespace guildhall::server {
 
 struct AppContext {
@@ -20,6 +22,7 @@ struct AppContext {
   http::Metrics& metrics;
   federation::Urls urls;          // our ActivityPub id layout, from config.public_origin()
   federation::PeerPolicy& peers;  // which instances we federate with (reloaded periodically)
+  FederationRuntime& federation;  // fetching, keys, delivery
 };
 
 namespace routes {

@@ -70,6 +70,9 @@ void expect_serves_health_and_stops_cleanly(const std::map<std::string, std::str
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("guildhall_http_requests_total{"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("route=\"health\""), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("guildhall_delivery_queue_depth 0"), std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("guildhall_deliveries_delivered_total 0"), std::string::npos);
 
   EXPECT_EQ(server.process->stop(SIGTERM, 30s), 0) << server.process->output();
 }
