@@ -323,6 +323,30 @@ TEST_F(Handlers, DislikeReplacesLikeAndEmojiReact) {
   EXPECT_EQ(emoji, 1);
 }
 
+TEST_F(Handlers, UndoLikeByIdOnly) {
+  storage::Post p = local_post(kOrigin + "/posts/1");
+  ASSERT_EQ(deliver(activity("Like", "https://a.example/likes/1", kAlice, p.ap_id).dump()), 202);
+  ASSERT_EQ(reactions(p.id).size(), 1u);
+  ASSERT_EQ(deliver(activity("Undo", "https://a.example/likes/1/undo", kAlice,
+                             "https://a.example/likes/1")
+                        .dump()),
+            202);
+  EXPECT_EQ(reactions(p.id).size(), 0u);
+}
+
+TEST_F(Handlers, CreateWithObjectByIdOnlyAndUpdateOfUnknownAreIgnored) {
+  ASSERT_EQ(deliver(activity("Create", "https://a.example/c/1", kAlice, "https://a.example/notes/9")
+                        .dump()),
+            202);
+  ASSERT_EQ(deliver(activity("Update", "https://a.example/u/1", kAlice,
+                             note("https://a.example/notes/9", kAlice, "<p>x</p>", {kDave}))
+                        .dump()),
+            202);
+  EXPECT_FALSE(post_by_ap_id("https://a.example/notes/9"));
+  EXPECT_EQ(processor_->stats().handled, 2u);
+  EXPECT_EQ(processor_->stats().failed, 0u);
+}
+
 TEST_F(Handlers, LikeOfRemoteOrUnknownPostIsIgnored) {
   ASSERT_EQ(
       deliver(

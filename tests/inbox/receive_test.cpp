@@ -185,6 +185,25 @@ TEST_F(Receive, UnknownTypeIs202AndNotStored) {  // JS-03
   EXPECT_EQ(log_rows(), 0);
 }
 
+TEST_F(Receive, SignatureReplayedToAnotherInboxIs401) {  // SIG-13
+  InboxRequest req = signed_request(kFollow, kAlice, "/users/dave/inbox");
+  req.target = "/inbox";
+  req.recipient = kOrigin + "/inbox";
+  auto r = inbox_->receive(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(http_status(r.error()), 401);
+  EXPECT_EQ(log_rows(), 0);
+}
+
+TEST_F(Receive, ActorUnderOurOwnOriginIs403) {  // ORI-16: nobody speaks for our actors
+  resolver_.add(kDave + "#main-key", kDave,
+                sig::PublicKey::from_pem(sig::testing::k_bob_public).value());
+  auto r = post(follow_json(kOrigin + "/follows/1", kDave, kErin), kDave);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(http_status(r.error()), 403);
+  EXPECT_EQ(log_rows(), 0);
+}
+
 TEST_F(Receive, ExpiredSignatureIs401) {  // SIG-06
   InboxRequest req = signed_request(kFollow);
   clock_.advance(std::chrono::minutes(66));

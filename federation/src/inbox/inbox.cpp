@@ -207,10 +207,15 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
   row.signer = verified->owner;
   row.payload = std::move(payload);
   auto accepted = db_.transact([&](storage::Tx& tx) { return tx.inbox_log().accept(row); });
-  if (!accepted)
-    return std::move(accepted).error();
   Receipt receipt;
   receipt.activity_id = activity.id;
+  if (!accepted && accepted.error().kind == ErrorKind::already_exists) {
+    // The same activity raced in on another connection and won: it is a duplicate.
+    receipt.duplicate = true;
+    return receipt;
+  }
+  if (!accepted)
+    return std::move(accepted).error();
   if (!*accepted) {
     receipt.duplicate = true;
     return receipt;

@@ -131,11 +131,14 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
   if (!parsed) {
     outcome = std::move(parsed).error();
   } else {
-    // Make sure the actor is stored, outside any transaction (this may fetch).
+    // Make sure the actor is stored, outside any transaction (this may fetch). A failure is not
+    // final by itself: a stored copy still serves (a Delete of a gone actor must go through),
+    // and without one the transaction below asks for a retry.
     if (options_.actors) {
       auto ensured = options_.actors->ensure(item.actor);
       if (!ensured)
-        outcome = core::Error::unavailable("actor unavailable: " + ensured.error().message);
+        spdlog::debug("inbox.actor_unavailable id={} actor={} error=\"{}\"", item.ap_id,
+                      item.actor, ensured.error().message);
     }
     if (outcome.ok()) {
       auto done = db_.transact([&](storage::Tx& tx) -> core::Result<void> {
