@@ -72,22 +72,23 @@ class Fixtures : public InboxFixture {
   }
 
   // Stubs the actor (a stored remote actor whose key is alice's) and signs the payload as it.
-  int receive_as_actor(const std::string& body) {
+  int receive_as_actor(const std::string& body, const std::string& target = "/inbox",
+                       const std::string& recipient = kOrigin + "/inbox") {
     auto parsed = as::parse(body);
     if (!parsed)
       return 400;
     // A bare object (no actor) is signed by alice and must be refused as malformed.
     const std::string actor = parsed->actor.id().empty() ? kAlice : parsed->actor.id();
     stub_actor(actor);
-    sig::SignRequestInput in{"POST",       "/inbox",
+    sig::SignRequestInput in{"POST",       target,
                              "us.example", {{"Content-Type", "application/activity+json"}},
                              body,         actor + "#main-key",
                              alice_key_};
     auto added = sig::sign_request(in, clock_).value();
     InboxRequest req;
     req.method = "POST";
-    req.target = "/inbox";
-    req.recipient = kOrigin + "/inbox";
+    req.target = target;
+    req.recipient = recipient;
     req.headers.add("Host", "us.example");
     req.headers.add("Content-Type", "application/activity+json");
     for (auto& [k, v] : added)
@@ -183,6 +184,30 @@ TEST_F(Fixtures, EveryActivityFixtureNeverCrashesOrFailsInternally) {
     processor_->process_due();
   }
   EXPECT_GT(files, 40);
+  EXPECT_EQ(processor_->stats().db_errors, 0u);
+}
+
+TEST_F(Fixtures, GroupInboxPersistsModeratorActivitiesForTheGroupHandlers) {
+  // Lemmy: a moderator on another instance updates our group, another removes a member's comment.
+  storage::NewCommunity community;
+  community.actor.handle = "main";
+  community.actor.ap_id = "http://enterprise.lemmy.ml/c/main";
+  community.actor.inbox_url = community.actor.ap_id + "/inbox";
+  community.actor.display_name = "Main";
+  community.owner_actor_id = dave_.id;
+  db_->transact([&](storage::Tx& tx) { return tx.communities().create(community); }).value();
+  const std::string update =
+      read_file(kFixtures / "lemmy/activities/community/update_community.json");
+  const std::string remove = read_file(kFixtures / "lemmy/activities/deletion/remove_note.json");
+  // At the shared inbox they are refused (ORI-01, ORI-04) ...
+  EXPECT_EQ(receive_as_actor(update), 403);
+  EXPECT_EQ(receive_as_actor(remove), 403);
+  // ... at the group's inbox they are kept for the group handlers, and change nothing today.
+  EXPECT_EQ(receive_as_actor(update, "/c/main/inbox", community.actor.ap_id), 202);
+  EXPECT_EQ(receive_as_actor(remove, "/c/main/inbox", community.actor.ap_id), 202);
+  EXPECT_EQ(log_rows(), 2);
+  processor_->process_due();
+  EXPECT_EQ(log_rows(), 0);
   EXPECT_EQ(processor_->stats().db_errors, 0u);
 }
 

@@ -181,17 +181,18 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
     return ignored;
   }
   const as::Ref& object = activity.object_ref();
-  if (activity.kind == as::Kind::create || activity.kind == as::Kind::update) {
-    // Catalogue ORI-01: refused outright. Refetching a foreign object is the job of Announce
-    // handling (the only legitimate carrier of another origin's content), not of Create.
-    if (object.get() && !detail::same_origin_ids(object.id(), actor))
-      return reject(ErrorKind::forbidden, "origin_mismatch", "object is not on the actor's origin");
-  }
-  if (activity.kind == as::Kind::delete_ && !group_inbox && !object.id().empty() &&
-      !detail::same_origin_ids(object.id(), actor)) {
-    // ORI-04 for people; a group's moderators may delete others' posts (communities work).
+  // Catalogue ORI-01 / ORI-04: creating, changing or deleting another origin's object is refused
+  // outright at a person's or the shared inbox. At one of our groups' inboxes a moderator from
+  // another instance legitimately updates the group or deletes (removes) a member's post (Lemmy);
+  // those are persisted for the group handlers, which must check the moderator role. The
+  // person-level handlers refuse them in any case (owner checks).
+  const bool changes_object = activity.kind == as::Kind::create ||
+                              activity.kind == as::Kind::update ||
+                              activity.kind == as::Kind::delete_;
+  if (changes_object && !group_inbox && !object.id().empty() &&
+      (object.get() || activity.kind == as::Kind::delete_) &&
+      !detail::same_origin_ids(object.id(), actor))
     return reject(ErrorKind::forbidden, "origin_mismatch", "object is not on the actor's origin");
-  }
   std::string payload;
   const bool keeps_embed = activity.kind == as::Kind::create || activity.kind == as::Kind::update ||
                            activity.kind == as::Kind::accept || activity.kind == as::Kind::reject;
