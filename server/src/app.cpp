@@ -107,9 +107,21 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
                  .urls = federation::Urls(config.public_origin()),
                  .peers = peers,
                  .federation = fed};
+  // Inbound: the inbox verifies and persists (202), the processor runs the handlers afterwards.
+  const auto& clock = core::SystemClock::instance();
+  federation::inbox::ProcessorOptions processing;
+  processing.on_enqueued = [&fed] { fed.worker().notify(); };
+  processing.actors = &fed.actor_source();
+  federation::inbox::InboxProcessor processor(**db, app.urls, clock, processing);
+  federation::inbox::InboxOptions receiving;
+  receiving.on_accepted = [&processor] { processor.notify(); };
+  federation::inbox::Inbox inbox(**db, fed.keys(), peers, app.urls, clock, receiving);
+  processor.start();
+
   http::Router router;
   routes::register_operations(router, app);
   routes::register_activitypub(router, app);
+  routes::register_inbox(router, app, inbox);
 
   http::ServerOptions options;
   options.address = config.listen_address();
@@ -143,6 +155,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
       << "Stop with Ctrl-C (SIGINT) or SIGTERM." << std::endl;
 
   server.wait();
+  processor.stop();
   housekeeping.request_stop();
   housekeeping.join();
   fed.stop();  // no new deliveries; in-flight ones recorded, the rest stay queued

@@ -3,6 +3,7 @@
 // What route handlers share: built once by serve_forever, outlives the HTTP server.
 // Each group of routes lives in routes/<group>.cpp and registers itself through register_routes().
 
+#include "guildhall/federation/inbox/inbox.hpp"
 #include "guildhall/federation/policy.hpp"
 #include "guildhall/federation/urls.hpp"
 #include "guildhall/server/config.hpp"
@@ -29,6 +30,8 @@ namespace routes {
 // One function per group; app.cpp calls them all.
 void register_operations(http::Router& router, AppContext& app);  // /, /health, /metrics
 void register_activitypub(http::Router& router, AppContext& app);
+// POST /inbox, /actor/inbox, /users/{h}/inbox, /c/{h}/inbox.
+void register_inbox(http::Router& router, AppContext& app, federation::inbox::Inbox& box);
 }  // namespace routes
 
 }  // namespace guildhall::server

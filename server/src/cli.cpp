@@ -10,6 +10,8 @@
 #include "guildhall/server/app.hpp"
 #include "guildhall/storage/database.hpp"
 
+#include "actions.hpp"
+
 namespace guildhall::server {
 
 namespace {
@@ -107,6 +109,17 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
         ->required();
   federation_cmd->add_subcommand("list", "List the allow and block rules");
 
+  auto* act = admin->add_subcommand(
+      "act",
+      "Act as a local user: follow|unfollow name@host, post TEXT, edit POST TEXT, "
+      "delete|like|unlike POST (POST: local id or ActivityPub id)");
+  std::string act_user, act_verb;
+  std::vector<std::string> act_args;
+  act->add_option("user", act_user, "Local user handle")->required();
+  act->add_option("action", act_verb, "follow, unfollow, post, edit, delete, like, unlike")
+      ->required();
+  act->add_option("args", act_args, "Arguments of the action");
+
   std::vector<std::string> argv_tail(args.size() > 1 ? args.begin() + 1 : args.end(), args.end());
   std::reverse(argv_tail.begin(), argv_tail.end());  // CLI11 parses a reversed vector
   try {
@@ -140,6 +153,11 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
     return 0;
   }
   Admin ops(**db, *config);
+  if (*act) {
+    if (auto actor = ops.ensure_instance_actor(); !actor)
+      return fail(err, actor.error());
+    return run_action(*config, **db, act_user, act_verb, act_args, out, err);
+  }
 
   if (*user_create) {
     if (password_stdin)

@@ -37,6 +37,7 @@ core::Result<std::unique_ptr<FederationRuntime>> FederationRuntime::create(
       fed::fetch::DereferencerOptions{.local_host = config.domain});
   rt->actors_ = std::make_unique<fed::fetch::RemoteActors>(*rt->deref_, db);
   rt->keys_ = std::make_unique<fed::fetch::FetchingKeyResolver>(*rt->actors_);
+  rt->actor_source_ = std::make_unique<RemoteActorSource>(*rt->actors_);
   rt->transport_ = std::make_unique<fed::fetch::SignedDeliveryTransport>(rt->io_.executor(),
                                                                          *rt->egress_, &peers);
   fed::delivery::DeliveryOptions delivery;
@@ -63,6 +64,7 @@ void FederationRuntime::stop() {
   worker_.reset();
   transport_.reset();
   keys_.reset();
+  actor_source_.reset();
   actors_.reset();
   deref_.reset();
   egress_.reset();
