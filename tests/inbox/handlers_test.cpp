@@ -335,9 +335,10 @@ TEST_F(Handlers, UndoLikeByIdOnly) {
 }
 
 TEST_F(Handlers, CreateWithObjectByIdOnlyAndUpdateOfUnknownAreIgnored) {
-  ASSERT_EQ(deliver(activity("Create", "https://a.example/c/1", kAlice, "https://a.example/notes/9")
-                        .dump()),
-            202);
+  ASSERT_EQ(
+      deliver(
+          activity("Create", "https://a.example/c/1", kAlice, "https://a.example/notes/9").dump()),
+      202);
   ASSERT_EQ(deliver(activity("Update", "https://a.example/u/1", kAlice,
                              note("https://a.example/notes/9", kAlice, "<p>x</p>", {kDave}))
                         .dump()),
@@ -406,6 +407,37 @@ TEST_F(Handlers, CrashWhileLeasedIsClaimedAgainAfterTheLease) {
   EXPECT_EQ(processor_->process_due(), 1u);
   EXPECT_TRUE(follow(alice_.id, dave_.id));
   EXPECT_EQ(deliveries().pending, 1);
+}
+
+TEST_F(Handlers, RetentionSweepForgetsOldIdsAndTombstones) {
+  const std::string id = "https://a.example/notes/8";
+  ASSERT_EQ(deliver(activity("Delete", id + "#delete", kAlice, id).dump()), 202);
+  auto seen = [&](const std::string& ap_id) {
+    return db_->read([&](storage::Tx& tx) { return tx.inbox_log().was_received(ap_id); }).value();
+  };
+  EXPECT_TRUE(seen(id + "#delete"));
+  EXPECT_TRUE(seen("tombstone:" + id));
+  EXPECT_EQ(processor_->prune().value(), 0);  // nothing old enough yet
+  clock_.advance(std::chrono::hours(24 * 7 + 1));
+  EXPECT_GT(processor_->prune().value(), 0);
+  EXPECT_FALSE(seen(id + "#delete"));
+  EXPECT_FALSE(seen("tombstone:" + id));
+}
+
+TEST_F(Handlers, PostToOneOfOurGroupsIsLeftToTheCommunitiesWork) {
+  storage::NewCommunity community;
+  community.actor.handle = "devs";
+  community.actor.ap_id = kOrigin + "/c/devs";
+  community.actor.inbox_url = community.actor.ap_id + "/inbox";
+  community.owner_actor_id = dave_.id;
+  db_->transact([&](storage::Tx& tx) { return tx.communities().create(community); }).value();
+  json page = note("https://a.example/pages/1", kAlice, "<p>x</p>", {community.actor.ap_id});
+  page["type"] = "Page";
+  page["name"] = "A thread";
+  page["cc"] = {kDave};
+  ASSERT_EQ(deliver(activity("Create", "https://a.example/pages/1/create", kAlice, page).dump()),
+            202);
+  EXPECT_FALSE(post_by_ap_id("https://a.example/pages/1"));
 }
 
 TEST_F(Handlers, UnknownActorIsRetriedNotLost) {

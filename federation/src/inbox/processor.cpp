@@ -88,12 +88,24 @@ void InboxProcessor::run() {
       notified_ = false;
     }
     process_due();
+    if (clock_.now() - last_maintenance_ >= options_.maintenance_interval) {
+      last_maintenance_ = clock_.now();
+      if (auto pruned = prune(); !pruned) {
+        std::lock_guard lock(mutex_);
+        ++stats_.db_errors;
+      }
+    }
     std::unique_lock lock(mutex_);
     // The timeout is the poll for due retries and rows other processes accepted, not a sync.
     wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || notified_; });
     if (stopping_)
       return;
   }
+}
+
+core::Result<std::int64_t> InboxProcessor::prune() {
+  const core::TimePoint before = clock_.now() - options_.retention;
+  return db_.transact([&](storage::Tx& tx) { return tx.inbox_log().prune(before); });
 }
 
 std::size_t InboxProcessor::process_due() {
@@ -137,8 +149,8 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
     if (options_.actors) {
       auto ensured = options_.actors->ensure(item.actor);
       if (!ensured)
-        spdlog::debug("inbox.actor_unavailable id={} actor={} error=\"{}\"", item.ap_id,
-                      item.actor, ensured.error().message);
+        spdlog::debug("inbox.actor_unavailable id={} actor={} error=\"{}\"", item.ap_id, item.actor,
+                      ensured.error().message);
     }
     if (outcome.ok()) {
       auto done = db_.transact([&](storage::Tx& tx) -> core::Result<void> {

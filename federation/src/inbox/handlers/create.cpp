@@ -1,6 +1,7 @@
 // Create(Note | Page | Article | Question) by a remote person, stored as that person's post when
-// it concerns us: addressed to a local actor, a reply to a local post, or by someone a local
-// person follows. Group posts (audience/Announce) come with the communities work.
+// it concerns us: addressed to a local person, a reply to a local post, or by someone a local
+// person follows. Posts to one of our groups, or replies in a group thread, are left to the
+// communities work (they need their community).
 //
 // An object sent only by id is not fetched here (fetching belongs to the fetch part and must not
 // happen inside a transaction); it is ignored and the note says so. A Create for an id that a
@@ -17,14 +18,18 @@ namespace {
 
 constexpr std::size_t kMaxRecipientLookups = 100;  // bounds the work per activity (rule 6)
 
-core::Result<bool> concerns_us(HandlerContext& ctx, const as::Object& object,
-                               const std::optional<storage::Post>& parent) {
-  if (parent && parent->is_local)
-    return true;
+enum class Relevance { ignore, group_post, store };
+
+// Local recipients decide: a local group among them makes it a group post (the communities work
+// stores those, with their community); a local person makes it ours. Only ids on our origin are
+// looked up, and at most kMaxRecipientLookups of them.
+core::Result<Relevance> concerns_us(HandlerContext& ctx, const as::Object& object,
+                                    const std::optional<storage::Post>& parent) {
   std::vector<std::string> recipients = object.recipients();
   for (const std::string& r : ctx.activity.recipients())
     recipients.push_back(r);
   std::size_t looked = 0;
+  bool to_local_person = false;
   for (const std::string& r : recipients) {
     if (r == as::kPublic || !same_origin_ids(r, ctx.urls.origin()))
       continue;
@@ -33,15 +38,22 @@ core::Result<bool> concerns_us(HandlerContext& ctx, const as::Object& object,
     auto actor = find_actor(ctx.tx, r);
     if (!actor)
       return std::move(actor).error();
-    if (*actor && (*actor)->is_local() && (*actor)->kind == storage::ActorKind::person)
-      return true;
+    if (!*actor || !(*actor)->is_local())
+      continue;
+    if ((*actor)->kind == storage::ActorKind::group)
+      return Relevance::group_post;
+    to_local_person = to_local_person || (*actor)->kind == storage::ActorKind::person;
   }
+  if (parent && parent->community_id)
+    return Relevance::group_post;
+  if (to_local_person || (parent && parent->is_local))
+    return Relevance::store;
   storage::PageRequest page;
   page.limit = 1;
   auto followers = ctx.tx.follows().followers(ctx.actor.id, storage::FollowState::accepted, page);
   if (!followers)
     return std::move(followers).error();
-  return !followers->empty();
+  return followers->empty() ? Relevance::ignore : Relevance::store;
 }
 
 }  // namespace
@@ -77,7 +89,9 @@ core::Result<void> handle_create(HandlerContext& ctx) {
   auto relevant = concerns_us(ctx, *object, parent);
   if (!relevant)
     return std::move(relevant).error();
-  if (!*relevant)
+  if (*relevant == Relevance::group_post)
+    return ctx.ignore("group post (communities work)");
+  if (*relevant == Relevance::ignore)
     return ctx.ignore("not addressed to anyone here");
 
   PostFields f = post_fields(*object);

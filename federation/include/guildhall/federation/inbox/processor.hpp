@@ -49,6 +49,10 @@ struct ProcessorOptions {
   std::chrono::milliseconds poll_interval{std::chrono::seconds(2)};
   int max_attempts = 8;  // a failing item is retried with backoff, then failed for good
   std::chrono::seconds retry_base{30};
+  // Received ids and finished rows are kept this long (dedupe window, and the Delete-before-Create
+  // tombstones), then pruned by the processor's thread every maintenance_interval (clock time).
+  std::chrono::hours retention{24 * 7};
+  std::chrono::minutes maintenance_interval{10};
   // Called after a transaction that queued deliveries committed: connect to
   // DeliveryWorker::notify().
   std::function<void()> on_enqueued{};
@@ -79,6 +83,10 @@ class InboxProcessor {
   // items were handled (completed or failed). Use either this or start(), not both at once.
   std::size_t process_due();
 
+  // The retention sweep (inbox_log().prune(now - retention)); run() calls it periodically.
+  // Returns how many rows went.
+  core::Result<std::int64_t> prune();
+
   ProcessorStats stats() const;
 
  private:
@@ -95,7 +103,8 @@ class InboxProcessor {
   bool notified_ = false;
   bool stopping_ = false;
   std::thread thread_;
-  std::thread::id worker_{};  // the thread run() is on, so only it stops mid-batch
+  std::thread::id worker_{};
+  core::TimePoint last_maintenance_{};  // the thread run() is on, so only it stops mid-batch
   ProcessorStats stats_;
 };
 
