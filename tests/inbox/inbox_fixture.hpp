@@ -3,6 +3,8 @@
 // A local instance (us.example) with two local people, dave (follows accepted at once) and erin
 // (approves followers by hand), and remote people alice@a.example, bob@b.example and
 // mallory@evil.example with fixed keys; requests are signed as the peer would sign them.
+// In-memory SQLite, or a fresh PostgreSQL database when built with GUILDHALL_INBOX_POSTGRES (the
+// `postgres` CTest fixture provides the cluster).
 
 #include <memory>
 #include <optional>
@@ -19,6 +21,9 @@
 #include "guildhall/storage/database.hpp"
 
 #include "test_keys.hpp"
+#ifdef GUILDHALL_INBOX_POSTGRES
+#include "backends.hpp"
+#endif
 
 namespace guildhall::federation::inbox::testing {
 
@@ -38,9 +43,16 @@ inline const std::string kMallory = "https://evil.example/users/mallory";
 class InboxFixture : public ::testing::Test {
  protected:
   InboxFixture() : clock_(t0()), peers_(FederationMode::blocklist), urls_(kOrigin) {
+    std::string url = "sqlite::memory:";
+#ifdef GUILDHALL_INBOX_POSTGRES
+    backend_ = std::make_unique<storage::testing::PostgresBackend>();
+    url = backend_->create(skip_reason_);
+    if (url.empty())
+      return;  // SetUp() skips the test
+#endif
     storage::DatabaseOptions options;
     options.clock = &clock_;
-    db_ = storage::open_database("sqlite::memory:", options).value();
+    db_ = storage::open_database(url, options).value();
     db_->migrate().value();
     alice_key_ = sig::PrivateKey::from_pem(sig::testing::k_alice_private).value();
     bob_key_ = sig::PrivateKey::from_pem(sig::testing::k_bob_private).value();
@@ -71,6 +83,16 @@ class InboxFixture : public ::testing::Test {
     inbox_options.on_accepted = [this] { ++accepted_notifications_; };
     inbox_ = std::make_unique<Inbox>(*db_, resolver_, peers_, urls_, clock_, inbox_options);
     processor_ = make_processor();
+  }
+
+  void SetUp() override {
+    if (!skip_reason_.empty()) {
+#ifdef GUILDHALL_INBOX_POSTGRES
+      if (storage::testing::running_in_ci())
+        FAIL() << skip_reason_;
+#endif
+      GTEST_SKIP() << skip_reason_;
+    }
   }
 
   std::unique_ptr<InboxProcessor> make_processor() {
@@ -161,6 +183,10 @@ class InboxFixture : public ::testing::Test {
   }
 
   core::ManualClock clock_;
+  std::string skip_reason_;
+#ifdef GUILDHALL_INBOX_POSTGRES
+  std::unique_ptr<storage::testing::PostgresBackend> backend_;  // outlives db_
+#endif
   std::unique_ptr<storage::Database> db_;
   sig::InMemoryKeyResolver resolver_;
   PeerPolicy peers_;

@@ -111,6 +111,13 @@ core::Result<std::int64_t> InboxProcessor::prune() {
 std::size_t InboxProcessor::process_due() {
   std::size_t handled = 0;
   for (;;) {
+    {
+      // Stopping: claim nothing more. A batch already claimed is finished (below), so no lease is
+      // left to run out and delay those activities by the lease time.
+      std::lock_guard lock(mutex_);
+      if (stopping_ && std::this_thread::get_id() == worker_)
+        return handled;
+    }
     auto claimed = db_.transact([&](storage::Tx& tx) {
       return tx.inbox_log().claim(options_.owner, clock_.now(), options_.batch, options_.lease);
     });
@@ -123,11 +130,6 @@ std::size_t InboxProcessor::process_due() {
     if (claimed->empty())
       return handled;
     for (const storage::InboxActivity& item : *claimed) {
-      {
-        std::lock_guard lock(mutex_);
-        if (stopping_ && std::this_thread::get_id() == worker_)
-          return handled;  // unhandled leases run out and are claimed again
-      }
       handle_one(item);
       ++handled;
     }

@@ -77,7 +77,7 @@ class InboxProcessor {
 
   void start();   // one thread: claim, handle, repeat
   void notify();  // new work: look now instead of at the next poll
-  void stop();    // finishes the item in hand, then joins; idempotent
+  void stop();    // claims nothing more, finishes the batch in hand, joins; idempotent
 
   // Claims and handles everything due now, in batches, on the calling thread. Returns how many
   // items were handled (completed or failed). Use either this or start(), not both at once.
