@@ -440,6 +440,37 @@ TEST_F(Handlers, PostToOneOfOurGroupsIsLeftToTheCommunitiesWork) {
   EXPECT_FALSE(post_by_ap_id("https://a.example/pages/1"));
 }
 
+TEST_F(Handlers, ActorSourceIsAskedAndSelfUpdateRefetches) {
+  struct Source final : ActorSource {
+    int ensured = 0, refreshed = 0;
+    core::Result<storage::Actor> ensure(std::string_view id) override {
+      ++ensured;
+      return core::Error::unavailable("peer down " + std::string(id));
+    }
+    core::Result<storage::Actor> refresh(std::string_view) override {
+      ++refreshed;
+      return core::Error::unavailable("peer down");
+    }
+  } source;
+  ProcessorOptions options;
+  options.actors = &source;
+  processor_ = std::make_unique<InboxProcessor>(*db_, urls_, clock_, options);
+  // A fetch failure does not block an actor we already have.
+  ASSERT_EQ(deliver(activity("Follow", "https://a.example/follows/1", kAlice, kDave).dump()), 202);
+  EXPECT_TRUE(follow(alice_.id, dave_.id));
+  EXPECT_EQ(source.ensured, 1);
+  json person{{"id", kAlice},
+              {"type", "Person"},
+              {"preferredUsername", "evil"},
+              {"inbox", kAlice + "/inbox"}};
+  ASSERT_EQ(
+      deliver(activity("Update", "https://a.example/users/alice#updates/1", kAlice, person).dump()),
+      202);
+  EXPECT_EQ(source.refreshed, 1);
+  auto stored = db_->read([&](storage::Tx& tx) { return tx.actors().get(alice_.id); }).value();
+  EXPECT_EQ(stored.handle, "alice");  // the embedded copy was not used
+}
+
 TEST_F(Handlers, UnknownActorIsRetriedNotLost) {
   // A row whose actor is not in the actors table yet (key resolution did not store it).
   db_->transact([&](storage::Tx& tx) {

@@ -149,7 +149,10 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
     // final by itself: a stored copy still serves (a Delete of a gone actor must go through),
     // and without one the transaction below asks for a retry.
     if (options_.actors) {
-      auto ensured = options_.actors->ensure(item.actor);
+      const bool self_update =
+          parsed->kind == as::Kind::update && parsed->object_ref().id() == item.actor;
+      auto ensured =
+          self_update ? options_.actors->refresh(item.actor) : options_.actors->ensure(item.actor);
       if (!ensured)
         spdlog::debug("inbox.actor_unavailable id={} actor={} error=\"{}\"", item.ap_id, item.actor,
                       ensured.error().message);

@@ -1,7 +1,8 @@
 // Update(Note | Page | Article | Question) by the post's author: an edit, the previous version kept
 // in the history. Updates are applied in `updated` order: one older than the stored edit is
 // dropped (peers may deliver out of order, catalogue 3.4). An Update of a post we do not have is
-// ignored (Mastodon does the same); Update of an actor is left to the fetch part's refresh.
+// ignored (Mastodon does the same). An Update of the actor itself was turned into a refetch by the
+// processor (ActorSource::refresh) before this runs; its embedded copy is never used.
 #include "post_fields.hpp"
 
 namespace guildhall::federation::inbox::detail {

@@ -38,6 +38,11 @@ class ActorSource {
  public:
   virtual ~ActorSource() = default;
   virtual core::Result<storage::Actor> ensure(std::string_view actor_id) = 0;
+  // Refetches from the origin: called for an Update of the actor itself (profile or key change).
+  // The embedded copy in the Update is never stored (catalogue rule 2).
+  virtual core::Result<storage::Actor> refresh(std::string_view actor_id) {
+    return ensure(actor_id);
+  }
 };
 
 struct ProcessorOptions {

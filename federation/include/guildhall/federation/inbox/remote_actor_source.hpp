@@ -18,6 +18,9 @@ class RemoteActorSource final : public ActorSource {
   core::Result<storage::Actor> ensure(std::string_view actor_id) override {
     return actors_.get(actor_id);
   }
+  core::Result<storage::Actor> refresh(std::string_view actor_id) override {
+    return actors_.refresh(actor_id);
+  }
 
  private:
   const fetch::RemoteActors& actors_;
