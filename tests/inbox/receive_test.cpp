@@ -107,6 +107,13 @@ TEST_F(Receive, MissingIdOrActorIs400) {
   EXPECT_EQ(log_rows(), 0);
 }
 
+TEST_F(Receive, ActivityWithoutObjectIs400) {
+  auto r = post(R"({"id":"https://a.example/undo/1","type":"Undo","actor":")" + kAlice + R"("})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(http_status(r.error()), 400);
+  EXPECT_EQ(log_rows(), 0);
+}
+
 TEST_F(Receive, BodyTooLargeIs413) {
   std::string big = kFollow;
   big.append(1024 * 1024, ' ');

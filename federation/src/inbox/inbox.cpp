@@ -180,6 +180,11 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
     ignored.ignored = true;
     return ignored;
   }
+  // Every activity we know acts on something identifiable; one without an object, or with one
+  // anonymous embedded object, is malformed: refused now rather than failed later.
+  if (activity.object.empty() ||
+      (activity.object.size() == 1 && activity.object.front().id().empty()))
+    return reject(ErrorKind::invalid_input, "malformed_activity", "activity without an object id");
   const as::Ref& object = activity.object_ref();
   // Catalogue ORI-01 / ORI-04: creating, changing or deleting another origin's object is refused
   // outright at a person's or the shared inbox. At one of our groups' inboxes a moderator from
