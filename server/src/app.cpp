@@ -115,6 +115,8 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   federation::inbox::InboxProcessor processor(**db, app.urls, clock, processing);
   federation::inbox::InboxOptions receiving;
   receiving.on_accepted = [&processor] { processor.notify(); };
+  // Development and loopback tests sign with http:// (and IP-literal) key ids.
+  receiving.verify.allow_http_key_id = config.federation.allow_http;
   federation::inbox::Inbox inbox(**db, fed.keys(), peers, app.urls, clock, receiving);
   processor.start();
 

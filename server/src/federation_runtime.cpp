@@ -32,9 +32,11 @@ core::Result<std::unique_ptr<FederationRuntime>> FederationRuntime::create(
   egress.denied_hosts = {config.domain};
   egress.user_agent = fed::egress::user_agent_for(config.domain);
   rt->egress_ = std::make_unique<fed::egress::EgressClient>(rt->io_.executor(), egress);
-  rt->deref_ = std::make_unique<fed::fetch::Dereferencer>(
-      *rt->egress_, &peers, std::move(*signer),
-      fed::fetch::DereferencerOptions{.local_host = config.domain});
+  fed::fetch::DereferencerOptions fetching;
+  fetching.local_host = config.domain;
+  fetching.webfinger_scheme = config.scheme();  // http only in development and loopback tests
+  rt->deref_ = std::make_unique<fed::fetch::Dereferencer>(*rt->egress_, &peers, std::move(*signer),
+                                                          fetching);
   rt->actors_ = std::make_unique<fed::fetch::RemoteActors>(*rt->deref_, db);
   rt->keys_ = std::make_unique<fed::fetch::FetchingKeyResolver>(*rt->actors_);
   rt->actor_source_ = std::make_unique<RemoteActorSource>(*rt->actors_);
