@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -202,6 +203,22 @@ class Child {
   pid_t pid_ = -1;
   std::string log_path_;
   std::optional<int> exit_code_;
+};
+
+// Removes a temporary directory when the benchmark leaves its scope, early returns included.
+// Declare it before the children and databases that use the directory, so they go first.
+class TempDirGuard {
+ public:
+  explicit TempDirGuard(std::filesystem::path path) : path_(std::move(path)) {}
+  ~TempDirGuard() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDirGuard(const TempDirGuard&) = delete;
+  TempDirGuard& operator=(const TempDirGuard&) = delete;
+
+ private:
+  std::filesystem::path path_;
 };
 
 // "listening on http://127.0.0.1:PORT" -> PORT (0 if absent).

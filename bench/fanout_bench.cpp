@@ -236,6 +236,7 @@ int run(const Options& options) {
   if (::mkdtemp(dir_template) == nullptr)
     return 1;
   const fs::path dir = dir_template;
+  const TempDirGuard cleanup(dir);
   const std::string url =
       options.database.empty() ? "sqlite:" + (dir / "bench.db").string() : options.database;
   const std::string backend = url.rfind("sqlite:", 0) == 0 ? "SQLite" : "PostgreSQL";

@@ -124,6 +124,7 @@ int suite(Options options) {
     return 1;
   }
   const fs::path dir = dir_template;
+  const TempDirGuard cleanup(dir);
   const std::string threads = std::to_string(options.threads);
 
   // (a) The ceiling.

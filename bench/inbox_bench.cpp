@@ -89,6 +89,7 @@ int run(const Options& options) {
   if (::mkdtemp(dir_template) == nullptr)
     return 1;
   const fs::path dir = dir_template;
+  const TempDirGuard cleanup(dir);
   const std::string backend = options.database.empty() || options.database.rfind("sqlite:", 0) == 0
                                   ? "SQLite"
                                   : "PostgreSQL";

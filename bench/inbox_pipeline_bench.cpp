@@ -88,6 +88,7 @@ int run(const std::string& database, int count, int threads) {
   if (::mkdtemp(dir_template) == nullptr)
     return 1;
   const fs::path dir = dir_template;
+  const TempDirGuard cleanup(dir);
   const std::string url = database.empty() ? "sqlite:" + (dir / "bench.db").string() : database;
   const std::string backend = url.rfind("sqlite:", 0) == 0 ? "SQLite" : "PostgreSQL";
   std::cout << "== inbox_pipeline_bench (" << backend << "): Inbox::receive on " << threads
