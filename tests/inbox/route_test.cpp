@@ -5,14 +5,12 @@
 #include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
 
+#include "guildhall/server/admin.hpp"
 #include "guildhall/server/http/request.hpp"
 
 #include "app_context.hpp"
+#include "federation_runtime.hpp"
 #include "inbox_fixture.hpp"
-
-namespace guildhall::server::routes {
-void register_inbox(http::Router& router, AppContext& app, federation::inbox::Inbox& inbox);
-}
 
 namespace guildhall::federation::inbox::testing {
 namespace {
@@ -22,8 +20,23 @@ namespace http = guildhall::server::http;
 
 class Route : public InboxFixture {
  protected:
-  Route() : pool_(1), app_{config_, *db_, pool_, metrics_, urls_, peers_} {
+  Route()
+      : config_(make_config()), pool_(1), runtime_(make_runtime()), app_{config_,  *db_,  pool_,
+                                                                         metrics_, urls_, peers_,
+                                                                         *runtime_} {
     server::routes::register_inbox(router_, app_, *inbox_);
+  }
+
+  static server::Config make_config() {
+    server::Config config;
+    config.domain = "us.example";
+    return config;
+  }
+
+  // The routes do not use it, but AppContext holds one (the instance actor's key must exist).
+  std::unique_ptr<server::FederationRuntime> make_runtime() {
+    server::Admin(*db_, config_).ensure_instance_actor().value();
+    return server::FederationRuntime::create(config_, *db_, peers_).value();
   }
 
   http::Response dispatch(http::Request& req) {
@@ -46,6 +59,7 @@ class Route : public InboxFixture {
   server::Config config_;
   http::BlockingPool pool_;
   http::Metrics metrics_;
+  std::unique_ptr<server::FederationRuntime> runtime_;
   server::AppContext app_;
   http::Router router_;
 };

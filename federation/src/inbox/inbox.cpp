@@ -116,6 +116,30 @@ Inbox::Inbox(storage::Database& db, sig::KeyResolver& resolver, const PeerPolicy
     options_.verify.expected_host = urls_.host();
 }
 
+core::Result<std::optional<bool>> Inbox::local_recipient(const std::string& recipient) {
+  const core::TimePoint now = clock_.now();
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = recipients_.find(recipient);
+    if (it != recipients_.end() && it->second.until > now)
+      return std::optional<bool>(it->second.group);
+  }
+  auto actor = db_.read([&](storage::Tx& tx) { return tx.actors().get_by_ap_id(recipient); });
+  if (!actor) {
+    if (actor.error().kind == core::ErrorKind::not_found)
+      return std::optional<bool>();
+    return std::move(actor).error();
+  }
+  if (!actor->is_local() || actor->deleted_at)
+    return std::optional<bool>();  // not cached: unknown names must not fill the cache
+  const bool group = actor->kind == storage::ActorKind::group;
+  std::lock_guard lock(cache_mutex_);
+  if (recipients_.size() >= options_.recipient_cache_size)
+    recipients_.clear();
+  recipients_[recipient] = CachedRecipient{group, now + options_.recipient_cache_ttl};
+  return std::optional<bool>(group);
+}
+
 core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
   using core::ErrorKind;
   // 1. Size (the route's body_limit normally stops it earlier, before the body is read).
@@ -131,16 +155,12 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
   // 3. The addressed inbox exists (a database read, no network yet).
   bool group_inbox = false;
   if (request.recipient != urls_.shared_inbox()) {
-    auto recipient =
-        db_.read([&](storage::Tx& tx) { return tx.actors().get_by_ap_id(request.recipient); });
-    if (!recipient) {
-      if (recipient.error().kind == ErrorKind::not_found)
-        return reject(ErrorKind::not_found, "recipient_unknown", "no such inbox");
+    auto recipient = local_recipient(request.recipient);
+    if (!recipient)
       return std::move(recipient).error();
-    }
-    if (!recipient->is_local() || recipient->deleted_at)
+    if (!*recipient)
       return reject(ErrorKind::not_found, "recipient_unknown", "no such inbox");
-    group_inbox = recipient->kind == storage::ActorKind::group;
+    group_inbox = **recipient;
   }
 
   // 4. Signature (keys on refused hosts are refused before any resolution).

@@ -16,7 +16,9 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "guildhall/core/clock.hpp"
 #include "guildhall/core/id.hpp"
@@ -49,6 +51,10 @@ struct Receipt {
 struct InboxOptions {
   std::size_t max_body_bytes = 1024 * 1024;  // also the route's body_limit
   signatures::VerifyOptions verify{};        // expected_host is filled from Urls if empty
+  // Known local inboxes are remembered this long, saving a database round trip per request (a
+  // deleted actor's inbox keeps accepting for at most this long; its handlers then find it gone).
+  std::chrono::seconds recipient_cache_ttl{60};
+  std::size_t recipient_cache_size = 10'000;  // cleared when full (rule 6: bounded state)
   // Called after an activity was persisted (outside the transaction): connect it to
   // InboxProcessor::notify() so handling starts without waiting for the next poll.
   std::function<void()> on_accepted{};
@@ -66,12 +72,21 @@ class Inbox {
   core::Result<Receipt> receive(const InboxRequest& request);
 
  private:
+  // nullopt: no such local inbox; else whether it is a group's.
+  core::Result<std::optional<bool>> local_recipient(const std::string& recipient);
+
   storage::Database& db_;
   signatures::KeyResolver& resolver_;
   const PeerPolicy& peers_;
   Urls urls_;
   const core::Clock& clock_;
   InboxOptions options_;
+  struct CachedRecipient {
+    bool group = false;
+    core::TimePoint until{};
+  };
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, CachedRecipient> recipients_;
 };
 
 // The status an inbox answers for a receive() error: the signature reasons' table
