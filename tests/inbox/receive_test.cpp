@@ -44,6 +44,21 @@ TEST_F(Receive, PersonalInboxAndUnknownRecipient) {
   EXPECT_EQ(log_rows(), 1);
 }
 
+TEST_F(Receive, KnownInboxesAreCachedForAMinute) {
+  ASSERT_TRUE(post(kFollow, kAlice, "/users/dave/inbox").ok());
+  storage::ActorUpdate gone;
+  gone.deleted_at = std::optional<core::TimePoint>(clock_.now());
+  db_->transact([&](storage::Tx& tx) { return tx.actors().update(dave_.id, gone); }).value();
+  auto cached =
+      post(follow_json("https://a.example/follows/2", kAlice, kDave), kAlice, "/users/dave/inbox");
+  EXPECT_TRUE(cached.ok());
+  clock_.advance(std::chrono::seconds(61));
+  auto expired =
+      post(follow_json("https://a.example/follows/3", kAlice, kDave), kAlice, "/users/dave/inbox");
+  ASSERT_FALSE(expired.ok());
+  EXPECT_EQ(http_status(expired.error()), 404);
+}
+
 TEST_F(Receive, DuplicateIdIs202WithoutSecondRow) {  // SIG-25
   ASSERT_TRUE(post(kFollow).ok());
   auto again = post(kFollow);
