@@ -39,7 +39,7 @@ core::Result<std::unique_ptr<FederationRuntime>> FederationRuntime::create(
                                                           fetching);
   rt->actors_ = std::make_unique<fed::fetch::RemoteActors>(*rt->deref_, db);
   rt->keys_ = std::make_unique<fed::fetch::FetchingKeyResolver>(*rt->actors_);
-  rt->actor_source_ = std::make_unique<RemoteActorSource>(*rt->actors_);
+  rt->actor_source_ = std::make_unique<fed::inbox::RemoteActorSource>(*rt->actors_);
   rt->transport_ = std::make_unique<fed::fetch::SignedDeliveryTransport>(rt->io_.executor(),
                                                                          *rt->egress_, &peers);
   fed::delivery::DeliveryOptions delivery;

@@ -15,24 +15,12 @@
 #include "guildhall/federation/fetch/key_resolver.hpp"
 #include "guildhall/federation/fetch/remote_actors.hpp"
 #include "guildhall/federation/fetch/transport.hpp"
-#include "guildhall/federation/inbox/processor.hpp"
+#include "guildhall/federation/inbox/remote_actor_source.hpp"
 #include "guildhall/federation/policy.hpp"
 #include "guildhall/server/config.hpp"
 #include "guildhall/storage/database.hpp"
 
 namespace guildhall::server {
-
-// Lets inbox handlers fetch and store an actor they have not seen, before their transaction.
-class RemoteActorSource final : public federation::inbox::ActorSource {
- public:
-  explicit RemoteActorSource(const federation::fetch::RemoteActors& actors) : actors_(actors) {}
-  core::Result<storage::Actor> ensure(std::string_view actor_id) override {
-    return actors_.get(actor_id);
-  }
-
- private:
-  const federation::fetch::RemoteActors& actors_;
-};
 
 class FederationRuntime {
  public:
@@ -57,7 +45,7 @@ class FederationRuntime {
   std::unique_ptr<federation::fetch::Dereferencer> deref_;
   std::unique_ptr<federation::fetch::RemoteActors> actors_;
   std::unique_ptr<federation::fetch::FetchingKeyResolver> keys_;
-  std::unique_ptr<RemoteActorSource> actor_source_;
+  std::unique_ptr<federation::inbox::RemoteActorSource> actor_source_;
   std::unique_ptr<federation::fetch::SignedDeliveryTransport> transport_;
   std::unique_ptr<federation::delivery::DeliveryWorker> worker_;
   std::atomic<std::int64_t> queue_depth_{0};

@@ -653,7 +653,7 @@ bool same_origin(std::string_view a, std::string_view b) {
     std::uint16_t port = 0;
   };
   const auto origin = [](std::string_view text, Origin& out) {
-    auto url = boost::urls::parse_absolute_uri(text);
+    auto url = boost::urls::parse_uri(text);  // ids may carry a fragment (#main-key, #likes/1)
     if (!url || !url->has_authority() || url->has_userinfo())
       return false;
     const auto id = url->scheme_id();

@@ -847,6 +847,9 @@ TEST(SameOrigin, ComparesSchemeHostAndPort) {
   EXPECT_TRUE(same_origin("https://a.example/users/alice", "https://a.example/notes/1"));
   EXPECT_TRUE(same_origin("https://A.Example/x", "https://a.example:443/y"));
   EXPECT_TRUE(same_origin("https://a.example./x", "https://a.example/y"));
+  EXPECT_TRUE(same_origin("https://a.example/users/alice#main-key", "https://a.example/x#likes/1"))
+      << "Mastodon activity ids carry fragments";
+  EXPECT_FALSE(same_origin("https://a.example/x#frag", "https://b.example/x#frag"));
   EXPECT_TRUE(same_origin("http://a.example/x", "http://a.example:80/y"));
   EXPECT_FALSE(same_origin("https://a.example/x", "http://a.example/x"));
   EXPECT_FALSE(same_origin("https://a.example/x", "https://b.example/x"));
