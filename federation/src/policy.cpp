@@ -119,8 +119,9 @@ std::shared_ptr<const PolicySnapshot> PeerPolicy::snapshot() const {
   return snapshot_;
 }
 
-core::Result<void> PeerPolicy::reload(storage::Database& db) {
-  auto rules = db.read(
+core::Result<std::map<std::string, storage::FederationPolicy>> load_policy_rules(
+    storage::Database& db) {
+  return db.read(
       [](storage::Tx& tx) -> core::Result<std::map<std::string, storage::FederationPolicy>> {
         std::map<std::string, storage::FederationPolicy> out;
         storage::PageRequest page{.limit = 200, .oldest_first = true};
@@ -137,6 +138,10 @@ core::Result<void> PeerPolicy::reload(storage::Database& db) {
         }
         return out;
       });
+}
+
+core::Result<void> PeerPolicy::reload(storage::Database& db) {
+  auto rules = load_policy_rules(db);
   if (!rules)
     return std::move(rules).error();
   auto next = std::make_shared<const PolicySnapshot>(mode_, std::move(*rules));

@@ -1,6 +1,5 @@
 #include "guildhall/server/admin.hpp"
 
-#include <algorithm>
 #include <filesystem>
 
 #include <sys/stat.h>
@@ -216,31 +215,17 @@ Result<InstanceRule> Admin::set_instance_policy(const std::string& host,
   });
   if (!row)
     return std::move(row).error();
-  return InstanceRule{row->host, std::string(storage::to_string(row->policy)), row->software_name};
+  return InstanceRule{row->host, std::string(storage::to_string(row->policy))};
 }
 
 Result<std::vector<InstanceRule>> Admin::list_instance_policies() {
-  auto snapshot = db_.read([&](storage::Tx& tx) -> Result<std::vector<InstanceRule>> {
-    std::vector<InstanceRule> out;
-    storage::PageRequest page{.limit = 200, .oldest_first = true};
-    for (;;) {
-      auto batch = tx.instances().list(page);
-      if (!batch)
-        return std::move(batch).error();
-      for (const auto& i : *batch)
-        if (i.policy != storage::FederationPolicy::none)
-          out.push_back({i.host, std::string(storage::to_string(i.policy)), i.software_name});
-      if (batch->size() < page.limit)
-        break;
-      page.after = batch->back().id;
-    }
-    return out;
-  });
-  if (!snapshot)
-    return std::move(snapshot).error();
-  std::sort(snapshot->begin(), snapshot->end(),
-            [](const InstanceRule& a, const InstanceRule& b) { return a.host < b.host; });
-  return snapshot;
+  auto rules = federation::load_policy_rules(db_);
+  if (!rules)
+    return std::move(rules).error();
+  std::vector<InstanceRule> out;  // std::map keeps them sorted by host
+  for (const auto& [host, policy] : *rules)
+    out.push_back({host, std::string(storage::to_string(policy))});
+  return out;
 }
 
 Result<void> Admin::ensure_instance_actor() {

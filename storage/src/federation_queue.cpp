@@ -7,6 +7,7 @@
 #include <set>
 
 #include "federation_queue_impl.hpp"
+#include "repo_context.hpp"
 
 namespace guildhall::storage {
 
@@ -96,59 +97,6 @@ using driver::Param;
 using driver::Params;
 using driver::Row;
 using driver::Rows;
-
-// The same error boundary as repositories.cpp's Ctx: a write runs in a savepoint so a failure
-// leaves the caller's transaction usable.
-struct QueueCtx {
-  Connection& c;
-  core::IdGenerator& ids;
-  const core::Clock& clock;
-
-  Rows q(std::string_view sql, const Params& params = {}) { return c.execute(sql, params); }
-  TimePoint now() const { return driver::from_millis(driver::to_millis(clock.now())); }
-  bool postgres() const noexcept { return c.dialect() == Dialect::postgres; }
-
-  template <typename F>
-  auto write(F&& f) -> decltype(f()) {
-    try {
-      q("SAVEPOINT guildhall_queue");
-    } catch (const DriverError& e) {
-      return e.error();
-    }
-    try {
-      auto result = f();
-      if (result.ok())
-        q("RELEASE SAVEPOINT guildhall_queue");
-      else
-        undo();
-      return result;
-    } catch (const DriverError& e) {
-      undo();
-      return e.error();
-    } catch (const core::ErrorException& e) {
-      undo();
-      return e.error();
-    }
-  }
-
-  template <typename F>
-  auto read(F&& f) -> decltype(f()) {
-    try {
-      return f();
-    } catch (const DriverError& e) {
-      return e.error();
-    }
-  }
-
- private:
-  void undo() noexcept {
-    try {
-      q("ROLLBACK TO SAVEPOINT guildhall_queue");
-      q("RELEASE SAVEPOINT guildhall_queue");
-    } catch (...) {  // the transaction is already gone; commit will report it
-    }
-  }
-};
 
 template <typename E>
 E enum_column(const Row& row, std::string_view column) {
@@ -273,7 +221,7 @@ PeerState peer_from(const Row& r) {
 
 class InboxLogRepoImpl final : public InboxLogRepo {
  public:
-  explicit InboxLogRepoImpl(QueueCtx x) : x_(x) {}
+  explicit InboxLogRepoImpl(RepoContext x) : x_(x) {}
 
   Result<bool> record_received(std::string_view ap_id, std::string_view actor,
                                std::optional<std::string> payload_hash) override {
@@ -393,7 +341,7 @@ class InboxLogRepoImpl final : public InboxLogRepo {
                 .empty();
   }
 
-  QueueCtx x_;
+  RepoContext x_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -430,7 +378,7 @@ WHERE id IN (SELECT d.id FROM deliveries d JOIN candidates c ON c.id = d.id
 
 class DeliveryQueueRepoImpl final : public DeliveryQueueRepo {
  public:
-  explicit DeliveryQueueRepoImpl(QueueCtx x) : x_(x) {}
+  explicit DeliveryQueueRepoImpl(RepoContext x) : x_(x) {}
 
   Result<EnqueueResult> enqueue(const NewOutboxActivity& activity,
                                 const std::vector<std::string>& inbox_urls) override {
@@ -708,20 +656,20 @@ class DeliveryQueueRepoImpl final : public DeliveryQueueRepo {
         .size();
   }
 
-  QueueCtx x_;
+  RepoContext x_;
 };
 
 }  // namespace
 
 std::unique_ptr<InboxLogRepo> make_inbox_log_repo(Connection& connection, core::IdGenerator& ids,
                                                   const core::Clock& clock) {
-  return std::make_unique<InboxLogRepoImpl>(QueueCtx{connection, ids, clock});
+  return std::make_unique<InboxLogRepoImpl>(RepoContext{connection, ids, clock});
 }
 
 std::unique_ptr<DeliveryQueueRepo> make_delivery_queue_repo(Connection& connection,
                                                             core::IdGenerator& ids,
                                                             const core::Clock& clock) {
-  return std::make_unique<DeliveryQueueRepoImpl>(QueueCtx{connection, ids, clock});
+  return std::make_unique<DeliveryQueueRepoImpl>(RepoContext{connection, ids, clock});
 }
 
 }  // namespace detail

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "federation_queue_impl.hpp"
+#include "repo_context.hpp"
 #include "repositories_impl.hpp"
 
 namespace guildhall::storage::detail {
@@ -121,60 +122,7 @@ class SetList {
   Params params_;
 };
 
-// What every repository needs: the connection, ids, time and the error boundary.
-struct Ctx {
-  Connection& c;
-  core::IdGenerator& ids;
-  const core::Clock& clock;
-
-  Rows q(std::string_view sql, const Params& params = {}) { return c.execute(sql, params); }
-
-  // Millisecond precision, as stored, so returned structs compare equal to re-read ones.
-  TimePoint now() const { return driver::from_millis(driver::to_millis(clock.now())); }
-
-  // A write runs inside a savepoint: on failure everything it did is undone and the surrounding
-  // transaction stays usable (PostgreSQL would otherwise refuse every later statement).
-  template <typename F>
-  auto write(F&& f) -> decltype(f()) {
-    try {
-      q("SAVEPOINT guildhall_repo");
-    } catch (const DriverError& e) {
-      return e.error();
-    }
-    try {
-      auto result = f();
-      if (result.ok())
-        q("RELEASE SAVEPOINT guildhall_repo");
-      else
-        undo();
-      return result;
-    } catch (const DriverError& e) {
-      undo();
-      return e.error();
-    } catch (const core::ErrorException& e) {
-      undo();
-      return e.error();
-    }
-  }
-
-  template <typename F>
-  auto read(F&& f) -> decltype(f()) {
-    try {
-      return f();
-    } catch (const DriverError& e) {
-      return e.error();
-    }
-  }
-
- private:
-  void undo() noexcept {
-    try {
-      q("ROLLBACK TO SAVEPOINT guildhall_repo");
-      q("RELEASE SAVEPOINT guildhall_repo");
-    } catch (...) {  // the transaction is already gone; commit will report it
-    }
-  }
-};
+using Ctx = RepoContext;
 
 // ---------------------------------------------------------------------------------------------
 // row mappers

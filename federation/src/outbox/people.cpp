@@ -166,9 +166,9 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
         inboxes->push_back(inbox_of(*parent_author));
     }
     const Id activity_id = tx.next_id();
-    auto create = as::make_activity(
-        as::Kind::create, urls_.origin() + "/activities/" + core::to_string_id(activity_id),
-        author->ap_id, as::Ref(note_of(*created, *author, parent_ap_id)));
+    auto create =
+        as::make_activity(as::Kind::create, urls_.activity(core::to_string_id(activity_id)),
+                          author->ap_id, as::Ref(note_of(*created, *author, parent_ap_id)));
     create.to = {std::string(as::kPublic)};
     if (author->followers_url)
       create.cc = {*author->followers_url};
@@ -211,9 +211,9 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     if (!inboxes)
       return std::move(inboxes).error();
     const Id activity_id = tx.next_id();
-    auto update = as::make_activity(
-        as::Kind::update, urls_.origin() + "/activities/" + core::to_string_id(activity_id),
-        author->ap_id, as::Ref(note_of(*updated, *author, parent_ap_id)));
+    auto update =
+        as::make_activity(as::Kind::update, urls_.activity(core::to_string_id(activity_id)),
+                          author->ap_id, as::Ref(note_of(*updated, *author, parent_ap_id)));
     update.to = {std::string(as::kPublic)};
     if (auto q = enqueue(tx, activity_id, update, author_id, *inboxes); !q)
       return std::move(q).error();
@@ -239,8 +239,7 @@ Result<void> People::delete_note(Id author_id, Id post_id) {
       return std::move(inboxes).error();
     const Id activity_id = tx.next_id();
     as::Object tombstone = as::make_object(as::Kind::tombstone, existing->ap_id);
-    auto del = as::make_activity(as::Kind::delete_,
-                                 urls_.origin() + "/activities/" + core::to_string_id(activity_id),
+    auto del = as::make_activity(as::Kind::delete_, urls_.activity(core::to_string_id(activity_id)),
                                  author->ap_id, as::Ref(tombstone));
     del.to = {std::string(as::kPublic)};
     return enqueue(tx, activity_id, del, author_id, *inboxes);
@@ -259,7 +258,7 @@ Result<void> People::like(Id actor_id, Id post_id) {
     if (!post)
       return std::move(post).error();
     const Id activity_id = tx.next_id();
-    const std::string like_id = urls_.origin() + "/activities/" + core::to_string_id(activity_id);
+    const std::string like_id = urls_.activity(core::to_string_id(activity_id));
     auto reaction = tx.reactions().add({.post_id = post_id,
                                         .actor_id = actor_id,
                                         .kind = storage::ReactionKind::like,
@@ -312,8 +311,7 @@ Result<void> People::unlike(Id actor_id, Id post_id) {
       return {};
     const Id activity_id = tx.next_id();
     auto like = as::make_activity(as::Kind::like, *like_id, actor->ap_id, as::Ref(post->ap_id));
-    auto undo = as::make_activity(as::Kind::undo,
-                                  urls_.origin() + "/activities/" + core::to_string_id(activity_id),
+    auto undo = as::make_activity(as::Kind::undo, urls_.activity(core::to_string_id(activity_id)),
                                   actor->ap_id, as::Ref(like));
     undo.to = {author->ap_id};
     return enqueue(tx, activity_id, undo, actor_id, {author->inbox_url});
@@ -334,7 +332,7 @@ Result<storage::Follow> People::follow(Id follower_id, Id followee_id) {
     if (follower_id == followee_id)
       return Error::invalid_input("you cannot follow yourself");
     const Id activity_id = tx.next_id();
-    const std::string follow_id = urls_.origin() + "/activities/" + core::to_string_id(activity_id);
+    const std::string follow_id = urls_.activity(core::to_string_id(activity_id));
     // A local followee needs no handshake (approval-required local accounts come with the API).
     const auto state =
         followee->is_local() ? storage::FollowState::accepted : storage::FollowState::pending;
@@ -373,8 +371,7 @@ Result<void> People::unfollow(Id follower_id, Id followee_id) {
     const Id activity_id = tx.next_id();
     auto original = as::make_activity(as::Kind::follow, *existing->ap_id, follower->ap_id,
                                       as::Ref(followee->ap_id));
-    auto undo = as::make_activity(as::Kind::undo,
-                                  urls_.origin() + "/activities/" + core::to_string_id(activity_id),
+    auto undo = as::make_activity(as::Kind::undo, urls_.activity(core::to_string_id(activity_id)),
                                   follower->ap_id, as::Ref(original));
     undo.to = {followee->ap_id};
     return enqueue(tx, activity_id, undo, follower_id, {followee->inbox_url});

@@ -47,6 +47,10 @@ class PolicySnapshot {
   std::map<std::string, storage::FederationPolicy> rules_;  // only allow/block entries
 };
 
+// Hosts with an allow or block rule, from the instances table. BLOCKING.
+core::Result<std::map<std::string, storage::FederationPolicy>> load_policy_rules(
+    storage::Database& db);
+
 // The live policy: a snapshot reloaded from the instances table (so `guildhall admin federation`
 // changes made by another process take effect on the next reload). allows() never touches the
 // database; reload() does, so call it from a blocking-work thread.

@@ -22,6 +22,10 @@ class Urls {
   std::string instance_actor() const { return origin_ + "/actor"; }
   std::string post(std::string_view id) const { return origin_ + "/posts/" + std::string(id); }
   std::string shared_inbox() const { return origin_ + "/inbox"; }
+  // Activities we send (Create, Like, Follow, Undo...), by their Snowflake id.
+  std::string activity(std::string_view id) const {
+    return origin_ + "/activities/" + std::string(id);
+  }
 
   // Per-actor endpoints hang off the actor id.
   static std::string inbox(std::string_view actor) { return std::string(actor) + "/inbox"; }

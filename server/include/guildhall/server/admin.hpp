@@ -37,7 +37,6 @@ struct GroupSummary {
 struct InstanceRule {
   std::string host;
   std::string policy;  // allow | block | none
-  std::optional<std::string> software;
 };
 
 struct NewUserInput {

@@ -1,0 +1,73 @@
+#pragma once
+
+// What every repository implementation needs: the connection, ids, time and the error boundary.
+// Shared by repositories.cpp and federation_queue.cpp so there is one savepoint discipline.
+
+#include <string_view>
+
+#include "guildhall/core/clock.hpp"
+#include "guildhall/core/id.hpp"
+#include "guildhall/core/result.hpp"
+
+#include "driver.hpp"
+
+namespace guildhall::storage::detail {
+
+struct RepoContext {
+  driver::Connection& c;
+  core::IdGenerator& ids;
+  const core::Clock& clock;
+
+  driver::Rows q(std::string_view sql, const driver::Params& params = {}) {
+    return c.execute(sql, params);
+  }
+
+  // Millisecond precision, as stored, so returned structs compare equal to re-read ones.
+  core::TimePoint now() const { return driver::from_millis(driver::to_millis(clock.now())); }
+  bool postgres() const noexcept { return c.dialect() == driver::Dialect::postgres; }
+
+  // A write runs inside a savepoint: on failure everything it did is undone and the surrounding
+  // transaction stays usable (PostgreSQL would otherwise refuse every later statement).
+  template <typename F>
+  auto write(F&& f) -> decltype(f()) {
+    try {
+      q("SAVEPOINT guildhall_repo");
+    } catch (const driver::DriverError& e) {
+      return e.error();
+    }
+    try {
+      auto result = f();
+      if (result.ok())
+        q("RELEASE SAVEPOINT guildhall_repo");
+      else
+        undo();
+      return result;
+    } catch (const driver::DriverError& e) {
+      undo();
+      return e.error();
+    } catch (const core::ErrorException& e) {
+      undo();
+      return e.error();
+    }
+  }
+
+  template <typename F>
+  auto read(F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const driver::DriverError& e) {
+      return e.error();
+    }
+  }
+
+ private:
+  void undo() noexcept {
+    try {
+      q("ROLLBACK TO SAVEPOINT guildhall_repo");
+      q("RELEASE SAVEPOINT guildhall_repo");
+    } catch (...) {  // the transaction is already gone; commit will report it
+    }
+  }
+};
+
+}  // namespace guildhall::storage::detail
