@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
+#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +48,29 @@ Process::Process(const std::string& program, const std::vector<std::string>& arg
   }
   close(fds[1]);
   out_fd_ = fds[0];
+  reader_ = std::thread([this] { drain(); });
+}
+
+void Process::drain() {
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(out_fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    std::lock_guard lock(mutex_);
+    if (n <= 0) {
+      eof_ = true;  // every copy of the pipe's write end is closed: the process (tree) is gone
+      changed_.notify_all();
+      return;
+    }
+    output_.append(buf, static_cast<std::size_t>(n));
+    changed_.notify_all();
+  }
+}
+
+std::string Process::output() const {
+  std::lock_guard lock(mutex_);
+  return output_;
 }
 
 Process::~Process() {
@@ -55,26 +78,16 @@ Process::~Process() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
+  if (reader_.joinable())
+    reader_.join();  // EOF follows the exit
   if (out_fd_ >= 0)
     close(out_fd_);
-}
-
-bool Process::read_some(std::chrono::milliseconds timeout) {
-  pollfd p{out_fd_, POLLIN, 0};
-  const int ready = poll(&p, 1, static_cast<int>(timeout.count()));
-  if (ready <= 0)
-    return false;
-  char buf[4096];
-  const ssize_t n = read(out_fd_, buf, sizeof buf);
-  if (n <= 0)
-    return false;
-  output_.append(buf, static_cast<std::size_t>(n));
-  return true;
 }
 
 std::optional<std::string> Process::wait_for_line(const std::string& needle,
                                                   std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
+  std::unique_lock lock(mutex_);
   for (;;) {
     // scanned_ is the start of the first line not yet looked at.
     for (std::size_t end; (end = output_.find('\n', scanned_)) != std::string::npos;) {
@@ -83,34 +96,27 @@ std::optional<std::string> Process::wait_for_line(const std::string& needle,
       if (line.find(needle) != std::string::npos)
         return line;
     }
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0 || !read_some(left))
-      return std::nullopt;  // deadline, or EOF (exited)
+    if (eof_)
+      return std::nullopt;
+    if (changed_.wait_until(lock, deadline) == std::cv_status::timeout)
+      return std::nullopt;
   }
 }
 
 std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
   if (exit_code_)
     return exit_code_;
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      while (read_some(std::chrono::milliseconds(0))) {
-      }
-      return exit_code_;
-    }
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0)
+  // The reader sees EOF when the process exits (its output pipe closes); then reap it.
+  {
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_until(lock, Clock::now() + timeout, [this] { return eof_; }))
       return std::nullopt;
-    // Drain output while waiting so the child never blocks on a full pipe; the poll timeout
-    // bounds each wait (this is waiting for an event, not sleeping for synchronisation).
-    read_some(std::min(left, std::chrono::milliseconds(20)));
   }
+  int status = 0;
+  if (waitpid(pid_, &status, 0) != pid_)
+    return std::nullopt;
+  exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return exit_code_;
 }
 
 std::optional<int> Process::stop(int signal, std::chrono::milliseconds timeout) {

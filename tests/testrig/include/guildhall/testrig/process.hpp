@@ -1,9 +1,12 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/types.h>
@@ -11,7 +14,8 @@
 namespace guildhall::testrig {
 
 // A child process with its stdout and stderr captured (merged), for end-to-end tests of the real
-// `guildhall` binary. The destructor kills the process if it is still running.
+// `guildhall` binary. A reader thread drains the output continuously, so a chatty server never
+// blocks on a full pipe. The destructor kills the process if it is still running.
 class Process {
  public:
   Process(const std::string& program, const std::vector<std::string>& args,
@@ -28,16 +32,21 @@ class Process {
   std::optional<int> stop(int signal, std::chrono::milliseconds timeout);
   // Waits for exit (nullopt on timeout).
   std::optional<int> wait(std::chrono::milliseconds timeout);
-  const std::string& output() const { return output_; }
+  // Everything the process printed so far.
+  std::string output() const;
   pid_t pid() const { return pid_; }
 
  private:
-  bool read_some(std::chrono::milliseconds timeout);
+  void drain();  // the reader thread
   pid_t pid_ = -1;
   int out_fd_ = -1;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
   std::string output_;
+  bool eof_ = false;
   std::size_t scanned_ = 0;
   std::optional<int> exit_code_;
+  std::thread reader_;
 };
 
 // Path of the guildhall binary under test (set by CMake).
