@@ -80,6 +80,15 @@ as::Object note_of(const storage::Post& post, const storage::Actor& author,
 
 }  // namespace
 
+// Runs body in one transaction and, once it committed, wakes the delivery worker.
+template <typename F>
+auto People::transact_and_notify(F&& body) {
+  auto result = db_.transact(std::forward<F>(body));
+  if (result && on_enqueued_)
+    on_enqueued_();
+  return result;
+}
+
 People::People(storage::Database& db, Urls urls, std::function<void()> on_enqueued)
     : db_(db), urls_(std::move(urls)), on_enqueued_(std::move(on_enqueued)) {}
 
@@ -126,7 +135,7 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
   if (auto ok = check_note(input); !ok)
     return std::move(ok).error();
   const std::string html = content::render_markdown(input.markdown);
-  auto post = db_.transact([&](Tx& tx) -> Result<storage::Post> {
+  return transact_and_notify([&](Tx& tx) -> Result<storage::Post> {
     auto author = local_actor(tx, author_id);
     if (!author)
       return std::move(author).error();
@@ -176,16 +185,13 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
       return std::move(q).error();
     return created;
   });
-  if (post && on_enqueued_)
-    on_enqueued_();
-  return post;
 }
 
 Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInput& input) {
   if (auto ok = check_note(input); !ok)
     return std::move(ok).error();
   const std::string html = content::render_markdown(input.markdown);
-  auto post = db_.transact([&](Tx& tx) -> Result<storage::Post> {
+  return transact_and_notify([&](Tx& tx) -> Result<storage::Post> {
     auto author = local_actor(tx, author_id);
     if (!author)
       return std::move(author).error();
@@ -219,13 +225,10 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
       return std::move(q).error();
     return updated;
   });
-  if (post && on_enqueued_)
-    on_enqueued_();
-  return post;
 }
 
 Result<void> People::delete_note(Id author_id, Id post_id) {
-  auto done = db_.transact([&](Tx& tx) -> Result<void> {
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
     auto author = local_actor(tx, author_id);
     if (!author)
       return std::move(author).error();
@@ -244,13 +247,10 @@ Result<void> People::delete_note(Id author_id, Id post_id) {
     del.to = {std::string(as::kPublic)};
     return enqueue(tx, activity_id, del, author_id, *inboxes);
   });
-  if (done && on_enqueued_)
-    on_enqueued_();
-  return done;
 }
 
 Result<void> People::like(Id actor_id, Id post_id) {
-  auto done = db_.transact([&](Tx& tx) -> Result<void> {
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
     auto actor = local_actor(tx, actor_id);
     if (!actor)
       return std::move(actor).error();
@@ -278,13 +278,10 @@ Result<void> People::like(Id actor_id, Id post_id) {
     like.to = {author->ap_id};
     return enqueue(tx, activity_id, like, actor_id, {author->inbox_url});
   });
-  if (done && on_enqueued_)
-    on_enqueued_();
-  return done;
 }
 
 Result<void> People::unlike(Id actor_id, Id post_id) {
-  auto done = db_.transact([&](Tx& tx) -> Result<void> {
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
     auto actor = local_actor(tx, actor_id);
     if (!actor)
       return std::move(actor).error();
@@ -316,13 +313,10 @@ Result<void> People::unlike(Id actor_id, Id post_id) {
     undo.to = {author->ap_id};
     return enqueue(tx, activity_id, undo, actor_id, {author->inbox_url});
   });
-  if (done && on_enqueued_)
-    on_enqueued_();
-  return done;
 }
 
 Result<storage::Follow> People::follow(Id follower_id, Id followee_id) {
-  auto follow = db_.transact([&](Tx& tx) -> Result<storage::Follow> {
+  return transact_and_notify([&](Tx& tx) -> Result<storage::Follow> {
     auto follower = local_actor(tx, follower_id);
     if (!follower)
       return std::move(follower).error();
@@ -348,13 +342,10 @@ Result<storage::Follow> People::follow(Id follower_id, Id followee_id) {
       return std::move(q).error();
     return row;
   });
-  if (follow && on_enqueued_)
-    on_enqueued_();
-  return follow;
 }
 
 Result<void> People::unfollow(Id follower_id, Id followee_id) {
-  auto done = db_.transact([&](Tx& tx) -> Result<void> {
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
     auto follower = local_actor(tx, follower_id);
     if (!follower)
       return std::move(follower).error();
@@ -376,9 +367,6 @@ Result<void> People::unfollow(Id follower_id, Id followee_id) {
     undo.to = {followee->ap_id};
     return enqueue(tx, activity_id, undo, follower_id, {followee->inbox_url});
   });
-  if (done && on_enqueued_)
-    on_enqueued_();
-  return done;
 }
 
 }  // namespace guildhall::federation::outbox

@@ -41,6 +41,9 @@ class People {
   core::Result<void> unfollow(storage::Id follower_id, storage::Id followee_id);
 
  private:
+  template <typename F>
+  auto transact_and_notify(F&& body);
+
   storage::Database& db_;
   Urls urls_;
   std::function<void()> on_enqueued_;
