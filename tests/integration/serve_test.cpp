@@ -66,7 +66,14 @@ void expect_serves_health_and_stops_cleanly(const std::map<std::string, std::str
   EXPECT_EQ(missing.status, 404);
   EXPECT_TRUE(nlohmann::json::parse(missing.body).contains("error")) << missing.body;
 
-  auto metrics = http_request("127.0.0.1", server.port, "GET", "/metrics");
+  // A request is counted once its response has been written, which can be a moment after the
+  // client has read it: ask again until the /health request shows up (bounded).
+  HttpResponse metrics;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  do {
+    metrics = http_request("127.0.0.1", server.port, "GET", "/metrics");
+  } while (metrics.body.find("route=\"health\"") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline);
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("guildhall_http_requests_total{"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("route=\"health\""), std::string::npos) << metrics.body;
