@@ -28,10 +28,12 @@ struct AppContext {
 
 namespace routes {
 // One function per group; app.cpp calls them all.
-void register_operations(http::Router& router, AppContext& app);  // /, /health, /metrics
+void register_operations(http::Router& router, AppContext& app);  // /health, /metrics
 void register_activitypub(http::Router& router, AppContext& app);
 // POST /inbox, /actor/inbox, /users/{h}/inbox, /c/{h}/inbox.
 void register_inbox(http::Router& router, AppContext& app, federation::inbox::Inbox& box);
+// The web app (web.root) at /, and the fallback for its client-side routes.
+void register_web(http::Router& router, AppContext& app);
 }  // namespace routes
 
 }  // namespace guildhall::server

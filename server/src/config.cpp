@@ -102,6 +102,8 @@ const std::vector<KeyBinding>& bindings() {
           "Development only: use http:// for our ids and accept http:// peers."),
       key("federation.allow_private_addresses", GUILDHALL_FIELD(federation.allow_private_addresses),
           "Tests only: let outgoing requests reach loopback and private addresses."),
+      key("web.root", GUILDHALL_FIELD(web.root),
+          "Directory of the built web app served at / (index.html, assets/)."),
   };
   return all;
 }

@@ -163,6 +163,31 @@ TEST(Router, RejectsBadPatternsAndDuplicates) {
   EXPECT_NO_THROW(router.post("/a/{x}", h, "x_post"));
 }
 
+TEST(Router, FallbackServesUnmatchedGetAndHeadOnly) {
+  Router router;
+  router.get("/health", echo_params("health"), "health");
+  router.post("/inbox", echo_params("inbox"), "inbox");
+  router.set_fallback(echo_params("fallback"), "web");
+
+  auto get = Request::make(Verb::get, "/communities/rust");
+  auto res = dispatch(router, get);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(body_of(res)["tag"], "fallback");
+  EXPECT_EQ(get.route_name(), "web");
+  EXPECT_EQ(body_of(dispatch(router, Verb::get, "/health"))["tag"], "health");
+
+  auto head = dispatch(router, Verb::head, "/settings");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_GT(head.content_length.value_or(0), 0u);
+
+  auto post = Request::make(Verb::post, "/settings");
+  EXPECT_EQ(dispatch(router, post).status, 404);
+  EXPECT_EQ(post.route_name(), kUnmatchedRoute);
+  EXPECT_EQ(dispatch(router, Verb::get, "/inbox").status, 405) << "a known path keeps its 405";
+  EXPECT_THROW(router.set_fallback(echo_params("again"), "web"), std::invalid_argument);
+}
+
 TEST(Router, RouteBodyLimitIsReported) {
   Router router;
   router.post("/api/v2/media", echo_params("media"), "media", {.body_limit = 40 << 20});

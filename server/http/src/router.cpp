@@ -160,6 +160,7 @@ std::string allow_header(const Node& node) {
 
 struct Router::Impl {
   Node root;
+  std::optional<Route> fallback;
 };
 
 Router::Router() : impl_(std::make_unique<Impl>()) {}
@@ -187,11 +188,26 @@ void Router::add_upgrade(std::string_view pattern, UpgradeHandler handler, std::
   node.upgrade_route = Route{std::move(name), {}, {}};
 }
 
+void Router::set_fallback(Handler handler, std::string name) {
+  if (!handler)
+    throw std::invalid_argument("fallback route without a handler");
+  if (impl_->fallback)
+    throw std::invalid_argument("duplicate fallback route");
+  impl_->fallback = Route{std::move(name), std::move(handler), {}};
+}
+
 Match Router::match(Request& req) const {
   Match m;
   Params params;
   const Node* node = find(impl_->root, req.segments(), 0, params);
   if (!node) {
+    const bool get_or_head = req.method() == Verb::get || req.method() == Verb::head;
+    if (impl_->fallback && get_or_head) {
+      m.kind = Match::Kind::found;
+      m.route_name = impl_->fallback->name;
+      m.handler = &impl_->fallback->handler;
+      m.head_from_get = req.method() == Verb::head;
+    }
     req.set_route_name(m.route_name);
     return m;
   }

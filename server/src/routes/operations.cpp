@@ -1,4 +1,5 @@
 // Operational endpoints: health for load balancers and supervisors, metrics for Prometheus.
+// (`/` belongs to the web app: routes/web.cpp.)
 #include <nlohmann/json.hpp>
 
 #include "../app_context.hpp"
@@ -28,14 +29,6 @@ void register_operations(http::Router& router, AppContext& app) {
                                  std::string(http::Metrics::kContentType));
       },
       "metrics");
-  router.get(
-      "/",
-      [&app](Request&) -> asio::awaitable<Response> {
-        co_return Response::json(200, {{"name", app.config.instance.name},
-                                       {"software", "guildhall"},
-                                       {"version", GUILDHALL_VERSION}});
-      },
-      "root");
 }
 
 }  // namespace guildhall::server::routes

@@ -39,6 +39,12 @@ struct InstanceConfig {
   bool open_registrations = false;
 };
 
+struct WebConfig {
+  // The built web app (web/dist): index.html and assets/. Relative paths are resolved against the
+  // working directory. When it holds no index.html, `/` answers a JSON description instead.
+  std::string root = "web/dist";
+};
+
 struct Config {
   std::string domain = "localhost:8080";
   std::string listen = "127.0.0.1:8080";
@@ -49,6 +55,7 @@ struct Config {
   HttpConfig http;
   DatabaseConfig database;
   FederationConfig federation;
+  WebConfig web;
 
   // The database URL with the default applied.
   std::string effective_database_url() const;

@@ -77,6 +77,10 @@ class Router {
   // Serves WebSocket upgrade requests (GET with `Upgrade: websocket`) on `pattern`. A plain GET
   // route may share the pattern; it serves the non-upgrade requests.
   void add_upgrade(std::string_view pattern, UpgradeHandler handler, std::string name);
+  // Serves GET and HEAD requests whose path matches no route (the web app's files and its
+  // client-side routes); the handler decides what to answer, 404 included. Without a fallback, and
+  // for other methods, unmatched paths get 404 JSON. Throws std::invalid_argument if set twice.
+  void set_fallback(Handler handler, std::string name);
 
   // Matches method and segments; on success fills req's path params and route name.
   Match match(Request& req) const;
