@@ -1,0 +1,97 @@
+// The Mastodon-compatible endpoints the app calls (docs/api.md, client-api-notes.md §1.3).
+import type { ApiClient, Page } from './http';
+import type {
+  CredentialAccount,
+  InstanceV2,
+  NewStatus,
+  Notification,
+  PageParams,
+  Status,
+  WebSession,
+} from './types';
+
+export interface NotificationParams extends PageParams {
+  types?: string[];
+  exclude_types?: string[];
+}
+
+export function mastodonApi(client: ApiClient) {
+  // A first page from `path` with `params`, or a later page from a `next`/`prev` URL.
+  const page = <T>(path: string, from: string | PageParams | undefined, extra?: object) =>
+    typeof from === 'string'
+      ? client.page<T>(from)
+      : client.page<T>(path, { ...(from ?? {}), ...(extra ?? {}) } as Record<string, never>);
+
+  return {
+    verifyCredentials: () => client.get<CredentialAccount>('/api/v1/accounts/verify_credentials'),
+    updateCredentials: async (fields: { display_name?: string; note?: string }) =>
+      (
+        await client.request<CredentialAccount>('PATCH', '/api/v1/accounts/update_credentials', {
+          json: fields,
+        })
+      ).data,
+    instance: () => client.get<InstanceV2>('/api/v2/instance'),
+
+    homeTimeline: (from?: string | PageParams): Promise<Page<Status>> =>
+      page<Status>('/api/v1/timelines/home', from),
+    status: (id: string) => client.get<Status>(`/api/v1/statuses/${encodeURIComponent(id)}`),
+    statusContext: (id: string) =>
+      client.get<{ ancestors: Status[]; descendants: Status[] }>(
+        `/api/v1/statuses/${encodeURIComponent(id)}/context`,
+      ),
+    // The Idempotency-Key makes a retried post (after a network error) land only once.
+    createStatus: async (status: NewStatus, idempotencyKey: string) =>
+      (
+        await client.request<Status>('POST', '/api/v1/statuses', {
+          json: status,
+          headers: { 'Idempotency-Key': idempotencyKey },
+        })
+      ).data,
+    deleteStatus: async (id: string) =>
+      (await client.request<Status>('DELETE', `/api/v1/statuses/${encodeURIComponent(id)}`)).data,
+    favourite: async (id: string) =>
+      (
+        await client.request<Status>(
+          'POST',
+          `/api/v1/statuses/${encodeURIComponent(id)}/favourite`,
+        )
+      ).data,
+    unfavourite: async (id: string) =>
+      (
+        await client.request<Status>(
+          'POST',
+          `/api/v1/statuses/${encodeURIComponent(id)}/unfavourite`,
+        )
+      ).data,
+
+    notifications: (from?: string | NotificationParams): Promise<Page<Notification>> =>
+      page<Notification>('/api/v1/notifications', from),
+  };
+}
+
+export type MastodonApi = ReturnType<typeof mastodonApi>;
+
+// The browser session (docs/api.md, "Web app sessions").
+export function sessionApi(client: ApiClient) {
+  return {
+    // The current session, or null when signed out (401) or when the server has no web sessions
+    // yet (404).
+    current: async (): Promise<WebSession | null> => {
+      try {
+        return await client.get<WebSession>('/web/session');
+      } catch (e) {
+        if (e instanceof Error && 'status' in e && (e.status === 401 || e.status === 404))
+          return null;
+        throw e;
+      }
+    },
+    signIn: async (username: string, password: string) =>
+      (await client.request<WebSession>('POST', '/web/session', { json: { username, password } }))
+        .data,
+    signOut: async () => {
+      await client.request<void>('DELETE', '/web/session');
+    },
+  };
+}
+
+export type SessionApi = ReturnType<typeof sessionApi>;

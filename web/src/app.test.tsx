@@ -1,0 +1,95 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createApi } from './api';
+import { App } from './app';
+import { jsonResponse, routeFetch, session } from './test-support';
+
+beforeEach(() => {
+  history.replaceState(null, '', '/settings');
+  localStorage.clear();
+});
+afterEach(cleanup);
+
+describe('App', () => {
+  it('sends a signed-out visitor to sign-in, signs in, and returns to the page asked for', async () => {
+    let signedIn = false;
+    const fetch = routeFetch({
+      '/web/session': (_url, init) => {
+        if (init?.method === 'POST') {
+          const body = JSON.parse(String(init.body));
+          if (body.password !== 'correct horse') return jsonResponse({ error: 'Invalid' }, 401);
+          signedIn = true;
+          return jsonResponse(session);
+        }
+        return signedIn ? jsonResponse(session) : jsonResponse({ error: 'Not signed in' }, 401);
+      },
+    });
+    render(<App api={createApi({ fetch })} locale="en" />);
+
+    const username = await screen.findByLabelText('Username');
+    expect(location.pathname).toBe('/sign-in');
+    expect(new URLSearchParams(location.search).get('next')).toBe('/settings');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Please enter your username and password.',
+    );
+
+    fireEvent.input(username, { target: { value: 'alice' } });
+    fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'wrong' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe('The username or password is wrong.'),
+    );
+
+    fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeTruthy();
+    expect(location.pathname).toBe('/settings');
+    expect(localStorage.getItem('guildhall.locale')).toBeNull();
+  });
+
+  it('switches the whole UI to German from the settings page and remembers it', async () => {
+    const fetch = routeFetch({ '/web/session': () => jsonResponse(session) });
+    render(<App api={createApi({ fetch })} />);
+    const select = (await screen.findByLabelText('Language of the app')) as HTMLSelectElement;
+    fireEvent.change(select, { target: { value: 'de' } });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Einstellungen' })).toBeTruthy();
+    expect(screen.getByRole('navigation', { name: 'Hauptnavigation' })).toBeTruthy();
+    expect(screen.getByLabelText('Anzeigename')).toBeTruthy();
+    expect(document.documentElement.lang).toBe('de');
+    expect(localStorage.getItem('guildhall.locale')).toBe('de');
+  });
+
+  it('shows an honest placeholder for pages whose API does not exist yet', async () => {
+    history.replaceState(null, '', '/communities');
+    const fetch = routeFetch({ '/web/session': () => jsonResponse(session) });
+    render(<App api={createApi({ fetch })} locale="en" />);
+    expect(await screen.findByText('Not yet available')).toBeTruthy();
+    await waitFor(() => expect(document.title).toBe('Communities – Guildhall'));
+  });
+
+  it('saves the display name and shows server errors', async () => {
+    let calls = 0;
+    const fetch = routeFetch({
+      '/web/session': () => jsonResponse(session),
+      '/api/v1/accounts/update_credentials': (_url, init) => {
+        expect((init?.headers as Record<string, string>)['X-CSRF-Token']).toBe('csrf-test');
+        return ++calls === 1
+          ? jsonResponse({ error: 'Display name is too long' }, 422)
+          : jsonResponse({ ...session.account, display_name: 'Alice A.' });
+      },
+    });
+    render(<App api={createApi({ fetch })} locale="en" />);
+    const input = await screen.findByLabelText('Display name');
+    fireEvent.input(input, { target: { value: 'Alice A.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The server did not accept this.');
+    expect(alert.textContent).toContain('Display name is too long');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(screen.getByText('Signed in as Alice A.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,60 @@
+// The app: providers, the shell and the routes. Signed-out visitors see the sign-in page.
+import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { useEffect } from 'preact/hooks';
+
+import type { Api } from './api';
+import { Shell } from './components/Shell';
+import { Loading } from './components/states';
+import { I18nProvider } from './i18n';
+import { Home } from './pages/Home';
+import { NotFound, NotYetAvailable } from './pages/Placeholder';
+import { Settings } from './pages/Settings';
+import { safeNext, SignIn } from './pages/SignIn';
+import { AppProvider, useApp, type SessionState } from './session';
+
+const Communities = () => <NotYetAvailable title="nav.communities" />;
+const Notifications = () => <NotYetAvailable title="nav.notifications" />;
+const Manage = () => <NotYetAvailable title="nav.manage" />;
+const Admin = () => <NotYetAvailable title="nav.admin" />;
+
+function Routes() {
+  const { state } = useApp();
+  const { path, url, query, route } = useLocation();
+  const onSignIn = path === '/sign-in';
+
+  useEffect(() => {
+    if (state.status === 'signedOut' && !onSignIn)
+      route(`/sign-in?next=${encodeURIComponent(url)}`, true);
+    // Signed in (just now, or already when opening /sign-in): on to the page asked for.
+    if (state.status === 'signedIn' && onSignIn) route(safeNext(query.next), true);
+  }, [state.status, onSignIn, url]);
+
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'signedOut') return onSignIn ? <SignIn /> : <Loading />;
+  return (
+    <Router>
+      <Route path="/" component={Home} />
+      <Route path="/communities/:rest*" component={Communities} />
+      <Route path="/notifications" component={Notifications} />
+      <Route path="/settings/:rest*" component={Settings} />
+      <Route path="/manage/:rest*" component={Manage} />
+      <Route path="/admin/:rest*" component={Admin} />
+      <Route path="/sign-in" component={Loading} />
+      <Route default component={NotFound} />
+    </Router>
+  );
+}
+
+export function App(props: { api?: Api; initialState?: SessionState; locale?: string }) {
+  return (
+    <I18nProvider initialLocale={props.locale}>
+      <LocationProvider>
+        <AppProvider api={props.api} initialState={props.initialState}>
+          <Shell>
+            <Routes />
+          </Shell>
+        </AppProvider>
+      </LocationProvider>
+    </I18nProvider>
+  );
+}

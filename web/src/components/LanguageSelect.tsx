@@ -1,0 +1,23 @@
+// The UI language switcher: "browser default" or one of the locale files.
+import { localeDefinition } from '../i18n/catalog';
+import { locales, useI18n } from '../i18n';
+
+export function LanguageSelect(props: { id: string }) {
+  const { t, chosen, browserLocale, setLocale } = useI18n();
+  return (
+    <select
+      id={props.id}
+      value={chosen ?? ''}
+      onChange={(e) => setLocale((e.currentTarget as HTMLSelectElement).value || null)}
+    >
+      <option value="">
+        {t('settings.languageAuto', { language: localeDefinition(browserLocale).name })}
+      </option>
+      {locales.map((l) => (
+        <option key={l.code} value={l.code} lang={l.code}>
+          {l.name}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,58 @@
+import { cleanup, fireEvent, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { renderWith, routeFetch, session } from '../test-support';
+import { Shell } from './Shell';
+
+afterEach(cleanup);
+
+describe('Shell', () => {
+  const fetch = routeFetch({});
+
+  it('has a skip link, landmarks and the navigation for an employee', () => {
+    renderWith(<Shell><p>content</p></Shell>, { fetch });
+    const skip = screen.getByRole('link', { name: 'Skip to content' });
+    expect(skip.getAttribute('href')).toBe('#main');
+    expect(screen.getByRole('main').id).toBe('main');
+    expect(screen.getByRole('banner')).toBeTruthy();
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    const links = [...nav.querySelectorAll('a')].map((a) => a.textContent);
+    expect(links).toEqual(['Home', 'Communities', 'Notifications', 'Settings']);
+    expect(nav.querySelector('a[aria-current="page"]')?.textContent).toBe('Home');
+    expect(screen.getByText('Signed in as Alice')).toBeTruthy();
+  });
+
+  it('shows Manage to managers and Admin to admins, in German', () => {
+    renderWith(<Shell><p>Inhalt</p></Shell>, {
+      fetch,
+      locale: 'de',
+      signedIn: { ...session, roles: { admin: true, manager: true } },
+    });
+    const nav = screen.getByRole('navigation', { name: 'Hauptnavigation' });
+    expect([...nav.querySelectorAll('a')].map((a) => a.textContent)).toEqual([
+      'Startseite',
+      'Communitys',
+      'Benachrichtigungen',
+      'Einstellungen',
+      'Verwalten',
+      'Administration',
+    ]);
+    expect(document.documentElement.lang).toBe('de');
+  });
+
+  it('opens and closes the menu button on small screens', () => {
+    renderWith(<Shell><p>content</p></Shell>, { fetch });
+    const button = screen.getByRole('button', { name: 'Menu' });
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    expect(button.getAttribute('aria-controls')).toBe('main-nav');
+    fireEvent.click(button);
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    expect(document.getElementById('main-nav')?.className).toContain('open');
+  });
+
+  it('shows no navigation to signed-out visitors', () => {
+    renderWith(<Shell><p>sign in</p></Shell>, { fetch, signedIn: null });
+    expect(screen.queryByRole('navigation')).toBeNull();
+    expect(screen.getByRole('main')).toBeTruthy();
+  });
+});

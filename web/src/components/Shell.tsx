@@ -1,0 +1,102 @@
+// The app shell: skip link, banner, main navigation (a menu button on narrow screens), and the
+// main landmark that receives focus after each navigation.
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+import { useI18n, type MessageKey } from '../i18n';
+import { useApp, useSession } from '../session';
+
+interface NavItem {
+  href: string;
+  label: MessageKey;
+  show?: (roles: { admin: boolean; manager: boolean }) => boolean;
+}
+
+export const navItems: NavItem[] = [
+  { href: '/', label: 'nav.home' },
+  { href: '/communities', label: 'nav.communities' },
+  { href: '/notifications', label: 'nav.notifications' },
+  { href: '/settings', label: 'nav.settings' },
+  { href: '/manage', label: 'nav.manage', show: (r) => r.manager || r.admin },
+  { href: '/admin', label: 'nav.admin', show: (r) => r.admin },
+];
+
+function isCurrent(href: string, path: string) {
+  return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+}
+
+export function Shell(props: { children: ComponentChildren }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const { signOut } = useApp();
+  const session = useSession();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const main = useRef<HTMLElement>(null);
+  const firstPath = useRef(path);
+
+  // After a navigation (not on the first load), close the menu and move focus to the content, as
+  // a full page load would; screen readers then read the new page.
+  useEffect(() => {
+    setMenuOpen(false);
+    if (path !== firstPath.current) {
+      firstPath.current = '';
+      main.current?.focus();
+    }
+  }, [path]);
+
+  const roles = session?.roles ?? { admin: false, manager: false };
+  const items = navItems.filter((item) => !item.show || item.show(roles));
+  const account = session?.account;
+
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header class="banner">
+        <a class="brand" href="/">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          <span>{t('app.name')}</span>
+        </a>
+        {session && (
+          <button
+            type="button"
+            class="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            {t('nav.menu')}
+          </button>
+        )}
+        {account && (
+          <div class="account">
+            <span class="signed-in-as">
+              {t('nav.signedInAs', { name: account.display_name || account.username })}
+            </span>
+            <button type="button" class="button button-quiet" onClick={() => void signOut()}>
+              {t('nav.signOut')}
+            </button>
+          </div>
+        )}
+      </header>
+      {session && (
+        <nav id="main-nav" class={menuOpen ? 'nav open' : 'nav'} aria-label={t('nav.label')}>
+          <ul>
+            {items.map((item) => (
+              <li key={item.href}>
+                <a href={item.href} aria-current={isCurrent(item.href, path) ? 'page' : undefined}>
+                  {t(item.label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <main id="main" tabIndex={-1} ref={main}>
+        {props.children}
+      </main>
+    </div>
+  );
+}

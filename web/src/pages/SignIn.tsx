@@ -1,0 +1,91 @@
+import { useState } from 'preact/hooks';
+
+import { ApiError } from '../api';
+import { LanguageSelect } from '../components/LanguageSelect';
+import { Page } from '../components/page';
+import { useErrorMessage } from '../components/states';
+import { useI18n } from '../i18n';
+import { useApp } from '../session';
+
+// Only same-origin app paths: "?next=//evil.example" must not become an open redirect.
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next;
+}
+
+export function SignIn() {
+  const { t } = useI18n();
+  const { signIn } = useApp();
+  const errorMessage = useErrorMessage();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!username.trim() || !password) {
+      setError(t('signIn.missing'));
+      return;
+    }
+    setPending(true);
+    setError(null);
+    try {
+      // Once signed in, the app routes on to ?next= (app.tsx).
+      await signIn(username.trim(), password);
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? t('signIn.failed')
+          : errorMessage(err).message,
+      );
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <Page title={t('signIn.title')} intro={t('signIn.intro', { instance: t('app.name') })}>
+      <form class="card form sign-in" onSubmit={submit} noValidate>
+        {error && (
+          <p class="form-error" role="alert" id="sign-in-error">
+            {error}
+          </p>
+        )}
+        <div class="field">
+          <label for="username">{t('signIn.username')}</label>
+          <input
+            id="username"
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellcheck={false}
+            required
+            value={username}
+            aria-describedby={error ? 'sign-in-error' : undefined}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="password">{t('signIn.password')}</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </div>
+        <button type="submit" class="button button-primary" disabled={pending}>
+          {pending ? t('signIn.submitting') : t('signIn.submit')}
+        </button>
+        <div class="field field-inline">
+          <label for="sign-in-language">{t('settings.language')}</label>
+          <LanguageSelect id="sign-in-language" />
+        </div>
+      </form>
+    </Page>
+  );
+}
