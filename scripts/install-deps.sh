@@ -17,6 +17,11 @@ test_packages=(
 )
 
 wanted=("${build_packages[@]}")
+# The web app (web/) is built with Node.js and npm; a newer Node.js that is already installed
+# (Vite 7 needs >= 20.19: web/README.md) is kept. GUILDHALL_WEB=OFF needs neither.
+if [[ "${GUILDHALL_WEB:-ON}" != OFF ]] && ! { command -v node && command -v npm; } >/dev/null; then
+  wanted+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--tests" ]]; then
   wanted+=("${test_packages[@]}")
 fi
