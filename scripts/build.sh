@@ -10,7 +10,7 @@ build_type="${BUILD_TYPE:-RelWithDebInfo}"
 generator=()
 command -v ninja >/dev/null && [[ ! -f "$build_dir/CMakeCache.txt" ]] && generator=(-G Ninja)
 web="${GUILDHALL_WEB:-ON}"
-[[ "$web" != OFF && -f web/package.json ]] && scripts/build-web.sh
+if [[ "$web" != OFF && -f web/package.json ]]; then scripts/build-web.sh; fi
 cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$build_type" \
   -DGUILDHALL_SANITIZE="${GUILDHALL_SANITIZE:-OFF}" -DGUILDHALL_WEB="$web" >/dev/null
 targets=()

@@ -24,6 +24,8 @@ if [[ "${GUILDHALL_WEB:-ON}" != OFF ]] && ! { command -v node && command -v npm;
 fi
 if [[ "${1:-}" == "--tests" ]]; then
   wanted+=("${test_packages[@]}")
+  # The web app's browser test drives Debian's Chromium (playwright-core downloads no browser).
+  if [[ "${GUILDHALL_WEB:-ON}" != OFF ]]; then wanted+=(chromium); fi
 fi
 
 missing=()

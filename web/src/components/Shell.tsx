@@ -33,16 +33,15 @@ export function Shell(props: { children: ComponentChildren }) {
   const session = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
-  const firstPath = useRef(path);
 
-  // After a navigation (not on the first load), close the menu and move focus to the content, as
-  // a full page load would; screen readers then read the new page.
+  // After a navigation the person started (focus is on a link or button, not on the page itself
+  // as after a load or a redirect), close the menu and move focus to the new content, so that
+  // keyboard and screen reader users continue there.
   useEffect(() => {
     setMenuOpen(false);
-    if (path !== firstPath.current) {
-      firstPath.current = '';
+    const active = document.activeElement;
+    if (active && active !== document.body)
       main.current?.focus();
-    }
   }, [path]);
 
   const roles = session?.roles ?? { admin: false, manager: false };

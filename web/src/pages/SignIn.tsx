@@ -81,7 +81,7 @@ export function SignIn() {
         <button type="submit" class="button button-primary" disabled={pending}>
           {pending ? t('signIn.submitting') : t('signIn.submit')}
         </button>
-        <div class="field field-inline">
+        <div class="field">
           <label for="sign-in-language">{t('settings.language')}</label>
           <LanguageSelect id="sign-in-language" />
         </div>
