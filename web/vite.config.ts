@@ -26,6 +26,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     environmentOptions: { happyDOM: { url: 'http://guild.test/' } },
+    // styles.test.ts reads the stylesheet (?raw) to check its colour contrast.
+    css: { include: [/styles\.css/] },
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
   },

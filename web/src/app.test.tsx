@@ -93,3 +93,13 @@ describe('App', () => {
     expect(screen.getByText('Signed in as Alice A.')).toBeTruthy();
   });
 });
+
+describe('safeNext', () => {
+  it('keeps same-origin paths and refuses everything that could leave the app', async () => {
+    const { safeNext } = await import('./pages/SignIn');
+    expect(safeNext('/settings?tab=profile')).toBe('/settings?tab=profile');
+    expect(safeNext('/oauth/authorize?client_id=1')).toBe('/oauth/authorize?client_id=1');
+    for (const evil of ['//evil.example/x', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '', undefined])
+      expect(safeNext(evil)).toBe('/');
+  });
+});

@@ -26,7 +26,12 @@ function Routes() {
     if (state.status === 'signedOut' && !onSignIn)
       route(`/sign-in?next=${encodeURIComponent(url)}`, true);
     // Signed in (just now, or already when opening /sign-in): on to the page asked for.
-    if (state.status === 'signedIn' && onSignIn) route(safeNext(query.next), true);
+    if (state.status === 'signedIn' && onSignIn) {
+      const next = safeNext(query.next);
+      // The server's own pages (the OAuth consent of a Mastodon app) load in full.
+      if (next.startsWith('/oauth/')) window.location.assign(next);
+      else route(next, true);
+    }
   }, [state.status, onSignIn, url]);
 
   if (state.status === 'loading') return <Loading />;
