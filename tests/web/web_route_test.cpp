@@ -73,7 +73,8 @@ class WebRoute : public ::testing::Test {
     write(root / ".env", "hidden");
     write(base_ / "secret.txt", kSecret);
     fs::create_directory_symlink(base_, root / "escape");
-    server_ = new Server(start(base_ / "data", root));
+    // A trailing slash in web.root is fine too.
+    server_ = new Server(start(base_ / "data", root.string() + "/"));
     ASSERT_NE(server_->port, 0);
   }
 

@@ -196,7 +196,7 @@ class Site {
       if (!in.good() && !in.eof())
         continue;
       total += body.size();
-      const auto path = "/" + fs::relative(it->path(), root, ec).generic_string();
+      const auto path = "/" + it->path().lexically_relative(root).generic_string();
       StaticFile file;
       file.content_type = content_type_for(path);
       file.etag = etag_of(body);
