@@ -94,6 +94,57 @@ describe('App', () => {
   });
 });
 
+describe('App sessions and preferences', () => {
+  it('shows sign-in with a notice when the server ends the session', async () => {
+    history.replaceState(null, '', '/');
+    const fetch = routeFetch({
+      '/web/session': () => jsonResponse(session),
+      '/api/v1/timelines/home': () => jsonResponse({ error: 'The access token was revoked' }, 401),
+    });
+    render(<App api={createApi({ fetch })} locale="en" />);
+    const notice = await screen.findByText('Your session has ended. Please sign in again.');
+    expect(notice.getAttribute('role')).toBe('status');
+    expect(screen.getByRole('heading', { level: 1, name: 'Sign in' })).toBeTruthy();
+    expect(location.pathname).toBe('/sign-in');
+    expect(new URLSearchParams(location.search).get('next')).toBe('/');
+  });
+
+  it('uses the language stored with the account and stores a new choice there', async () => {
+    const patches: unknown[] = [];
+    const fetch = routeFetch({
+      '/web/session': (_url, init) => {
+        if (init?.method === 'PATCH') {
+          expect((init.headers as Record<string, string>)['X-CSRF-Token']).toBe('csrf-test');
+          const body = JSON.parse(String(init.body));
+          patches.push(body);
+          return jsonResponse({ ...session, locale: body.locale });
+        }
+        return jsonResponse({ ...session, locale: 'de' });
+      },
+    });
+    render(<App api={createApi({ fetch })} locale="en" />);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Einstellungen' })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Sprache der App'), { target: { value: 'en' } });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeTruthy();
+    await waitFor(() => expect(patches).toEqual([{ locale: 'en' }]));
+    fireEvent.change(screen.getByLabelText('Language of the app'), { target: { value: '' } });
+    await waitFor(() => expect(patches).toEqual([{ locale: 'en' }, { locale: null }]));
+  });
+
+  it('keeps the language on this device when the server cannot store it', async () => {
+    const fetch = routeFetch({
+      '/web/session': (_url, init) =>
+        init?.method === 'PATCH' ? jsonResponse({ error: 'Record not found' }, 404) : jsonResponse(session),
+    });
+    render(<App api={createApi({ fetch })} locale="en" />);
+    fireEvent.change(await screen.findByLabelText('Language of the app'), { target: { value: 'de' } });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Einstellungen' })).toBeTruthy();
+    await waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(localStorage.getItem('guildhall.locale')).toBe('de');
+  });
+});
+
 describe('safeNext', () => {
   it('keeps same-origin paths and refuses everything that could leave the app', async () => {
     const { safeNext } = await import('./pages/SignIn');

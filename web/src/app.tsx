@@ -5,17 +5,26 @@ import { useEffect } from 'preact/hooks';
 import type { Api } from './api';
 import { Shell } from './components/Shell';
 import { Loading } from './components/states';
-import { I18nProvider } from './i18n';
+import { I18nProvider, locales, useI18n } from './i18n';
 import { Home } from './pages/Home';
 import { NotFound, NotYetAvailable } from './pages/Placeholder';
 import { Settings } from './pages/Settings';
 import { safeNext, SignIn } from './pages/SignIn';
-import { AppProvider, useApp, type SessionState } from './session';
+import { AppProvider, useAccountLocale, useApp, type SessionState } from './session';
 
 const Communities = () => <NotYetAvailable title="nav.communities" />;
 const Notifications = () => <NotYetAvailable title="nav.notifications" />;
 const Manage = () => <NotYetAvailable title="nav.manage" />;
 const Admin = () => <NotYetAvailable title="nav.admin" />;
+
+// The UI language stored with the account wins over this device's choice.
+function AccountLocale() {
+  const { setLocale, chosen } = useI18n();
+  useAccountLocale((code) => {
+    if (locales.some((l) => l.code === code)) setLocale(code);
+  }, chosen);
+  return null;
+}
 
 function Routes() {
   const { state } = useApp();
@@ -35,7 +44,7 @@ function Routes() {
   }, [state.status, onSignIn, url]);
 
   if (state.status === 'loading') return <Loading />;
-  if (state.status === 'signedOut') return onSignIn ? <SignIn /> : <Loading />;
+  if (state.status === 'signedOut') return onSignIn ? <SignIn expired={state.expired} /> : <Loading />;
   return (
     <Router>
       <Route path="/" component={Home} />
@@ -55,6 +64,7 @@ export function App(props: { api?: Api; initialState?: SessionState; locale?: st
     <I18nProvider initialLocale={props.locale}>
       <LocationProvider>
         <AppProvider api={props.api} initialState={props.initialState}>
+          <AccountLocale />
           <Shell>
             <Routes />
           </Shell>

@@ -6,7 +6,8 @@ import { createApi, type Api, type CredentialAccount, type WebSession } from './
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'signedOut'; error?: unknown }
+  // expired: the server ended a session this page had (a 401), not a first visit.
+  | { status: 'signedOut'; error?: unknown; expired?: boolean }
   | { status: 'signedIn'; session: WebSession };
 
 export interface AppContextValue {
@@ -15,6 +16,8 @@ export interface AppContextValue {
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   updateAccount(account: CredentialAccount): void;
+  // Keeps the UI language with the account when signed in (a server without it: this device only).
+  saveLocale(code: string | null): void;
 }
 
 const AppContext = createContext<AppContextValue | null>(null);
@@ -26,10 +29,13 @@ export function AppProvider(props: {
   initialState?: SessionState;
 }) {
   const [state, setState] = useState<SessionState>(props.initialState ?? { status: 'loading' });
-  const api = useMemo(
-    () => props.api ?? createApi({ onUnauthorized: () => setState({ status: 'signedOut' }) }),
-    [props.api],
-  );
+  const api = useMemo(() => props.api ?? createApi(), [props.api]);
+  useEffect(() => {
+    api.client.setUnauthorizedHandler(() =>
+      setState((s) => (s.status === 'signedIn' ? { status: 'signedOut', expired: true } : s)),
+    );
+    return () => api.client.setUnauthorizedHandler(undefined);
+  }, [api]);
 
   const accept = useCallback(
     (session: WebSession | null) => {
@@ -64,6 +70,20 @@ export function AppProvider(props: {
         setState((s) =>
           s.status === 'signedIn' ? { status: 'signedIn', session: { ...s.session, account } } : s,
         ),
+      saveLocale: (code) => {
+        if (state.status !== 'signedIn') return;
+        api.session.update({ locale: code }).then(
+          (session) =>
+            setState((s) =>
+              s.status === 'signedIn'
+                ? { status: 'signedIn', session: { ...s.session, locale: session.locale ?? null } }
+                : s,
+            ),
+          () => {
+            // Not stored with the account (no such endpoint yet, or offline): this device keeps it.
+          },
+        );
+      },
     }),
     [api, state, accept],
   );
@@ -79,4 +99,13 @@ export function useApp(): AppContextValue {
 export function useSession(): WebSession | null {
   const { state } = useApp();
   return state.status === 'signedIn' ? state.session : null;
+}
+
+// Applies the UI language stored with the account once the session is known.
+export function useAccountLocale(apply: (code: string) => void, current: string | null) {
+  const session = useSession();
+  const stored = session?.locale;
+  useEffect(() => {
+    if (stored && stored !== current) apply(stored);
+  }, [stored]);
 }

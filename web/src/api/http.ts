@@ -121,9 +121,16 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 export class ApiClient {
   private csrfToken: string | null = null;
   private readonly fetchImpl: typeof fetch;
+  private onUnauthorized: (() => void) | undefined;
 
-  constructor(private readonly options: ClientOptions = {}) {
+  constructor(options: ClientOptions = {}) {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.onUnauthorized = options.onUnauthorized;
+  }
+
+  // Replaces ClientOptions.onUnauthorized (the app's session state sets it).
+  setUnauthorizedHandler(handler: (() => void) | undefined) {
+    this.onUnauthorized = handler;
   }
 
   // The session's CSRF token (from /web/session), sent as X-CSRF-Token on every write. Kept in
@@ -160,7 +167,7 @@ export class ApiClient {
       throw new ApiError(0, null, path);
     }
     if (!response.ok) {
-      if (response.status === 401) this.options.onUnauthorized?.();
+      if (response.status === 401) this.onUnauthorized?.();
       throw new ApiError(response.status, await errorDetail(response), path);
     }
     const data =

@@ -88,6 +88,9 @@ export function sessionApi(client: ApiClient) {
     signIn: async (username: string, password: string) =>
       (await client.request<WebSession>('POST', '/web/session', { json: { username, password } }))
         .data,
+    // Stores the person's preferences (the UI language) with their account.
+    update: async (changes: { locale: string | null }) =>
+      (await client.request<WebSession>('PATCH', '/web/session', { json: changes })).data,
     signOut: async () => {
       await client.request<void>('DELETE', '/web/session');
     },

@@ -160,4 +160,7 @@ export interface WebSession {
   account: CredentialAccount;
   csrf_token: string;
   roles: { admin: boolean; manager: boolean };
+  // The person's UI language (a locale code of the web app), null for "as the browser says".
+  // Optional: servers before the preference existed leave it out.
+  locale?: string | null;
 }

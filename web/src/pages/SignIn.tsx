@@ -13,7 +13,7 @@ export function safeNext(next: string | undefined): string {
   return next;
 }
 
-export function SignIn() {
+export function SignIn(props: { expired?: boolean }) {
   const { t } = useI18n();
   const { signIn } = useApp();
   const errorMessage = useErrorMessage();
@@ -47,6 +47,11 @@ export function SignIn() {
   return (
     <Page title={t('signIn.title')} intro={t('signIn.intro', { instance: t('app.name') })}>
       <form class="card form sign-in" onSubmit={submit} noValidate>
+        {props.expired && !error && (
+          <p class="form-notice" role="status">
+            {t('errors.unauthorized')}
+          </p>
+        )}
         {error && (
           <p class="form-error" role="alert" id="sign-in-error">
             {error}
