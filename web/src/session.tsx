@@ -2,7 +2,8 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 
-import { createApi, type Api, type CredentialAccount, type WebSession } from './api';
+import { createApi, type Api, type CredentialAccount, type InstanceV2, type WebSession } from './api';
+import { useI18n } from './i18n';
 
 export type SessionState =
   | { status: 'loading' }
@@ -13,6 +14,8 @@ export type SessionState =
 export interface AppContextValue {
   api: Api;
   state: SessionState;
+  // GET /api/v2/instance, for the instance's name; null until loaded or when it fails.
+  instance: InstanceV2 | null;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   updateAccount(account: CredentialAccount): void;
@@ -30,6 +33,10 @@ export function AppProvider(props: {
 }) {
   const [state, setState] = useState<SessionState>(props.initialState ?? { status: 'loading' });
   const api = useMemo(() => props.api ?? createApi(), [props.api]);
+  const [instance, setInstance] = useState<InstanceV2 | null>(null);
+  useEffect(() => {
+    api.mastodon.instance().then(setInstance, () => setInstance(null));
+  }, [api]);
   useEffect(() => {
     api.client.setUnauthorizedHandler(() =>
       setState((s) => (s.status === 'signedIn' ? { status: 'signedOut', expired: true } : s)),
@@ -58,6 +65,7 @@ export function AppProvider(props: {
     () => ({
       api,
       state,
+      instance,
       signIn: async (username, password) => accept(await api.session.signIn(username, password)),
       signOut: async () => {
         try {
@@ -85,7 +93,7 @@ export function AppProvider(props: {
         );
       },
     }),
-    [api, state, accept],
+    [api, state, instance, accept],
   );
   return <AppContext.Provider value={value}>{props.children}</AppContext.Provider>;
 }
@@ -108,4 +116,11 @@ export function useAccountLocale(apply: (code: string) => void, current: string 
   useEffect(() => {
     if (stored && stored !== current) apply(stored);
   }, [stored]);
+}
+
+// The instance's name ("Example Corp Guilds"), or the product's while it is unknown.
+export function useInstanceName(): string {
+  const context = useContext(AppContext);
+  const { t } = useI18n();
+  return context?.instance?.title || t('app.name');
 }

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { renderWith, routeFetch, session } from '../test-support';
+import { jsonResponse, renderWith, routeFetch, session } from '../test-support';
 import { Shell } from './Shell';
 
 afterEach(cleanup);
@@ -48,6 +48,19 @@ describe('Shell', () => {
     fireEvent.click(button);
     expect(button.getAttribute('aria-expanded')).toBe('true');
     expect(document.getElementById('main-nav')?.className).toContain('open');
+    const link = screen.getByRole('link', { name: 'Settings' });
+    link.focus();
+    fireEvent.keyDown(link, { key: 'Escape' });
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(button);
+  });
+
+  it('names the instance from /api/v2/instance once it answers', async () => {
+    const named = routeFetch({
+      '/api/v2/instance': () => jsonResponse({ domain: 'guild.test', title: 'Example Corp Guilds' }),
+    });
+    renderWith(<Shell><p>content</p></Shell>, { fetch: named });
+    expect(await screen.findByText('Example Corp Guilds')).toBeTruthy();
   });
 
   it('shows no navigation to signed-out visitors', () => {

@@ -5,7 +5,7 @@ import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { useI18n, type MessageKey } from '../i18n';
-import { useApp, useSession } from '../session';
+import { useApp, useInstanceName, useSession } from '../session';
 
 interface NavItem {
   href: string;
@@ -31,8 +31,18 @@ export function Shell(props: { children: ComponentChildren }) {
   const { path } = useLocation();
   const { signOut } = useApp();
   const session = useSession();
+  const instanceName = useInstanceName();
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
+  const menuButton = useRef<HTMLButtonElement>(null);
+
+  // Escape closes the open menu and returns to its button.
+  const closeOnEscape = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && menuOpen) {
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    }
+  };
 
   // After a navigation the person started (focus is on a link or button, not on the page itself
   // as after a load or a redirect), close the menu and move focus to the new content, so that
@@ -56,12 +66,13 @@ export function Shell(props: { children: ComponentChildren }) {
       <header class="banner">
         <a class="brand" href="/">
           <img src="/favicon.svg" alt="" width={28} height={28} />
-          <span>{t('app.name')}</span>
+          <span>{instanceName}</span>
         </a>
         {session && (
           <button
             type="button"
             class="menu-button"
+            ref={menuButton}
             aria-expanded={menuOpen}
             aria-controls="main-nav"
             onClick={() => setMenuOpen(!menuOpen)}
@@ -81,7 +92,12 @@ export function Shell(props: { children: ComponentChildren }) {
         )}
       </header>
       {session && (
-        <nav id="main-nav" class={menuOpen ? 'nav open' : 'nav'} aria-label={t('nav.label')}>
+        <nav
+          id="main-nav"
+          class={menuOpen ? 'nav open' : 'nav'}
+          aria-label={t('nav.label')}
+          onKeyDown={closeOnEscape}
+        >
           <ul>
             {items.map((item) => (
               <li key={item.href}>

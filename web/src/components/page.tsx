@@ -3,12 +3,14 @@ import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 
 import { useI18n } from '../i18n';
+import { useInstanceName } from '../session';
 
 export function usePageTitle(page: string) {
   const { t } = useI18n();
+  const instance = useInstanceName();
   useEffect(() => {
-    document.title = t('app.pageTitle', { page, instance: t('app.name') });
-  }, [page, t]);
+    document.title = t('app.pageTitle', { page, instance });
+  }, [page, t, instance]);
 }
 
 export function Page(props: { title: string; intro?: string; children?: ComponentChildren }) {

@@ -5,7 +5,7 @@ import { LanguageSelect } from '../components/LanguageSelect';
 import { Page } from '../components/page';
 import { useErrorMessage } from '../components/states';
 import { useI18n } from '../i18n';
-import { useApp } from '../session';
+import { useApp, useInstanceName } from '../session';
 
 // Only same-origin app paths: "?next=//evil.example" must not become an open redirect.
 export function safeNext(next: string | undefined): string {
@@ -16,6 +16,7 @@ export function safeNext(next: string | undefined): string {
 export function SignIn(props: { expired?: boolean }) {
   const { t } = useI18n();
   const { signIn } = useApp();
+  const instance = useInstanceName();
   const errorMessage = useErrorMessage();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -45,7 +46,7 @@ export function SignIn(props: { expired?: boolean }) {
   };
 
   return (
-    <Page title={t('signIn.title')} intro={t('signIn.intro', { instance: t('app.name') })}>
+    <Page title={t('signIn.title')} intro={t('signIn.intro', { instance })}>
       <form class="card form sign-in" onSubmit={submit} noValidate>
         {props.expired && !error && (
           <p class="form-notice" role="status">
