@@ -126,7 +126,8 @@ describe('the web app served by guildhall', () => {
     assert.equal(await page.getAttribute('html', 'lang'), 'de');
     assert.ok(await page.getByLabel('Benutzername').isVisible());
     assert.ok(await page.getByLabel('Passwort').isVisible());
-    assert.equal(await page.title(), 'Anmelden – Guildhall');
+    // The title is set after rendering (an effect): wait for it rather than read it at once.
+    await page.waitForFunction(() => document.title === 'Anmelden – Guildhall');
     await page.screenshot({ path: join(output, 'sign-in-de.png'), fullPage: true });
     await expectAccessible(page, 'sign-in (de)');
     assert.deepEqual(problems, []);
@@ -203,6 +204,7 @@ describe('the web app served by guildhall', () => {
       ])));
     await page.goto(`${origin}/`);
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByText('Introduce yourself below.').waitFor();
     assert.equal(await page.getByRole('article').count(), 2);
     assert.ok(await page.getByText('in Rust Guild').isVisible());
     // Had the server's sanitizer let an inline handler through, the page's CSP still refuses it.
@@ -215,7 +217,8 @@ describe('the web app served by guildhall', () => {
 
     await nav.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    // Focus moves to the content after a navigation the person started (an effect: wait for it).
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
     await page.getByLabel('Language of the app').selectOption('de');
     await page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();
     await page.screenshot({ path: join(output, 'settings-de.png'), fullPage: true });

@@ -58,7 +58,7 @@ describe('App', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Einstellungen' })).toBeTruthy();
     expect(screen.getByRole('navigation', { name: 'Hauptnavigation' })).toBeTruthy();
     expect(screen.getByLabelText('Anzeigename')).toBeTruthy();
-    expect(document.documentElement.lang).toBe('de');
+    await waitFor(() => expect(document.documentElement.lang).toBe('de'));
     expect(localStorage.getItem('guildhall.locale')).toBe('de');
   });
 
