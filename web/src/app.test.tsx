@@ -1,5 +1,5 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { createApi } from './api';
 import { App } from './app';
@@ -144,6 +144,19 @@ describe('App sessions and preferences', () => {
     );
     expect(screen.queryByRole('alert')).toBeNull();
     expect(localStorage.getItem('guildhall.locale')).toBe('de');
+  });
+});
+
+describe('App when the server is unreachable', () => {
+  it('says so on the sign-in page', async () => {
+    const fetch = vi.fn(async () => {
+      throw new TypeError('Failed to fetch');
+    }) as unknown as typeof globalThis.fetch;
+    render(<App api={createApi({ fetch })} locale="de" />);
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+    );
+    expect(screen.getByRole('heading', { level: 1, name: 'Anmelden' })).toBeTruthy();
   });
 });
 

@@ -44,7 +44,7 @@ function Routes() {
   }, [state.status, onSignIn, url]);
 
   if (state.status === 'loading') return <Loading />;
-  if (state.status === 'signedOut') return onSignIn ? <SignIn expired={state.expired} /> : <Loading />;
+  if (state.status === 'signedOut') return onSignIn ? <SignIn expired={state.expired} startError={state.error} /> : <Loading />;
   return (
     <Router>
       <Route path="/" component={Home} />

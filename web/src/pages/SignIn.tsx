@@ -13,7 +13,8 @@ export function safeNext(next: string | undefined): string {
   return next;
 }
 
-export function SignIn(props: { expired?: boolean }) {
+// startError: asking for the session at start failed (server unreachable, 5xx).
+export function SignIn(props: { expired?: boolean; startError?: unknown }) {
   const { t } = useI18n();
   const { signIn } = useApp();
   const instance = useInstanceName();
@@ -48,6 +49,11 @@ export function SignIn(props: { expired?: boolean }) {
   return (
     <Page title={t('signIn.title')} intro={t('signIn.intro', { instance })}>
       <form class="card form sign-in" onSubmit={submit} noValidate>
+        {props.startError !== undefined && !error && (
+          <p class="form-error" role="alert">
+            {errorMessage(props.startError).message}
+          </p>
+        )}
         {props.expired && !error && (
           <p class="form-notice" role="status">
             {t('errors.unauthorized')}
