@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "guildhall/federation/outbox/people.hpp"
+#include "guildhall/federation/outbox/remote_communities.hpp"
 #include "guildhall/federation/policy.hpp"
 
 #include "federation_runtime.hpp"
@@ -40,6 +41,110 @@ Result<void> expect_args(const std::vector<std::string>& args, std::size_t n, co
   return {};
 }
 
+// --- communities hosted elsewhere (the member side) -------------------------------------------
+// join, leave, thread, comment, upvote, downvote, unvote, react, unreact, report; edit, delete,
+// like and unlike of a post in a remote community go here too. nullopt: not one of these.
+std::optional<int> run_remote_community_action(FederationRuntime& fed, storage::Database& db,
+                                               federation::outbox::RemoteCommunities& communities,
+                                               Id me, const std::string& verb,
+                                               const std::vector<std::string>& args,
+                                               std::ostream& out, std::ostream& err) {
+  using storage::ReactionKind;
+  auto fail = [&](const Error& e) {
+    err << "error: " << e.message << "\n";
+    return 1;
+  };
+  auto done = [&](const Result<void>& r, const std::string& what) {
+    if (!r)
+      return fail(r.error());
+    out << what << "\n";
+    return 0;
+  };
+  if (verb == "join" || verb == "leave") {
+    if (auto ok = expect_args(args, 1, "act USER join|leave name@host"); !ok)
+      return fail(ok.error());
+    auto group = fed.groups().resolve(args[0]);
+    if (!group)
+      return fail(group.error());
+    if (verb == "leave")
+      return done(communities.leave(me, group->actor.id), "left " + group->actor.ap_id);
+    auto membership = communities.join(me, group->actor.id);
+    if (!membership)
+      return fail(membership.error());
+    out << "joined " << group->actor.ap_id << " (" << storage::to_string(membership->state)
+        << ")\n";
+    return 0;
+  }
+  if (verb == "thread") {
+    if (auto ok = expect_args(args, 3, "act USER thread name@host TITLE TEXT"); !ok)
+      return fail(ok.error());
+    auto group = fed.groups().resolve(args[0]);
+    if (!group)
+      return fail(group.error());
+    auto post =
+        communities.post_thread(me, group->actor.id, {.title = args[1], .markdown = args[2]});
+    if (!post)
+      return fail(post.error());
+    out << "posted " << post->id << " " << post->ap_id << "\n";
+    return 0;
+  }
+  const bool post_verb = verb == "comment" || verb == "upvote" || verb == "downvote" ||
+                         verb == "unvote" || verb == "react" || verb == "unreact" ||
+                         verb == "report" || verb == "edit" || verb == "delete" || verb == "like" ||
+                         verb == "unlike";
+  if (!post_verb || args.empty())
+    return std::nullopt;
+  auto post = find_post(db, args[0]);
+  if (!post)
+    return fail(post.error());
+  // Posts outside remote communities keep the person-level verbs (People).
+  if (!post->community_id)
+    return std::nullopt;
+  const std::string& ap_id = post->ap_id;
+  if (verb == "comment" || verb == "report" || verb == "react" || verb == "unreact") {
+    if (auto ok = expect_args(args, 2, "act USER comment|report|react|unreact POST TEXT"); !ok)
+      return fail(ok.error());
+    if (verb == "report")
+      return done(communities.report(me, post->id, args[1]), "reported " + ap_id);
+    if (verb == "react")
+      return done(communities.react(me, post->id, ReactionKind::emoji, args[1]),
+                  "reacted " + args[1] + " to " + ap_id);
+    if (verb == "unreact")
+      return done(communities.unreact(me, post->id, ReactionKind::emoji, args[1]),
+                  "unreacted " + args[1] + " to " + ap_id);
+    auto comment = communities.comment(me, post->id, {.markdown = args[1]});
+    if (!comment)
+      return fail(comment.error());
+    out << "commented " << comment->id << " " << comment->ap_id << "\n";
+    return 0;
+  }
+  if (verb == "edit") {
+    if (args.size() != 2 && args.size() != 3)
+      return fail(Error::invalid_input("usage: act USER edit POST [TITLE] TEXT"));
+    federation::outbox::EditInput edit{.title = std::nullopt, .markdown = args.back()};
+    if (args.size() == 3)
+      edit.title = args[1];
+    auto edited = communities.edit(me, post->id, edit);
+    if (!edited)
+      return fail(edited.error());
+    out << "edited " << edited->ap_id << "\n";
+    return 0;
+  }
+  if (auto ok = expect_args(args, 1, "act USER upvote|downvote|unvote|delete POST"); !ok)
+    return fail(ok.error());
+  if (verb == "delete")
+    return done(communities.remove(me, post->id), "deleted " + ap_id);
+  if (verb == "upvote" || verb == "like")
+    return done(communities.react(me, post->id, ReactionKind::like), "upvoted " + ap_id);
+  if (verb == "downvote")
+    return done(communities.react(me, post->id, ReactionKind::dislike), "downvoted " + ap_id);
+  // unvote / unlike: whichever vote there is goes.
+  auto up = communities.unreact(me, post->id, ReactionKind::like);
+  if (!up)
+    return fail(up.error());
+  return done(communities.unreact(me, post->id, ReactionKind::dislike), "unvoted " + ap_id);
+}
+
 }  // namespace
 
 int run_action(const Config& config, storage::Database& db, const std::string& user,
@@ -63,6 +168,10 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
   if (!runtime)
     return fail(runtime.error());
   federation::outbox::People people(db, federation::Urls(config.public_origin()));
+  federation::outbox::RemoteCommunities communities(db, federation::Urls(config.public_origin()));
+  if (auto handled =
+          run_remote_community_action(**runtime, db, communities, me, verb, args, out, err))
+    return *handled;
 
   if (verb == "follow" || verb == "unfollow") {
     if (auto ok = expect_args(args, 1, "act USER follow|unfollow name@host"); !ok)
@@ -118,8 +227,11 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
     out << verb << "d " << post->ap_id << "\n";
     return 0;
   }
-  return fail(Error::invalid_input("unknown action '" + verb +
-                                   "': use follow, unfollow, post, edit, delete, like or unlike"));
+  return fail(
+      Error::invalid_input("unknown action '" + verb +
+                           "': use follow, unfollow, post, edit, delete, like, unlike, join, "
+                           "leave, thread, comment, upvote, downvote, unvote, react, "
+                           "unreact or report"));
 }
 
 }  // namespace guildhall::server

@@ -13,7 +13,10 @@
 
 namespace guildhall::server {
 
-// verb: follow | unfollow | post | edit | delete | like | unlike; args as documented in `--help`.
+// verb: follow | unfollow | post | edit | delete | like | unlike, and for communities hosted
+// elsewhere join | leave | thread | comment | upvote | downvote | unvote | react | unreact | report
+// (edit, delete, like and unlike of a community post go to the community); args as documented in
+// `--help`.
 int run_action(const Config& config, storage::Database& db, const std::string& user,
                const std::string& verb, const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err);

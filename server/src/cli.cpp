@@ -112,11 +112,16 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
   auto* act = admin->add_subcommand(
       "act",
       "Act as a local user: follow|unfollow name@host, post TEXT, edit POST TEXT, "
-      "delete|like|unlike POST (POST: local id or ActivityPub id)");
+      "delete|like|unlike POST (POST: local id or ActivityPub id); in communities hosted "
+      "elsewhere: join|leave name@host, thread name@host TITLE TEXT, comment POST TEXT, "
+      "upvote|downvote|unvote POST, react|unreact POST EMOJI, report POST REASON, "
+      "edit POST [TITLE] TEXT");
   std::string act_user, act_verb;
   std::vector<std::string> act_args;
   act->add_option("user", act_user, "Local user handle")->required();
-  act->add_option("action", act_verb, "follow, unfollow, post, edit, delete, like, unlike")
+  act->add_option("action", act_verb,
+                  "follow, unfollow, post, edit, delete, like, unlike, join, leave, thread, "
+                  "comment, upvote, downvote, unvote, react, unreact, report")
       ->required();
   act->add_option("args", act_args, "Arguments of the action");
 

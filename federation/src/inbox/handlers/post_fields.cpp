@@ -1,5 +1,7 @@
 #include "post_fields.hpp"
 
+#include <algorithm>
+
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/url.hpp"
 #include "guildhall/federation/signatures/verify.hpp"
@@ -38,6 +40,25 @@ PostFields post_fields(const as::Object& object) {
     f.attachments.push_back(std::move(att));
   }
   return f;
+}
+
+storage::NewPost new_remote_post(const HandlerContext& ctx, const as::Object& object) {
+  PostFields f = post_fields(object);
+  storage::NewPost post;
+  post.ap_id = object.id;
+  post.author_id = ctx.actor.id;
+  post.title = f.title;
+  post.content_html = std::move(f.content_html);
+  post.summary = f.summary;
+  post.language = f.language;
+  post.sensitive = f.sensitive;
+  post.url = f.url;
+  post.is_local = false;
+  post.is_question = f.is_question;
+  const core::TimePoint now = ctx.clock.now();
+  post.published_at = std::min(object.published.value_or(now), now);
+  post.attachments = std::move(f.attachments);
+  return post;
 }
 
 core::Result<void> check_owned_object(HandlerContext& ctx, const as::Object& object) {

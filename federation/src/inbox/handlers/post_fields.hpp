@@ -23,6 +23,10 @@ struct PostFields {
 
 PostFields post_fields(const as::Object& object);
 
+// The row for a remote post by ctx.actor: post_fields, not local, published clamped to now
+// (JS-11: a future date would otherwise pin the post on top). The caller sets parent/community.
+storage::NewPost new_remote_post(const HandlerContext& ctx, const as::Object& object);
+
 // The checks shared by Create and Update (catalogue 2.2): the object is embedded, has an id on
 // the actor's origin (not ours), and its one author is the actor.
 core::Result<void> check_owned_object(HandlerContext& ctx, const as::Object& object);

@@ -10,11 +10,15 @@ core::Result<void> handle_reaction(HandlerContext& ctx) {
     return std::move(post).error();
   if (!*post || !(*post)->is_local)
     return ctx.ignore("not a local post");
-  if ((*post)->deleted_at)
+  return apply_reaction(ctx, **post);
+}
+
+core::Result<void> apply_reaction(HandlerContext& ctx, const storage::Post& post) {
+  if (post.deleted_at)
     return ctx.ignore("post is deleted");
 
   storage::ReactionForm form;
-  form.post_id = (*post)->id;
+  form.post_id = post.id;
   form.actor_id = ctx.actor.id;
   form.ap_id = ctx.activity.id;
   switch (ctx.activity.kind) {
