@@ -4,6 +4,7 @@
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
 #include "guildhall/content/url.hpp"
+#include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/storage/database.hpp"
 
 #include "common.hpp"
@@ -146,7 +147,7 @@ as::Object object_of(const storage::Post& post, const storage::Actor& author,
   if (post.content_source)
     o.source = as::Source{*post.content_source, "text/markdown"};
   if (post.language)
-    o.languages = {as::Language{*post.language, ""}};
+    o.languages = {as::Language{*post.language, discovery::language_name(*post.language)}};
   o.sensitive = post.sensitive;
   o.published = post.published_at;
   o.updated = post.updated_at;
