@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "guildhall/federation/inbox/backfill.hpp"
 #include "guildhall/federation/outbox/remote_communities.hpp"
 
 #include "inbox_fixture.hpp"
@@ -537,6 +538,61 @@ TEST_F(MbinAnnounces, EveryMagazineAnnounceSnapshotIsProcessed) {
   EXPECT_GE(file, 50);
   EXPECT_GE(checked, 30);
   EXPECT_EQ(processor_->stats().db_errors, 0u);
+}
+
+}  // namespace
+}  // namespace guildhall::federation::inbox::testing
+
+namespace guildhall::federation::inbox::testing {
+namespace {
+
+// Backfill after a join: Lemmy's outbox fixture (Announce(Create(Page)) from the group's origin).
+TEST_F(RemoteCommunity, BackfillStoresTheLatestThreadsOfTheOutbox) {
+  auto outbox = nlohmann::json::parse(read_file(kFixtures / "lemmy/collections/group_outbox.json"));
+  const std::string group_id = "https://ds9.lemmy.ml/c/testcom";
+  storage::RemoteActorForm form;
+  form.ap_id = group_id;
+  form.kind = storage::ActorKind::group;
+  form.handle = "testcom";
+  form.domain = "ds9.lemmy.ml";
+  form.inbox_url = group_id + "/inbox";
+  form.outbox_url = outbox["id"];
+  auto g = db_->transact([&](storage::Tx& tx) {
+                return tx.communities().upsert_remote(form, storage::CommunitySettings{});
+              })
+               .value();
+  member(g, storage::MemberState::accepted);
+  stub_actor("https://ds9.lemmy.ml/u/nutomic");
+  objects_.documents[outbox["id"]] = outbox.dump();
+  CommunityBackfill backfill(*db_, urls_, clock_, objects_, nullptr, {.max_threads = 20});
+  auto stored = backfill.run(g.actor.id);
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  EXPECT_EQ(*stored, 2u);
+  EXPECT_EQ(threads(g).size(), 2u);
+  // Again: nothing new (idempotent).
+  EXPECT_EQ(backfill.run(g.actor.id).value(), 0u);
+  EXPECT_EQ(objects_.fetches, 2);  // the outbox twice; the Pages were embedded by their origin
+}
+
+TEST_F(RemoteCommunity, BackfillRefusesAnOutboxFromAnotherOrigin) {
+  auto g = group("https://g.example/c/news");
+  storage::RemoteActorForm form;
+  form.ap_id = g.actor.ap_id;
+  form.kind = storage::ActorKind::group;
+  form.handle = "news";
+  form.domain = "g.example";
+  form.inbox_url = g.actor.inbox_url;
+  form.outbox_url = "https://g.example/c/news/outbox";
+  db_->transact([&](storage::Tx& tx) {
+       return tx.communities().upsert_remote(form, storage::CommunitySettings{});
+     })
+      .value();
+  objects_.documents["https://g.example/c/news/outbox"] =
+      R"({"id":"https://evil.example/outbox","type":"OrderedCollection","orderedItems":[]})";
+  CommunityBackfill backfill(*db_, urls_, clock_, objects_, nullptr);
+  auto stored = backfill.run(g.actor.id);
+  ASSERT_FALSE(stored.ok());
+  EXPECT_EQ(stored.error().kind, core::ErrorKind::forbidden);
 }
 
 }  // namespace
