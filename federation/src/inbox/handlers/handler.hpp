@@ -50,6 +50,10 @@ core::Result<void> handle_delete(HandlerContext& ctx);
 core::Result<void> handle_reaction(HandlerContext& ctx);  // Like, Dislike, EmojiReact
 core::Result<void> handle_announce(HandlerContext& ctx);
 core::Result<void> handle_block(HandlerContext& ctx);
+// Activities for a community hosted here go to the group engine (groups/engine.hpp): true when
+// the activity was one (handled or deliberately ignored), false to fall through to the
+// person-level handlers.
+core::Result<bool> handle_group_activity(HandlerContext& ctx);
 
 // Shared helpers (common.cpp). Lookups answer nullopt for "no such row" and pass other errors on.
 core::Result<std::optional<storage::Actor>> find_actor(storage::Tx& tx, std::string_view ap_id);
