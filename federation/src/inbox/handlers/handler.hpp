@@ -60,6 +60,10 @@ core::Result<void> handle_delete(HandlerContext& ctx);
 core::Result<void> handle_reaction(HandlerContext& ctx);  // Like, Dislike, EmojiReact
 core::Result<void> handle_announce(HandlerContext& ctx);
 core::Result<void> handle_block(HandlerContext& ctx);
+// Activities for a community hosted here go to the group engine (groups/engine.hpp): true when
+// the activity was one (handled or deliberately ignored), false to fall through to the
+// person-level handlers.
+core::Result<bool> handle_group_activity(HandlerContext& ctx);
 
 // Remote communities (community.cpp): what a group we follow announces, and the answers to our
 // members' Follows.
