@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "guildhall/federation/outbox/communities.hpp"
 #include "guildhall/federation/outbox/people.hpp"
 #include "guildhall/federation/outbox/remote_communities.hpp"
 #include "guildhall/federation/policy.hpp"
@@ -41,14 +42,21 @@ Result<void> expect_args(const std::vector<std::string>& args, std::size_t n, co
   return {};
 }
 
-// --- communities hosted elsewhere (the member side) -------------------------------------------
+// --- communities ------------------------------------------------------------------------------
 // join, leave, thread, comment, upvote, downvote, unvote, react, unreact, report; edit, delete,
-// like and unlike of a post in a remote community go here too. nullopt: not one of these.
-std::optional<int> run_remote_community_action(FederationRuntime& fed, storage::Database& db,
-                                               federation::outbox::RemoteCommunities& communities,
-                                               Id me, const std::string& verb,
-                                               const std::vector<std::string>& args,
-                                               std::ostream& out, std::ostream& err) {
+// like and unlike of a community post go here too. One facade over the two services: a community
+// hosted here goes to Communities (the group engine), one hosted elsewhere to RemoteCommunities.
+// nullopt: not a community action.
+struct CommunityServices {
+  federation::outbox::Communities& local;
+  federation::outbox::RemoteCommunities& remote;
+};
+
+std::optional<int> run_community_action(FederationRuntime& fed, storage::Database& db,
+                                        const CommunityServices& services, Id me,
+                                        const std::string& verb,
+                                        const std::vector<std::string>& args, std::ostream& out,
+                                        std::ostream& err) {
   using storage::ReactionKind;
   auto fail = [&](const Error& e) {
     err << "error: " << e.message << "\n";
@@ -60,32 +68,42 @@ std::optional<int> run_remote_community_action(FederationRuntime& fed, storage::
     out << what << "\n";
     return 0;
   };
-  if (verb == "join" || verb == "leave") {
-    if (auto ok = expect_args(args, 1, "act USER join|leave name@host"); !ok)
+  if (verb == "join" || verb == "leave" || verb == "thread") {
+    const bool thread = verb == "thread";
+    if (auto ok = thread ? expect_args(args, 3, "act USER thread name@host TITLE TEXT")
+                         : expect_args(args, 1, "act USER join|leave name@host");
+        !ok)
       return fail(ok.error());
     auto group = fed.groups().resolve(args[0]);
     if (!group)
       return fail(group.error());
+    const Id community = group->actor.id;
+    const bool local = group->actor.is_local();
     if (verb == "leave")
-      return done(communities.leave(me, group->actor.id), "left " + group->actor.ap_id);
-    auto membership = communities.join(me, group->actor.id);
+      return done(
+          local ? services.local.leave(me, community) : services.remote.leave(me, community),
+          "left " + group->actor.ap_id);
+    if (thread) {
+      federation::outbox::ThreadInput input{.title = args[1], .markdown = args[2]};
+      auto post = local ? services.local.post_thread(me, community, input)
+                        : services.remote.post_thread(me, community, input);
+      if (!post)
+        return fail(post.error());
+      out << "posted " << post->id << " " << post->ap_id << "\n";
+      return 0;
+    }
+    Result<storage::Membership> membership = Error::internal("not joined");
+    if (local) {
+      auto joined = services.local.join(me, community);
+      membership = joined ? Result<storage::Membership>(joined->membership)
+                          : Result<storage::Membership>(joined.error());
+    } else {
+      membership = services.remote.join(me, community);
+    }
     if (!membership)
       return fail(membership.error());
     out << "joined " << group->actor.ap_id << " (" << storage::to_string(membership->state)
         << ")\n";
-    return 0;
-  }
-  if (verb == "thread") {
-    if (auto ok = expect_args(args, 3, "act USER thread name@host TITLE TEXT"); !ok)
-      return fail(ok.error());
-    auto group = fed.groups().resolve(args[0]);
-    if (!group)
-      return fail(group.error());
-    auto post =
-        communities.post_thread(me, group->actor.id, {.title = args[1], .markdown = args[2]});
-    if (!post)
-      return fail(post.error());
-    out << "posted " << post->id << " " << post->ap_id << "\n";
     return 0;
   }
   const bool post_verb = verb == "comment" || verb == "upvote" || verb == "downvote" ||
@@ -97,22 +115,38 @@ std::optional<int> run_remote_community_action(FederationRuntime& fed, storage::
   auto post = find_post(db, args[0]);
   if (!post)
     return fail(post.error());
-  // Posts outside remote communities keep the person-level verbs (People).
+  // Posts outside communities keep the person-level verbs (People).
   if (!post->community_id)
     return std::nullopt;
+  auto group = db.read([&](storage::Tx& tx) { return tx.actors().get(*post->community_id); });
+  if (!group)
+    return fail(group.error());
+  const bool local = group->is_local();
+  const Id id = post->id;
   const std::string& ap_id = post->ap_id;
+  auto react = [&](ReactionKind kind, const std::string& emoji) {
+    return local ? services.local.react(me, id, kind, emoji)
+                 : services.remote.react(me, id, kind, emoji);
+  };
+  auto unreact = [&](ReactionKind kind, const std::string& emoji) {
+    return local ? services.local.unreact(me, id, kind, emoji)
+                 : services.remote.unreact(me, id, kind, emoji);
+  };
   if (verb == "comment" || verb == "report" || verb == "react" || verb == "unreact") {
     if (auto ok = expect_args(args, 2, "act USER comment|report|react|unreact POST TEXT"); !ok)
       return fail(ok.error());
-    if (verb == "report")
-      return done(communities.report(me, post->id, args[1]), "reported " + ap_id);
+    if (verb == "report") {
+      if (local)
+        return fail(Error::invalid_input("reports in communities hosted here: not yet"));
+      return done(services.remote.report(me, id, args[1]), "reported " + ap_id);
+    }
     if (verb == "react")
-      return done(communities.react(me, post->id, ReactionKind::emoji, args[1]),
-                  "reacted " + args[1] + " to " + ap_id);
+      return done(react(ReactionKind::emoji, args[1]), "reacted " + args[1] + " to " + ap_id);
     if (verb == "unreact")
-      return done(communities.unreact(me, post->id, ReactionKind::emoji, args[1]),
-                  "unreacted " + args[1] + " to " + ap_id);
-    auto comment = communities.comment(me, post->id, {.markdown = args[1]});
+      return done(unreact(ReactionKind::emoji, args[1]), "unreacted " + args[1] + " to " + ap_id);
+    federation::outbox::CommentInput input{.markdown = args[1]};
+    auto comment =
+        local ? services.local.comment(me, id, input) : services.remote.comment(me, id, input);
     if (!comment)
       return fail(comment.error());
     out << "commented " << comment->id << " " << comment->ap_id << "\n";
@@ -121,10 +155,10 @@ std::optional<int> run_remote_community_action(FederationRuntime& fed, storage::
   if (verb == "edit") {
     if (args.size() != 2 && args.size() != 3)
       return fail(Error::invalid_input("usage: act USER edit POST [TITLE] TEXT"));
-    federation::outbox::EditInput edit{.title = std::nullopt, .markdown = args.back()};
+    federation::outbox::EditInput input{.markdown = args.back()};
     if (args.size() == 3)
-      edit.title = args[1];
-    auto edited = communities.edit(me, post->id, edit);
+      input.title = args[1];
+    auto edited = local ? services.local.edit(me, id, input) : services.remote.edit(me, id, input);
     if (!edited)
       return fail(edited.error());
     out << "edited " << edited->ap_id << "\n";
@@ -133,16 +167,16 @@ std::optional<int> run_remote_community_action(FederationRuntime& fed, storage::
   if (auto ok = expect_args(args, 1, "act USER upvote|downvote|unvote|delete POST"); !ok)
     return fail(ok.error());
   if (verb == "delete")
-    return done(communities.remove(me, post->id), "deleted " + ap_id);
+    return done(local ? services.local.delete_post(me, id) : services.remote.remove(me, id),
+                "deleted " + ap_id);
   if (verb == "upvote" || verb == "like")
-    return done(communities.react(me, post->id, ReactionKind::like), "upvoted " + ap_id);
+    return done(react(ReactionKind::like, ""), "upvoted " + ap_id);
   if (verb == "downvote")
-    return done(communities.react(me, post->id, ReactionKind::dislike), "downvoted " + ap_id);
+    return done(react(ReactionKind::dislike, ""), "downvoted " + ap_id);
   // unvote / unlike: whichever vote there is goes.
-  auto up = communities.unreact(me, post->id, ReactionKind::like);
-  if (!up)
+  if (auto up = unreact(ReactionKind::like, ""); !up)
     return fail(up.error());
-  return done(communities.unreact(me, post->id, ReactionKind::dislike), "unvoted " + ap_id);
+  return done(unreact(ReactionKind::dislike, ""), "unvoted " + ap_id);
 }
 
 }  // namespace
@@ -168,9 +202,11 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
   if (!runtime)
     return fail(runtime.error());
   federation::outbox::People people(db, federation::Urls(config.public_origin()));
-  federation::outbox::RemoteCommunities communities(db, federation::Urls(config.public_origin()));
-  if (auto handled =
-          run_remote_community_action(**runtime, db, communities, me, verb, args, out, err))
+  federation::outbox::Communities local_communities(db, federation::Urls(config.public_origin()));
+  federation::outbox::RemoteCommunities remote_communities(
+      db, federation::Urls(config.public_origin()));
+  if (auto handled = run_community_action(**runtime, db, {local_communities, remote_communities},
+                                          me, verb, args, out, err))
     return *handled;
 
   if (verb == "follow" || verb == "unfollow") {

@@ -200,11 +200,8 @@ TEST_F(RemoteCommunitiesOutbox, JoinSendsLemmysFollowAndLeaveItsUndo) {
 
 TEST_F(RemoteCommunitiesOutbox, ThreadIsLemmysCreatePage) {
   set_member(group_, storage::MemberState::accepted);
-  auto post = communities_->post_thread(alice_, group_,
-                                        {.title = "Hello *forum*",
-                                         .markdown = "Some **text**",
-                                         .language = "fr",
-                                         .url = std::nullopt});
+  auto post = communities_->post_thread(
+      alice_, group_, {.title = "Hello *forum*", .markdown = "Some **text**", .language = "fr"});
   ASSERT_TRUE(post.ok()) << post.error().message;
   EXPECT_EQ(post->community_id, group_);
   EXPECT_EQ(post->title, "Hello *forum*");
@@ -338,11 +335,10 @@ TEST_F(RemoteCommunitiesOutbox, RefusalsStoreAndQueueNothing) {
   db_->transact([&](storage::Tx& tx) { return tx.posts().set_locked(thread.id, true); }).value();
   expect_refused(communities_->comment(alice_, thread.id, {.markdown = "x"}),
                  core::ErrorKind::forbidden);
-  // Empty title, a link that is not http(s).
+  // Empty title, empty text.
   expect_refused(communities_->post_thread(alice_, group_, {.title = " ", .markdown = "x"}),
                  core::ErrorKind::invalid_input);
-  expect_refused(communities_->post_thread(
-                     alice_, group_, {.title = "t", .markdown = "x", .url = "javascript:alert(1)"}),
+  expect_refused(communities_->post_thread(alice_, group_, {.title = "t", .markdown = ""}),
                  core::ErrorKind::invalid_input);
   // Moderators-only posting (postingRestrictedToMods).
   storage::CommunitySettings mods_only;

@@ -3,7 +3,6 @@
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
-#include "guildhall/content/url.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/storage/database.hpp"
 
@@ -282,12 +281,8 @@ Result<storage::Post> RemoteCommunities::post_thread(Id author_id, Id community_
     return std::move(ok).error();
   if (auto ok = check_text(input.markdown); !ok)
     return std::move(ok).error();
-  std::optional<std::string> url;
-  if (input.url) {
-    url = content::safe_url(*input.url, false);
-    if (!url)
-      return Error::invalid_input("the link must be an http(s) URL");
-  }
+  if (input.summary && input.summary->size() > 1024)
+    return Error::invalid_input("a content warning may have at most 1024 characters");
   const std::string html = content::render_markdown(input.markdown);
   return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<storage::Post> {
     auto in = acting_in(tx, author_id, community_id);
@@ -309,8 +304,9 @@ Result<storage::Post> RemoteCommunities::post_thread(Id author_id, Id community_
     row.content_source = input.markdown;
     row.content_html = html;
     row.language = input.language;
-    row.sensitive = input.sensitive;
-    row.url = url;
+    row.summary = input.summary;
+    row.sensitive = input.sensitive || input.summary.has_value();
+    row.is_question = input.is_question;
     row.is_local = true;
     auto created = tx.posts().create(row);
     if (!created)
@@ -379,6 +375,8 @@ Result<storage::Post> RemoteCommunities::edit(Id author_id, Id post_id, const Ed
       edit.title = content::derive_title_from_text(*input.title, kMaxTitleChars);
     edit.content_source = std::optional<std::string>(input.markdown);
     edit.content_html = html;
+    if (input.language)
+      edit.language = std::optional<std::optional<std::string>>(input.language);
     auto updated = tx.posts().update(post_id, edit);
     if (!updated)
       return std::move(updated).error();

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "guildhall/core/result.hpp"
+#include "guildhall/federation/outbox/communities.hpp"
 #include "guildhall/federation/urls.hpp"
 #include "guildhall/storage/model.hpp"
 
@@ -24,25 +25,8 @@ class Database;
 
 namespace guildhall::federation::outbox {
 
-// Every member has an initializer so designated initializers compile warning-free on g++ 12.
-struct ThreadInput {
-  std::string title{};
-  std::string markdown{};
-  std::optional<std::string> language{};
-  std::optional<std::string> url{};  // a link post (http(s) only)
-  bool sensitive = false;
-};
-
-struct CommentInput {
-  std::string markdown{};
-  std::optional<std::string> language{};
-};
-
-// An edit: a thread may change its title; comments have none.
-struct EditInput {
-  std::optional<std::string> title{};
-  std::string markdown{};
-};
+// The inputs are the hosting side's (communities.hpp): one shape whichever server hosts the
+// community.
 
 class RemoteCommunities {
  public:
