@@ -130,6 +130,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   http::Router router;
   routes::register_operations(router, app);
   routes::register_activitypub(router, app);
+  routes::register_activities(router, app);
   routes::register_inbox(router, app, inbox);
 
   http::ServerOptions options;

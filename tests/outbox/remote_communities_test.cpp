@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "guildhall/federation/discovery/activities.hpp"
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
@@ -375,6 +376,53 @@ TEST_F(RemoteCommunitiesOutbox, LocalCommunitiesAreNotJoinedOverFederation) {
   auto joined = communities_->join(alice_, devs);
   ASSERT_FALSE(joined.ok());
   EXPECT_EQ(joined.error().kind, core::ErrorKind::invalid_input);
+}
+
+}  // namespace
+
+namespace {
+
+// GET /activities/{id}: what a server verifying a group's Announce fetches from us.
+TEST_F(RemoteCommunitiesOutbox, OurPublicActivitiesAreServedOthersAreNot) {
+  auto served = [&](const json& activity) {
+    const std::string id = activity["id"];
+    Id snowflake = 0;
+    EXPECT_TRUE(core::parse_id(id.substr(id.find_last_of('/') + 1), snowflake));
+    return db_->read(
+        [&](storage::Tx& tx) { return federation::discovery::public_activity(tx, snowflake); });
+  };
+  set_member(group_, storage::MemberState::accepted);
+  auto post = communities_->post_thread(alice_, group_, {.title = "t", .markdown = "x"});
+  ASSERT_TRUE(post.ok());
+  storage::Post thread = remote_thread("https://lemmy.test/post/1");
+  ASSERT_TRUE(communities_->react(alice_, thread.id, storage::ReactionKind::like).ok());
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 2u);
+  auto create = served(sent[0].second);
+  ASSERT_TRUE(create.ok());
+  EXPECT_EQ((*create)["object"]["id"], post->ap_id);
+  EXPECT_TRUE(served(sent[1].second).ok());  // a vote in a public community
+
+  // A report (addressed to the group only), and everything in a private community: hidden.
+  ASSERT_TRUE(communities_->report(alice_, thread.id, "spam").ok());
+  storage::CommunitySettings settings;
+  settings.visibility = storage::CommunityVisibility::private_;
+  const Id hidden = remote_group("https://lemmy.test/c/hidden", settings);
+  set_member(hidden, storage::MemberState::accepted);
+  ASSERT_TRUE(communities_->post_thread(alice_, hidden, {.title = "t", .markdown = "x"}).ok());
+  auto later = queued();
+  ASSERT_EQ(later.size(), 2u);
+  for (const auto& [inbox, activity] : later) {
+    auto r = served(activity);
+    ASSERT_FALSE(r.ok()) << activity.dump();
+    EXPECT_EQ(r.error().kind, core::ErrorKind::not_found);
+  }
+  // Deleted since: its Create is no longer served.
+  ASSERT_TRUE(communities_->remove(alice_, post->id).ok());
+  EXPECT_FALSE(served(sent[0].second).ok());
+  EXPECT_FALSE(
+      db_->read([&](storage::Tx& tx) { return federation::discovery::public_activity(tx, 12345); })
+          .ok());
 }
 
 }  // namespace
