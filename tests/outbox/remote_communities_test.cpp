@@ -417,9 +417,10 @@ TEST_F(RemoteCommunitiesOutbox, OurPublicActivitiesAreServedOthersAreNot) {
     ASSERT_FALSE(r.ok()) << activity.dump();
     EXPECT_EQ(r.error().kind, core::ErrorKind::not_found);
   }
-  // Deleted since: its Create is no longer served.
+  // Deleted since: its Create is no longer served; the Delete is.
   ASSERT_TRUE(communities_->remove(alice_, post->id).ok());
   EXPECT_FALSE(served(sent[0].second).ok());
+  EXPECT_TRUE(served(queued().back().second).ok());
   EXPECT_FALSE(
       db_->read([&](storage::Tx& tx) { return federation::discovery::public_activity(tx, 12345); })
           .ok());

@@ -15,8 +15,11 @@ core::Error hidden() {
   return core::Error::not_found("no such activity");
 }
 
-// A post the activity is about (embedded, or its id) that is gone now.
+// A Create or Update whose post is gone now (it would serve the content); a Delete is about a gone
+// post by nature and stays served.
 bool about_a_gone_post(storage::Tx& tx, const as::Object& activity) {
+  if (activity.kind != as::Kind::create && activity.kind != as::Kind::update)
+    return false;
   const as::Ref& ref = activity.object_ref();
   const as::Object* inner = ref.get();
   // Undo embeds the undone activity: what counts is its object.

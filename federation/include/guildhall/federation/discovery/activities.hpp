@@ -7,7 +7,7 @@
 //
 // Only what anyone may see: an activity addressed to Public, or one without addressing (Lemmy's
 // votes) whose `audience` is a public community we know. Anything else (private communities,
-// direct messages, follows), an unknown id, or an activity whose post was since deleted or
+// direct messages, follows), an unknown id, or a Create/Update whose post was since deleted or
 // removed is not_found, the same answer as for an id that never existed.
 
 #include <nlohmann/json.hpp>
