@@ -384,6 +384,25 @@ TEST_F(RemoteCommunity, RemovalNeedsAModeratorOfTheGroup) {
   EXPECT_TRUE(reload(post.id).removed_at);
 }
 
+TEST_F(RemoteCommunity, RemoveOfAPostWithoutACollectionIsAModeratorsRemoval) {
+  // Guildhall's hosting side says Remove when a moderator removes their own post.
+  auto g = group("https://g.example/c/news");
+  member(g, storage::MemberState::accepted);
+  auto post = thread(g, "https://g.example/post/1", "https://g.example/u/mod");
+  nlohmann::json body = {{"id", "https://g.example/activities/announce/1"},
+                         {"type", "Announce"},
+                         {"actor", g.actor.ap_id},
+                         {"object",
+                          {{"id", "https://g.example/activities/remove/1"},
+                           {"type", "Remove"},
+                           {"actor", "https://g.example/u/mod"},
+                           {"object", "https://g.example/post/1"},
+                           {"summary", "duplicate"}}}};
+  ASSERT_EQ(announce(body.dump()), 202);
+  EXPECT_TRUE(reload(post.id).removed_at);
+  EXPECT_FALSE(reload(post.id).deleted_at);
+}
+
 // Lemmy's moderation activities as its communities announce them (the fixtures are the inner
 // activities, each from the community's own server; the Announce around them is what the
 // community sends, FEP-1b12).

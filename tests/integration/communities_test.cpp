@@ -150,3 +150,128 @@ TEST_F(Communities, MembersOnTwoInstancesTakePartInACommunityOnAThird) {
   ASSERT_EQ(c().cli({"admin", "act", "carol", "leave", guild}).first, 0);
   EXPECT_FALSE(membership(c(), "carol").has_value());
 }
+
+namespace {
+
+// The hosting side's service API on A, driven from the test against A's database (its CLI verbs
+// are the host side's work); A's delivery worker picks the activities up on its next poll.
+struct Host {
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<federation::outbox::Communities> communities;
+  Id alice = 0;
+
+  explicit Host(const Instance& a) {
+    db = storage::open_database("sqlite:" + (a.dir / "guildhall.db").string()).value();
+    communities = std::make_unique<federation::outbox::Communities>(
+        *db, federation::Urls("http://" + a.host()));
+    alice = db->read([](storage::Tx& tx) { return tx.users().get_by_handle("alice"); })
+                .value()
+                .actor.id;
+  }
+  Id post(const std::string& ap_id) {
+    return db->read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(ap_id); }).value().id;
+  }
+  std::optional<storage::Membership> member(Id community, const std::string& actor_ap_id) {
+    auto m = db->read([&](storage::Tx& tx) -> core::Result<storage::Membership> {
+      auto actor = tx.actors().get_by_ap_id(actor_ap_id);
+      if (!actor)
+        return std::move(actor).error();
+      return tx.memberships().get(community, actor->id);
+    });
+    if (!m)
+      return std::nullopt;
+    return *m;
+  }
+};
+
+}  // namespace
+
+// The membership state of `user` (on `at`) in the community `group_ap_id`.
+static std::optional<storage::MemberState> state_in(const Instance& at,
+                                                    const std::string& group_ap_id,
+                                                    const std::string& user) {
+  auto m = at.read([&](storage::Tx& tx) -> core::Result<storage::Membership> {
+    auto group = tx.communities().get_by_ap_id(group_ap_id);
+    if (!group)
+      return std::move(group).error();
+    auto person = tx.users().get_by_handle(user);
+    if (!person)
+      return std::move(person).error();
+    return tx.memberships().get(group->actor.id, person->actor.id);
+  });
+  return m ? std::optional<storage::MemberState>(m->state) : std::nullopt;
+}
+
+TEST_F(Communities, ApprovalJoinIsPendingUntilAManagerApproves) {
+  Host host(a());
+  auto crew = host.communities->create(
+      host.alice,
+      {.handle = "crew", .title = "Crew", .join_policy = storage::JoinPolicy::approval});
+  ASSERT_TRUE(crew.ok()) << crew.error().message;
+  const std::string name = "crew@" + a().host();
+  for (auto [inst, user] : {std::pair{&b(), "bob"}, {&c(), "carol"}}) {
+    auto [rc, out] = inst->cli({"admin", "act", user, "join", name});
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_EQ(state_in(*inst, crew->actor.ap_id, user), storage::MemberState::pending);
+    const std::string person = "http://" + inst->host() + "/users/" + user;
+    ASSERT_TRUE(eventually([&] { return host.member(crew->actor.id, person).has_value(); }))
+        << a().server->output();
+    EXPECT_EQ(state_in(*inst, crew->actor.ap_id, user), storage::MemberState::pending);
+    auto approved = host.communities->approve(host.alice, crew->actor.id,
+                                              host.member(crew->actor.id, person)->actor_id);
+    ASSERT_TRUE(approved.ok()) << approved.error().message;
+  }
+  ASSERT_TRUE(eventually([&] {
+    return state_in(b(), crew->actor.ap_id, "bob") == storage::MemberState::accepted &&
+           state_in(c(), crew->actor.ap_id, "carol") == storage::MemberState::accepted;
+  }));
+  // Joins approved by hand read as Lemmy's private community: addressed to the followers, never
+  // Public, and stored by the host.
+  auto [rc_t, out_t] = b().cli({"admin", "act", "bob", "thread", name, "Rota", "Who is on duty?"});
+  ASSERT_EQ(rc_t, 0) << out_t;
+  ASSERT_TRUE(eventually([&] { return post(a(), printed_ap_id(out_t)).has_value(); }));
+}
+
+TEST_F(Communities, ModerationOnTheHostReachesMembersElsewhere) {
+  Host host(a());
+  auto hall = host.communities->create(host.alice, {.handle = "hall", .title = "Hall"});
+  ASSERT_TRUE(hall.ok()) << hall.error().message;
+  const std::string name = "hall@" + a().host();
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "join", name}).first, 0);
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "join", name}).first, 0);
+  ASSERT_TRUE(eventually([&] {
+    return state_in(b(), hall->actor.ap_id, "bob") == storage::MemberState::accepted &&
+           state_in(c(), hall->actor.ap_id, "carol") == storage::MemberState::accepted;
+  }));
+  auto [rc_t, out_t] = b().cli({"admin", "act", "bob", "thread", name, "Rota", "Who is on duty?"});
+  ASSERT_EQ(rc_t, 0) << out_t;
+  const std::string thread = printed_ap_id(out_t);
+  ASSERT_TRUE(eventually([&] { return post(c(), thread).has_value(); }));
+  auto [rc_m, out_m] = c().cli({"admin", "act", "carol", "comment", thread, "Me"});
+  ASSERT_EQ(rc_m, 0) << out_m;
+  const std::string comment = printed_ap_id(out_m);
+  ASSERT_TRUE(
+      eventually([&] { return post(b(), comment).has_value() && post(a(), comment).has_value(); }));
+
+  // Pin, lock and a moderator's removal by alice on A reach B and C.
+  ASSERT_TRUE(host.communities->pin(host.alice, host.post(thread), true).ok());
+  ASSERT_TRUE(host.communities->lock(host.alice, host.post(thread), true).ok());
+  ASSERT_TRUE(host.communities->remove_post(host.alice, host.post(comment), "off topic").ok());
+  ASSERT_TRUE(eventually([&] {
+    return post(c(), thread)->pinned && post(c(), thread)->locked &&
+           post(b(), comment)->removed_at.has_value();
+  })) << c().server->output();
+  // A locked thread takes no more comments (refused on C, nothing sent).
+  EXPECT_NE(c().cli({"admin", "act", "carol", "comment", thread, "Me again"}).first, 0);
+
+  // A ban of carol reaches C: she can no longer post there.
+  auto carol = host.member(hall->actor.id, "http://" + c().host() + "/users/carol");
+  ASSERT_TRUE(carol);
+  ASSERT_TRUE(
+      host.communities->ban(host.alice, hall->actor.id, carol->actor_id, "spam", std::nullopt)
+          .ok());
+  ASSERT_TRUE(eventually([&] {
+    return state_in(c(), hall->actor.ap_id, "carol") == storage::MemberState::banned;
+  })) << c().server->output();
+  EXPECT_NE(c().cli({"admin", "act", "carol", "thread", name, "Still here", "x"}).first, 0);
+}

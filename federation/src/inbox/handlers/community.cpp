@@ -132,8 +132,9 @@ core::Result<void> set_locked(HandlerContext& ctx, const storage::CommunityView&
   return {};
 }
 
-// Add/Remove: pinning (target = the featured collection) or moderators (target = the moderators
-// collection; only local people's memberships are ours to change).
+// Add/Remove: pinning (target = the featured collection), moderators (target = the moderators
+// collection; only local people's memberships are ours to change), or Remove of a post without a
+// collection (a moderator's removal).
 core::Result<void> add_or_remove(HandlerContext& ctx, const storage::CommunityView& group,
                                  const as::Object& activity, bool add) {
   if (!is_moderator(ctx, group))
@@ -166,6 +167,18 @@ core::Result<void> add_or_remove(HandlerContext& ctx, const storage::CommunityVi
         add ? storage::MemberRole::moderator : storage::MemberRole::member);
     if (!done)
       return std::move(done).error();
+    return {};
+  }
+  if (!add && (target.empty() || target == group.actor.ap_id)) {
+    // Remove of a post (no collection): a moderator's removal, as Guildhall's hosting side says
+    // when the moderator is the author (a Delete would read as the author's own deletion).
+    auto post = community_post(ctx, group, object);
+    if (!post)
+      return std::move(post).error();
+    if (!*post)
+      return {};
+    if (auto removed = ctx.tx.posts().set_removed((*post)->id, true); !removed)
+      return std::move(removed).error();
     return {};
   }
   return ctx.ignore("add/remove with an unknown target");
