@@ -19,6 +19,21 @@ using storage::Id;
 
 namespace {
 
+// The membership state of `user` (on `at`) in the community `group_ap_id`.
+std::optional<storage::MemberState> state_in(const Instance& at, const std::string& group_ap_id,
+                                             const std::string& user) {
+  auto m = at.read([&](storage::Tx& tx) -> core::Result<storage::Membership> {
+    auto group = tx.communities().get_by_ap_id(group_ap_id);
+    if (!group)
+      return std::move(group).error();
+    auto person = tx.users().get_by_handle(user);
+    if (!person)
+      return std::move(person).error();
+    return tx.memberships().get(group->actor.id, person->actor.id);
+  });
+  return m ? std::optional<storage::MemberState>(m->state) : std::nullopt;
+}
+
 class Communities : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -59,18 +74,7 @@ class Communities : public ::testing::Test {
 
   static std::optional<storage::MemberState> membership(const Instance& at,
                                                         const std::string& user) {
-    auto m = at.read([&](storage::Tx& tx) -> core::Result<storage::Membership> {
-      auto group = tx.communities().get_by_ap_id(group_id());
-      if (!group)
-        return std::move(group).error();
-      auto person = tx.users().get_by_handle(user);
-      if (!person)
-        return std::move(person).error();
-      return tx.memberships().get(group->actor.id, person->actor.id);
-    });
-    if (!m)
-      return std::nullopt;
-    return m->state;
+    return state_in(at, group_id(), user);
   }
 
   static std::optional<storage::Post> post(const Instance& at, const std::string& ap_id) {
@@ -185,22 +189,6 @@ struct Host {
 };
 
 }  // namespace
-
-// The membership state of `user` (on `at`) in the community `group_ap_id`.
-static std::optional<storage::MemberState> state_in(const Instance& at,
-                                                    const std::string& group_ap_id,
-                                                    const std::string& user) {
-  auto m = at.read([&](storage::Tx& tx) -> core::Result<storage::Membership> {
-    auto group = tx.communities().get_by_ap_id(group_ap_id);
-    if (!group)
-      return std::move(group).error();
-    auto person = tx.users().get_by_handle(user);
-    if (!person)
-      return std::move(person).error();
-    return tx.memberships().get(group->actor.id, person->actor.id);
-  });
-  return m ? std::optional<storage::MemberState>(m->state) : std::nullopt;
-}
 
 TEST_F(Communities, ApprovalJoinIsPendingUntilAManagerApproves) {
   Host host(a());
