@@ -13,10 +13,9 @@
 
 namespace guildhall::server {
 
-// verb: follow | unfollow | post | edit | delete | like | unlike, and for communities hosted
-// elsewhere join | leave | thread | comment | upvote | downvote | unvote | react | unreact | report
-// (edit, delete, like and unlike of a community post go to the community); args as documented in
-// `--help`.
+// verb: follow | unfollow | post | edit | delete | like | unlike, and the community verbs (hosted
+// here, or elsewhere: join, leave, thread, comment, edit, delete, react, unreact, report); args as
+// documented in `--help`.
 int run_action(const Config& config, storage::Database& db, const std::string& user,
                const std::string& verb, const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err);

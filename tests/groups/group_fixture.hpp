@@ -29,6 +29,26 @@ struct Sent {
   json body;
 };
 
+// Claims and completes every queued delivery: what the delivery worker would have POSTed.
+inline std::vector<Sent> take_queued(storage::Database& db, core::TimePoint now) {
+  auto jobs = db.transact([&](storage::Tx& tx) {
+                  storage::ClaimRequest request;
+                  request.owner = "test";
+                  request.now = now + std::chrono::hours(1);
+                  request.limit = 1000;
+                  request.per_host_limit = 1000;
+                  return tx.delivery_queue().claim(request);
+                }).value();
+  std::vector<Sent> out;
+  std::vector<storage::Id> ids;
+  for (const auto& job : jobs) {
+    out.push_back({job.inbox_url, json::parse(job.payload)});
+    ids.push_back(job.id);
+  }
+  db.transact([&](storage::Tx& tx) { return tx.delivery_queue().complete(ids); }).value();
+  return out;
+}
+
 class GroupFixture : public inbox::testing::InboxFixture {
  protected:
   GroupFixture() : communities_(*db_, urls_) {}
@@ -43,25 +63,7 @@ class GroupFixture : public inbox::testing::InboxFixture {
   std::string group_id(const std::string& handle) const { return kOrigin + "/c/" + handle; }
 
   // Everything queued since the last call, in queue order.
-  std::vector<Sent> sent() {
-    std::vector<Sent> out;
-    auto jobs = db_->transact([&](storage::Tx& tx) {
-                     storage::ClaimRequest request;
-                     request.owner = "test";
-                     request.now = clock_.now() + std::chrono::hours(1);
-                     request.limit = 1000;
-                     request.per_host_limit = 1000;
-                     return tx.delivery_queue().claim(request);
-                   })
-                    .value();
-    std::vector<storage::Id> ids;
-    for (const auto& job : jobs) {
-      out.push_back({job.inbox_url, json::parse(job.payload)});
-      ids.push_back(job.id);
-    }
-    db_->transact([&](storage::Tx& tx) { return tx.delivery_queue().complete(ids); }).value();
-    return out;
-  }
+  std::vector<Sent> sent() { return take_queued(*db_, clock_.now()); }
 
   static std::vector<Sent> of_type(const std::vector<Sent>& all, const std::string& type,
                                    const std::string& inner_type = "") {

@@ -2,6 +2,8 @@
 // distribution (one delivery per follower instance, the activity announced unchanged), edits,
 // deletes, moderator removal, reactions, lock, pin, moderators and the moderation log, for remote
 // members (through the inbox) and local ones (through outbox::Communities).
+#include "guildhall/federation/discovery/group_outbox.hpp"
+
 #include "group_fixture.hpp"
 
 namespace guildhall::federation::groups::testing {
@@ -571,6 +573,46 @@ TEST_F(Groups, RemoteCommunitiesAndBadInputAreClearErrors) {
   // The owner cannot leave (someone must manage the community).
   EXPECT_EQ(communities_.leave(dave_.id, garden_.actor.id).error().kind,
             core::ErrorKind::forbidden);
+}
+
+TEST_F(Groups, OutboxListsTheGroupsAnnouncesOfNewContentNewestFirstAndPaged) {
+  std::vector<std::string> titles;
+  for (int i = 0; i < 22; ++i) {
+    auto t = communities_.post_thread(dave_.id, garden_.actor.id,
+                                      {.title = "Thread " + std::to_string(i)});
+    ASSERT_TRUE(t.ok());
+    if (i == 0) {
+      ASSERT_TRUE(communities_.react(dave_.id, t->id, storage::ReactionKind::like).ok());
+    }
+  }
+  auto front =
+      db_->read([&](storage::Tx& tx) { return discovery::group_outbox(tx, garden_, std::nullopt); })
+          .value();
+  EXPECT_EQ(front["type"], "OrderedCollection");
+  EXPECT_EQ(front["totalItems"], 22);  // the Like is announced but not listed
+  ASSERT_EQ(front["orderedItems"].size(), 20u);
+  EXPECT_EQ(front["orderedItems"][0]["type"], "Announce");
+  EXPECT_EQ(front["orderedItems"][0]["object"]["object"]["name"], "Thread 21");
+  EXPECT_FALSE(front["orderedItems"][0].contains("@context"));
+  EXPECT_EQ(front["first"], group_id("garden") + "/outbox?page=1");
+  auto second = db_->read([&](storage::Tx& tx) {
+                     return discovery::group_outbox(tx, garden_, std::int64_t{2});
+                   })
+                    .value();
+  EXPECT_EQ(second["type"], "OrderedCollectionPage");
+  ASSERT_EQ(second["orderedItems"].size(), 2u);
+  EXPECT_EQ(second["orderedItems"][1]["object"]["object"]["name"], "Thread 0");
+  EXPECT_FALSE(second.contains("next"));
+  // A private community's outbox shows nothing.
+  outbox::CommunityInput input;
+  input.visibility = storage::CommunityVisibility::private_;
+  const auto team = make_group("team", input);
+  ASSERT_TRUE(communities_.post_thread(dave_.id, team.actor.id, {.title = "Secret"}).ok());
+  auto hidden =
+      db_->read([&](storage::Tx& tx) { return discovery::group_outbox(tx, team, std::nullopt); })
+          .value();
+  EXPECT_EQ(hidden["totalItems"], 0);
+  EXPECT_TRUE(hidden["orderedItems"].empty());
 }
 
 }  // namespace

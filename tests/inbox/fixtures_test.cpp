@@ -10,15 +10,12 @@
 #include "guildhall/activitystreams/parse.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
-#include "inbox_fixture.hpp"
+#include "fixture_sender.hpp"
 
 namespace guildhall::federation::inbox::testing {
 namespace {
 
 namespace as = guildhall::activitystreams;
-
-const std::filesystem::path kFixtures =
-    std::filesystem::path(GUILDHALL_SHARED_DIR) / "fixtures" / "activitypub";
 
 // The person-level activities of the corpus (group-only ones, Flag, Lock, Add... are left to the
 // communities work, though they are run too in AllPersonLevelFixturesAreHandled's second list).
@@ -56,14 +53,7 @@ const std::vector<std::string> kPersonLevel = {
     "friendica/activities/delete.json",
 };
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class Fixtures : public InboxFixture {
+class Fixtures : public FixtureSender {
  protected:
   storage::Actor local_with_ap_id(const std::string& handle, const std::string& ap_id) {
     storage::NewUser user;

@@ -138,12 +138,12 @@ TEST_F(Communities, MembersOnTwoInstancesTakePartInACommunityOnAThird) {
   EXPECT_EQ(post(b(), comment)->thread_id, post(b(), thread)->id);
 
   // A vote and an emoji reaction from C reach B.
-  ASSERT_EQ(c().cli({"admin", "act", "carol", "upvote", thread}).first, 0);
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "react", thread, "like"}).first, 0);
   ASSERT_EQ(c().cli({"admin", "act", "carol", "react", thread, "🎉"}).first, 0);
   ASSERT_TRUE(eventually([&] { return reactions(b(), thread) == 2; })) << b().server->output();
 
   // Bob edits, then deletes his thread: C follows.
-  ASSERT_EQ(b().cli({"admin", "act", "bob", "edit", thread, "Hello again", "Edited"}).first, 0);
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "edit", thread, "Edited", "Hello again"}).first, 0);
   ASSERT_TRUE(eventually([&] { return post(c(), thread)->title == "Hello again"; }))
       << c().server->output();
   ASSERT_EQ(b().cli({"admin", "act", "bob", "delete", thread}).first, 0);

@@ -150,3 +150,71 @@ TEST_F(Federation, ABlockedInstanceIsRefusedAndNothingIsStored) {
   });
   EXPECT_FALSE(carol_on_a.ok()) << "nothing from a blocked instance is stored";
 }
+
+// A community hosted on A; bob on B joins it with the person-level Follow (WebFinger finds the
+// group), gets the Accept and the welcome message, and receives the group's Announce of alice's
+// thread.
+TEST_F(Federation, ACommunityHostedOnAWelcomesARemoteMemberAndAnnouncesToIt) {
+  auto [rc, out] = a().cli({"admin", "act", "alice", "community-create", "garden", "The Garden",
+                            "welcome=Welcome to **the garden**"});
+  ASSERT_EQ(rc, 0) << out;
+  std::tie(rc, out) = b().cli({"admin", "act", "bob", "follow", "garden@" + a().host()});
+  ASSERT_EQ(rc, 0) << out;
+  const std::string group_id = "http://" + a().host() + "/c/garden";
+
+  auto members_on_a = [] {
+    auto n = a().read([](storage::Tx& tx) -> core::Result<std::int64_t> {
+      auto group = tx.communities().get_local_by_handle("garden");
+      if (!group)
+        return std::move(group).error();
+      return tx.memberships().count(group->actor.id, storage::MemberState::accepted);
+    });
+    return n.ok() ? *n : -1;
+  };
+  ASSERT_TRUE(eventually([&] { return members_on_a() == 2; })) << "alice and bob";
+  // B: the Accept made bob's follow accepted; the welcome arrived as a direct post from the group.
+  ASSERT_TRUE(eventually([&] {
+    auto accepted = b().read([&](storage::Tx& tx) -> core::Result<bool> {
+      auto bob = tx.users().get_by_handle("bob");
+      auto group = tx.actors().get_by_ap_id(group_id);
+      if (!bob || !group)
+        return false;
+      auto follow = tx.follows().get(bob->actor.id, group->id);
+      return follow.ok() && follow->state == storage::FollowState::accepted;
+    });
+    return accepted.ok() && *accepted;
+  }));
+  ASSERT_TRUE(eventually([&] {
+    auto welcome = b().read([&](storage::Tx& tx) -> core::Result<bool> {
+      auto group = tx.actors().get_by_ap_id(group_id);
+      if (!group)
+        return false;
+      auto posts = tx.posts().list_by_author(group->id, {});
+      return posts.ok() && posts->size() == 1 &&
+             (*posts)[0].content_html.find("<strong>the garden</strong>") != std::string::npos;
+    });
+    return welcome.ok() && *welcome;
+  }));
+
+  std::tie(rc, out) = a().cli({"admin", "act", "alice", "thread", "garden", "Tomatoes", "Grow"});
+  ASSERT_EQ(rc, 0) << out;
+  auto announce_id = a().read([](storage::Tx& tx) -> core::Result<std::string> {
+    auto group = tx.communities().get_local_by_handle("garden");
+    if (!group)
+      return std::move(group).error();
+    auto latest =
+        tx.community_outbox().list(group->actor.id, std::string_view("Create"), {.limit = 1});
+    if (!latest)
+      return std::move(latest).error();
+    if (latest->empty())
+      return core::Error::not_found("no announce");
+    return (*latest)[0].ap_id;
+  });
+  ASSERT_TRUE(announce_id.ok()) << announce_id.error().message;
+  // B's inbox accepted the group's Announce (a signed delivery from A's group actor).
+  EXPECT_TRUE(eventually([&] {
+    auto received =
+        b().read([&](storage::Tx& tx) { return tx.inbox_log().was_received(*announce_id); });
+    return received.ok() && *received;
+  }));
+}

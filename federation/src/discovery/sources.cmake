@@ -3,6 +3,7 @@ target_sources(guildhall_federation PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/activities.cpp
   ${CMAKE_CURRENT_LIST_DIR}/actors.cpp
   ${CMAKE_CURRENT_LIST_DIR}/collections.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/group_outbox.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lookup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/negotiation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/nodeinfo.cpp

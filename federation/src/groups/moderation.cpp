@@ -120,9 +120,10 @@ Result<Applied> apply_lock(GroupContext& ctx, bool locked) {
     return std::move(may).error();
   if (!*may && post->author_id != ctx.actor.id)
     return Error::forbidden("only a moderator or the author may lock a thread");
-  auto thread = ctx.tx.posts().get(post->thread_id);
-  if (!thread)
-    return std::move(thread).error();
+  // Lemmy also locks a comment (its replies); Guildhall locks whole threads only, for now.
+  if (!post->is_thread())
+    return ctx.ignore("comment locks are not supported; lock the thread");
+  const storage::Post* thread = &*post;
   if (thread->locked == locked)
     return ctx.ignore(locked ? "already locked" : "not locked");
   auto changed = ctx.tx.posts().set_locked(thread->id, locked);
