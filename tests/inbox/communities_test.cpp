@@ -384,6 +384,40 @@ TEST_F(RemoteCommunity, RemovalNeedsAModeratorOfTheGroup) {
   EXPECT_TRUE(reload(post.id).removed_at);
 }
 
+TEST_F(RemoteCommunity, WordPressBlogGroupAnnouncesAnEditOfAnArticle) {
+  // A WordPress blog federates as a Group announcing its authors' activities (same origin).
+  auto g = group("https://pfefferle.org/@pfefferle.org");
+  member(g, storage::MemberState::accepted);
+  auto article =
+      thread(g, "https://pfefferle.org/lemmy-part-4/", "https://pfefferle.org/author/pfefferle/");
+  ASSERT_EQ(announce(read_file(kFixtures / "wordpress/activities/announce.json")), 202);
+  const storage::Post now = reload(article.id);
+  EXPECT_EQ(now.title, "Lemmy (Part 4)");
+  EXPECT_TRUE(now.updated_at);
+  EXPECT_EQ(processor_->stats().failed, 0u);
+}
+
+TEST_F(RemoteCommunity, PeerTubeChannelAnnounceOfAVideoIsFetchedAndNotStoredAsAThread) {
+  // A PeerTube channel (a Group) announces a video by id: fetched from its origin, and a Video is
+  // not a thread type we store (deliberately ignored, not retried).
+  auto g = group("https://tilvids.com/video-channels/thelinuxexperiment_channel");
+  member(g, storage::MemberState::accepted);
+  const std::string video = "https://tilvids.com/videos/watch/e7946124-7b72-4ad7-9d22-844a84bb2de1";
+  objects_.documents[video] = nlohmann::json{
+      {"id", video},
+      {"type", "Video"},
+      {"name", "A video"},
+      {"attributedTo",
+       {"https://tilvids.com/accounts/thelinuxexperiment",
+        g.actor.ap_id}}}.dump();
+  stub_actor("https://tilvids.com/accounts/thelinuxexperiment");
+  ASSERT_EQ(announce(read_file(kFixtures / "peertube/activities/announce_video.json")), 202);
+  EXPECT_EQ(objects_.fetches, 1);
+  EXPECT_FALSE(post_by_ap_id(video));
+  EXPECT_EQ(processor_->stats().failed, 0u);
+  EXPECT_EQ(processor_->stats().retried, 0u);
+}
+
 TEST_F(RemoteCommunity, RemoveOfAPostWithoutACollectionIsAModeratorsRemoval) {
   // Guildhall's hosting side says Remove when a moderator removes their own post.
   auto g = group("https://g.example/c/news");

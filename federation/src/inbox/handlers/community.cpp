@@ -394,6 +394,8 @@ core::Result<void> handle_group_announce(HandlerContext& ctx, const storage::Com
   // Whose activity (or post) it is: that actor must be stored (prepare_announce ensured it).
   std::string who = inner->actor.id();
   const bool plain_post = is_post_kind(inner->kind);
+  if (!plain_post && !as::is_activity(inner->kind))
+    return ctx.ignore("announced object of an unhandled type");  // PeerTube's Video, ...
   if (plain_post) {
     auto author = inner->author();  // Mastodon-style Announce(Page)
     if (!author)
