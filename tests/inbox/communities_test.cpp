@@ -476,6 +476,29 @@ TEST_F(LemmyModeration, PinAndUnpin) {
   EXPECT_FALSE(reload(post.id).pinned);
 }
 
+TEST_F(LemmyModeration, UpdateOfTheCommunityIsRefetchedFromItsOrigin) {
+  auto g = group(kLemmyGroup);
+  member(g, storage::MemberState::accepted);
+  auto inner = nlohmann::json::parse(
+      read_file(kFixtures / "lemmy/activities/community/update_community.json"));
+  objects_.documents[inner["id"]] = inner.dump();  // the moderator's origin serves the Update
+  objects_.documents[kLemmyGroup] = nlohmann::json{
+      {"id", kLemmyGroup},
+      {"type", "Group"},
+      {"preferredUsername", "main"},
+      {"name", "Served by the origin"},
+      {"summary", "<p>new rules</p><script>alert(1)</script>"},
+      {"inbox", kLemmyGroup + "/inbox"},
+      {"postingRestrictedToMods", true}}.dump();
+  ASSERT_EQ(announced(kLemmyGroup, "community/update_community.json"), 202);
+  auto now = db_->read([&](storage::Tx& tx) { return tx.communities().get(g.actor.id); }).value();
+  // The origin's document, not the embedded "The Updated Community".
+  EXPECT_EQ(now.actor.display_name, "Served by the origin");
+  EXPECT_EQ(now.community.posting_policy, storage::PostingPolicy::moderators);
+  EXPECT_EQ(now.community.description_html.find("script"), std::string::npos);
+  EXPECT_NE(now.community.description_html.find("new rules"), std::string::npos);
+}
+
 TEST_F(LemmyModeration, ModeratorChangesOfOthersReportsAndProfileUpdatesChangeNothingHere) {
   auto g = group(kLemmyGroup, "", kLemmyGroup + "/moderators");
   member(g, storage::MemberState::accepted);

@@ -175,6 +175,7 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
           detail::HandlerContext ctx{tx, *parsed, *actor, urls_, clock_, false, {}};
           ctx.fetched = prep.fetched ? &*prep.fetched : nullptr;
           ctx.moderators = prep.moderators ? &*prep.moderators : nullptr;
+          ctx.group_document = prep.group_document ? &*prep.group_document : nullptr;
           auto r = detail::dispatch(ctx);
           if (!r)
             return r;

@@ -13,6 +13,8 @@
 #include <spdlog/spdlog.h>
 
 #include "guildhall/content/html.hpp"
+#include "guildhall/federation/fetch/remote_actors.hpp"
+#include "guildhall/federation/fetch/remote_groups.hpp"
 
 #include "post_fields.hpp"
 
@@ -73,8 +75,19 @@ core::Result<void> apply_update(HandlerContext& ctx, const storage::CommunityVie
   const as::Object* object = ctx.activity.object_ref().get();
   if (!object)
     return ctx.ignore("object not embedded");
-  if (object->kind == as::Kind::group)
-    return ctx.ignore("group profile: refreshed from its origin, not from an embedded copy");
+  if (object->kind == as::Kind::group || object->id == group.actor.ap_id) {
+    // The embedded copy is never used: the document its origin served before this transaction.
+    const as::Object* fresh = ctx.group_document;
+    if (!fresh || fresh->id != group.actor.ap_id || fresh->kind != as::Kind::group)
+      return ctx.ignore("group profile not refetched from its origin");
+    auto form = fetch::to_remote_actor_form(*fresh);
+    if (!form)
+      return std::move(form).error();
+    auto stored = ctx.tx.communities().upsert_remote(*form, fetch::to_community_settings(*fresh));
+    if (!stored)
+      return std::move(stored).error();
+    return {};
+  }
   if (!is_post_kind(object->kind))
     return ctx.ignore("update of an unhandled object type");
   auto post = community_post(ctx, group, object->id);
@@ -419,6 +432,7 @@ core::Result<void> handle_group_announce(HandlerContext& ctx, const storage::Com
 
   HandlerContext inner_ctx{ctx.tx, *inner, **actor, ctx.urls, ctx.clock, false, {}};
   inner_ctx.moderators = ctx.moderators;
+  inner_ctx.group_document = ctx.group_document;
   auto applied = plain_post ? store_community_post(inner_ctx, group, *inner)
                             : apply_member_activity(inner_ctx, group);
   ctx.note = std::move(inner_ctx.note);
@@ -494,6 +508,13 @@ AnnouncePrep prepare_announce(storage::Database& db, const Urls& urls, const as:
     if (auto ensured = actors->ensure(who); !ensured)
       spdlog::debug("inbox.announce_actor_unavailable actor={} error=\"{}\"", who,
                     ensured.error().message);
+  }
+  if (objects && inner->kind == as::Kind::update &&
+      inner->object_ref().id() == (*group)->actor.ap_id) {
+    // An edited community: refetched from its origin (the embedded copy is never stored).
+    auto fresh = objects->fetch((*group)->actor.ap_id);
+    if (fresh && fresh->id == (*group)->actor.ap_id)
+      prep.group_document = std::move(fresh).value();
   }
   const auto& moderators_url = (*group)->actor.moderators_url;
   if (objects && moderators_url && is_moderation(*inner) &&

@@ -39,6 +39,8 @@ struct HandlerContext {
   // Announce: the group's moderators collection as served by its origin (fetched in the prepare
   // step for moderation activities by actors from another origin).
   const std::vector<std::string>* moderators = nullptr;
+  // Announce of an Update of the group itself: the Group document as its origin serves it now.
+  const as::Object* group_document = nullptr;
   // Accept of a local person's Follow of a remote community: backfill it after the commit.
   std::optional<storage::Id> joined_community{};
 
@@ -83,6 +85,7 @@ core::Result<void> apply_reaction(HandlerContext& ctx, const storage::Post& post
 struct AnnouncePrep {
   std::optional<as::Object> fetched;
   std::optional<std::vector<std::string>> moderators;
+  std::optional<as::Object> group_document;
 };
 AnnouncePrep prepare_announce(storage::Database& db, const Urls& urls, const as::Object& announce,
                               ObjectSource* objects, ActorSource* actors);
