@@ -157,6 +157,23 @@ TEST_F(Groups, BannedPeopleCannotRejoinPostOrReact) {
   EXPECT_EQ(log[1].reason, "spam");
 }
 
+TEST_F(Groups, ABanWithRemoveDataRemovesTheirPostsInThisCommunityOnly) {
+  join_both();
+  ASSERT_EQ(send(create_page("https://a.example/post/1", kAlice, group_id("garden"), "One")), 202);
+  auto other = make_group("other");
+  ASSERT_EQ(send(create_page("https://a.example/post/2", kAlice, group_id("other"), "Two")), 202);
+  ASSERT_TRUE(communities_.set_moderator(dave_.id, garden_.actor.id, bob_.id, true).ok());
+  json block = activity("Block", "https://b.example/blocks/1", kBob, kAlice);
+  block["target"] = group_id("garden");
+  block["removeData"] = true;
+  block["summary"] = "spam";
+  ASSERT_EQ(send(block, kBob, "/c/garden/inbox"), 202);
+  EXPECT_EQ(membership(garden_, alice_.id).state, storage::MemberState::banned);
+  EXPECT_TRUE(post_by_ap_id("https://a.example/post/1")->removed_at);
+  EXPECT_FALSE(post_by_ap_id("https://a.example/post/2")->removed_at);
+  (void)other;
+}
+
 TEST_F(Groups, PostingPolicyRefusalsStoreNothing) {
   outbox::CommunityInput mods_only;
   mods_only.posting_policy = storage::PostingPolicy::moderators;

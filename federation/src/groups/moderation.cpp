@@ -107,6 +107,26 @@ Result<Applied> set_moderator(GroupContext& ctx, const std::string& person_ap_id
                 (*person)->id, std::nullopt);
 }
 
+// removeData: every post of the person in this community is removed (a moderator's removal,
+// restorable), in batches.
+Result<void> remove_posts_of(GroupContext& ctx, Id person_id) {
+  storage::PageRequest page{.limit = 200};
+  for (;;) {
+    auto batch = ctx.tx.posts().list_by_author(person_id, page);
+    if (!batch)
+      return std::move(batch).error();
+    for (const auto& post : *batch) {
+      if (post.community_id != ctx.group.actor.id || post.removed_at || post.deleted_at)
+        continue;
+      if (auto removed = ctx.tx.posts().set_removed(post.id, true); !removed)
+        return std::move(removed).error();
+    }
+    if (batch->size() < page.limit)
+      return {};
+    page.before = batch->back().id;
+  }
+}
+
 }  // namespace
 
 Result<Applied> apply_lock(GroupContext& ctx, bool locked) {
@@ -190,6 +210,9 @@ Result<Applied> apply_block(GroupContext& ctx, bool ban) {
   if (!banned)
     return std::move(banned).error();
   ctx.out.membership = *banned;
+  if (block.remove_data.value_or(false))
+    if (auto removed = remove_posts_of(ctx, (*person)->id); !removed)
+      return std::move(removed).error();
   // The banned person's server no longer follows, but must learn of the ban (Lemmy tells it too).
   std::vector<std::string> extra;
   if (!(*person)->is_local())
