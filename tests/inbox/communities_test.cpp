@@ -418,6 +418,59 @@ TEST_F(RemoteCommunity, PeerTubeChannelAnnounceOfAVideoIsFetchedAndNotStoredAsAT
   EXPECT_EQ(processor_->stats().retried, 0u);
 }
 
+TEST_F(RemoteCommunity, BanWithRemoveDataRemovesThePersonsPostsInThatCommunityOnly) {
+  auto g = group("https://g.example/c/news");
+  auto other = group("https://g.example/c/other");
+  member(g, storage::MemberState::accepted);
+  member(other, storage::MemberState::accepted);
+  auto spam = thread(g, "https://s.example/post/1", "https://s.example/u/spammer");
+  auto elsewhere = thread(other, "https://s.example/post/2", "https://s.example/u/spammer");
+  auto fine = thread(g, "https://g.example/post/3", "https://g.example/u/eve");
+  nlohmann::json body = {{"id", "https://g.example/activities/announce/1"},
+                         {"type", "Announce"},
+                         {"actor", g.actor.ap_id},
+                         {"object",
+                          {{"id", "https://g.example/activities/block/1"},
+                           {"type", "Block"},
+                           {"actor", "https://g.example/u/mod"},
+                           {"object", "https://s.example/u/spammer"},
+                           {"target", g.actor.ap_id},
+                           {"removeData", true},
+                           {"summary", "spam"}}}};
+  stub_actor("https://g.example/u/mod");
+  ASSERT_EQ(announce(body.dump()), 202);
+  EXPECT_TRUE(reload(spam.id).removed_at);
+  EXPECT_FALSE(reload(elsewhere.id).removed_at);
+  EXPECT_FALSE(reload(fine.id).removed_at);
+}
+
+TEST_F(RemoteCommunity, BanOfALocalMemberBarsPosting) {
+  auto g = group("https://g.example/c/news");
+  member(g, storage::MemberState::accepted);
+  stub_actor("https://g.example/u/mod");
+  nlohmann::json body = {{"id", "https://g.example/activities/announce/1"},
+                         {"type", "Announce"},
+                         {"actor", g.actor.ap_id},
+                         {"object",
+                          {{"id", "https://g.example/activities/block/1"},
+                           {"type", "Block"},
+                           {"actor", "https://g.example/u/mod"},
+                           {"object", kDave},
+                           {"target", g.actor.ap_id},
+                           {"summary", "<p>rude</p>"},
+                           {"endTime", "2026-03-08T00:00:00Z"}}}};
+  ASSERT_EQ(announce(body.dump()), 202);
+  auto m = membership(g);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->state, storage::MemberState::banned);
+  EXPECT_EQ(m->ban_reason, "rude");
+  EXPECT_TRUE(m->ban_expires_at);
+  outbox::RemoteCommunities communities(*db_, urls_);
+  auto post = communities.post_thread(dave_.id, g.actor.id, {.title = "t", .markdown = "x"});
+  ASSERT_FALSE(post.ok());
+  EXPECT_EQ(post.error().kind, core::ErrorKind::forbidden);
+}
+
 TEST_F(RemoteCommunity, RemoveOfAPostWithoutACollectionIsAModeratorsRemoval) {
   // Guildhall's hosting side says Remove when a moderator removes their own post.
   auto g = group("https://g.example/c/news");

@@ -197,6 +197,30 @@ core::Result<void> add_or_remove(HandlerContext& ctx, const storage::CommunityVi
   return ctx.ignore("add/remove with an unknown target");
 }
 
+constexpr std::size_t kMaxRemovedPages = 50;  // 10,000 posts per ban at most (rule 6)
+
+// Every post of `author` in the community becomes removed (a moderator's removal, content kept).
+core::Result<void> remove_posts_in(HandlerContext& ctx, const storage::CommunityView& group,
+                                   storage::Id author) {
+  storage::PageRequest page;
+  page.limit = 200;
+  for (std::size_t n = 0; n < kMaxRemovedPages; ++n) {
+    auto posts = ctx.tx.posts().list_by_author(author, page);
+    if (!posts)
+      return std::move(posts).error();
+    for (const storage::Post& p : *posts) {
+      if (p.community_id != group.actor.id || p.removed_at)
+        continue;
+      if (auto removed = ctx.tx.posts().set_removed(p.id, true); !removed)
+        return std::move(removed).error();
+    }
+    if (posts->size() < page.limit)
+      break;
+    page.before = posts->back().id;
+  }
+  return {};
+}
+
 // Block with the group as target: a ban. Only our own people's memberships are stored here.
 core::Result<void> ban(HandlerContext& ctx, const storage::CommunityView& group,
                        const as::Object& block, bool banned) {
@@ -207,8 +231,15 @@ core::Result<void> ban(HandlerContext& ctx, const storage::CommunityView& group,
   auto person = find_actor(ctx.tx, block.object_ref().id());
   if (!person)
     return std::move(person).error();
-  if (!*person || !(*person)->is_local())
+  if (!*person)
     return ctx.ignore("ban of someone not here");
+  if (banned && block.remove_data.value_or(false)) {
+    // Lemmy's removeData: the person's posts in this community go too, here as on the host.
+    if (auto removed = remove_posts_in(ctx, group, (*person)->id); !removed)
+      return removed;
+  }
+  if (!(*person)->is_local())
+    return ctx.ignore("ban of someone who is not a member here");
   auto membership = ctx.tx.memberships().get(group.actor.id, (*person)->id);
   if (!membership) {
     if (membership.error().kind != core::ErrorKind::not_found)
