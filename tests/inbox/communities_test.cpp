@@ -143,6 +143,14 @@ class RemoteCommunity : public InboxFixture {
     return status;
   }
 
+  // The Announce a group sends of `inner` (FEP-1b12), its id under the group.
+  static nlohmann::json announce_of(const std::string& group_id, nlohmann::json inner, int n = 1) {
+    return nlohmann::json{{"id", group_id + "/activities/announce/" + std::to_string(n)},
+                          {"type", "Announce"},
+                          {"actor", group_id},
+                          {"object", std::move(inner)}};
+  }
+
   static std::string without_context(const std::string& body) {
     auto j = nlohmann::json::parse(body);
     j.erase("@context");
@@ -297,10 +305,7 @@ TEST_F(RemoteCommunity, ForgedEmbeddedContentIsReplacedByWhatTheOriginServes) {
                             {"content", text}}}};
   };
   objects_.documents["https://d.example/activities/1"] = create("<p>genuine</p>").dump();
-  nlohmann::json forged = {{"id", "https://g.example/activities/announce/1"},
-                           {"type", "Announce"},
-                           {"actor", g.actor.ap_id},
-                           {"object", create("<p>forged</p>")}};
+  nlohmann::json forged = announce_of(g.actor.ap_id, create("<p>forged</p>"));
   ASSERT_EQ(announce(forged.dump()), 202);
   auto stored = threads(g);
   ASSERT_EQ(stored.size(), 1u);
@@ -311,20 +316,17 @@ TEST_F(RemoteCommunity, AThreadOfAnotherCommunityIsRefused) {
   auto g = group("https://g.example/c/news");
   member(g, storage::MemberState::accepted);
   stub_actor("https://g.example/u/eve");
-  nlohmann::json body = {{"id", "https://g.example/activities/announce/1"},
-                         {"type", "Announce"},
-                         {"actor", g.actor.ap_id},
-                         {"object",
-                          {{"id", "https://g.example/activities/create/1"},
-                           {"type", "Create"},
-                           {"actor", "https://g.example/u/eve"},
-                           {"object",
-                            {{"id", "https://g.example/post/1"},
-                             {"type", "Page"},
-                             {"attributedTo", "https://g.example/u/eve"},
-                             {"name", "elsewhere"},
-                             {"to", {"https://g.example/c/other", std::string(as::kPublic)}},
-                             {"audience", "https://g.example/c/other"}}}}}};
+  nlohmann::json body =
+      announce_of(g.actor.ap_id, {{"id", "https://g.example/activities/create/1"},
+                                  {"type", "Create"},
+                                  {"actor", "https://g.example/u/eve"},
+                                  {"object",
+                                   {{"id", "https://g.example/post/1"},
+                                    {"type", "Page"},
+                                    {"attributedTo", "https://g.example/u/eve"},
+                                    {"name", "elsewhere"},
+                                    {"to", {"https://g.example/c/other", std::string(as::kPublic)}},
+                                    {"audience", "https://g.example/c/other"}}}});
   ASSERT_EQ(announce(body.dump()), 202);
   EXPECT_TRUE(threads(g).empty());
   EXPECT_EQ(processor_->stats().failed, 1u);
@@ -338,14 +340,11 @@ TEST_F(RemoteCommunity, OurOwnPostAnnouncedBackIsNotStoredTwice) {
   ASSERT_TRUE(post.ok()) << post.error().message;
   // The group wraps our Create unchanged; receive reduces it to its id (another origin), and an
   // id on our own origin is never fetched.
-  nlohmann::json body = {{"id", "https://lemmy.example/activities/announce/1"},
-                         {"type", "Announce"},
-                         {"actor", g.actor.ap_id},
-                         {"object",
-                          {{"id", "https://us.example/activities/1"},
-                           {"type", "Create"},
-                           {"actor", kDave},
-                           {"object", {{"id", post->ap_id}, {"type", "Page"}}}}}};
+  nlohmann::json body =
+      announce_of(g.actor.ap_id, {{"id", "https://us.example/activities/1"},
+                                  {"type", "Create"},
+                                  {"actor", kDave},
+                                  {"object", {{"id", post->ap_id}, {"type", "Page"}}}});
   ASSERT_EQ(announce(body.dump()), 202);
   EXPECT_EQ(threads(g).size(), 1u);
   EXPECT_EQ(objects_.fetches, 0);
@@ -366,11 +365,7 @@ TEST_F(RemoteCommunity, RemovalNeedsAModeratorOfTheGroup) {
   };
   auto wrap = [&](int n) {
     objects_.documents[removal(n)["id"]] = removal(n).dump();
-    return nlohmann::json{{"id", "https://g.example/activities/announce/" + std::to_string(n)},
-                          {"type", "Announce"},
-                          {"actor", g.actor.ap_id},
-                          {"object", removal(n)}}
-        .dump();
+    return announce_of(g.actor.ap_id, removal(n), n).dump();
   };
   // Not in the moderators collection the group's origin serves: refused.
   objects_.documents["https://g.example/c/news/moderators"] =
@@ -426,17 +421,13 @@ TEST_F(RemoteCommunity, BanWithRemoveDataRemovesThePersonsPostsInThatCommunityOn
   auto spam = thread(g, "https://s.example/post/1", "https://s.example/u/spammer");
   auto elsewhere = thread(other, "https://s.example/post/2", "https://s.example/u/spammer");
   auto fine = thread(g, "https://g.example/post/3", "https://g.example/u/eve");
-  nlohmann::json body = {{"id", "https://g.example/activities/announce/1"},
-                         {"type", "Announce"},
-                         {"actor", g.actor.ap_id},
-                         {"object",
-                          {{"id", "https://g.example/activities/block/1"},
-                           {"type", "Block"},
-                           {"actor", "https://g.example/u/mod"},
-                           {"object", "https://s.example/u/spammer"},
-                           {"target", g.actor.ap_id},
-                           {"removeData", true},
-                           {"summary", "spam"}}}};
+  nlohmann::json body = announce_of(g.actor.ap_id, {{"id", "https://g.example/activities/block/1"},
+                                                    {"type", "Block"},
+                                                    {"actor", "https://g.example/u/mod"},
+                                                    {"object", "https://s.example/u/spammer"},
+                                                    {"target", g.actor.ap_id},
+                                                    {"removeData", true},
+                                                    {"summary", "spam"}});
   stub_actor("https://g.example/u/mod");
   ASSERT_EQ(announce(body.dump()), 202);
   EXPECT_TRUE(reload(spam.id).removed_at);
@@ -448,17 +439,13 @@ TEST_F(RemoteCommunity, BanOfALocalMemberBarsPosting) {
   auto g = group("https://g.example/c/news");
   member(g, storage::MemberState::accepted);
   stub_actor("https://g.example/u/mod");
-  nlohmann::json body = {{"id", "https://g.example/activities/announce/1"},
-                         {"type", "Announce"},
-                         {"actor", g.actor.ap_id},
-                         {"object",
-                          {{"id", "https://g.example/activities/block/1"},
-                           {"type", "Block"},
-                           {"actor", "https://g.example/u/mod"},
-                           {"object", kDave},
-                           {"target", g.actor.ap_id},
-                           {"summary", "<p>rude</p>"},
-                           {"endTime", "2026-03-08T00:00:00Z"}}}};
+  nlohmann::json body = announce_of(g.actor.ap_id, {{"id", "https://g.example/activities/block/1"},
+                                                    {"type", "Block"},
+                                                    {"actor", "https://g.example/u/mod"},
+                                                    {"object", kDave},
+                                                    {"target", g.actor.ap_id},
+                                                    {"summary", "<p>rude</p>"},
+                                                    {"endTime", "2026-03-08T00:00:00Z"}});
   ASSERT_EQ(announce(body.dump()), 202);
   auto m = membership(g);
   ASSERT_TRUE(m);
@@ -476,15 +463,11 @@ TEST_F(RemoteCommunity, RemoveOfAPostWithoutACollectionIsAModeratorsRemoval) {
   auto g = group("https://g.example/c/news");
   member(g, storage::MemberState::accepted);
   auto post = thread(g, "https://g.example/post/1", "https://g.example/u/mod");
-  nlohmann::json body = {{"id", "https://g.example/activities/announce/1"},
-                         {"type", "Announce"},
-                         {"actor", g.actor.ap_id},
-                         {"object",
-                          {{"id", "https://g.example/activities/remove/1"},
-                           {"type", "Remove"},
-                           {"actor", "https://g.example/u/mod"},
-                           {"object", "https://g.example/post/1"},
-                           {"summary", "duplicate"}}}};
+  nlohmann::json body = announce_of(g.actor.ap_id, {{"id", "https://g.example/activities/remove/1"},
+                                                    {"type", "Remove"},
+                                                    {"actor", "https://g.example/u/mod"},
+                                                    {"object", "https://g.example/post/1"},
+                                                    {"summary", "duplicate"}});
   ASSERT_EQ(announce(body.dump()), 202);
   EXPECT_TRUE(reload(post.id).removed_at);
   EXPECT_FALSE(reload(post.id).deleted_at);
@@ -498,11 +481,7 @@ class LemmyModeration : public RemoteCommunity {
   int announced(const std::string& group_id, const std::string& fixture) {
     auto inner = nlohmann::json::parse(read_file(kFixtures / "lemmy/activities" / fixture));
     stub_actor(inner["actor"]);
-    nlohmann::json a = {{"id", group_id + "/activities/announce/" + std::to_string(++n_)},
-                        {"type", "Announce"},
-                        {"actor", group_id},
-                        {"object", inner}};
-    return announce(a.dump());
+    return announce(announce_of(group_id, inner, ++n_).dump());
   }
   int n_ = 0;
 };
