@@ -144,7 +144,12 @@ json body(const Object& o) {
   put(j, "cc", o.cc);
   put(j, "bto", o.bto);
   put(j, "bcc", o.bcc);
-  put(j, "audience", o.audience);
+  // One audience is sent as a string: Lemmy reads `audience` as a single community id and
+  // refuses an array.
+  if (o.audience.size() == 1)
+    j["audience"] = o.audience.front();
+  else
+    put(j, "audience", o.audience);
 
   put_one_or_many(j, "attributedTo", o.attributed_to);
   put(j, "name", o.name);

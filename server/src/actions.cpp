@@ -2,7 +2,9 @@
 
 #include <ostream>
 
+#include "guildhall/federation/outbox/communities.hpp"
 #include "guildhall/federation/outbox/people.hpp"
+#include "guildhall/federation/outbox/remote_communities.hpp"
 #include "guildhall/federation/policy.hpp"
 
 #include "federation_runtime.hpp"
@@ -40,6 +42,409 @@ Result<void> expect_args(const std::vector<std::string>& args, std::size_t n, co
   return {};
 }
 
+// ---------------------------------------------------------------------------------------------
+// Community verbs (outbox::Communities): communities hosted here.
+
+// A community given as a local handle, name@host (also !name@host) or its actor URL. Remote ones
+// are found only when already known here (joining them is the member side's work).
+Result<storage::CommunityView> find_community(storage::Database& db, const std::string& domain,
+                                              std::string ref) {
+  return db.read([&](storage::Tx& tx) -> Result<storage::CommunityView> {
+    if (ref.starts_with("https://") || ref.starts_with("http://"))
+      return tx.communities().get_by_ap_id(ref);
+    if (!ref.empty() && (ref.front() == '!' || ref.front() == '@'))
+      ref.erase(0, 1);
+    const auto at = ref.find('@');
+    if (at == std::string::npos)
+      return tx.communities().get_local_by_handle(ref);
+    const std::string name = ref.substr(0, at);
+    const std::string host = ref.substr(at + 1);
+    if (host == domain)
+      return tx.communities().get_local_by_handle(name);
+    return tx.communities().get_by_handle(name, host);
+  });
+}
+
+// key=value settings; unknown keys are an error so a typo never passes silently.
+Result<federation::outbox::CommunitySettingsInput> parse_settings(
+    const std::vector<std::string>& args, std::size_t first) {
+  federation::outbox::CommunitySettingsInput in;
+  for (std::size_t i = first; i < args.size(); ++i) {
+    const auto eq = args[i].find('=');
+    if (eq == std::string::npos)
+      return Error::invalid_input("expected key=value, got '" + args[i] + "'");
+    const std::string key = args[i].substr(0, eq), value = args[i].substr(eq + 1);
+    if (key == "title") {
+      in.title = value;
+    } else if (key == "description") {
+      in.description = value;
+    } else if (key == "welcome") {
+      in.welcome = value;
+    } else if (key == "rule") {
+      if (!in.rules)
+        in.rules.emplace();
+      in.rules->push_back(value);
+    } else if (key == "visibility") {
+      storage::CommunityVisibility v;
+      if (!storage::parse(value, v))
+        return Error::invalid_input("visibility is public, private or local_only");
+      in.visibility = v;
+    } else if (key == "join") {
+      storage::JoinPolicy v;
+      if (!storage::parse(value, v))
+        return Error::invalid_input("join is open or approval");
+      in.join_policy = v;
+    } else if (key == "posting") {
+      storage::PostingPolicy v;
+      if (!storage::parse(value, v))
+        return Error::invalid_input("posting is members or moderators");
+      in.posting_policy = v;
+    } else if (key == "languages") {
+      std::vector<std::string> tags;
+      for (std::size_t start = 0; start <= value.size();) {
+        const auto comma = std::min(value.find(',', start), value.size());
+        if (comma > start)
+          tags.push_back(value.substr(start, comma - start));
+        start = comma + 1;
+      }
+      in.languages = std::move(tags);
+    } else {
+      return Error::invalid_input("unknown setting '" + key +
+                                  "': use title, description, welcome, rule, visibility, join, "
+                                  "posting or languages");
+    }
+  }
+  return in;
+}
+
+Result<storage::ReactionKind> parse_reaction(const std::string& text, std::string& emoji) {
+  if (text == "like")
+    return storage::ReactionKind::like;
+  if (text == "dislike")
+    return storage::ReactionKind::dislike;
+  emoji = text;
+  return storage::ReactionKind::emoji;
+}
+
+// Runs a community verb; nullopt when `verb` is not one (the person verbs handle it).
+std::optional<Result<std::string>> community_action(const Config& config, storage::Database& db,
+                                                    FederationRuntime& fed, Id me,
+                                                    const std::string& verb,
+                                                    const std::vector<std::string>& args) {
+  federation::outbox::Communities communities(db, federation::Urls(config.public_origin()));
+  auto group_arg = [&](std::size_t i) { return find_community(db, config.domain, args[i]); };
+  auto need = [&](std::size_t min, std::size_t max, const char* usage) -> Result<void> {
+    if (args.size() < min || args.size() > max)
+      return Error::invalid_input(std::string("usage: act USER ") + usage);
+    return {};
+  };
+  using Out = Result<std::string>;
+  auto done = [](Result<void> r, std::string what) -> Out {
+    if (!r)
+      return std::move(r).error();
+    return what;
+  };
+
+  if (verb == "community-create") {
+    if (auto ok = need(2, 20, "community-create HANDLE TITLE [key=value...]"); !ok)
+      return Out(ok.error());
+    auto settings = parse_settings(args, 2);
+    if (!settings)
+      return Out(settings.error());
+    federation::outbox::CommunityInput in;
+    in.handle = args[0];
+    in.title = args[1];
+    in.description = settings->description.value_or("");
+    in.welcome = settings->welcome.value_or("");
+    in.rules = settings->rules.value_or(std::vector<std::string>{});
+    in.visibility = settings->visibility.value_or(in.visibility);
+    in.join_policy = settings->join_policy.value_or(in.join_policy);
+    in.posting_policy = settings->posting_policy.value_or(in.posting_policy);
+    in.languages = settings->languages.value_or(std::vector<std::string>{});
+    auto created = communities.create(me, in);
+    if (!created)
+      return Out(created.error());
+    return Out("created community " + created->actor.ap_id);
+  }
+  if (verb == "community-set") {
+    if (auto ok = need(2, 20, "community-set GROUP key=value..."); !ok)
+      return Out(ok.error());
+    auto group = group_arg(0);
+    if (!group)
+      return Out(group.error());
+    auto settings = parse_settings(args, 1);
+    if (!settings)
+      return Out(settings.error());
+    auto updated = communities.update_settings(me, group->actor.id, *settings);
+    if (!updated)
+      return Out(updated.error());
+    return Out("updated " + updated->actor.ap_id);
+  }
+  if (verb == "join" || verb == "leave" || verb == "modlog") {
+    if (auto ok = need(1, 1, "join|leave|modlog GROUP"); !ok)
+      return Out(ok.error());
+    auto group = group_arg(0);
+    if (!group)
+      return Out(group.error());
+    if (verb == "leave")
+      return done(communities.leave(me, group->actor.id), "left " + group->actor.ap_id);
+    if (verb == "modlog") {
+      auto log = communities.moderation_log(me, group->actor.id, {.limit = 200});
+      if (!log)
+        return Out(log.error());
+      std::string text;
+      for (const auto& e : *log) {
+        text += core::to_string_id(e.id) + " " + std::string(storage::to_string(e.action)) +
+                " by " + core::to_string_id(e.moderator_id);
+        if (e.target_actor_id)
+          text += " actor " + core::to_string_id(*e.target_actor_id);
+        if (e.target_post_id)
+          text += " post " + core::to_string_id(*e.target_post_id);
+        if (e.reason)
+          text += " reason \"" + *e.reason + "\"";
+        text += "\n";
+      }
+      return Out(text.empty() ? "no moderation actions yet" : text.substr(0, text.size() - 1));
+    }
+    auto joined = communities.join(me, group->actor.id);
+    if (!joined)
+      return Out(joined.error());
+    return Out("joined " + group->actor.ap_id + " (" +
+               std::string(storage::to_string(joined->membership.state)) + ")");
+  }
+  if (verb == "approve" || verb == "reject" || verb == "ban" || verb == "unban" || verb == "mod" ||
+      verb == "unmod") {
+    if (auto ok = need(2, 4, "approve|reject|ban|unban|mod|unmod GROUP PERSON [REASON] [DAYS]");
+        !ok)
+      return Out(ok.error());
+    auto group = group_arg(0);
+    if (!group)
+      return Out(group.error());
+    auto person = find_person(fed, db, args[1]);
+    if (!person)
+      return Out(person.error());
+    const Id g = group->actor.id;
+    if (verb == "approve") {
+      auto m = communities.approve(me, g, person->id);
+      if (!m)
+        return Out(m.error());
+      return Out("approved " + person->ap_id);
+    }
+    if (verb == "reject")
+      return done(communities.reject(me, g, person->id), "rejected " + person->ap_id);
+    if (verb == "unban")
+      return done(communities.unban(me, g, person->id), "unbanned " + person->ap_id);
+    if (verb == "mod" || verb == "unmod")
+      return done(communities.set_moderator(me, g, person->id, verb == "mod"),
+                  verb + " " + person->ap_id);
+    std::optional<std::string> reason;
+    if (args.size() > 2)
+      reason = args[2];
+    std::optional<core::TimePoint> until;
+    if (args.size() > 3) {
+      int days = 0;
+      try {
+        days = std::stoi(args[3]);
+      } catch (const std::exception&) {
+        days = 0;
+      }
+      if (days <= 0)
+        return Out(Error::invalid_input("DAYS must be a positive number"));
+      until = core::SystemClock::instance().now() + std::chrono::hours(24 * days);
+    }
+    return done(communities.ban(me, g, person->id, reason, until), "banned " + person->ap_id);
+  }
+  if (verb == "thread") {
+    if (auto ok = need(3, 6, "thread GROUP TITLE BODY [language=xx] [question]"); !ok)
+      return Out(ok.error());
+    auto group = group_arg(0);
+    if (!group)
+      return Out(group.error());
+    federation::outbox::ThreadInput in{.title = args[1], .markdown = args[2]};
+    for (std::size_t i = 3; i < args.size(); ++i) {
+      if (args[i] == "question")
+        in.is_question = true;
+      else if (args[i].starts_with("language="))
+        in.language = args[i].substr(9);
+      else
+        return Out(Error::invalid_input("unknown thread option '" + args[i] + "'"));
+    }
+    auto post = communities.post_thread(me, group->actor.id, in);
+    if (!post)
+      return Out(post.error());
+    return Out("posted " + core::to_string_id(post->id) + " " + post->ap_id);
+  }
+
+  // Verbs on a post of a community hosted here.
+  static const std::vector<std::string> kPostVerbs = {
+      "comment", "react", "unreact", "remove", "restore", "lock", "unlock", "pin", "unpin"};
+  const bool community_post_verb =
+      std::find(kPostVerbs.begin(), kPostVerbs.end(), verb) != kPostVerbs.end();
+  const bool shared_verb = verb == "edit" || verb == "delete" || verb == "like" || verb == "unlike";
+  if (!community_post_verb && !shared_verb)
+    return std::nullopt;
+  if (args.empty())
+    return Out(Error::invalid_input("usage: act USER " + verb + " POST ..."));
+  auto post = find_post(db, args[0]);
+  if (!post) {
+    if (shared_verb)
+      return std::nullopt;  // the person verbs report it
+    return Out(post.error());
+  }
+  if (!post->community_id) {
+    if (shared_verb)
+      return std::nullopt;  // a person's own post
+    return Out(Error::invalid_input("post " + args[0] + " is not in a community"));
+  }
+  const Id p = post->id;
+  if (verb == "comment" || verb == "edit") {
+    if (auto ok = need(2, 3, "comment|edit POST BODY [TITLE]"); !ok)
+      return Out(ok.error());
+    auto made =
+        verb == "comment"
+            ? communities.comment(me, p, {.markdown = args[1]})
+            : communities.edit(me, p,
+                               {.title = args.size() > 2 ? std::optional(args[2]) : std::nullopt,
+                                .markdown = args[1]});
+    if (!made)
+      return Out(made.error());
+    return Out((verb == "comment" ? "posted " + core::to_string_id(made->id) + " "
+                                  : std::string("edited ")) +
+               made->ap_id);
+  }
+  if (verb == "react" || verb == "unreact" || verb == "like" || verb == "unlike") {
+    std::string emoji;
+    auto kind = verb == "like" || verb == "unlike"
+                    ? Result<storage::ReactionKind>(storage::ReactionKind::like)
+                    : (args.size() == 2 ? parse_reaction(args[1], emoji)
+                                        : Result<storage::ReactionKind>(Error::invalid_input(
+                                              "usage: act USER react|unreact POST "
+                                              "like|dislike|EMOJI")));
+    if (!kind)
+      return Out(kind.error());
+    const bool add = verb == "react" || verb == "like";
+    return done(
+        add ? communities.react(me, p, *kind, emoji) : communities.unreact(me, p, *kind, emoji),
+        (verb.ends_with("e") ? verb + "d " : verb + "ed ") + post->ap_id);
+  }
+  if (verb == "delete")
+    return done(communities.delete_post(me, p), "deleted " + post->ap_id);
+  if (verb == "remove")
+    return done(
+        communities.remove_post(me, p, args.size() > 1 ? std::optional(args[1]) : std::nullopt),
+        "removed " + post->ap_id);
+  if (verb == "restore")
+    return done(communities.restore_post(me, p), "restored " + post->ap_id);
+  if (verb == "lock" || verb == "unlock")
+    return done(communities.lock(me, p, verb == "lock"), verb + "ed " + post->ap_id);
+  return done(communities.pin(me, p, verb == "pin"), verb + "ned " + post->ap_id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same verbs for communities hosted ELSEWHERE (outbox::RemoteCommunities), in the host side's
+// spelling: join|leave GROUP, thread GROUP TITLE BODY [language=xx], comment POST BODY,
+// edit POST BODY [TITLE], delete POST, react|unreact POST like|dislike|EMOJI, like|unlike POST,
+// plus report POST REASON. A group given as name@host is resolved over WebFinger. nullopt when the
+// verb is not one of these or its community is hosted here (community_action handles those).
+std::optional<Result<std::string>> remote_community_action(const Config& config,
+                                                           storage::Database& db,
+                                                           FederationRuntime& fed, Id me,
+                                                           const std::string& verb,
+                                                           const std::vector<std::string>& args) {
+  using Out = Result<std::string>;
+  federation::outbox::RemoteCommunities communities(db, federation::Urls(config.public_origin()));
+  auto done = [](Result<void> r, std::string what) -> Out {
+    if (!r)
+      return std::move(r).error();
+    return what;
+  };
+  if (verb == "join" || verb == "leave" || verb == "thread") {
+    // A bare handle is a community of ours.
+    if (args.empty() || (args[0].find('@') == std::string::npos && !args[0].starts_with("http")))
+      return std::nullopt;
+    auto group = fed.groups().resolve(args[0]);
+    if (!group)
+      return Out(group.error());
+    if (group->actor.is_local())
+      return std::nullopt;
+    const Id g = group->actor.id;
+    if (verb == "leave")
+      return done(communities.leave(me, g), "left " + group->actor.ap_id);
+    if (verb == "join") {
+      auto joined = communities.join(me, g);
+      if (!joined)
+        return Out(joined.error());
+      return Out("joined " + group->actor.ap_id + " (" +
+                 std::string(storage::to_string(joined->state)) + ")");
+    }
+    if (args.size() < 3 || args.size() > 4)
+      return Out(Error::invalid_input("usage: act USER thread GROUP TITLE BODY [language=xx]"));
+    federation::outbox::ThreadInput in{.title = args[1], .markdown = args[2]};
+    if (args.size() == 4) {
+      if (!args[3].starts_with("language="))
+        return Out(Error::invalid_input("unknown thread option '" + args[3] + "'"));
+      in.language = args[3].substr(9);
+    }
+    auto post = communities.post_thread(me, g, in);
+    if (!post)
+      return Out(post.error());
+    return Out("posted " + core::to_string_id(post->id) + " " + post->ap_id);
+  }
+  static const std::vector<std::string> kPostVerbs = {"comment", "edit", "delete", "react",
+                                                      "unreact", "like", "unlike", "report"};
+  if (std::find(kPostVerbs.begin(), kPostVerbs.end(), verb) == kPostVerbs.end() || args.empty())
+    return std::nullopt;
+  auto post = find_post(db, args[0]);
+  if (!post || !post->community_id)
+    return std::nullopt;  // reported by the other verbs
+  auto group = db.read([&](storage::Tx& tx) { return tx.actors().get(*post->community_id); });
+  if (!group)
+    return Out(group.error());
+  if (group->is_local())
+    return std::nullopt;
+  const Id p = post->id;
+  auto need = [&](std::size_t min, std::size_t max, const char* usage) -> Result<void> {
+    if (args.size() < min || args.size() > max)
+      return Error::invalid_input(std::string("usage: act USER ") + usage);
+    return {};
+  };
+  if (verb == "comment" || verb == "edit") {
+    if (auto ok = need(2, 3, "comment|edit POST BODY [TITLE]"); !ok)
+      return Out(ok.error());
+    auto made =
+        verb == "comment"
+            ? communities.comment(me, p, {.markdown = args[1]})
+            : communities.edit(me, p,
+                               {.title = args.size() > 2 ? std::optional(args[2]) : std::nullopt,
+                                .markdown = args[1]});
+    if (!made)
+      return Out(made.error());
+    return Out((verb == "comment" ? "posted " + core::to_string_id(made->id) + " "
+                                  : std::string("edited ")) +
+               made->ap_id);
+  }
+  if (verb == "report") {
+    if (auto ok = need(2, 2, "report POST REASON"); !ok)
+      return Out(ok.error());
+    return done(communities.report(me, p, args[1]), "reported " + post->ap_id);
+  }
+  if (verb == "delete")
+    return done(communities.remove(me, p), "deleted " + post->ap_id);
+  std::string emoji;
+  auto kind = verb == "like" || verb == "unlike"
+                  ? Result<storage::ReactionKind>(storage::ReactionKind::like)
+                  : (args.size() == 2 ? parse_reaction(args[1], emoji)
+                                      : Result<storage::ReactionKind>(Error::invalid_input(
+                                            "usage: act USER react|unreact POST "
+                                            "like|dislike|EMOJI")));
+  if (!kind)
+    return Out(kind.error());
+  const bool add = verb == "react" || verb == "like";
+  return done(
+      add ? communities.react(me, p, *kind, emoji) : communities.unreact(me, p, *kind, emoji),
+      (verb.ends_with("e") ? verb + "d " : verb + "ed ") + post->ap_id);
+}
+
 }  // namespace
 
 int run_action(const Config& config, storage::Database& db, const std::string& user,
@@ -63,6 +468,16 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
   if (!runtime)
     return fail(runtime.error());
   federation::outbox::People people(db, federation::Urls(config.public_origin()));
+  // Communities hosted elsewhere first (they resolve name@host), then those hosted here.
+  auto handled = remote_community_action(config, db, **runtime, me, verb, args);
+  if (!handled)
+    handled = community_action(config, db, **runtime, me, verb, args);
+  if (handled) {
+    if (!*handled)
+      return fail(handled->error());
+    out << **handled << "\n";
+    return 0;
+  }
 
   if (verb == "follow" || verb == "unfollow") {
     if (auto ok = expect_args(args, 1, "act USER follow|unfollow name@host"); !ok)
@@ -118,8 +533,12 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
     out << verb << "d " << post->ap_id << "\n";
     return 0;
   }
-  return fail(Error::invalid_input("unknown action '" + verb +
-                                   "': use follow, unfollow, post, edit, delete, like or unlike"));
+  return fail(Error::invalid_input(
+      "unknown action '" + verb +
+      "': use follow, unfollow, post, edit, delete, like, unlike, community-create, "
+      "community-set, join, leave, approve, reject, thread, comment, react, unreact, report, "
+      "remove, "
+      "restore, lock, unlock, pin, unpin, ban, unban, mod, unmod or modlog"));
 }
 
 }  // namespace guildhall::server

@@ -13,7 +13,9 @@
 
 namespace guildhall::server {
 
-// verb: follow | unfollow | post | edit | delete | like | unlike; args as documented in `--help`.
+// verb: follow | unfollow | post | edit | delete | like | unlike, and the community verbs (hosted
+// here, or elsewhere: join, leave, thread, comment, edit, delete, react, unreact, report); args as
+// documented in `--help`.
 int run_action(const Config& config, storage::Database& db, const std::string& user,
                const std::string& verb, const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "guildhall/federation/keys.hpp"
+#include "guildhall/federation/outbox/communities.hpp"
 #include "guildhall/federation/policy.hpp"
 #include "guildhall/federation/urls.hpp"
 #include "guildhall/server/password.hpp"
@@ -130,38 +131,24 @@ Result<std::vector<UserSummary>> Admin::list_users() {
   });
 }
 
+// One way of creating a community: the same service the web app and `admin act` use.
 Result<GroupSummary> Admin::create_group(const NewGroupInput& input) {
   if (auto r = check_handle(input.handle); !r)
     return std::move(r).error();
   if (input.title && (input.title->empty() || input.title->size() > 100))
     return Error::invalid_input("title must be 1 to 100 characters");
-  auto keys = federation::generate_rsa_keypair();
-  if (!keys)
-    return std::move(keys).error();
-
-  const Urls urls(config_.public_origin());
-  storage::NewCommunity community;
-  const auto ap_id = urls.group(input.handle);
-  community.actor = local_actor(ap_id, input.handle, *keys, urls);
-  community.actor.url = ap_id;
-  community.actor.moderators_url = Urls::moderators(ap_id);
-  community.actor.display_name = input.title.value_or(input.handle);
-
-  auto created = db_.transact([&](storage::Tx& tx) -> Result<storage::CommunityView> {
-    auto owner = tx.users().get_by_handle(input.owner_handle);
-    if (!owner) {
-      if (owner.error().kind == core::ErrorKind::not_found)
-        return Error::not_found("owner '" + input.owner_handle + "' is not a local user");
-      return std::move(owner).error();
-    }
-    auto taken = tx.actors().local_handle_taken(input.handle);
-    if (!taken)
-      return std::move(taken).error();
-    if (*taken)
-      return handle_taken(input.handle);
-    community.owner_actor_id = owner->actor.id;
-    return tx.communities().create(community);
-  });
+  auto owner =
+      db_.read([&](storage::Tx& tx) { return tx.users().get_by_handle(input.owner_handle); });
+  if (!owner) {
+    if (owner.error().kind == core::ErrorKind::not_found)
+      return Error::not_found("owner '" + input.owner_handle + "' is not a local user");
+    return std::move(owner).error();
+  }
+  federation::outbox::Communities communities(db_, Urls(config_.public_origin()));
+  federation::outbox::CommunityInput community;
+  community.handle = input.handle;
+  community.title = input.title.value_or(input.handle);
+  auto created = communities.create(owner->actor.id, community);
   if (!created)
     return std::move(created).error();
   return summarize(*created, input.owner_handle);

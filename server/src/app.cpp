@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include "guildhall/federation/inbox/backfill.hpp"
 #include "guildhall/server/admin.hpp"
 #include "guildhall/server/http/server.hpp"
 #include "guildhall/storage/database.hpp"
@@ -112,6 +113,12 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   federation::inbox::ProcessorOptions processing;
   processing.on_enqueued = [&fed] { fed.worker().notify(); };
   processing.actors = &fed.actor_source();
+  // Remote communities: announced objects fetched from their origin; the latest threads
+  // backfilled when a local person's join is accepted (on the processor's thread).
+  processing.objects = &fed.object_source();
+  federation::inbox::CommunityBackfill backfill(**db, app.urls, clock, fed.object_source(),
+                                                &fed.actor_source());
+  processing.on_joined = [&backfill](storage::Id community) { (void)backfill.run(community); };
   federation::inbox::InboxProcessor processor(**db, app.urls, clock, processing);
   federation::inbox::InboxOptions receiving;
   receiving.on_accepted = [&processor] { processor.notify(); };
@@ -123,6 +130,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   http::Router router;
   routes::register_operations(router, app);
   routes::register_activitypub(router, app);
+  routes::register_activities(router, app);
   routes::register_inbox(router, app, inbox);
   routes::register_web(router, app);
 

@@ -30,6 +30,7 @@ namespace routes {
 // One function per group; app.cpp calls them all.
 void register_operations(http::Router& router, AppContext& app);  // /health, /metrics
 void register_activitypub(http::Router& router, AppContext& app);
+void register_activities(http::Router& router, AppContext& app);  // GET /activities/{id}
 // POST /inbox, /actor/inbox, /users/{h}/inbox, /c/{h}/inbox.
 void register_inbox(http::Router& router, AppContext& app, federation::inbox::Inbox& box);
 // The web app (web.root) at /, and the fallback for its client-side routes.

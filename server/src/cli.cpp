@@ -112,11 +112,18 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
   auto* act = admin->add_subcommand(
       "act",
       "Act as a local user: follow|unfollow name@host, post TEXT, edit POST TEXT, "
-      "delete|like|unlike POST (POST: local id or ActivityPub id)");
+      "delete|like|unlike POST (POST: local id or ActivityPub id); in communities hosted here: "
+      "community-create HANDLE TITLE [key=value...], community-set GROUP key=value..., "
+      "join|leave|modlog GROUP, approve|reject|ban|unban|mod|unmod GROUP PERSON, "
+      "thread GROUP TITLE BODY, comment POST BODY, react|unreact POST like|dislike|EMOJI, "
+      "remove|restore|lock|unlock|pin|unpin POST; join, leave, thread, comment, edit, delete, "
+      "react also work in communities hosted elsewhere (GROUP as name@host), plus "
+      "report POST REASON (see docs/FEDERATION.md)");
   std::string act_user, act_verb;
   std::vector<std::string> act_args;
   act->add_option("user", act_user, "Local user handle")->required();
-  act->add_option("action", act_verb, "follow, unfollow, post, edit, delete, like, unlike")
+  act->add_option("action", act_verb,
+                  "follow, unfollow, post, edit, delete, like, unlike, or a community verb")
       ->required();
   act->add_option("args", act_args, "Arguments of the action");
 

@@ -40,6 +40,8 @@ core::Result<std::unique_ptr<FederationRuntime>> FederationRuntime::create(
   rt->actors_ = std::make_unique<fed::fetch::RemoteActors>(*rt->deref_, db);
   rt->keys_ = std::make_unique<fed::fetch::FetchingKeyResolver>(*rt->actors_);
   rt->actor_source_ = std::make_unique<fed::inbox::RemoteActorSource>(*rt->actors_);
+  rt->object_source_ = std::make_unique<fed::inbox::RemoteObjectSource>(*rt->deref_);
+  rt->groups_ = std::make_unique<fed::fetch::RemoteGroups>(*rt->actors_);
   rt->transport_ = std::make_unique<fed::fetch::SignedDeliveryTransport>(rt->io_.executor(),
                                                                          *rt->egress_, &peers);
   fed::delivery::DeliveryOptions delivery;
@@ -67,6 +69,8 @@ void FederationRuntime::stop() {
   transport_.reset();
   keys_.reset();
   actor_source_.reset();
+  object_source_.reset();
+  groups_.reset();
   actors_.reset();
   deref_.reset();
   egress_.reset();

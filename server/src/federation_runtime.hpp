@@ -14,6 +14,7 @@
 #include "guildhall/federation/fetch/io_thread.hpp"
 #include "guildhall/federation/fetch/key_resolver.hpp"
 #include "guildhall/federation/fetch/remote_actors.hpp"
+#include "guildhall/federation/fetch/remote_groups.hpp"
 #include "guildhall/federation/fetch/transport.hpp"
 #include "guildhall/federation/inbox/remote_actor_source.hpp"
 #include "guildhall/federation/policy.hpp"
@@ -32,6 +33,8 @@ class FederationRuntime {
   federation::fetch::RemoteActors& actors() { return *actors_; }
   federation::fetch::FetchingKeyResolver& keys() { return *keys_; }
   federation::inbox::ActorSource& actor_source() { return *actor_source_; }
+  federation::inbox::ObjectSource& object_source() { return *object_source_; }
+  federation::fetch::RemoteGroups& groups() { return *groups_; }
   federation::delivery::DeliveryWorker& worker() { return *worker_; }
   // Queue depth sampled off the I/O threads (metrics must not query the database).
   void sample_queue_depth();
@@ -46,6 +49,8 @@ class FederationRuntime {
   std::unique_ptr<federation::fetch::RemoteActors> actors_;
   std::unique_ptr<federation::fetch::FetchingKeyResolver> keys_;
   std::unique_ptr<federation::inbox::RemoteActorSource> actor_source_;
+  std::unique_ptr<federation::inbox::RemoteObjectSource> object_source_;
+  std::unique_ptr<federation::fetch::RemoteGroups> groups_;
   std::unique_ptr<federation::fetch::SignedDeliveryTransport> transport_;
   std::unique_ptr<federation::delivery::DeliveryWorker> worker_;
   std::atomic<std::int64_t> queue_depth_{0};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "community_log_impl.hpp"
 #include "federation_queue_impl.hpp"
 #include "repo_context.hpp"
 #include "repositories_impl.hpp"
@@ -1390,6 +1391,16 @@ class TxImpl final : public Tx {
       delivery_queue_ = make_delivery_queue_repo(ctx_.c, ctx_.ids, ctx_.clock);
     return *delivery_queue_;
   }
+  CommunityOutboxRepo& community_outbox() override {
+    if (!community_outbox_)
+      community_outbox_ = make_community_outbox_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *community_outbox_;
+  }
+  ModerationLogRepo& moderation_log() override {
+    if (!moderation_log_)
+      moderation_log_ = make_moderation_log_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *moderation_log_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1405,6 +1416,8 @@ class TxImpl final : public Tx {
   ReactionRepoImpl reactions_;
   std::unique_ptr<InboxLogRepo> inbox_log_;
   std::unique_ptr<DeliveryQueueRepo> delivery_queue_;
+  std::unique_ptr<CommunityOutboxRepo> community_outbox_;
+  std::unique_ptr<ModerationLogRepo> moderation_log_;
 };
 
 }  // namespace

@@ -162,3 +162,41 @@ TEST_F(Cli, ReadsGuildhallTomlFromTheWorkingDirectoryByDefault) {
   EXPECT_NE(out().find("domain = 'from-file.test'"), std::string::npos) << out();
   EXPECT_NE(out().find("(guildhall.toml)"), std::string::npos) << out();
 }
+
+namespace {
+
+// `act USER <community verb>`: communities hosted here, driven from the command line.
+TEST_F(Cli, CommunityVerbsRunThroughTheCommunitiesService) {
+  ASSERT_EQ(run({"admin", "user", "create", "olga", "--password", "long enough pw"}), 0) << err();
+  ASSERT_EQ(run({"admin", "user", "create", "pete", "--password", "long enough pw"}), 0) << err();
+  ASSERT_EQ(run({"admin", "act", "olga", "community-create", "garden", "The Garden",
+                 "join=approval", "welcome=Hi", "languages=en,de"}),
+            0)
+      << err();
+  EXPECT_NE(out().find("https://guild.test/c/garden"), std::string::npos);
+  ASSERT_EQ(run({"admin", "act", "pete", "join", "garden"}), 0) << err();
+  EXPECT_NE(out().find("(pending)"), std::string::npos);
+  // Pending members may not post yet.
+  EXPECT_EQ(run({"admin", "act", "pete", "thread", "garden", "Hi", "body"}), 1);
+  EXPECT_NE(err().find("only members"), std::string::npos);
+  ASSERT_EQ(run({"admin", "act", "olga", "approve", "garden", "pete"}), 0) << err();
+  ASSERT_EQ(run({"admin", "act", "pete", "thread", "garden", "Hi", "body", "language=en"}), 0)
+      << err();
+  const std::string post = out().substr(7, out().find(' ', 7) - 7);  // "posted ID AP_ID"
+  ASSERT_EQ(run({"admin", "act", "olga", "comment", post, "Welcome!"}), 0) << err();
+  ASSERT_EQ(run({"admin", "act", "olga", "react", post, "🎉"}), 0) << err();
+  ASSERT_EQ(run({"admin", "act", "pete", "like", post}), 0) << err();
+  EXPECT_NE(out().find("liked"), std::string::npos);
+  ASSERT_EQ(run({"admin", "act", "olga", "lock", post}), 0) << err();
+  EXPECT_EQ(run({"admin", "act", "pete", "comment", post, "hm"}), 1);
+  EXPECT_NE(err().find("locked"), std::string::npos);
+  EXPECT_EQ(run({"admin", "act", "pete", "pin", post}), 1);  // not a moderator
+  ASSERT_EQ(run({"admin", "act", "olga", "modlog", "garden"}), 0) << err();
+  EXPECT_NE(out().find("lock by"), std::string::npos);
+  EXPECT_NE(out().find("approve_member"), std::string::npos);
+  EXPECT_EQ(run({"admin", "act", "olga", "community-set", "garden", "colour=red"}), 1);
+  EXPECT_NE(err().find("unknown setting"), std::string::npos);
+  EXPECT_EQ(run({"admin", "act", "olga", "join", "nowhere"}), 1);
+}
+
+}  // namespace

@@ -424,7 +424,7 @@ TEST_F(Handlers, RetentionSweepForgetsOldIdsAndTombstones) {
   EXPECT_FALSE(seen("tombstone:" + id));
 }
 
-TEST_F(Handlers, PostToOneOfOurGroupsIsLeftToTheCommunitiesWork) {
+TEST_F(Handlers, PostToOneOfOurGroupsGoesToTheGroupEngine) {
   storage::NewCommunity community;
   community.actor.handle = "devs";
   community.actor.ap_id = kOrigin + "/c/devs";
@@ -437,7 +437,13 @@ TEST_F(Handlers, PostToOneOfOurGroupsIsLeftToTheCommunitiesWork) {
   page["cc"] = {kDave};
   ASSERT_EQ(deliver(activity("Create", "https://a.example/pages/1/create", kAlice, page).dump()),
             202);
-  EXPECT_FALSE(post_by_ap_id("https://a.example/pages/1"));
+  // An open public community takes it as a thread of the group, not as a post to dave.
+  auto stored = post_by_ap_id("https://a.example/pages/1");
+  ASSERT_TRUE(stored);
+  auto group =
+      db_->read([&](storage::Tx& tx) { return tx.actors().get_by_ap_id(kOrigin + "/c/devs"); });
+  EXPECT_EQ(stored->community_id, group.value().id);
+  EXPECT_EQ(stored->title, "A thread");
 }
 
 TEST_F(Handlers, ActorSourceIsAskedAndSelfUpdateRefetches) {

@@ -5,95 +5,25 @@
 #include <functional>
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
-#include <sys/socket.h>
 
-#include "guildhall/storage/database.hpp"
-#include "guildhall/testrig/http_client.hpp"
-#include "guildhall/testrig/process.hpp"
+#include "instances.hpp"
 
 using namespace guildhall;
 using namespace guildhall::testrig;
+using guildhall::testing::eventually;
+using guildhall::testing::Instance;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A port the kernel just handed out; the instance binds it right after (its domain must be known
-// before it starts, because every id contains it).
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-struct Instance {
-  std::string name;
-  std::uint16_t port = 0;
-  fs::path dir;
-  std::map<std::string, std::string> env;
-  std::unique_ptr<Process> server;
-
-  std::string host() const { return "127.0.0.1:" + std::to_string(port); }
-
-  // Runs `guildhall ARGS` against this instance's configuration; returns exit code and output.
-  std::pair<int, std::string> cli(std::vector<std::string> args) const {
-    Process p(guildhall_binary(), args, env);
-    auto rc = p.wait(60s);
-    return {rc.value_or(-1), p.output()};
-  }
-  HttpResponse get(const std::string& target, const std::string& accept = "") const {
-    std::map<std::string, std::string> headers;
-    if (!accept.empty())
-      headers["Accept"] = accept;
-    return http_request("127.0.0.1", port, "GET", target, "", headers);
-  }
-  // Reads this instance's database directly (SQLite allows a reader beside the server).
-  template <typename F>
-  auto read(F&& body) const {
-    auto db = storage::open_database("sqlite:" + (dir / "guildhall.db").string()).value();
-    return db->read(std::forward<F>(body));
-  }
-};
-
-// Waits for a condition that another process brings about (deliveries are asynchronous), checking
-// it every 50 ms up to a deadline; the deadline is generous because CI machines are slow.
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds deadline = 45s) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    if (condition())
-      return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
-}
-
 class Federation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    for (const char* name : {"a", "b", "c"}) {
-      auto inst = std::make_unique<Instance>();
-      inst->name = name;
-      inst->port = free_port();
-      inst->dir =
-          fs::temp_directory_path() / ("guildhall-fed-" + std::to_string(::getpid()) + "-" + name);
-      fs::remove_all(inst->dir);
-      inst->env = {{"GUILDHALL_DATA_DIR", inst->dir.string()},
-                   {"GUILDHALL_DOMAIN", inst->host()},
-                   {"GUILDHALL_LISTEN", inst->host()},
-                   {"GUILDHALL_HTTP_THREADS", "2"},
-                   {"GUILDHALL_FEDERATION_ALLOW_HTTP", "true"},
-                   {"GUILDHALL_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"}};
-      instances_.push_back(std::move(inst));
-    }
+    for (const char* name : {"a", "b", "c"})
+      instances_.push_back(guildhall::testing::make_instance(name, "fed"));
     // A refuses C (blocklist mode).
     a().env["GUILDHALL_FEDERATION_MODE"] = "blocklist";
     ASSERT_EQ(a().cli({"admin", "federation", "block", c().host()}).first, 0);
@@ -219,4 +149,72 @@ TEST_F(Federation, ABlockedInstanceIsRefusedAndNothingIsStored) {
     return tx.actors().get_by_ap_id("http://" + c().host() + "/users/carol");
   });
   EXPECT_FALSE(carol_on_a.ok()) << "nothing from a blocked instance is stored";
+}
+
+// A community hosted on A; bob on B joins it with the person-level Follow (WebFinger finds the
+// group), gets the Accept and the welcome message, and receives the group's Announce of alice's
+// thread.
+TEST_F(Federation, ACommunityHostedOnAWelcomesARemoteMemberAndAnnouncesToIt) {
+  auto [rc, out] = a().cli({"admin", "act", "alice", "community-create", "garden", "The Garden",
+                            "welcome=Welcome to **the garden**"});
+  ASSERT_EQ(rc, 0) << out;
+  std::tie(rc, out) = b().cli({"admin", "act", "bob", "follow", "garden@" + a().host()});
+  ASSERT_EQ(rc, 0) << out;
+  const std::string group_id = "http://" + a().host() + "/c/garden";
+
+  auto members_on_a = [] {
+    auto n = a().read([](storage::Tx& tx) -> core::Result<std::int64_t> {
+      auto group = tx.communities().get_local_by_handle("garden");
+      if (!group)
+        return std::move(group).error();
+      return tx.memberships().count(group->actor.id, storage::MemberState::accepted);
+    });
+    return n.ok() ? *n : -1;
+  };
+  ASSERT_TRUE(eventually([&] { return members_on_a() == 2; })) << "alice and bob";
+  // B: the Accept made bob's follow accepted; the welcome arrived as a direct post from the group.
+  ASSERT_TRUE(eventually([&] {
+    auto accepted = b().read([&](storage::Tx& tx) -> core::Result<bool> {
+      auto bob = tx.users().get_by_handle("bob");
+      auto group = tx.actors().get_by_ap_id(group_id);
+      if (!bob || !group)
+        return false;
+      auto follow = tx.follows().get(bob->actor.id, group->id);
+      return follow.ok() && follow->state == storage::FollowState::accepted;
+    });
+    return accepted.ok() && *accepted;
+  }));
+  ASSERT_TRUE(eventually([&] {
+    auto welcome = b().read([&](storage::Tx& tx) -> core::Result<bool> {
+      auto group = tx.actors().get_by_ap_id(group_id);
+      if (!group)
+        return false;
+      auto posts = tx.posts().list_by_author(group->id, {});
+      return posts.ok() && posts->size() == 1 &&
+             (*posts)[0].content_html.find("<strong>the garden</strong>") != std::string::npos;
+    });
+    return welcome.ok() && *welcome;
+  }));
+
+  std::tie(rc, out) = a().cli({"admin", "act", "alice", "thread", "garden", "Tomatoes", "Grow"});
+  ASSERT_EQ(rc, 0) << out;
+  auto announce_id = a().read([](storage::Tx& tx) -> core::Result<std::string> {
+    auto group = tx.communities().get_local_by_handle("garden");
+    if (!group)
+      return std::move(group).error();
+    auto latest =
+        tx.community_outbox().list(group->actor.id, std::string_view("Create"), {.limit = 1});
+    if (!latest)
+      return std::move(latest).error();
+    if (latest->empty())
+      return core::Error::not_found("no announce");
+    return (*latest)[0].ap_id;
+  });
+  ASSERT_TRUE(announce_id.ok()) << announce_id.error().message;
+  // B's inbox accepted the group's Announce (a signed delivery from A's group actor).
+  EXPECT_TRUE(eventually([&] {
+    auto received =
+        b().read([&](storage::Tx& tx) { return tx.inbox_log().was_received(*announce_id); });
+    return received.ok() && *received;
+  }));
 }

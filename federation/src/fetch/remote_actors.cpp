@@ -3,6 +3,7 @@
 #include <cctype>
 #include <utility>
 
+#include "guildhall/content/html.hpp"
 #include "guildhall/federation/egress/url.hpp"
 #include "guildhall/federation/policy.hpp"
 #include "guildhall/federation/signatures/headers.hpp"
@@ -57,6 +58,8 @@ core::Result<std::pair<std::string, std::string>> split_handle(std::string_view 
 bool is_as2_link_type(std::string_view type) {
   return is_activity_json(type);
 }
+
+constexpr std::string_view kAs2TypeProperty = "https://www.w3.org/ns/activitystreams#type";
 
 }  // namespace
 
@@ -127,7 +130,8 @@ core::Result<storage::RemoteActorForm> to_remote_actor_form(const as::Object& ac
   // checks the scheme before linking it, ORI-11).
   form.url = non_empty(actor.url);
   form.display_name = actor.name;
-  form.summary_html = actor.summary;  // NOT sanitized yet: see the header
+  if (actor.summary)  // remote HTML: only what the allowlist keeps is stored (rule 9)
+    form.summary_html = content::sanitize_html(*actor.summary);
   form.icon_url = non_empty(actor.icon);
   form.manually_approves_followers = actor.manually_approves_followers.value_or(false);
 
@@ -195,8 +199,8 @@ core::Result<storage::Actor> RemoteActors::get(std::string_view ap_id, bool forc
   return fresh;
 }
 
-core::Result<std::string> RemoteActors::webfinger_self(std::string_view name,
-                                                       std::string_view host) const {
+core::Result<std::string> RemoteActors::webfinger_self(std::string_view name, std::string_view host,
+                                                       bool prefer_group) const {
   const std::string resource = "acct:" + std::string(name) + "@" + std::string(host);
   const std::string url = deref_.options().webfinger_scheme + "://" + std::string(host) +
                           "/.well-known/webfinger?resource=" + resource;
@@ -207,6 +211,7 @@ core::Result<std::string> RemoteActors::webfinger_self(std::string_view name,
   const auto links = jrd->find("links");
   if (links == jrd->end() || !links->is_array())
     return core::Error::invalid_input("WebFinger answer has no links");
+  std::optional<std::string> first;
   for (const auto& link : *links) {
     if (!link.is_object())
       continue;
@@ -219,12 +224,24 @@ core::Result<std::string> RemoteActors::webfinger_self(std::string_view name,
       continue;
     if (href == link.end() || !href->is_string())
       continue;
-    return href->get<std::string>();
+    if (!prefer_group)
+      return href->get<std::string>();
+    // Lemmy answers a name held by a person and a community with both links, each typed.
+    const auto props = link.find("properties");
+    const bool group = props != link.end() && props->is_object() &&
+                       props->value(std::string(kAs2TypeProperty), "") == "Group";
+    if (group || !first)
+      first = href->get<std::string>();
+    if (group)
+      return *first;
   }
+  if (first)
+    return *first;
   return core::Error::not_found("WebFinger answer has no ActivityPub self link");
 }
 
-core::Result<storage::Actor> RemoteActors::resolve_handle(std::string_view handle) const {
+core::Result<storage::Actor> RemoteActors::resolve_handle(std::string_view handle,
+                                                          bool prefer_group) const {
   auto parts = split_handle(handle);
   if (!parts)
     return parts.error();
@@ -232,7 +249,7 @@ core::Result<storage::Actor> RemoteActors::resolve_handle(std::string_view handl
   if (deref_.is_local(host)) {
     return db_.read([&](storage::Tx& tx) { return tx.actors().get_by_handle(name, std::nullopt); });
   }
-  auto self = webfinger_self(name, host);
+  auto self = webfinger_self(name, host, prefer_group);
   if (!self)
     return self.error();
   auto actor = get(*self, true);

@@ -140,6 +140,8 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
   core::Result<void> outcome;
   std::string note;
   bool enqueued = false;
+  std::optional<storage::Id> joined;
+  detail::AnnouncePrep prep;
 
   auto parsed = as::parse(item.payload);
   if (!parsed) {
@@ -157,6 +159,9 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
         spdlog::debug("inbox.actor_unavailable id={} actor={} error=\"{}\"", item.ap_id, item.actor,
                       ensured.error().message);
     }
+    // A group's Announce of something from another origin: fetched from there, outside any
+    // transaction (ORI-13).
+    prep = detail::prepare_announce(db_, urls_, *parsed, options_.objects, options_.actors);
     if (outcome.ok()) {
       auto done = db_.transact([&](storage::Tx& tx) -> core::Result<void> {
         auto actor = tx.actors().get_by_ap_id(item.actor);
@@ -168,11 +173,15 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
         if (!actor->is_local() && !actor->suspended_at &&
             (!actor->deleted_at || parsed->kind == as::Kind::delete_)) {
           detail::HandlerContext ctx{tx, *parsed, *actor, urls_, clock_, false, {}};
+          ctx.fetched = prep.fetched ? &*prep.fetched : nullptr;
+          ctx.moderators = prep.moderators ? &*prep.moderators : nullptr;
+          ctx.group_document = prep.group_document ? &*prep.group_document : nullptr;
           auto r = detail::dispatch(ctx);
           if (!r)
             return r;
           note = std::move(ctx.note);
           enqueued = ctx.enqueued;
+          joined = ctx.joined_community;
         } else {
           note = "actor is local, suspended or deleted";
         }
@@ -193,6 +202,8 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
     }
     if (enqueued && options_.on_enqueued)
       options_.on_enqueued();
+    if (joined && options_.on_joined)
+      options_.on_joined(*joined);
     return;
   }
 

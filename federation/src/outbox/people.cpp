@@ -5,11 +5,17 @@
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
+#include "common.hpp"
+
 namespace guildhall::federation::outbox {
 
 namespace as = activitystreams;
 using core::Error;
 using core::Result;
+using detail::enqueue;
+using detail::inbox_of;
+using detail::local_actor;
+using detail::own_post;
 using storage::Id;
 using storage::Tx;
 
@@ -26,10 +32,6 @@ Result<void> check_note(const NoteInput& note) {
   if (note.summary && note.summary->size() > 1024)
     return Error::invalid_input("a content warning may have at most 1024 characters");
   return {};
-}
-
-std::string inbox_of(const storage::Actor& a) {
-  return a.shared_inbox_url.value_or(a.inbox_url);
 }
 
 // Inboxes of an actor's remote followers (accepted), shared inboxes preferred; the queue collapses
@@ -83,53 +85,11 @@ as::Object note_of(const storage::Post& post, const storage::Actor& author,
 // Runs body in one transaction and, once it committed, wakes the delivery worker.
 template <typename F>
 auto People::transact_and_notify(F&& body) {
-  auto result = db_.transact(std::forward<F>(body));
-  if (result && on_enqueued_)
-    on_enqueued_();
-  return result;
+  return detail::transact_and_notify(db_, on_enqueued_, std::forward<F>(body));
 }
 
 People::People(storage::Database& db, Urls urls, std::function<void()> on_enqueued)
     : db_(db), urls_(std::move(urls)), on_enqueued_(std::move(on_enqueued)) {}
-
-namespace {
-
-// Enqueues `activity` (signed by `actor`) to `inboxes` inside the caller's transaction.
-Result<void> enqueue(Tx& tx, Id activity_id, const as::Object& activity, Id actor_id,
-                     const std::vector<std::string>& inboxes) {
-  if (inboxes.empty())
-    return {};  // nobody to tell (no remote followers yet)
-  auto queued = tx.delivery_queue().enqueue({.id = activity_id,
-                                             .ap_id = activity.id,
-                                             .actor_id = actor_id,
-                                             .payload = as::serialize(activity)},
-                                            inboxes);
-  if (!queued)
-    return std::move(queued).error();
-  return {};
-}
-
-Result<storage::Actor> local_actor(Tx& tx, Id id) {
-  auto actor = tx.actors().get(id);
-  if (!actor)
-    return std::move(actor).error();
-  if (!actor->is_local() || !actor->private_key_pem)
-    return Error::forbidden("only local actors can publish");
-  return actor;
-}
-
-Result<storage::Post> own_post(Tx& tx, Id author_id, Id post_id) {
-  auto post = tx.posts().get(post_id);
-  if (!post)
-    return std::move(post).error();
-  if (post->author_id != author_id)
-    return Error::forbidden("only the author can change a post");
-  if (post->deleted_at)
-    return Error::not_found("the post was deleted");
-  return post;
-}
-
-}  // namespace
 
 Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input) {
   if (auto ok = check_note(input); !ok)

@@ -1,2 +1,4 @@
-target_sources(guildhall_federation PRIVATE ${CMAKE_CURRENT_LIST_DIR}/people.cpp)
+target_sources(guildhall_federation PRIVATE ${CMAKE_CURRENT_LIST_DIR}/people.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/communities.cpp)
 target_link_libraries(guildhall_federation PRIVATE guildhall::content)
+target_sources(guildhall_federation PRIVATE ${CMAKE_CURRENT_LIST_DIR}/remote_communities.cpp)

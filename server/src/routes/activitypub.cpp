@@ -10,6 +10,7 @@
 
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/federation/discovery/collections.hpp"
+#include "guildhall/federation/discovery/group_outbox.hpp"
 #include "guildhall/federation/discovery/lookup.hpp"
 #include "guildhall/federation/discovery/negotiation.hpp"
 #include "guildhall/federation/discovery/nodeinfo.hpp"
@@ -309,17 +310,16 @@ void register_groups(http::Router& router, AppContext& app) {
                    return disc::inline_collection(id, *pinned);
                  }),
              "ap_group_featured");
-  router.get("/c/{handle}/outbox",
-             collection_handler(
-                 app,
-                 [](storage::Tx& tx, const std::string& handle, Page) -> Result<json> {
-                   auto group = live_group(tx, handle);
-                   if (!group)
-                     return group.error();
-                   return disc::inline_collection(
-                       group->actor.outbox_url.value_or(Urls::outbox(group->actor.ap_id)), {});
-                 }),
-             "ap_group_outbox");
+  router.get(
+      "/c/{handle}/outbox",
+      collection_handler(app,
+                         [](storage::Tx& tx, const std::string& handle, Page page) -> Result<json> {
+                           auto group = live_group(tx, handle);
+                           if (!group)
+                             return group.error();
+                           return disc::group_outbox(tx, *group, page);
+                         }),
+      "ap_group_outbox");
 }
 
 void register_instance_actor(http::Router& router, AppContext& app) {

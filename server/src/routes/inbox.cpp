@@ -1,7 +1,7 @@
 // ActivityPub inboxes: the shared one, each person's, each group's and the instance actor's. The
 // route only moves bytes: federation::inbox::Inbox::receive does every check and the persisting,
 // on the blocking pool (it waits on the database and may fetch the signer's key). Group
-// activities are persisted like any other; their handlers come with the communities work.
+// activities are persisted like any other; the group engine handles them (federation/src/groups/).
 //
 // GET on an inbox answers 405 (the router's, since only POST is registered).
 #include "guildhall/federation/inbox/inbox.hpp"

@@ -1,6 +1,8 @@
-// Accept(Follow) and Reject(Follow) of a Follow a local actor sent. Only the followee may answer:
-// the follow is matched by its activity id (or, when the peer embeds the Follow without an id we
-// know, by the follower/followee pair) and its followee must be the activity's actor.
+// Accept(Follow) and Reject(Follow) of a Follow a local actor sent: of a person (follows), or of a
+// remote community (the local person's membership: accepted, or removed on Reject). Only the
+// followee may answer: the follow is matched by its activity id (or, when the peer embeds the
+// Follow without an id we know, by the follower/followee pair) and its followee must be the
+// activity's actor.
 #include "handler.hpp"
 
 namespace guildhall::federation::inbox::detail {
@@ -45,6 +47,20 @@ core::Result<std::optional<storage::Follow>> our_follow(HandlerContext& ctx) {
 }  // namespace
 
 core::Result<void> handle_accept(HandlerContext& ctx) {
+  // A local person's join of a remote community (community.cpp).
+  auto membership = our_membership(ctx);
+  if (!membership)
+    return std::move(membership).error();
+  if (*membership) {
+    if ((*membership)->state != storage::MemberState::pending)
+      return ctx.ignore("join already settled");
+    auto accepted = ctx.tx.memberships().set_state(
+        (*membership)->community_id, (*membership)->actor_id, storage::MemberState::accepted);
+    if (!accepted)
+      return std::move(accepted).error();
+    ctx.joined_community = (*membership)->community_id;
+    return {};
+  }
   auto follow = our_follow(ctx);
   if (!follow)
     return std::move(follow).error();
@@ -59,6 +75,19 @@ core::Result<void> handle_accept(HandlerContext& ctx) {
 }
 
 core::Result<void> handle_reject(HandlerContext& ctx) {
+  auto membership = our_membership(ctx);
+  if (!membership)
+    return std::move(membership).error();
+  if (*membership) {
+    // A ban stays recorded (it bars a later join); a refused request simply goes.
+    if ((*membership)->state == storage::MemberState::banned)
+      return ctx.ignore("banned");
+    auto removed =
+        ctx.tx.memberships().remove((*membership)->community_id, (*membership)->actor_id);
+    if (!removed && removed.error().kind != core::ErrorKind::not_found)
+      return std::move(removed).error();
+    return {};
+  }
   auto follow = our_follow(ctx);
   if (!follow)
     return std::move(follow).error();

@@ -46,6 +46,11 @@ bool is_post_kind(as::Kind kind) noexcept {
 }
 
 core::Result<void> dispatch(HandlerContext& ctx) {
+  auto group = handle_group_activity(ctx);
+  if (!group)
+    return std::move(group).error();
+  if (*group)
+    return {};
   switch (ctx.activity.kind) {
     case as::Kind::follow:
       return handle_follow(ctx);

@@ -94,24 +94,9 @@ core::Result<void> handle_create(HandlerContext& ctx) {
   if (*relevant == Relevance::ignore)
     return ctx.ignore("not addressed to anyone here");
 
-  PostFields f = post_fields(*object);
-  storage::NewPost post;
-  post.ap_id = object->id;
-  post.author_id = ctx.actor.id;
+  storage::NewPost post = new_remote_post(ctx, *object);
   if (parent)
     post.parent_id = parent->id;
-  post.title = f.title;
-  post.content_html = std::move(f.content_html);
-  post.summary = f.summary;
-  post.language = f.language;
-  post.sensitive = f.sensitive;
-  post.url = f.url;
-  post.is_local = false;
-  post.is_question = f.is_question;
-  // A date in the future is clamped to now (JS-11): it would otherwise pin the post on top.
-  const core::TimePoint now = ctx.clock.now();
-  post.published_at = std::min(object->published.value_or(now), now);
-  post.attachments = std::move(f.attachments);
   auto created = ctx.tx.posts().create(post);
   if (!created)
     return std::move(created).error();

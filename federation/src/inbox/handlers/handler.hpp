@@ -12,10 +12,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "guildhall/activitystreams/object.hpp"
 #include "guildhall/core/clock.hpp"
 #include "guildhall/core/result.hpp"
+#include "guildhall/federation/inbox/processor.hpp"
 #include "guildhall/federation/urls.hpp"
 #include "guildhall/storage/database.hpp"
 
@@ -31,6 +33,16 @@ struct HandlerContext {
   const core::Clock& clock;
   bool enqueued = false;  // a delivery was queued: wake the delivery worker after the commit
   std::string note;       // why nothing happened (tests and logs)
+  // Announce: the announced object as fetched from its origin before the transaction (the
+  // processor's prepare step), when it came by id or embedded from another origin.
+  const as::Object* fetched = nullptr;
+  // Announce: the group's moderators collection as served by its origin (fetched in the prepare
+  // step for moderation activities by actors from another origin).
+  const std::vector<std::string>* moderators = nullptr;
+  // Announce of an Update of the group itself: the Group document as its origin serves it now.
+  const as::Object* group_document = nullptr;
+  // Accept of a local person's Follow of a remote community: backfill it after the commit.
+  std::optional<storage::Id> joined_community{};
 
   core::Result<void> ignore(std::string why) {
     note = std::move(why);
@@ -50,6 +62,36 @@ core::Result<void> handle_delete(HandlerContext& ctx);
 core::Result<void> handle_reaction(HandlerContext& ctx);  // Like, Dislike, EmojiReact
 core::Result<void> handle_announce(HandlerContext& ctx);
 core::Result<void> handle_block(HandlerContext& ctx);
+// Activities for a community hosted here go to the group engine (groups/engine.hpp): true when
+// the activity was one (handled or deliberately ignored), false to fall through to the
+// person-level handlers.
+core::Result<bool> handle_group_activity(HandlerContext& ctx);
+
+// Remote communities (community.cpp): what a group we follow announces, and the answers to our
+// members' Follows.
+core::Result<void> handle_group_announce(HandlerContext& ctx, const storage::CommunityView& group);
+// A thread or comment by ctx.actor (checked: origin, author) into that community; idempotent.
+core::Result<void> store_community_post(HandlerContext& ctx, const storage::CommunityView& group,
+                                        const as::Object& object);
+// Accept/Reject of a local person's Follow of a remote group: nullopt when it is not one.
+core::Result<std::optional<storage::Membership>> our_membership(HandlerContext& ctx);
+// Reaction on a post we have (any post: a local one, or one in a community we follow).
+core::Result<void> apply_reaction(HandlerContext& ctx, const storage::Post& post);
+// Before the handler's transaction (BLOCKING: database reads and the network). For an Announce by
+// a remote community with local members: fetches the announced object from its origin when it
+// came as an id (or was reduced to one at receive because it was embedded from another origin),
+// makes sure the inner activity's actor is stored, and for moderation by an actor from another
+// origin fetches the group's moderators collection.
+struct AnnouncePrep {
+  std::optional<as::Object> fetched;
+  std::optional<std::vector<std::string>> moderators;
+  std::optional<as::Object> group_document;
+};
+AnnouncePrep prepare_announce(storage::Database& db, const Urls& urls, const as::Object& announce,
+                              ObjectSource* objects, ActorSource* actors);
+// The remote community (not local) that `ap_id` names, if a local person is an accepted member.
+core::Result<std::optional<storage::CommunityView>> followed_community(storage::Tx& tx,
+                                                                       std::string_view ap_id);
 
 // Shared helpers (common.cpp). Lookups answer nullopt for "no such row" and pass other errors on.
 core::Result<std::optional<storage::Actor>> find_actor(storage::Tx& tx, std::string_view ap_id);

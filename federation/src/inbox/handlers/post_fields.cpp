@@ -1,5 +1,7 @@
 #include "post_fields.hpp"
 
+#include <algorithm>
+
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/url.hpp"
 #include "guildhall/federation/signatures/verify.hpp"
@@ -38,6 +40,79 @@ PostFields post_fields(const as::Object& object) {
     f.attachments.push_back(std::move(att));
   }
   return f;
+}
+
+storage::NewPost new_remote_post(const HandlerContext& ctx, const as::Object& object) {
+  PostFields f = post_fields(object);
+  storage::NewPost post;
+  post.ap_id = object.id;
+  post.author_id = ctx.actor.id;
+  post.title = f.title;
+  post.content_html = std::move(f.content_html);
+  post.summary = f.summary;
+  post.language = f.language;
+  post.sensitive = f.sensitive;
+  post.url = f.url;
+  post.is_local = false;
+  post.is_question = f.is_question;
+  const core::TimePoint now = ctx.clock.now();
+  post.published_at = std::min(object.published.value_or(now), now);
+  post.attachments = std::move(f.attachments);
+  return post;
+}
+
+storage::PostEdit post_edit(PostFields f, core::TimePoint edited_at) {
+  storage::PostEdit edit;
+  if (f.title)
+    edit.title = f.title;
+  edit.content_html = std::move(f.content_html);
+  edit.summary = std::optional<std::string>(f.summary);
+  edit.language = std::optional<std::string>(f.language);
+  edit.sensitive = f.sensitive;
+  edit.url = std::optional<std::string>(f.url);
+  edit.attachments = std::move(f.attachments);
+  edit.edited_at = edited_at;
+  return edit;
+}
+
+core::Result<storage::ReactionForm> reaction_form(const as::Object& activity, storage::Id post_id,
+                                                  storage::Id actor_id) {
+  storage::ReactionForm form;
+  form.post_id = post_id;
+  form.actor_id = actor_id;
+  form.ap_id = activity.id;
+  switch (activity.kind) {
+    case as::Kind::dislike:
+      form.kind = storage::ReactionKind::dislike;
+      break;
+    case as::Kind::emoji_react: {
+      form.kind = storage::ReactionKind::emoji;
+      form.emoji = activity.content.value_or(activity.name.value_or(""));
+      if (form.emoji.empty() || form.emoji.size() > 256)
+        return core::Error::invalid_input("emoji reaction without a usable emoji");
+      // A custom emoji's image comes in the Emoji tag of that name.
+      for (const as::Ref& tag : activity.tag) {
+        const as::Object* t = tag.get();
+        if (t && t->kind == as::Kind::emoji && t->name == form.emoji && !t->icon.empty())
+          form.emoji_icon_url = t->icon;
+      }
+      break;
+    }
+    default:
+      form.kind = storage::ReactionKind::like;
+  }
+  return form;
+}
+
+core::Result<storage::Reaction> store_reaction(storage::Tx& tx, const storage::ReactionForm& form) {
+  if (form.kind != storage::ReactionKind::emoji) {
+    const auto opposite = form.kind == storage::ReactionKind::like ? storage::ReactionKind::dislike
+                                                                   : storage::ReactionKind::like;
+    auto removed = tx.reactions().remove(form.post_id, form.actor_id, opposite);
+    if (!removed)
+      return std::move(removed).error();
+  }
+  return tx.reactions().add(form);
 }
 
 core::Result<void> check_owned_object(HandlerContext& ctx, const as::Object& object) {

@@ -23,6 +23,22 @@ struct PostFields {
 
 PostFields post_fields(const as::Object& object);
 
+// The row for a remote post by ctx.actor: post_fields, not local, published clamped to now
+// (JS-11: a future date would otherwise pin the post on top). The caller sets parent/community.
+storage::NewPost new_remote_post(const HandlerContext& ctx, const as::Object& object);
+
+// The edit an Update makes (title only when the object has one), edited at `edited_at`.
+storage::PostEdit post_edit(PostFields fields, core::TimePoint edited_at);
+
+// A reaction activity (Like, Dislike, EmojiReact, or the one an Undo embeds) as a reaction row of
+// `actor_id` on `post_id`: kind, emoji (from `content`, else `name`) and a custom emoji's image.
+// invalid_input for an EmojiReact without a usable emoji.
+core::Result<storage::ReactionForm> reaction_form(const as::Object& activity, storage::Id post_id,
+                                                  storage::Id actor_id);
+// Stores it: a vote (Like/Dislike) replaces the actor's other vote, as a Lemmy vote does; emoji
+// reactions add up. Idempotent per (post, actor, kind, emoji).
+core::Result<storage::Reaction> store_reaction(storage::Tx& tx, const storage::ReactionForm& form);
+
 // The checks shared by Create and Update (catalogue 2.2): the object is embedded, has an id on
 // the actor's origin (not ours), and its one author is the actor.
 core::Result<void> check_owned_object(HandlerContext& ctx, const as::Object& object);

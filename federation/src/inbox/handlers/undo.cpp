@@ -2,7 +2,7 @@
 // reaction goes), Announce and Block (nothing stored for them, so nothing to undo).
 // The undone activity is identified by id when we stored it (follows and reactions keep their
 // activity ids), else by its embedded copy, whose actor must be the Undo's actor.
-#include "handler.hpp"
+#include "post_fields.hpp"
 
 namespace guildhall::federation::inbox::detail {
 
@@ -57,15 +57,10 @@ core::Result<void> undo_reaction(HandlerContext& ctx, const as::Ref& ref) {
     return std::move(post).error();
   if (!*post)
     return ctx.ignore("reaction target unknown");
-  storage::ReactionKind kind = storage::ReactionKind::like;
-  std::string emoji;
-  if (inner->kind == as::Kind::dislike) {
-    kind = storage::ReactionKind::dislike;
-  } else if (inner->kind == as::Kind::emoji_react) {
-    kind = storage::ReactionKind::emoji;
-    emoji = inner->content.value_or(inner->name.value_or(""));
-  }
-  auto removed = ctx.tx.reactions().remove((*post)->id, ctx.actor.id, kind, emoji);
+  auto form = reaction_form(*inner, (*post)->id, ctx.actor.id);
+  if (!form)
+    return ctx.ignore("not a reaction");
+  auto removed = ctx.tx.reactions().remove((*post)->id, ctx.actor.id, form->kind, form->emoji);
   if (!removed)
     return std::move(removed).error();
   return {};

@@ -30,17 +30,7 @@ core::Result<void> handle_update(HandlerContext& ctx) {
   if (post.updated_at && object->updated && edited <= *post.updated_at)
     return ctx.ignore("stale update");
 
-  PostFields f = post_fields(*object);
-  storage::PostEdit edit;
-  if (f.title)
-    edit.title = f.title;
-  edit.content_html = std::move(f.content_html);
-  edit.summary = std::optional<std::string>(f.summary);
-  edit.language = std::optional<std::string>(f.language);
-  edit.sensitive = f.sensitive;
-  edit.url = std::optional<std::string>(f.url);
-  edit.attachments = std::move(f.attachments);
-  edit.edited_at = edited;
+  storage::PostEdit edit = post_edit(post_fields(*object), edited);
   auto updated = ctx.tx.posts().update(post.id, edit);
   if (!updated)
     return std::move(updated).error();

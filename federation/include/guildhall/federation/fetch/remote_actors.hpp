@@ -27,9 +27,8 @@ namespace guildhall::federation::fetch {
 
 // Converts a fetched actor document (Person, Group, Service, Application, Organization) into
 // the storage form. invalid_input when it is not an actor, lacks preferredUsername or an inbox,
-// or when an endpoint is not an http(s) URL. Nothing is sanitized here: `summary` is stored
-// as given in summary_html, and the caller must sanitize it before rendering (TODO: run it
-// through the content sanitizer once federation/ wires it in). The public key kept is
+// or when an endpoint is not an http(s) URL. `summary` goes through the HTML allowlist
+// sanitizer (content::sanitize_html) before it is stored in summary_html. The public key kept is
 // `preferred_key_id` if the document lists it, else the first key whose owner is the actor.
 core::Result<storage::RemoteActorForm> to_remote_actor_form(const activitystreams::Object& actor,
                                                             std::string_view preferred_key_id = {});
@@ -64,14 +63,17 @@ class RemoteActors {
   //    (case-insensitive), or
   //  - (split domains) WebFinger on the actor's own host for acct:preferredUsername@actor-host
   //    returns a `self` link equal to the actor id (Mastodon's confirmation).
-  // Anything else is forbidden ("webfinger mismatch").
-  core::Result<storage::Actor> resolve_handle(std::string_view handle) const;
+  // Anything else is forbidden ("webfinger mismatch"). `prefer_group`: of several self links
+  // (Lemmy's person and community of one name), the one typed Group.
+  core::Result<storage::Actor> resolve_handle(std::string_view handle,
+                                              bool prefer_group = false) const;
 
   const Dereferencer& dereferencer() const { return deref_; }
   storage::Database& database() const { return db_; }
 
  private:
-  core::Result<std::string> webfinger_self(std::string_view name, std::string_view host) const;
+  core::Result<std::string> webfinger_self(std::string_view name, std::string_view host,
+                                           bool prefer_group = false) const;
 
   const Dereferencer& deref_;
   storage::Database& db_;

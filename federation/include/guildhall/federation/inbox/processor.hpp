@@ -23,6 +23,7 @@
 #include <string_view>
 #include <thread>
 
+#include "guildhall/activitystreams/object.hpp"
 #include "guildhall/core/clock.hpp"
 #include "guildhall/core/result.hpp"
 #include "guildhall/federation/urls.hpp"
@@ -45,6 +46,16 @@ class ActorSource {
   }
 };
 
+// Fetches a document (an activity or a post) from its origin, BLOCKING; the answer's id must be
+// the requested one or a same-origin canonical id (fetch::Dereferencer checks it). Used for what a
+// group Announces by id, or embeds from another origin (catalogue rule 3, ORI-13): called before
+// the handler's transaction opens. Optional: without one such Announces are ignored.
+class ObjectSource {
+ public:
+  virtual ~ObjectSource() = default;
+  virtual core::Result<activitystreams::Object> fetch(std::string_view id) = 0;
+};
+
 struct ProcessorOptions {
   std::string owner;  // lease owner, unique per processor; empty: "inbox:<random>"
   std::size_t batch = 32;
@@ -62,6 +73,10 @@ struct ProcessorOptions {
   // DeliveryWorker::notify().
   std::function<void()> on_enqueued{};
   ActorSource* actors = nullptr;
+  ObjectSource* objects = nullptr;
+  // Called after the Accept of a local person's Follow of a remote community committed (on the
+  // processor's thread): the place to backfill the community's latest threads (CommunityBackfill).
+  std::function<void(storage::Id community_id)> on_joined{};
 };
 
 struct ProcessorStats {

@@ -6,6 +6,8 @@
 //   fetch::RemoteActors actors(deref, db);
 //   inbox::RemoteActorSource source(actors);
 //   processor_options.actors = &source;
+//   inbox::RemoteObjectSource objects(deref);      // announced objects, community outboxes
+//   processor_options.objects = &objects;
 
 #include "guildhall/federation/fetch/remote_actors.hpp"
 #include "guildhall/federation/inbox/processor.hpp"
@@ -24,6 +26,22 @@ class RemoteActorSource final : public ActorSource {
 
  private:
   const fetch::RemoteActors& actors_;
+};
+
+// The processor's ObjectSource: a signed GET from the document's origin through the fetch part's
+// Dereferencer (AS2 only, id checked against the final URL, our own domain never fetched).
+class RemoteObjectSource final : public ObjectSource {
+ public:
+  explicit RemoteObjectSource(const fetch::Dereferencer& deref) : deref_(deref) {}
+  core::Result<activitystreams::Object> fetch(std::string_view id) override {
+    auto fetched = deref_.fetch(id);
+    if (!fetched)
+      return fetched.error();
+    return std::move(fetched->object);
+  }
+
+ private:
+  const fetch::Dereferencer& deref_;
 };
 
 }  // namespace guildhall::federation::inbox

@@ -1,0 +1,70 @@
+#pragma once
+
+// What local people do in communities hosted on OTHER servers (Lemmy, Mbin, PieFed, another
+// Guildhall): join and leave, post threads and comments, edit and delete them, vote, react and
+// report. Each call checks, changes our database and queues the activity to the group's inbox in
+// ONE transaction (the transactional outbox, as People does), then calls on_enqueued. The group
+// Announces it to its followers; when that Announce comes back to us it is recognised as ours and
+// not stored twice. Activities have Lemmy's shape (docs/FEDERATION.md). Blocking: worker threads.
+//
+// Local communities are the hosting engine's business: every call here answers invalid_input for
+// one.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "guildhall/core/result.hpp"
+#include "guildhall/federation/outbox/communities.hpp"
+#include "guildhall/federation/urls.hpp"
+#include "guildhall/storage/model.hpp"
+
+namespace guildhall::storage {
+class Database;
+}
+
+namespace guildhall::federation::outbox {
+
+// The inputs are the hosting side's (communities.hpp): one shape whichever server hosts the
+// community.
+
+class RemoteCommunities {
+ public:
+  RemoteCommunities(storage::Database& db, Urls urls, std::function<void()> on_enqueued = {});
+
+  // Follow (Lemmy's join): the membership is pending until the group's Accept. Joining again
+  // while pending or accepted returns the row as is; a ban is forbidden.
+  core::Result<storage::Membership> join(storage::Id person_id, storage::Id community_id);
+  // Undo(Follow); the membership goes (a ban stays recorded).
+  core::Result<void> leave(storage::Id person_id, storage::Id community_id);
+
+  // Create(Page). Needs an accepted membership; moderators-only communities refuse others.
+  core::Result<storage::Post> post_thread(storage::Id author_id, storage::Id community_id,
+                                          const ThreadInput& thread);
+  // Create(Note) replying to a thread or comment of a remote community; refused when locked.
+  core::Result<storage::Post> comment(storage::Id author_id, storage::Id parent_id,
+                                      const CommentInput& comment);
+  // Update(Page | Note) by its author (history kept).
+  core::Result<storage::Post> edit(storage::Id author_id, storage::Id post_id,
+                                   const EditInput& edit);
+  // Delete by its author (tombstone; no `summary`, which Lemmy reads as a moderator's removal).
+  core::Result<void> remove(storage::Id author_id, storage::Id post_id);
+
+  // Like / Dislike (a vote: Lemmy's shape, not addressed publicly) or EmojiReact (FEP-c0e0);
+  // a vote replaces the opposite one. Reacting twice sends nothing new.
+  core::Result<void> react(storage::Id actor_id, storage::Id post_id, storage::ReactionKind kind,
+                           const std::string& emoji = {});
+  // Undo of that reaction.
+  core::Result<void> unreact(storage::Id actor_id, storage::Id post_id, storage::ReactionKind kind,
+                             const std::string& emoji = {});
+
+  // Flag to the group (its moderators see it); nothing is stored here.
+  core::Result<void> report(storage::Id actor_id, storage::Id post_id, const std::string& reason);
+
+ private:
+  storage::Database& db_;
+  Urls urls_;
+  std::function<void()> on_enqueued_;
+};
+
+}  // namespace guildhall::federation::outbox

@@ -1,0 +1,9 @@
+# Groups: the engine of communities hosted here (membership, posting policy, distribution by
+# Announce, moderation), shared by the inbox (remote members) and outbox::Communities (local ones).
+target_sources(guildhall_federation PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/common.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/engine.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/membership.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/content.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/moderation.cpp)
+target_link_libraries(guildhall_federation PRIVATE guildhall::content)

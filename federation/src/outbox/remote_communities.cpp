@@ -1,0 +1,493 @@
+#include "guildhall/federation/outbox/remote_communities.hpp"
+
+#include "guildhall/activitystreams/activitystreams.hpp"
+#include "guildhall/content/html.hpp"
+#include "guildhall/content/markdown.hpp"
+#include "guildhall/federation/discovery/actors.hpp"
+#include "guildhall/storage/database.hpp"
+
+#include "common.hpp"
+
+namespace guildhall::federation::outbox {
+
+namespace as = activitystreams;
+using core::Error;
+using core::Result;
+using storage::Id;
+using storage::Tx;
+
+namespace {
+
+constexpr std::size_t kMaxSourceBytes = 64 * 1024;
+constexpr std::size_t kMaxTitleChars = 200;  // Lemmy's limit
+constexpr std::size_t kMaxReasonBytes = 2000;
+
+Result<void> check_text(const std::string& markdown) {
+  if (markdown.empty())
+    return Error::invalid_input("a post needs some text");
+  if (markdown.size() > kMaxSourceBytes)
+    return Error::too_large("a post may have at most 64 KiB of text");
+  return {};
+}
+
+Result<void> check_title(const std::string& title) {
+  if (title.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Error::invalid_input("a thread needs a title");
+  if (title.size() > 4 * kMaxTitleChars)  // UTF-8 bytes; the stored title is cut at 200 chars
+    return Error::invalid_input("a title may have at most 200 characters");
+  return {};
+}
+
+// A community hosted elsewhere (the hosting engine serves local ones).
+Result<storage::CommunityView> remote_community(Tx& tx, Id community_id) {
+  auto group = tx.communities().get(community_id);
+  if (!group)
+    return std::move(group).error();
+  if (group->actor.is_local())
+    return Error::invalid_input("a local community: it is not joined over federation");
+  if (group->actor.deleted_at || group->actor.suspended_at)
+    return Error::not_found("the community is gone");
+  return group;
+}
+
+// The person's accepted membership: who may post, comment and vote.
+Result<storage::Membership> accepted_member(Tx& tx, Id community_id, Id person_id) {
+  auto m = tx.memberships().get(community_id, person_id);
+  if (!m) {
+    if (m.error().kind == core::ErrorKind::not_found)
+      return Error::forbidden("join the community first");
+    return std::move(m).error();
+  }
+  if (m->state == storage::MemberState::banned)
+    return Error::forbidden("you are banned from this community");
+  if (m->state != storage::MemberState::accepted)
+    return Error::forbidden("your request to join is still pending");
+  return m;
+}
+
+// The post and its (remote) community.
+struct PostInCommunity {
+  storage::Post post;
+  storage::CommunityView group;
+};
+
+Result<PostInCommunity> post_in_remote_community(Tx& tx, Id post_id) {
+  auto post = tx.posts().get(post_id);
+  if (!post)
+    return std::move(post).error();
+  if (!post->community_id)
+    return Error::invalid_input("the post is not in a community");
+  auto group = remote_community(tx, *post->community_id);
+  if (!group)
+    return std::move(group).error();
+  return PostInCommunity{std::move(post).value(), std::move(group).value()};
+}
+
+// Who acts (a local person) and where (a remote community, or a post in one).
+struct Acting {
+  storage::Actor actor;
+  storage::CommunityView group;
+};
+struct ActingOnPost {
+  storage::Actor actor;
+  storage::Post post;
+  storage::CommunityView group;
+};
+
+Result<Acting> acting_in(Tx& tx, Id actor_id, Id community_id) {
+  auto actor = detail::local_actor(tx, actor_id);
+  if (!actor)
+    return std::move(actor).error();
+  auto group = remote_community(tx, community_id);
+  if (!group)
+    return std::move(group).error();
+  return Acting{std::move(actor).value(), std::move(group).value()};
+}
+
+Result<ActingOnPost> acting_on(Tx& tx, Id actor_id, Id post_id) {
+  auto actor = detail::local_actor(tx, actor_id);
+  if (!actor)
+    return std::move(actor).error();
+  auto found = post_in_remote_community(tx, post_id);
+  if (!found)
+    return std::move(found).error();
+  return ActingOnPost{std::move(actor).value(), std::move(found->post), std::move(found->group)};
+}
+
+Result<void> send_to_group(Tx& tx, Id activity_id, const as::Object& activity, Id actor_id,
+                           const storage::CommunityView& group) {
+  return detail::enqueue(tx, activity_id, activity, actor_id, {group.actor.inbox_url});
+}
+
+// Lemmy addresses public communities to [group, Public] and private ones to the group and its
+// followers (never Public).
+std::vector<std::string> audience_of(const storage::CommunityView& group) {
+  std::vector<std::string> to{group.actor.ap_id};
+  if (group.community.visibility == storage::CommunityVisibility::private_) {
+    if (group.actor.followers_url)
+      to.push_back(*group.actor.followers_url);
+  } else {
+    to.emplace_back(as::kPublic);
+  }
+  return to;
+}
+
+// The Page (thread) or Note (comment) for one of our posts in a remote community.
+as::Object object_of(const storage::Post& post, const storage::Actor& author,
+                     const storage::CommunityView& group,
+                     const std::optional<std::string>& parent_ap_id) {
+  as::Object o = as::make_object(post.is_thread() ? as::Kind::page : as::Kind::note, post.ap_id);
+  o.attributed_to = {as::Ref(author.ap_id)};
+  o.to = audience_of(group);
+  o.audience = {group.actor.ap_id};
+  o.name = post.is_thread() ? post.title : std::nullopt;
+  o.content = post.content_html;
+  o.media_type = "text/html";
+  if (post.content_source)
+    o.source = as::Source{*post.content_source, "text/markdown"};
+  if (post.language)
+    o.languages = {as::Language{*post.language, discovery::language_name(*post.language)}};
+  o.sensitive = post.sensitive;
+  o.published = post.published_at;
+  o.updated = post.updated_at;
+  if (post.url) {
+    as::Object link = as::make_object(as::Kind::link, "");
+    link.href = *post.url;
+    o.attachment = {as::Ref(link)};
+  }
+  if (parent_ap_id)
+    o.in_reply_to = as::Ref(*parent_ap_id);
+  return o;
+}
+
+Result<std::optional<std::string>> parent_ap_id(Tx& tx, const storage::Post& post) {
+  if (!post.parent_id)
+    return std::optional<std::string>();
+  auto parent = tx.posts().get(*post.parent_id);
+  if (!parent)
+    return std::move(parent).error();
+  return std::optional<std::string>(parent->ap_id);
+}
+
+// Create or Update of our post, addressed as Lemmy does ([Public], cc [group], audience).
+Result<void> send_post(Tx& tx, const Urls& urls, as::Kind kind, const storage::Post& post,
+                       const storage::Actor& author, const storage::CommunityView& group) {
+  auto parent = parent_ap_id(tx, post);
+  if (!parent)
+    return std::move(parent).error();
+  const Id activity_id = tx.next_id();
+  auto activity = as::make_activity(kind, urls.activity(core::to_string_id(activity_id)),
+                                    author.ap_id, as::Ref(object_of(post, author, group, *parent)));
+  std::vector<std::string> to = audience_of(group);
+  activity.to = {to.back()};
+  activity.cc = {group.actor.ap_id};
+  activity.audience = {group.actor.ap_id};
+  return send_to_group(tx, activity_id, activity, author.id, group);
+}
+
+std::string emoji_or_empty(storage::ReactionKind kind, const std::string& emoji) {
+  return kind == storage::ReactionKind::emoji ? emoji : std::string();
+}
+
+as::Kind kind_of(storage::ReactionKind kind) {
+  switch (kind) {
+    case storage::ReactionKind::dislike:
+      return as::Kind::dislike;
+    case storage::ReactionKind::emoji:
+      return as::Kind::emoji_react;
+    default:
+      return as::Kind::like;
+  }
+}
+
+// The reaction activity as sent (and as embedded in its Undo): object and audience only, no
+// public addressing (Lemmy's votes are not public).
+as::Object reaction_activity(storage::ReactionKind kind, const std::string& id,
+                             const storage::Actor& actor, const storage::Post& post,
+                             const storage::CommunityView& group, const std::string& emoji) {
+  auto activity = as::make_activity(kind_of(kind), id, actor.ap_id, as::Ref(post.ap_id));
+  activity.audience = {group.actor.ap_id};
+  if (kind == storage::ReactionKind::emoji)
+    activity.content = emoji;
+  return activity;
+}
+
+}  // namespace
+
+RemoteCommunities::RemoteCommunities(storage::Database& db, Urls urls,
+                                     std::function<void()> on_enqueued)
+    : db_(db), urls_(std::move(urls)), on_enqueued_(std::move(on_enqueued)) {}
+
+Result<storage::Membership> RemoteCommunities::join(Id person_id, Id community_id) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<storage::Membership> {
+    auto in = acting_in(tx, person_id, community_id);
+    if (!in)
+      return std::move(in).error();
+    auto existing = tx.memberships().get(community_id, person_id);
+    if (existing) {
+      if (existing->state == storage::MemberState::banned)
+        return Error::forbidden("you are banned from this community");
+      return existing;
+    }
+    if (existing.error().kind != core::ErrorKind::not_found)
+      return std::move(existing).error();
+    const Id activity_id = tx.next_id();
+    const std::string follow_id = urls_.activity(core::to_string_id(activity_id));
+    storage::MembershipForm form;
+    form.community_id = community_id;
+    form.actor_id = person_id;
+    form.state = storage::MemberState::pending;
+    form.follow_ap_id = follow_id;
+    auto membership = tx.memberships().create(form);
+    if (!membership)
+      return std::move(membership).error();
+    auto follow = as::make_activity(as::Kind::follow, follow_id, in->actor.ap_id,
+                                    as::Ref(in->group.actor.ap_id));
+    follow.to = {in->group.actor.ap_id};
+    if (auto q = send_to_group(tx, activity_id, follow, person_id, in->group); !q)
+      return std::move(q).error();
+    return membership;
+  });
+}
+
+Result<void> RemoteCommunities::leave(Id person_id, Id community_id) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto in = acting_in(tx, person_id, community_id);
+    if (!in)
+      return std::move(in).error();
+    auto existing = tx.memberships().get(community_id, person_id);
+    if (!existing)
+      return std::move(existing).error();
+    if (existing->state != storage::MemberState::banned) {
+      if (auto removed = tx.memberships().remove(community_id, person_id); !removed)
+        return std::move(removed).error();
+    }
+    if (!existing->follow_ap_id)
+      return {};
+    const Id activity_id = tx.next_id();
+    auto follow = as::make_activity(as::Kind::follow, *existing->follow_ap_id, in->actor.ap_id,
+                                    as::Ref(in->group.actor.ap_id));
+    follow.to = {in->group.actor.ap_id};
+    auto undo = as::make_activity(as::Kind::undo, urls_.activity(core::to_string_id(activity_id)),
+                                  in->actor.ap_id, as::Ref(follow));
+    undo.to = {in->group.actor.ap_id};
+    return send_to_group(tx, activity_id, undo, person_id, in->group);
+  });
+}
+
+Result<storage::Post> RemoteCommunities::post_thread(Id author_id, Id community_id,
+                                                     const ThreadInput& input) {
+  if (auto ok = check_title(input.title); !ok)
+    return std::move(ok).error();
+  if (auto ok = check_text(input.markdown); !ok)
+    return std::move(ok).error();
+  if (input.summary && input.summary->size() > 1024)
+    return Error::invalid_input("a content warning may have at most 1024 characters");
+  const std::string html = content::render_markdown(input.markdown);
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<storage::Post> {
+    auto in = acting_in(tx, author_id, community_id);
+    if (!in)
+      return std::move(in).error();
+    auto member = accepted_member(tx, community_id, author_id);
+    if (!member)
+      return std::move(member).error();
+    if (in->group.community.posting_policy == storage::PostingPolicy::moderators &&
+        member->role == storage::MemberRole::member)
+      return Error::forbidden("only moderators may start threads in this community");
+    const Id id = tx.next_id();
+    storage::NewPost row;
+    row.id = id;
+    row.ap_id = urls_.post(core::to_string_id(id));
+    row.author_id = author_id;
+    row.community_id = community_id;
+    row.title = content::derive_title_from_text(input.title, kMaxTitleChars);
+    row.content_source = input.markdown;
+    row.content_html = html;
+    row.language = input.language;
+    row.summary = input.summary;
+    row.sensitive = input.sensitive || input.summary.has_value();
+    row.is_question = input.is_question;
+    row.is_local = true;
+    auto created = tx.posts().create(row);
+    if (!created)
+      return std::move(created).error();
+    if (auto sent = send_post(tx, urls_, as::Kind::create, *created, in->actor, in->group); !sent)
+      return std::move(sent).error();
+    return created;
+  });
+}
+
+Result<storage::Post> RemoteCommunities::comment(Id author_id, Id parent_id,
+                                                 const CommentInput& input) {
+  if (auto ok = check_text(input.markdown); !ok)
+    return std::move(ok).error();
+  const std::string html = content::render_markdown(input.markdown);
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<storage::Post> {
+    auto on = acting_on(tx, author_id, parent_id);
+    if (!on)
+      return std::move(on).error();
+    if (on->post.deleted_at || on->post.removed_at)
+      return Error::not_found("the post was deleted");
+    if (auto member = accepted_member(tx, on->group.actor.id, author_id); !member)
+      return std::move(member).error();
+    auto thread = tx.posts().get(on->post.thread_id);
+    if (!thread)
+      return std::move(thread).error();
+    if (thread->locked)
+      return Error::forbidden("the thread is locked");
+    const Id id = tx.next_id();
+    storage::NewPost row;
+    row.id = id;
+    row.ap_id = urls_.post(core::to_string_id(id));
+    row.author_id = author_id;
+    row.parent_id = parent_id;
+    row.content_source = input.markdown;
+    row.content_html = html;
+    row.language = input.language;
+    row.is_local = true;
+    auto created = tx.posts().create(row);
+    if (!created)
+      return std::move(created).error();
+    if (auto sent = send_post(tx, urls_, as::Kind::create, *created, on->actor, on->group); !sent)
+      return std::move(sent).error();
+    return created;
+  });
+}
+
+Result<storage::Post> RemoteCommunities::edit(Id author_id, Id post_id, const EditInput& input) {
+  if (auto ok = check_text(input.markdown); !ok)
+    return std::move(ok).error();
+  if (input.title) {
+    if (auto ok = check_title(*input.title); !ok)
+      return std::move(ok).error();
+  }
+  const std::string html = content::render_markdown(input.markdown);
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<storage::Post> {
+    auto on = acting_on(tx, author_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    if (auto own = detail::own_post(tx, author_id, post_id); !own)
+      return std::move(own).error();
+    if (input.title && !on->post.is_thread())
+      return Error::invalid_input("a comment has no title");
+    storage::PostEdit edit;
+    if (input.title)
+      edit.title = content::derive_title_from_text(*input.title, kMaxTitleChars);
+    edit.content_source = std::optional<std::string>(input.markdown);
+    edit.content_html = html;
+    if (input.language)
+      edit.language = std::optional<std::optional<std::string>>(input.language);
+    auto updated = tx.posts().update(post_id, edit);
+    if (!updated)
+      return std::move(updated).error();
+    if (auto sent = send_post(tx, urls_, as::Kind::update, *updated, on->actor, on->group); !sent)
+      return std::move(sent).error();
+    return updated;
+  });
+}
+
+Result<void> RemoteCommunities::remove(Id author_id, Id post_id) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = acting_on(tx, author_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    if (auto own = detail::own_post(tx, author_id, post_id); !own)
+      return std::move(own).error();
+    if (auto deleted = tx.posts().soft_delete(post_id); !deleted)
+      return std::move(deleted).error();
+    const Id activity_id = tx.next_id();
+    auto del = as::make_activity(as::Kind::delete_, urls_.activity(core::to_string_id(activity_id)),
+                                 on->actor.ap_id, as::Ref(on->post.ap_id));
+    del.to = {audience_of(on->group).back()};
+    del.cc = {on->group.actor.ap_id};
+    del.audience = {on->group.actor.ap_id};
+    return send_to_group(tx, activity_id, del, author_id, on->group);
+  });
+}
+
+Result<void> RemoteCommunities::react(Id actor_id, Id post_id, storage::ReactionKind kind,
+                                      const std::string& emoji) {
+  if (kind == storage::ReactionKind::emoji && (emoji.empty() || emoji.size() > 256))
+    return Error::invalid_input("an emoji reaction needs an emoji");
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = acting_on(tx, actor_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    if (on->post.deleted_at || on->post.removed_at)
+      return Error::not_found("the post was deleted");
+    if (auto member = accepted_member(tx, on->group.actor.id, actor_id); !member)
+      return std::move(member).error();
+    if (kind != storage::ReactionKind::emoji) {
+      // A vote replaces the opposite one (Lemmy sends the new vote, no Undo).
+      const auto opposite = kind == storage::ReactionKind::like ? storage::ReactionKind::dislike
+                                                                : storage::ReactionKind::like;
+      if (auto removed = tx.reactions().remove(post_id, actor_id, opposite); !removed)
+        return std::move(removed).error();
+    }
+    const Id activity_id = tx.next_id();
+    const std::string reaction_id = urls_.activity(core::to_string_id(activity_id));
+    storage::ReactionForm form;
+    form.post_id = post_id;
+    form.actor_id = actor_id;
+    form.kind = kind;
+    form.emoji = emoji_or_empty(kind, emoji);
+    form.ap_id = reaction_id;
+    auto reaction = tx.reactions().add(form);
+    if (!reaction)
+      return std::move(reaction).error();
+    if (reaction->ap_id != reaction_id)
+      return {};  // reacted before: nothing new to send
+    auto activity =
+        reaction_activity(kind, reaction_id, on->actor, on->post, on->group, form.emoji);
+    return send_to_group(tx, activity_id, activity, actor_id, on->group);
+  });
+}
+
+Result<void> RemoteCommunities::unreact(Id actor_id, Id post_id, storage::ReactionKind kind,
+                                        const std::string& emoji) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = acting_on(tx, actor_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    const std::string wanted = emoji_or_empty(kind, emoji);
+    std::optional<std::string> reaction_id;
+    storage::PageRequest page;
+    page.limit = 200;
+    auto reactions = tx.reactions().list_for_post(post_id, page);
+    if (!reactions)
+      return std::move(reactions).error();
+    for (const auto& r : *reactions)
+      if (r.actor_id == actor_id && r.kind == kind && r.emoji == wanted)
+        reaction_id = r.ap_id;
+    auto removed = tx.reactions().remove(post_id, actor_id, kind, wanted);
+    if (!removed)
+      return std::move(removed).error();
+    if (!*removed || !reaction_id)
+      return {};
+    const Id activity_id = tx.next_id();
+    auto undone = reaction_activity(kind, *reaction_id, on->actor, on->post, on->group, wanted);
+    auto undo = as::make_activity(as::Kind::undo, urls_.activity(core::to_string_id(activity_id)),
+                                  on->actor.ap_id, as::Ref(undone));
+    undo.audience = {on->group.actor.ap_id};
+    return send_to_group(tx, activity_id, undo, actor_id, on->group);
+  });
+}
+
+Result<void> RemoteCommunities::report(Id actor_id, Id post_id, const std::string& reason) {
+  if (reason.size() > kMaxReasonBytes)
+    return Error::invalid_input("a report reason may have at most 2000 bytes");
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = acting_on(tx, actor_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    const Id activity_id = tx.next_id();
+    auto flag = as::make_activity(as::Kind::flag, urls_.activity(core::to_string_id(activity_id)),
+                                  on->actor.ap_id, as::Ref(on->post.ap_id));
+    flag.to = {on->group.actor.ap_id};
+    flag.audience = {on->group.actor.ap_id};
+    flag.summary = reason;
+    return send_to_group(tx, activity_id, flag, actor_id, on->group);
+  });
+}
+
+}  // namespace guildhall::federation::outbox

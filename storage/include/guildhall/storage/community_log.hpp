@@ -1,0 +1,103 @@
+#pragma once
+
+// What a hosted (local) community records besides its posts (schema migration 0003):
+//
+//   CommunityOutboxRepo  the Announces the group sent (its ActivityPub outbox, kept after delivery
+//                        so peers that join later can backfill from it);
+//   ModerationLogRepo    every moderation action (remove, lock, pin, ban, moderators, join
+//                        approvals, settings), readable by the community's members.
+//
+// Like every repository they live inside a transaction (Tx::community_outbox(),
+// Tx::moderation_log()). Every call blocks.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "guildhall/core/result.hpp"
+#include "guildhall/storage/model.hpp"
+#include "guildhall/storage/repositories.hpp"
+
+namespace guildhall::storage {
+
+struct CommunityActivity {
+  Id id = 0;
+  Id community_id = 0;
+  std::string ap_id{};    // the Announce's id
+  std::string kind{};     // the announced activity's type ("Create", "Like", ...)
+  std::string payload{};  // the Announce as sent (JSON)
+  TimePoint created_at{};
+};
+
+struct NewCommunityActivity {
+  std::optional<Id> id{};  // nullopt: a fresh Snowflake
+  Id community_id = 0;
+  std::string ap_id{};
+  std::string kind{};
+  std::string payload{};
+};
+
+class CommunityOutboxRepo {
+ public:
+  virtual ~CommunityOutboxRepo() = default;
+  // already_exists for a known ap_id; invalid_input for an unknown community.
+  virtual Result<CommunityActivity> add(const NewCommunityActivity& activity) = 0;
+  // Newest first by default; `kind` filters on the announced type.
+  virtual Result<std::vector<CommunityActivity>> list(Id community_id,
+                                                      std::optional<std::string_view> kind,
+                                                      const PageRequest& page) = 0;
+  virtual Result<std::int64_t> count(Id community_id, std::optional<std::string_view> kind) = 0;
+};
+
+enum class ModerationAction {
+  remove_post,
+  restore_post,
+  lock,
+  unlock,
+  pin,
+  unpin,
+  ban,
+  unban,
+  add_moderator,
+  remove_moderator,
+  approve_member,
+  reject_member,
+  update_community,
+};
+std::string_view to_string(ModerationAction v) noexcept;
+bool parse(std::string_view text, ModerationAction& out) noexcept;
+
+struct ModerationEntry {
+  Id id = 0;
+  Id community_id = 0;
+  Id moderator_id = 0;  // who acted (local or remote)
+  ModerationAction action = ModerationAction::remove_post;
+  std::optional<Id> target_actor_id{};  // ban, moderators, join requests
+  std::optional<Id> target_post_id{};   // remove, lock, pin
+  std::optional<std::string> reason{};
+  std::optional<TimePoint> expires_at{};  // a ban's end
+  TimePoint created_at{};
+};
+
+struct NewModerationEntry {
+  Id community_id = 0;
+  Id moderator_id = 0;
+  ModerationAction action = ModerationAction::remove_post;
+  std::optional<Id> target_actor_id{};
+  std::optional<Id> target_post_id{};
+  std::optional<std::string> reason{};
+  std::optional<TimePoint> expires_at{};
+};
+
+class ModerationLogRepo {
+ public:
+  virtual ~ModerationLogRepo() = default;
+  // invalid_input for an unknown community, moderator or target.
+  virtual Result<ModerationEntry> add(const NewModerationEntry& entry) = 0;
+  // Newest first by default.
+  virtual Result<std::vector<ModerationEntry>> list(Id community_id, const PageRequest& page) = 0;
+};
+
+}  // namespace guildhall::storage

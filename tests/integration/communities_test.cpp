@@ -1,0 +1,265 @@
+// Three Guildhall instances on loopback: A hosts a community, people on B and C join it by
+// name@host and take part from their own instances. What B sends reaches C through A's Announce
+// (C fetches the inner activity from B, its origin), and the other way round.
+#include "guildhall/federation/outbox/communities.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+
+#include "guildhall/federation/urls.hpp"
+
+#include "instances.hpp"
+
+using namespace guildhall;
+using guildhall::testing::eventually;
+using guildhall::testing::Instance;
+using namespace std::chrono_literals;
+using storage::Id;
+
+namespace {
+
+// The membership state of `user` (on `at`) in the community `group_ap_id`.
+std::optional<storage::MemberState> state_in(const Instance& at, const std::string& group_ap_id,
+                                             const std::string& user) {
+  auto m = at.read([&](storage::Tx& tx) -> core::Result<storage::Membership> {
+    auto group = tx.communities().get_by_ap_id(group_ap_id);
+    if (!group)
+      return std::move(group).error();
+    auto person = tx.users().get_by_handle(user);
+    if (!person)
+      return std::move(person).error();
+    return tx.memberships().get(group->actor.id, person->actor.id);
+  });
+  return m ? std::optional<storage::MemberState>(m->state) : std::nullopt;
+}
+
+class Communities : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    for (const char* name : {"a", "b", "c"})
+      instances_.push_back(guildhall::testing::make_instance(name, "communities"));
+    for (auto& inst : instances_) {
+      inst->server = std::make_unique<testrig::Process>(
+          testrig::guildhall_binary(), std::vector<std::string>{"serve"}, inst->env);
+      ASSERT_TRUE(inst->server->wait_for_line("listening on", 60s)) << inst->server->output();
+    }
+    for (auto [inst, user] : {std::pair{&a(), "alice"}, {&b(), "bob"}, {&c(), "carol"}})
+      ASSERT_EQ(inst->cli({"admin", "user", "create", user, "--password", "long enough pw"}).first,
+                0);
+    // The community on A, created through the hosting side's service API (its CLI verbs are the
+    // host side's work) against A's database while A runs.
+    auto db = storage::open_database("sqlite:" + (a().dir / "guildhall.db").string()).value();
+    const Id alice = db->read([](storage::Tx& tx) { return tx.users().get_by_handle("alice"); })
+                         .value()
+                         .actor.id;
+    federation::outbox::Communities hosting(*db, federation::Urls("http://" + a().host()));
+    auto created = hosting.create(alice, {.handle = "guild", .title = "The Guild"});
+    ASSERT_TRUE(created.ok()) << created.error().message;
+  }
+  static void TearDownTestSuite() {
+    for (auto& inst : instances_) {
+      if (inst->server) {
+        EXPECT_EQ(inst->server->stop(SIGTERM, 30s), 0) << inst->server->output();
+      }
+      std::filesystem::remove_all(inst->dir);
+    }
+    instances_.clear();
+  }
+  static Instance& a() { return *instances_[0]; }
+  static Instance& b() { return *instances_[1]; }
+  static Instance& c() { return *instances_[2]; }
+
+  static std::string group_id() { return "http://" + a().host() + "/c/guild"; }
+
+  static std::optional<storage::MemberState> membership(const Instance& at,
+                                                        const std::string& user) {
+    return state_in(at, group_id(), user);
+  }
+
+  static std::optional<storage::Post> post(const Instance& at, const std::string& ap_id) {
+    auto p = at.read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(ap_id); });
+    if (!p)
+      return std::nullopt;
+    return *p;
+  }
+
+  static std::size_t reactions(const Instance& at, const std::string& ap_id) {
+    auto n = at.read([&](storage::Tx& tx) -> core::Result<std::size_t> {
+      auto p = tx.posts().get_by_ap_id(ap_id);
+      if (!p)
+        return std::move(p).error();
+      auto list = tx.reactions().list_for_post(p->id, {});
+      if (!list)
+        return std::move(list).error();
+      return list->size();
+    });
+    return n.ok() ? *n : 0;
+  }
+
+  // The ActivityPub id printed by `act` ("posted ID AP_ID", "commented ID AP_ID").
+  static std::string printed_ap_id(const std::string& out) {
+    const auto end = out.find('\n');
+    const auto space = out.rfind(' ', end);
+    return out.substr(space + 1, end - space - 1);
+  }
+
+  static std::vector<std::unique_ptr<Instance>> instances_;
+};
+std::vector<std::unique_ptr<Instance>> Communities::instances_;
+
+}  // namespace
+
+TEST_F(Communities, MembersOnTwoInstancesTakePartInACommunityOnAThird) {
+  const std::string guild = "guild@" + a().host();
+  // Join by name@host: WebFinger and the Group on A; A accepts (open community).
+  auto [rc_b, out_b] = b().cli({"admin", "act", "bob", "join", guild});
+  ASSERT_EQ(rc_b, 0) << out_b;
+  auto [rc_c, out_c] = c().cli({"admin", "act", "carol", "join", "!" + guild});
+  ASSERT_EQ(rc_c, 0) << out_c;
+  ASSERT_TRUE(eventually([] {
+    return membership(b(), "bob") == storage::MemberState::accepted &&
+           membership(c(), "carol") == storage::MemberState::accepted;
+  })) << b().server->output();
+
+  // A thread from B reaches C through A's Announce.
+  auto [rc_t, out_t] = b().cli({"admin", "act", "bob", "thread", guild, "Hello guild", "First!"});
+  ASSERT_EQ(rc_t, 0) << out_t;
+  const std::string thread = printed_ap_id(out_t);
+  ASSERT_TRUE(eventually([&] { return post(c(), thread).has_value(); })) << c().server->output();
+  EXPECT_EQ(post(c(), thread)->title, "Hello guild");
+  EXPECT_TRUE(post(a(), thread).has_value());
+
+  // A comment from C reaches B.
+  auto [rc_m, out_m] = c().cli({"admin", "act", "carol", "comment", thread, "Welcome, bob"});
+  ASSERT_EQ(rc_m, 0) << out_m;
+  const std::string comment = printed_ap_id(out_m);
+  ASSERT_TRUE(eventually([&] { return post(b(), comment).has_value(); })) << b().server->output();
+  EXPECT_EQ(post(b(), comment)->thread_id, post(b(), thread)->id);
+
+  // A vote and an emoji reaction from C reach B.
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "react", thread, "like"}).first, 0);
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "react", thread, "🎉"}).first, 0);
+  ASSERT_TRUE(eventually([&] { return reactions(b(), thread) == 2; })) << b().server->output();
+
+  // Bob edits, then deletes his thread: C follows.
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "edit", thread, "Edited", "Hello again"}).first, 0);
+  ASSERT_TRUE(eventually([&] { return post(c(), thread)->title == "Hello again"; }))
+      << c().server->output();
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "delete", thread}).first, 0);
+  ASSERT_TRUE(eventually([&] { return post(c(), thread)->deleted_at.has_value(); }))
+      << c().server->output();
+
+  // Carol leaves.
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "leave", guild}).first, 0);
+  EXPECT_FALSE(membership(c(), "carol").has_value());
+}
+
+namespace {
+
+// The hosting side's service API on A, driven from the test against A's database (its CLI verbs
+// are the host side's work); A's delivery worker picks the activities up on its next poll.
+struct Host {
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<federation::outbox::Communities> communities;
+  Id alice = 0;
+
+  explicit Host(const Instance& a) {
+    db = storage::open_database("sqlite:" + (a.dir / "guildhall.db").string()).value();
+    communities = std::make_unique<federation::outbox::Communities>(
+        *db, federation::Urls("http://" + a.host()));
+    alice = db->read([](storage::Tx& tx) { return tx.users().get_by_handle("alice"); })
+                .value()
+                .actor.id;
+  }
+  Id post(const std::string& ap_id) {
+    return db->read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(ap_id); }).value().id;
+  }
+  std::optional<storage::Membership> member(Id community, const std::string& actor_ap_id) {
+    auto m = db->read([&](storage::Tx& tx) -> core::Result<storage::Membership> {
+      auto actor = tx.actors().get_by_ap_id(actor_ap_id);
+      if (!actor)
+        return std::move(actor).error();
+      return tx.memberships().get(community, actor->id);
+    });
+    if (!m)
+      return std::nullopt;
+    return *m;
+  }
+};
+
+}  // namespace
+
+TEST_F(Communities, ApprovalJoinIsPendingUntilAManagerApproves) {
+  Host host(a());
+  auto crew = host.communities->create(
+      host.alice,
+      {.handle = "crew", .title = "Crew", .join_policy = storage::JoinPolicy::approval});
+  ASSERT_TRUE(crew.ok()) << crew.error().message;
+  const std::string name = "crew@" + a().host();
+  for (auto [inst, user] : {std::pair{&b(), "bob"}, {&c(), "carol"}}) {
+    auto [rc, out] = inst->cli({"admin", "act", user, "join", name});
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_EQ(state_in(*inst, crew->actor.ap_id, user), storage::MemberState::pending);
+    const std::string person = "http://" + inst->host() + "/users/" + user;
+    ASSERT_TRUE(eventually([&] { return host.member(crew->actor.id, person).has_value(); }))
+        << a().server->output();
+    EXPECT_EQ(state_in(*inst, crew->actor.ap_id, user), storage::MemberState::pending);
+    auto approved = host.communities->approve(host.alice, crew->actor.id,
+                                              host.member(crew->actor.id, person)->actor_id);
+    ASSERT_TRUE(approved.ok()) << approved.error().message;
+  }
+  ASSERT_TRUE(eventually([&] {
+    return state_in(b(), crew->actor.ap_id, "bob") == storage::MemberState::accepted &&
+           state_in(c(), crew->actor.ap_id, "carol") == storage::MemberState::accepted;
+  }));
+  // Joins approved by hand read as Lemmy's private community: addressed to the followers, never
+  // Public, and stored by the host.
+  auto [rc_t, out_t] = b().cli({"admin", "act", "bob", "thread", name, "Rota", "Who is on duty?"});
+  ASSERT_EQ(rc_t, 0) << out_t;
+  ASSERT_TRUE(eventually([&] { return post(a(), printed_ap_id(out_t)).has_value(); }));
+}
+
+TEST_F(Communities, ModerationOnTheHostReachesMembersElsewhere) {
+  Host host(a());
+  auto hall = host.communities->create(host.alice, {.handle = "hall", .title = "Hall"});
+  ASSERT_TRUE(hall.ok()) << hall.error().message;
+  const std::string name = "hall@" + a().host();
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "join", name}).first, 0);
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "join", name}).first, 0);
+  ASSERT_TRUE(eventually([&] {
+    return state_in(b(), hall->actor.ap_id, "bob") == storage::MemberState::accepted &&
+           state_in(c(), hall->actor.ap_id, "carol") == storage::MemberState::accepted;
+  }));
+  auto [rc_t, out_t] = b().cli({"admin", "act", "bob", "thread", name, "Rota", "Who is on duty?"});
+  ASSERT_EQ(rc_t, 0) << out_t;
+  const std::string thread = printed_ap_id(out_t);
+  ASSERT_TRUE(eventually([&] { return post(c(), thread).has_value(); }));
+  auto [rc_m, out_m] = c().cli({"admin", "act", "carol", "comment", thread, "Me"});
+  ASSERT_EQ(rc_m, 0) << out_m;
+  const std::string comment = printed_ap_id(out_m);
+  ASSERT_TRUE(
+      eventually([&] { return post(b(), comment).has_value() && post(a(), comment).has_value(); }));
+
+  // Pin, lock and a moderator's removal by alice on A reach B and C.
+  ASSERT_TRUE(host.communities->pin(host.alice, host.post(thread), true).ok());
+  ASSERT_TRUE(host.communities->lock(host.alice, host.post(thread), true).ok());
+  ASSERT_TRUE(host.communities->remove_post(host.alice, host.post(comment), "off topic").ok());
+  ASSERT_TRUE(eventually([&] {
+    return post(c(), thread)->pinned && post(c(), thread)->locked &&
+           post(b(), comment)->removed_at.has_value();
+  })) << c().server->output();
+  // A locked thread takes no more comments (refused on C, nothing sent).
+  EXPECT_NE(c().cli({"admin", "act", "carol", "comment", thread, "Me again"}).first, 0);
+
+  // A ban of carol reaches C: she can no longer post there.
+  auto carol = host.member(hall->actor.id, "http://" + c().host() + "/users/carol");
+  ASSERT_TRUE(carol);
+  ASSERT_TRUE(
+      host.communities->ban(host.alice, hall->actor.id, carol->actor_id, "spam", std::nullopt)
+          .ok());
+  ASSERT_TRUE(eventually([&] {
+    return state_in(c(), hall->actor.ap_id, "carol") == storage::MemberState::banned;
+  })) << c().server->output();
+  EXPECT_NE(c().cli({"admin", "act", "carol", "thread", name, "Still here", "x"}).first, 0);
+}
