@@ -102,6 +102,9 @@ const std::vector<KeyBinding>& bindings() {
           "Development only: use http:// for our ids and accept http:// peers."),
       key("federation.allow_private_addresses", GUILDHALL_FIELD(federation.allow_private_addresses),
           "Tests only: let outgoing requests reach loopback and private addresses."),
+      key("federation.authorized_fetch", GUILDHALL_FIELD(federation.authorized_fetch),
+          "Require a valid HTTP signature from an instance we federate with on ActivityPub GETs "
+          "of actors, posts and collections."),
   };
   return all;
 }

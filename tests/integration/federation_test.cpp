@@ -1,118 +1,24 @@
 // Three Guildhall instances on loopback, each its own `guildhall serve` process with its own
 // SQLite database: discovery, follow/accept, post delivery, like, edit, delete, a blocked instance.
 // Plain http and loopback addresses are allowed by configuration only (the test setting).
-#include <filesystem>
-#include <functional>
-
-#include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <signal.h>
-#include <sys/socket.h>
 
-#include "guildhall/storage/database.hpp"
-#include "guildhall/testrig/http_client.hpp"
-#include "guildhall/testrig/process.hpp"
+#include "instances.hpp"
 
 using namespace guildhall;
 using namespace guildhall::testrig;
+using namespace guildhall::testrig::instances;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A port the kernel just handed out; the instance binds it right after (its domain must be known
-// before it starts, because every id contains it).
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-struct Instance {
-  std::string name;
-  std::uint16_t port = 0;
-  fs::path dir;
-  std::map<std::string, std::string> env;
-  std::unique_ptr<Process> server;
-
-  std::string host() const { return "127.0.0.1:" + std::to_string(port); }
-
-  // Runs `guildhall ARGS` against this instance's configuration; returns exit code and output.
-  std::pair<int, std::string> cli(std::vector<std::string> args) const {
-    Process p(guildhall_binary(), args, env);
-    auto rc = p.wait(60s);
-    return {rc.value_or(-1), p.output()};
-  }
-  HttpResponse get(const std::string& target, const std::string& accept = "") const {
-    std::map<std::string, std::string> headers;
-    if (!accept.empty())
-      headers["Accept"] = accept;
-    return http_request("127.0.0.1", port, "GET", target, "", headers);
-  }
-  // Reads this instance's database directly (SQLite allows a reader beside the server).
-  template <typename F>
-  auto read(F&& body) const {
-    auto db = storage::open_database("sqlite:" + (dir / "guildhall.db").string()).value();
-    return db->read(std::forward<F>(body));
-  }
-};
-
-// Waits for a condition that another process brings about (deliveries are asynchronous), checking
-// it every 50 ms up to a deadline; the deadline is generous because CI machines are slow.
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds deadline = 45s) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    if (condition())
-      return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
-}
-
 class Federation : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    for (const char* name : {"a", "b", "c"}) {
-      auto inst = std::make_unique<Instance>();
-      inst->name = name;
-      inst->port = free_port();
-      inst->dir =
-          fs::temp_directory_path() / ("guildhall-fed-" + std::to_string(::getpid()) + "-" + name);
-      fs::remove_all(inst->dir);
-      inst->env = {{"GUILDHALL_DATA_DIR", inst->dir.string()},
-                   {"GUILDHALL_DOMAIN", inst->host()},
-                   {"GUILDHALL_LISTEN", inst->host()},
-                   {"GUILDHALL_HTTP_THREADS", "2"},
-                   {"GUILDHALL_FEDERATION_ALLOW_HTTP", "true"},
-                   {"GUILDHALL_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"}};
-      instances_.push_back(std::move(inst));
-    }
-    // A refuses C (blocklist mode).
-    a().env["GUILDHALL_FEDERATION_MODE"] = "blocklist";
-    ASSERT_EQ(a().cli({"admin", "federation", "block", c().host()}).first, 0);
-    for (auto& inst : instances_) {
-      inst->server = std::make_unique<Process>(guildhall_binary(),
-                                               std::vector<std::string>{"serve"}, inst->env);
-      ASSERT_TRUE(inst->server->wait_for_line("listening on", 60s)) << inst->server->output();
-    }
-    ASSERT_EQ(a().cli({"admin", "user", "create", "alice", "--password", "long enough pw"}).first,
-              0);
-    ASSERT_EQ(b().cli({"admin", "user", "create", "bob", "--password", "long enough pw"}).first, 0);
-    ASSERT_EQ(c().cli({"admin", "user", "create", "carol", "--password", "long enough pw"}).first,
-              0);
-  }
+  static void SetUpTestSuite() { ASSERT_TRUE(start_three_with_people(instances_, "fed")); }
   static void TearDownTestSuite() {
     for (auto& inst : instances_) {
-      if (inst->server) {
-        EXPECT_EQ(inst->server->stop(SIGTERM, 30s), 0) << inst->server->output();
-      }
+      EXPECT_TRUE(inst->stop());
       fs::remove_all(inst->dir);
     }
     instances_.clear();
@@ -156,7 +62,7 @@ TEST_F(Federation, PeopleFollowPostLikeEditAndDeleteAcrossInstances) {
   // alice posts; bob's instance receives the Create(Note).
   auto [prc, pout] = a().cli({"admin", "act", "alice", "post", "Hello from **A**"});
   ASSERT_EQ(prc, 0) << pout;
-  const std::string note_id = pout.substr(pout.find("http"), pout.find('\n') - pout.find("http"));
+  const std::string note_id = printed_id(pout);
   auto note_on_b = [&]() {
     return b().read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(note_id); });
   };
