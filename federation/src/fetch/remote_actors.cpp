@@ -3,6 +3,7 @@
 #include <cctype>
 #include <utility>
 
+#include "guildhall/content/html.hpp"
 #include "guildhall/federation/egress/url.hpp"
 #include "guildhall/federation/policy.hpp"
 #include "guildhall/federation/signatures/headers.hpp"
@@ -127,7 +128,9 @@ core::Result<storage::RemoteActorForm> to_remote_actor_form(const as::Object& ac
   // checks the scheme before linking it, ORI-11).
   form.url = non_empty(actor.url);
   form.display_name = actor.name;
-  form.summary_html = actor.summary;  // NOT sanitized yet: see the header
+  // Remote HTML is untrusted (rule 9): stored sanitized, so every reader may render it.
+  if (actor.summary)
+    form.summary_html = content::sanitize_html(*actor.summary);
   form.icon_url = non_empty(actor.icon);
   form.manually_approves_followers = actor.manually_approves_followers.value_or(false);
 

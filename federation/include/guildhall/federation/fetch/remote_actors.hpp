@@ -27,9 +27,8 @@ namespace guildhall::federation::fetch {
 
 // Converts a fetched actor document (Person, Group, Service, Application, Organization) into
 // the storage form. invalid_input when it is not an actor, lacks preferredUsername or an inbox,
-// or when an endpoint is not an http(s) URL. Nothing is sanitized here: `summary` is stored
-// as given in summary_html, and the caller must sanitize it before rendering (TODO: run it
-// through the content sanitizer once federation/ wires it in). The public key kept is
+// or when an endpoint is not an http(s) URL. `summary` is stored in summary_html through
+// content::sanitize_html (allowlist, http/https/mailto links only). The public key kept is
 // `preferred_key_id` if the document lists it, else the first key whose owner is the actor.
 core::Result<storage::RemoteActorForm> to_remote_actor_form(const activitystreams::Object& actor,
                                                             std::string_view preferred_key_id = {});
