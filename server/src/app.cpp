@@ -124,6 +124,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   receiving.on_accepted = [&processor] { processor.notify(); };
   // Development and loopback tests sign with http:// (and IP-literal) key ids.
   receiving.verify.allow_http_key_id = config.federation.allow_http;
+  receiving.on_signer_verified = [&fed](const std::string& host) { fed.worker().peer_alive(host); };
   federation::inbox::Inbox inbox(**db, fed.keys(), peers, app.urls, clock, receiving);
   processor.start();
 

@@ -104,6 +104,9 @@ const std::vector<KeyBinding>& bindings() {
           "Tests only: let outgoing requests reach loopback and private addresses."),
       key("web.root", GUILDHALL_FIELD(web.root),
           "Directory of the built web app served at / (index.html, assets/)."),
+      key("federation.authorized_fetch", GUILDHALL_FIELD(federation.authorized_fetch),
+          "Require a valid HTTP signature from an instance we federate with on ActivityPub GETs "
+          "of actors, posts and collections."),
   };
   return all;
 }

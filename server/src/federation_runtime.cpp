@@ -49,6 +49,14 @@ core::Result<std::unique_ptr<FederationRuntime>> FederationRuntime::create(
   delivery.owner = config.domain + "/" + std::to_string(::getpid()) + "/" + core::random_token(6);
   rt->worker_ = std::make_unique<fed::delivery::DeliveryWorker>(
       db, *rt->transport_, core::SystemClock::instance(), delivery);
+  fed::FetchAuthorizerOptions authorizing;
+  authorizing.verify.expected_host = urls.host();
+  authorizing.verify.allow_http_key_id = config.federation.allow_http;
+  authorizing.scheme = config.scheme();
+  fed::delivery::DeliveryWorker* worker = rt->worker_.get();
+  authorizing.on_signer_verified = [worker](const std::string& host) { worker->peer_alive(host); };
+  rt->fetch_authorizer_ = std::make_unique<fed::FetchAuthorizer>(
+      *rt->keys_, peers, core::SystemClock::instance(), std::move(authorizing));
   return rt;
 }
 
@@ -65,6 +73,7 @@ void FederationRuntime::stop() {
   stopped_ = true;
   worker_->stop();  // records in-flight results, releases the rest of its leases
   // Everything using the egress executor goes before the I/O thread stops.
+  fetch_authorizer_.reset();
   worker_.reset();
   transport_.reset();
   keys_.reset();

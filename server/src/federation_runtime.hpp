@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "guildhall/core/result.hpp"
+#include "guildhall/federation/authorized_fetch.hpp"
 #include "guildhall/federation/delivery/worker.hpp"
 #include "guildhall/federation/egress/client.hpp"
 #include "guildhall/federation/fetch/dereferencer.hpp"
@@ -36,6 +37,8 @@ class FederationRuntime {
   federation::inbox::ObjectSource& object_source() { return *object_source_; }
   federation::fetch::RemoteGroups& groups() { return *groups_; }
   federation::delivery::DeliveryWorker& worker() { return *worker_; }
+  // Verifies signed GETs (authorized fetch; private communities) with keys() and the policy.
+  const federation::FetchAuthorizer& fetch_authorizer() const { return *fetch_authorizer_; }
   // Queue depth sampled off the I/O threads (metrics must not query the database).
   void sample_queue_depth();
   std::int64_t queue_depth() const { return queue_depth_.load(std::memory_order_relaxed); }
@@ -53,6 +56,7 @@ class FederationRuntime {
   std::unique_ptr<federation::fetch::RemoteGroups> groups_;
   std::unique_ptr<federation::fetch::SignedDeliveryTransport> transport_;
   std::unique_ptr<federation::delivery::DeliveryWorker> worker_;
+  std::unique_ptr<federation::FetchAuthorizer> fetch_authorizer_;
   std::atomic<std::int64_t> queue_depth_{0};
   bool stopped_ = false;
 };

@@ -213,6 +213,7 @@ PeerState peer_from(const Row& r) {
   p.last_failure_at = r.opt_time("last_failure_at");
   p.last_status = opt_int(r, "last_status");
   p.last_error = r.opt_text("last_error");
+  p.recovered_at = r.opt_time("recovered_at");
   return p;
 }
 
@@ -355,6 +356,10 @@ constexpr std::string_view kClaimCandidates = R"sql(
 WITH waiting AS (
   SELECT host, min(id) AS stop_id FROM deliveries
   WHERE state = 'pending' AND next_attempt_at > $1 GROUP BY host),
+backlog AS (
+  SELECT d.host FROM deliveries d JOIN peers p ON p.host = d.host
+  WHERE d.state = 'pending' AND p.recovered_at IS NOT NULL AND d.created_at < p.recovered_at
+  GROUP BY d.host),
 busy AS (
   SELECT host, count(*) AS n FROM deliveries
   WHERE state = 'pending' AND lease_until > $1 GROUP BY host),
@@ -370,7 +375,8 @@ candidates AS (
   LEFT JOIN busy b ON b.host = r.host
   LEFT JOIN peers p ON p.host = r.host
   WHERE r.rn + coalesce(b.n, 0) <=
-        CASE WHEN coalesce(p.consecutive_failures, 0) > 0 THEN 1 ELSE $2 END
+        CASE WHEN coalesce(p.consecutive_failures, 0) > 0
+                  OR r.host IN (SELECT host FROM backlog) THEN 1 ELSE $2 END
   ORDER BY r.id LIMIT $3)
 UPDATE deliveries SET lease_owner = $4, lease_until = $5
 WHERE id IN (SELECT d.id FROM deliveries d JOIN candidates c ON c.id = d.id
@@ -595,9 +601,12 @@ class DeliveryQueueRepoImpl final : public DeliveryQueueRepo {
           "consecutive_failures = 0, circuit_trips = 0, circuit_open_until = NULL, "
           "last_success_at = $2, updated_at = $2 RETURNING *",
           {host, now});
-      if (was_failing)
-        reschedule_host(host, now);
-      return peer_from(rows.front());
+      if (!was_failing)
+        return peer_from(rows.front());
+      reschedule_host(host, now);
+      return peer_from(
+          x_.q("UPDATE peers SET recovered_at = $2 WHERE host = $1 RETURNING *", {host, now})
+              .front());
     });
   }
 
@@ -641,7 +650,7 @@ class DeliveryQueueRepoImpl final : public DeliveryQueueRepo {
     return x_.write([&]() -> Result<std::size_t> {
       x_.q(
           "UPDATE peers SET consecutive_failures = 0, circuit_trips = 0, circuit_open_until = "
-          "NULL, updated_at = $2 WHERE host = $1",
+          "NULL, recovered_at = $2, updated_at = $2 WHERE host = $1",
           {host, now});
       return reschedule_host(host, now);
     });

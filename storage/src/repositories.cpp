@@ -429,6 +429,16 @@ class ActorRepoImpl final : public ActorRepo {
     });
   }
 
+  Result<std::vector<Actor>> list_by_public_key_id(std::string_view key_id) override {
+    return x_.read([&]() -> Result<std::vector<Actor>> {
+      std::vector<Actor> out;
+      for (auto row :
+           x_.q("SELECT * FROM actors WHERE public_key_id = $1 ORDER BY id LIMIT 8", {key_id}))
+        out.push_back(actor_from(row));
+      return out;
+    });
+  }
+
   Result<Actor> get_by_handle(std::string_view handle,
                               std::optional<std::string_view> domain) override {
     if (!domain)

@@ -691,12 +691,18 @@ TYPED_TEST_P(DeliveryWorkerTest, PeerSeenAliveRetriesItsBacklogNow) {
     this->advance(3h, worker);
   const auto before = net.calls().size();
   net.answer("peer.test", DeliveryOutcome::delivered());
-  // The inbox just accepted an activity from peer.test: it is up.
-  ASSERT_OK(this->db_->transact(
-      [&](Tx& t) { return t.delivery_queue().retry_host_now("peer.test", this->clock_.now()); }));
+  // A healthy peer seen alive changes nothing.
+  worker.peer_alive("other.test");
+  this->settle(worker);
+  EXPECT_EQ(net.calls().size(), before);
+  EXPECT_EQ(worker.stats().peers_revived, 0u);
+  // The inbox just verified a signed request from peer.test: it is up, its backlog is due now
+  // (without moving the clock past its backoff).
+  worker.peer_alive("peer.test");
   this->settle(worker);
   EXPECT_EQ(net.calls().size(), before + 1);
   EXPECT_EQ(net.delivered_total(), 1u);
+  EXPECT_EQ(worker.stats().peers_revived, 1u);
 }
 
 TYPED_TEST_P(DeliveryWorkerTest, FanOutToAThousandInboxes) {

@@ -73,8 +73,28 @@ TEST(ActorConversion, LemmyGroupTakesModeratorsFromAttributedTo) {
   EXPECT_EQ(form->moderators_url, "https://enterprise.lemmy.ml/c/tenforward/moderators");
   EXPECT_EQ(form->featured_url, "https://enterprise.lemmy.ml/c/tenforward//featured");
   EXPECT_EQ(form->shared_inbox_url, "https://enterprise.lemmy.ml/inbox");
-  EXPECT_TRUE(form->summary_html.has_value());  // stored unsanitized (see the header)
+  EXPECT_TRUE(form->summary_html.has_value());
   EXPECT_EQ(form->public_key_id, "https://enterprise.lemmy.ml/c/tenforward#main-key");
+}
+
+TEST(ActorConversion, RemoteSummaryIsStoredSanitized) {
+  nlohmann::json actor = {{"@context", "https://www.w3.org/ns/activitystreams"},
+                          {"id", "https://peer.example/users/eve"},
+                          {"type", "Person"},
+                          {"preferredUsername", "eve"},
+                          {"inbox", "https://peer.example/users/eve/inbox"},
+                          {"summary",
+                           "<p>Hi <b>there</b><script>alert(1)</script><img src=x onerror=alert(2)>"
+                           "<a href=\"javascript:alert(3)\" onclick=\"x()\">link</a></p>"}};
+  auto object = as::parse_document(actor);
+  ASSERT_TRUE(object.ok()) << object.error().message;
+  auto form = to_remote_actor_form(*object);
+  ASSERT_TRUE(form.ok()) << form.error().message;
+  ASSERT_TRUE(form->summary_html.has_value());
+  const std::string& html = *form->summary_html;
+  EXPECT_NE(html.find("<b>there</b>"), std::string::npos) << html;
+  for (const char* bad : {"<script", "alert(1)", "onerror", "javascript:", "onclick"})
+    EXPECT_EQ(html.find(bad), std::string::npos) << bad << " in " << html;
 }
 
 TEST(ActorConversion, LemmyInstanceIsAnApplication) {

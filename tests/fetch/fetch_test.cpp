@@ -25,6 +25,7 @@
 #include "guildhall/federation/signatures/sign.hpp"
 #include "guildhall/storage/database.hpp"
 
+#include "../federation/signatures/test_keys.hpp"
 #include "peer.hpp"
 
 namespace guildhall::federation::fetch {
@@ -139,6 +140,17 @@ class FetchTest : public ::testing::Test {
       EXPECT_TRUE(rec.signed_ok) << rec.method << " " << rec.target << ": " << rec.verify_error;
       EXPECT_EQ(rec.signer, owner) << rec.target;
     }
+  }
+
+  // carol lists /keys/carol (Mastodon's key URL shape); the key document names carol as owner.
+  void serve_carol_with_key_document() {
+    peer_->set("/users/carol", as2(actor_json("/users/carol", "carol", keys().carol.public_pem,
+                                              "http://peer.test/keys/carol")));
+    nlohmann::json key_doc = {{"id", "http://peer.test/keys/carol"},
+                              {"type", "CryptographicKey"},
+                              {"owner", "http://peer.test/users/carol"},
+                              {"publicKeyPem", keys().carol.public_pem}};
+    peer_->set("/keys/carol", as2(key_doc.dump()));
   }
 
   std::size_t gets_of(const std::string& target) const {
@@ -358,13 +370,7 @@ TEST_F(FetchTest, KeyOfActorDocument) {
 
 TEST_F(FetchTest, KeyObjectWithOwnerNeedsTheBackLink) {
   // carol lists /keys/carol; the key document names carol as owner.
-  peer_->set("/users/carol", as2(actor_json("/users/carol", "carol", keys().carol.public_pem,
-                                            "http://peer.test/keys/carol")));
-  nlohmann::json key_doc = {{"id", "http://peer.test/keys/carol"},
-                            {"type", "CryptographicKey"},
-                            {"owner", "http://peer.test/users/carol"},
-                            {"publicKeyPem", keys().carol.public_pem}};
-  peer_->set("/keys/carol", as2(key_doc.dump()));
+  serve_carol_with_key_document();
   auto key = resolver_->resolve("http://peer.test/keys/carol", false);
   ASSERT_TRUE(key.ok()) << key.error().message;
   EXPECT_EQ(key->owner, "http://peer.test/users/carol");
@@ -389,6 +395,95 @@ TEST_F(FetchTest, KeyObjectWithOwnerNeedsTheBackLink) {
   peer_->set("/keys/dave", as2(swapped.dump()));
   EXPECT_FALSE(resolver_->resolve("http://peer.test/keys/dave", false).ok());
   expect_all_signed();
+}
+
+TEST_F(FetchTest, StoredKeyIsFoundByKeyIdWithoutFetching) {
+  // carol's key lives at /keys/carol (not her id plus a fragment); resolving it once stores her.
+  serve_carol_with_key_document();
+  ASSERT_TRUE(resolver_->resolve("http://peer.test/keys/carol", false).ok());
+  const std::size_t fetched = peer_->count();
+
+  // A fresh resolver (another process, or after a restart) finds it in storage by the key id.
+  FetchingKeyResolver fresh(*actors_);
+  auto key = fresh.resolve("http://peer.test/keys/carol", false);
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  EXPECT_EQ(key->owner, "http://peer.test/users/carol");
+  EXPECT_TRUE(key->from_cache) << "a stored key may be refreshed on a verification failure";
+  EXPECT_EQ(peer_->count(), fetched) << "no request";
+  EXPECT_EQ(fresh.network_fetches(), 0u);
+
+  // A stored actor on another origin claiming a key id of peer.test is not believed.
+  storage::RemoteActorForm claimant;
+  claimant.ap_id = "http://evil.test/users/mallory";
+  claimant.handle = "mallory";
+  claimant.domain = "evil.test";
+  claimant.inbox_url = "http://evil.test/users/mallory/inbox";
+  claimant.public_key_id = "http://peer.test/keys/orphan";
+  claimant.public_key_pem = keys().alice_a.public_pem;
+  ASSERT_TRUE(
+      db_->transact([&](storage::Tx& tx) { return tx.actors().upsert_remote(claimant); }).ok());
+  EXPECT_FALSE(fresh.resolve("http://peer.test/keys/orphan", false).ok());
+  EXPECT_EQ(gets_of("/keys/orphan"), 1u) << "asked its origin instead (404 there)";
+}
+
+TEST_F(FetchTest, ConcurrentMissesForOneKeyFetchItOnce) {
+  Canned slow = as2(actor_json("/users/alice", "alice", keys().alice_a.public_pem));
+  slow.delay = std::chrono::milliseconds(300);
+  peer_->set("/users/alice", slow);
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  std::vector<int> ok(kThreads, 0);
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([this, &ok, i] {
+      auto key = resolver_->resolve("http://peer.test/users/alice#main-key", false);
+      ok[static_cast<std::size_t>(i)] = key.ok() && key->owner == "http://peer.test/users/alice";
+    });
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(std::count(ok.begin(), ok.end(), 1), kThreads);
+  EXPECT_EQ(gets_of("/users/alice"), 1u) << "single flight";
+  EXPECT_EQ(resolver_->network_fetches(), 1u);
+}
+
+TEST_F(FetchTest, Ed25519MultikeyFromAssertionMethodVerifiesAnRfc9421Signature) {
+  // FEP-521a: the actor lists an Ed25519 Multikey (carol's test key) in assertionMethod.
+  auto doc = nlohmann::json::parse(actor_json("/users/erin", "erin", keys().alice_a.public_pem));
+  const std::string ed_key_id = "http://peer.test/users/erin#ed25519-key";
+  doc["assertionMethod"] = {
+      {{"id", ed_key_id},
+       {"type", "Multikey"},
+       {"controller", "http://peer.test/users/erin"},
+       {"publicKeyMultibase", "z6MkjrsDCJZhz2qCS4quEaSFqwXk5B8F6uHZA8jMdYMA6tjP"}}};
+  peer_->set("/users/erin", as2(doc.dump()));
+
+  signatures::SignRequestInput in{
+      .method = "POST",
+      .target = "/inbox",
+      .host = "guild.test",
+      .headers = {{"Content-Type", "application/activity+json"}},
+      .body = std::string_view(R"({"type":"Follow"})"),
+      .key_id = ed_key_id,
+      .key = signatures::PrivateKey::from_pem(signatures::testing::k_carol_private).value()};
+  auto signed_headers = signatures::sign_request_rfc9421(in, *clock_, "https");
+  ASSERT_TRUE(signed_headers.ok()) << signed_headers.error().message;
+  signatures::VerifyInput verify{"POST", "/inbox", {}, R"({"type":"Follow"})", "https"};
+  verify.headers.add("Host", "guild.test");
+  verify.headers.add("Content-Type", "application/activity+json");
+  for (const auto& [name, value] : *signed_headers)
+    verify.headers.add(name, value);
+  signatures::VerifyOptions options;
+  options.expected_host = "guild.test";
+  options.allow_http_key_id = true;
+  auto verified = signatures::verify_request(verify, *resolver_, *clock_, options);
+  ASSERT_TRUE(verified.ok()) << verified.error().message;
+  EXPECT_EQ(verified->owner, "http://peer.test/users/erin");
+  EXPECT_EQ(verified->algorithm, "ed25519");
+
+  // A multikey controlled by someone else is not erin's.
+  doc["assertionMethod"][0]["controller"] = "http://peer.test/users/mallory";
+  peer_->set("/users/erin", as2(doc.dump()));
+  FetchingKeyResolver fresh(*actors_);
+  EXPECT_FALSE(fresh.resolve(ed_key_id, false).ok());
 }
 
 TEST_F(FetchTest, KeyRotationRefreshesOnceThenRateLimits) {

@@ -1,5 +1,7 @@
 #include "peer.hpp"
 
+#include <thread>
+
 #include <boost/asio/awaitable.hpp>
 
 #include "guildhall/server/http/native.hpp"
@@ -104,6 +106,8 @@ http::Response Peer::handle(http::Request& req) {
   }
   if (!found)
     return http::Response::error(404, "no canned response for " + rec.target);
+  if (canned.delay.count() > 0)
+    std::this_thread::sleep_for(canned.delay);  // latency of a distant peer, not synchronisation
   http::Response res;
   res.status = canned.status;
   res.body = canned.body;

@@ -4,6 +4,7 @@
 // request target, recording every request it receives and verifying its signature with our own
 // verifier (so "signed" means "a peer running our verifier accepts it").
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@ struct Canned {
   std::string content_type = "application/activity+json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::chrono::milliseconds delay{0};  // a slow peer: the answer leaves this much later
 };
 
 struct Received {

@@ -12,8 +12,7 @@
 #include "instances.hpp"
 
 using namespace guildhall;
-using guildhall::testing::eventually;
-using guildhall::testing::Instance;
+using namespace guildhall::testrig::instances;
 using namespace std::chrono_literals;
 using storage::Id;
 
@@ -38,12 +37,9 @@ class Communities : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     for (const char* name : {"a", "b", "c"})
-      instances_.push_back(guildhall::testing::make_instance(name, "communities"));
-    for (auto& inst : instances_) {
-      inst->server = std::make_unique<testrig::Process>(
-          testrig::guildhall_binary(), std::vector<std::string>{"serve"}, inst->env);
-      ASSERT_TRUE(inst->server->wait_for_line("listening on", 60s)) << inst->server->output();
-    }
+      instances_.push_back(Instance::make("communities", name));
+    for (auto& inst : instances_)
+      ASSERT_TRUE(inst->start());
     for (auto [inst, user] : {std::pair{&a(), "alice"}, {&b(), "bob"}, {&c(), "carol"}})
       ASSERT_EQ(inst->cli({"admin", "user", "create", user, "--password", "long enough pw"}).first,
                 0);
@@ -59,9 +55,7 @@ class Communities : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     for (auto& inst : instances_) {
-      if (inst->server) {
-        EXPECT_EQ(inst->server->stop(SIGTERM, 30s), 0) << inst->server->output();
-      }
+      EXPECT_TRUE(inst->stop());
       std::filesystem::remove_all(inst->dir);
     }
     instances_.clear();

@@ -1,19 +1,13 @@
 // Three Guildhall instances on loopback, each its own `guildhall serve` process with its own
 // SQLite database: discovery, follow/accept, post delivery, like, edit, delete, a blocked instance.
 // Plain http and loopback addresses are allowed by configuration only (the test setting).
-#include <filesystem>
-#include <functional>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <signal.h>
 
 #include "instances.hpp"
 
 using namespace guildhall;
 using namespace guildhall::testrig;
-using guildhall::testing::eventually;
-using guildhall::testing::Instance;
+using namespace guildhall::testrig::instances;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -21,28 +15,10 @@ namespace {
 
 class Federation : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    for (const char* name : {"a", "b", "c"})
-      instances_.push_back(guildhall::testing::make_instance(name, "fed"));
-    // A refuses C (blocklist mode).
-    a().env["GUILDHALL_FEDERATION_MODE"] = "blocklist";
-    ASSERT_EQ(a().cli({"admin", "federation", "block", c().host()}).first, 0);
-    for (auto& inst : instances_) {
-      inst->server = std::make_unique<Process>(guildhall_binary(),
-                                               std::vector<std::string>{"serve"}, inst->env);
-      ASSERT_TRUE(inst->server->wait_for_line("listening on", 60s)) << inst->server->output();
-    }
-    ASSERT_EQ(a().cli({"admin", "user", "create", "alice", "--password", "long enough pw"}).first,
-              0);
-    ASSERT_EQ(b().cli({"admin", "user", "create", "bob", "--password", "long enough pw"}).first, 0);
-    ASSERT_EQ(c().cli({"admin", "user", "create", "carol", "--password", "long enough pw"}).first,
-              0);
-  }
+  static void SetUpTestSuite() { ASSERT_TRUE(start_three_with_people(instances_, "fed")); }
   static void TearDownTestSuite() {
     for (auto& inst : instances_) {
-      if (inst->server) {
-        EXPECT_EQ(inst->server->stop(SIGTERM, 30s), 0) << inst->server->output();
-      }
+      EXPECT_TRUE(inst->stop());
       fs::remove_all(inst->dir);
     }
     instances_.clear();
@@ -86,7 +62,7 @@ TEST_F(Federation, PeopleFollowPostLikeEditAndDeleteAcrossInstances) {
   // alice posts; bob's instance receives the Create(Note).
   auto [prc, pout] = a().cli({"admin", "act", "alice", "post", "Hello from **A**"});
   ASSERT_EQ(prc, 0) << pout;
-  const std::string note_id = pout.substr(pout.find("http"), pout.find('\n') - pout.find("http"));
+  const std::string note_id = printed_id(pout);
   auto note_on_b = [&]() {
     return b().read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(note_id); });
   };
@@ -149,72 +125,4 @@ TEST_F(Federation, ABlockedInstanceIsRefusedAndNothingIsStored) {
     return tx.actors().get_by_ap_id("http://" + c().host() + "/users/carol");
   });
   EXPECT_FALSE(carol_on_a.ok()) << "nothing from a blocked instance is stored";
-}
-
-// A community hosted on A; bob on B joins it with the person-level Follow (WebFinger finds the
-// group), gets the Accept and the welcome message, and receives the group's Announce of alice's
-// thread.
-TEST_F(Federation, ACommunityHostedOnAWelcomesARemoteMemberAndAnnouncesToIt) {
-  auto [rc, out] = a().cli({"admin", "act", "alice", "community-create", "garden", "The Garden",
-                            "welcome=Welcome to **the garden**"});
-  ASSERT_EQ(rc, 0) << out;
-  std::tie(rc, out) = b().cli({"admin", "act", "bob", "follow", "garden@" + a().host()});
-  ASSERT_EQ(rc, 0) << out;
-  const std::string group_id = "http://" + a().host() + "/c/garden";
-
-  auto members_on_a = [] {
-    auto n = a().read([](storage::Tx& tx) -> core::Result<std::int64_t> {
-      auto group = tx.communities().get_local_by_handle("garden");
-      if (!group)
-        return std::move(group).error();
-      return tx.memberships().count(group->actor.id, storage::MemberState::accepted);
-    });
-    return n.ok() ? *n : -1;
-  };
-  ASSERT_TRUE(eventually([&] { return members_on_a() == 2; })) << "alice and bob";
-  // B: the Accept made bob's follow accepted; the welcome arrived as a direct post from the group.
-  ASSERT_TRUE(eventually([&] {
-    auto accepted = b().read([&](storage::Tx& tx) -> core::Result<bool> {
-      auto bob = tx.users().get_by_handle("bob");
-      auto group = tx.actors().get_by_ap_id(group_id);
-      if (!bob || !group)
-        return false;
-      auto follow = tx.follows().get(bob->actor.id, group->id);
-      return follow.ok() && follow->state == storage::FollowState::accepted;
-    });
-    return accepted.ok() && *accepted;
-  }));
-  ASSERT_TRUE(eventually([&] {
-    auto welcome = b().read([&](storage::Tx& tx) -> core::Result<bool> {
-      auto group = tx.actors().get_by_ap_id(group_id);
-      if (!group)
-        return false;
-      auto posts = tx.posts().list_by_author(group->id, {});
-      return posts.ok() && posts->size() == 1 &&
-             (*posts)[0].content_html.find("<strong>the garden</strong>") != std::string::npos;
-    });
-    return welcome.ok() && *welcome;
-  }));
-
-  std::tie(rc, out) = a().cli({"admin", "act", "alice", "thread", "garden", "Tomatoes", "Grow"});
-  ASSERT_EQ(rc, 0) << out;
-  auto announce_id = a().read([](storage::Tx& tx) -> core::Result<std::string> {
-    auto group = tx.communities().get_local_by_handle("garden");
-    if (!group)
-      return std::move(group).error();
-    auto latest =
-        tx.community_outbox().list(group->actor.id, std::string_view("Create"), {.limit = 1});
-    if (!latest)
-      return std::move(latest).error();
-    if (latest->empty())
-      return core::Error::not_found("no announce");
-    return (*latest)[0].ap_id;
-  });
-  ASSERT_TRUE(announce_id.ok()) << announce_id.error().message;
-  // B's inbox accepted the group's Announce (a signed delivery from A's group actor).
-  EXPECT_TRUE(eventually([&] {
-    auto received =
-        b().read([&](storage::Tx& tx) { return tx.inbox_log().was_received(*announce_id); });
-    return received.ok() && *received;
-  }));
 }

@@ -530,6 +530,29 @@ TYPED_TEST_P(StorageConformance, ListUsersPagesById) {
   EXPECT_EQ(this->db_->read([](Tx& t) { return t.users().count(); }).value(), 5);
 }
 
+TYPED_TEST_P(StorageConformance, ActorsByPublicKeyId) {
+  RemoteActorForm mastodon = remote_person("gargron", "mastodon.test");
+  mastodon.public_key_id = "https://mastodon.test/u/gargron/keys/rotated";  // not "#main-key"
+  auto owner = this->tx([&](Tx& t) { return t.actors().upsert_remote(mastodon); });
+  ASSERT_OK(owner);
+  // Another document claiming the same key id: both are listed, oldest first; the caller decides.
+  RemoteActorForm claimant = remote_person("mallory", "evil.test");
+  claimant.public_key_id = mastodon.public_key_id;
+  auto other = this->tx([&](Tx& t) { return t.actors().upsert_remote(claimant); });
+  ASSERT_OK(other);
+  auto found = this->db_->read(
+      [&](Tx& t) { return t.actors().list_by_public_key_id(*mastodon.public_key_id); });
+  ASSERT_OK(found);
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ((*found)[0].id, owner->id);
+  EXPECT_EQ((*found)[1].id, other->id);
+  EXPECT_EQ((*found)[0].public_key_pem, mastodon.public_key_pem);
+  auto none = this->db_->read(
+      [](Tx& t) { return t.actors().list_by_public_key_id("https://nobody.test/key"); });
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TYPED_TEST_P(StorageConformance, RemoteActorUpsert) {
   RemoteActorForm f = remote_person("Gargron", "Mastodon.Social");
   auto a = this->tx([&](Tx& t) { return t.actors().upsert_remote(f); });
@@ -1632,7 +1655,22 @@ TYPED_TEST_P(StorageConformance, PeerCircuitBreaker) {
   EXPECT_EQ(closed->consecutive_failures, 0);
   EXPECT_EQ(closed->circuit_trips, 0);
   EXPECT_FALSE(closed->circuit_open_until.has_value());
-  EXPECT_EQ(count_host(*claim(now + std::chrono::hours(1)), "down.test"), 4);
+  EXPECT_EQ(closed->recovered_at, driver_time(now + std::chrono::hours(1)));
+  // The backlog built up during the outage is drained one at a time, in production order, so the
+  // peer receives it in order; the healthy host keeps its full concurrency.
+  std::vector<Id> drained;
+  for (int i = 0; i < 4; ++i) {
+    auto next = claim(now + std::chrono::hours(1));
+    ASSERT_OK(next);
+    ASSERT_EQ(count_host(*next, "down.test"), 1) << "delivery " << i;
+    const auto job = std::find_if(next->begin(), next->end(),
+                                  [](const auto& j) { return j.host == "down.test"; });
+    drained.push_back(job->id);
+    ASSERT_OK(this->tx([&](Tx& t) { return t.delivery_queue().complete({job->id}); }));
+    ASSERT_OK(this->tx([](Tx& t) { return t.delivery_queue().release("w"); }));
+  }
+  EXPECT_TRUE(std::is_sorted(drained.begin(), drained.end()));
+  EXPECT_EQ(count_host(*claim(now + std::chrono::hours(1)), "down.test"), 0);
   EXPECT_ERROR(this->db_->read([](Tx& t) { return t.delivery_queue().get_peer("never.test"); }),
                not_found);
 }
@@ -1702,7 +1740,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     NestedTransactionIsAnError, ReadTransactionRejectsWrites, ConcurrentWritersAllSucceed,
     InstancesEnsureIsIdempotentAndLowercases, UserRoundTrip, UserUniqueness,
     UserAndGroupShareTheHandleNamespace, LocalHandleCheckConstraint, UserAccountUpdate,
-    ListUsersPagesById, RemoteActorUpsert, ActorProfileUpdate, InstanceActor,
+    ListUsersPagesById, ActorsByPublicKeyId, RemoteActorUpsert, ActorProfileUpdate, InstanceActor,
     CommunityCreateWithOwner, CommunityCreateFailureLeavesNothing, CommunityListScopesAndCounts,
     CommunityUpdateAndRules, Memberships, Follows, ThreadsAndComments, PostEditHistory,
     SoftDeleteLeavesATombstone, CommunityTimelinePinnedFirst, Reactions, InboxDedupeAndWorkLog,

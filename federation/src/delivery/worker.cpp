@@ -6,7 +6,9 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "guildhall/core/random.hpp"
@@ -46,6 +48,8 @@ struct DeliveryWorker::Shared {
   std::uint64_t generation = 0;  // bumped by notify()
   std::uint64_t idle_generation = kNever;
   std::vector<Completed> completed;
+  std::set<std::string> alive_hosts;  // reported by peer_alive(), checked by the worker thread
+  std::map<std::string, core::TimePoint> alive_checked;  // host -> when it was last reported
   DeliveryStats stats;
 
   // worker thread
@@ -88,6 +92,22 @@ void DeliveryWorker::notify() {
   std::lock_guard lock(shared_->mutex);
   shared_->wake = true;
   ++shared_->generation;
+  shared_->wake_cv.notify_all();
+}
+
+void DeliveryWorker::peer_alive(std::string host) {
+  constexpr std::size_t kMaxRemembered = 10'000;  // rule 6: bounded per-host state
+  const core::TimePoint now = clock_.now();
+  std::lock_guard lock(shared_->mutex);
+  auto& checked = shared_->alive_checked;
+  if (auto last = checked.find(host);
+      last != checked.end() && now - last->second < options_.alive_check_interval)
+    return;  // a busy peer costs one look per interval, not one per request
+  if (checked.size() >= kMaxRemembered)
+    checked.clear();
+  checked[host] = now;
+  shared_->alive_hosts.insert(std::move(host));
+  shared_->wake = true;
   shared_->wake_cv.notify_all();
 }
 
@@ -156,6 +176,7 @@ void DeliveryWorker::run() {
         break;
     } else {
       maintain();
+      revive_peers();
       claimed = claim_and_dispatch();
     }
 
@@ -339,10 +360,41 @@ void DeliveryWorker::record(std::vector<Completed>& done) {
     s.unrecorded = std::move(done);
     return;
   }
+  // A host that just failed must be looked at again on its next sign of life, however recent
+  // the last one was.
+  for (const auto& [host, tally] : hosts)
+    if (tally.trailing_failures > 0)
+      s.alive_checked.erase(host);
   s.stats.delivered += counts.delivered;
   s.stats.retries_scheduled += counts.retries_scheduled;
   s.stats.failed_permanently += counts.failed_permanently;
   s.stats.given_up += counts.given_up;
+}
+
+void DeliveryWorker::revive_peers() {
+  Shared& s = *shared_;
+  std::set<std::string> hosts;
+  {
+    std::lock_guard lock(s.mutex);
+    hosts.swap(s.alive_hosts);
+  }
+  const core::TimePoint now = clock_.now();
+  for (const std::string& host : hosts) {
+    // A read first: the common case (a healthy peer) must not take the write lock.
+    auto peer = db_.read([&](storage::Tx& tx) { return tx.delivery_queue().get_peer(host); });
+    if (!peer || (peer->consecutive_failures == 0 && !peer->circuit_open_until))
+      continue;  // healthy, never failed (not_found), or a database error (the next report retries)
+    auto rescheduled = db_.transact(
+        [&](storage::Tx& tx) { return tx.delivery_queue().retry_host_now(host, now); });
+    std::lock_guard lock(s.mutex);
+    if (!rescheduled.ok()) {
+      ++s.stats.database_errors;
+      s.stats.last_database_error = rescheduled.error().message;
+      continue;
+    }
+    ++s.stats.peers_revived;
+    spdlog::info("delivery.peer_alive host={} due_now={}", host, *rescheduled);
+  }
 }
 
 void DeliveryWorker::maintain() {

@@ -1,6 +1,9 @@
 #include "guildhall/federation/fetch/key_resolver.hpp"
 
+#include <optional>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "guildhall/federation/egress/url.hpp"
 #include "guildhall/storage/database.hpp"
@@ -32,6 +35,35 @@ const as::PublicKey* find_key(const as::Object& actor, std::string_view key_id) 
       return &key;
   }
   return nullptr;
+}
+
+// FEP-521a: an actor's `assertionMethod` lists Multikey entries {id, type: Multikey, controller,
+// publicKeyMultibase} (Ed25519, used for RFC 9421 ed25519 signatures). The entry must be the one
+// named by key_id and controlled by the actor itself. Bounded: at most 16 entries are looked at.
+std::optional<PublicKey> find_multikey(const as::Object& actor, std::string_view key_id) {
+  if (!actor.raw.is_object())
+    return std::nullopt;
+  const auto methods = actor.raw.find("assertionMethod");
+  if (methods == actor.raw.end())
+    return std::nullopt;
+  const nlohmann::json list = methods->is_array() ? *methods : nlohmann::json::array({*methods});
+  std::size_t looked = 0;
+  for (const auto& entry : list) {
+    if (++looked > 16)
+      break;
+    if (!entry.is_object())
+      continue;
+    auto text = [&entry](const char* name) {
+      const auto it = entry.find(name);
+      return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    if (text("id") != key_id || text("type") != "Multikey" || text("controller") != actor.id)
+      continue;
+    auto key = PublicKey::from_multibase(text("publicKeyMultibase"));
+    if (key)
+      return std::move(*key);
+  }
+  return std::nullopt;
 }
 
 // A string property of a standalone key document, bounded like every other id or PEM.
@@ -74,8 +106,23 @@ void FetchingKeyResolver::remember(const std::string& key_id, Entry entry) {
 core::Result<ResolvedKey> FetchingKeyResolver::from_storage(std::string_view key_id,
                                                             std::string_view document_url,
                                                             bool local) {
-  auto actor = actors_.database().read(
-      [&](storage::Tx& tx) { return tx.actors().get_by_ap_id(document_url); });
+  auto actor = actors_.database().read([&](storage::Tx& tx) -> core::Result<storage::Actor> {
+    auto by_id = tx.actors().get_by_ap_id(document_url);
+    if (by_id && by_id->public_key_id == key_id)
+      return by_id;
+    if (!by_id && by_id.error().kind != core::ErrorKind::not_found)
+      return by_id;
+    // A key id that is not the actor id plus a fragment (Mastodon's /keys/..., rotated keys): the
+    // stored actor naming it, if it lives on the key's own origin (another origin's document may
+    // claim any key id).
+    auto claimed = tx.actors().list_by_public_key_id(key_id);
+    if (!claimed)
+      return std::move(claimed).error();
+    for (storage::Actor& candidate : *claimed)
+      if (signatures::same_origin(candidate.ap_id, key_id))
+        return std::move(candidate);
+    return by_id;
+  });
   if (!actor)
     return actor.error();
   if (actor->suspended_at || actor->deleted_at)
@@ -101,8 +148,19 @@ core::Result<ResolvedKey> FetchingKeyResolver::fetch_key(std::string_view key_id
   if (is_actor(doc)) {
     // keyId names a fragment of (or the whole of) an actor document: it must list the key.
     const as::PublicKey* key = find_key(doc, key_id);
-    if (key == nullptr)
-      return core::Error::invalid_input("actor document does not list key " + std::string(key_id));
+    if (key == nullptr) {
+      auto multikey = find_multikey(doc, key_id);
+      if (!multikey)
+        return core::Error::invalid_input("actor document does not list key " +
+                                          std::string(key_id));
+      // Stored with its RSA key (storage keeps one); the multikey is served from memory.
+      owner = actors_.store(doc);
+      if (!owner)
+        return owner.error();
+      if (owner->suspended_at || owner->deleted_at)
+        return suspended();
+      return ResolvedKey{std::string(key_id), owner->ap_id, std::move(*multikey), false};
+    }
     pem = key->pem;
     owner = actors_.store(doc, key_id);
   } else {
@@ -192,24 +250,50 @@ core::Result<ResolvedKey> FetchingKeyResolver::resolve(std::string_view key_id, 
       return stored;
   }
 
-  auto fetched = fetch_key(key_id, document_url);
-  std::lock_guard lock(mutex_);
-  ++fetches_;
-  if (entries_.size() >= options_.max_entries && entries_.find(id) == entries_.end())
-    entries_.clear();
-  Entry& slot = entries_[id];
-  slot.last_fetch = now;
-  if (fetched) {
-    slot.key = *fetched;
-    slot.cached_at = now;
-    slot.failed_at.reset();
-    slot.failure.clear();
-  } else if (!slot.key) {
-    // With a key still cached, a failed refresh is only rate-limited (the old key keeps
-    // serving); without one, the failure itself is remembered (SIG-21).
-    slot.failed_at = now;
-    slot.failure = fetched.error().message.substr(0, 200);
+  // Single flight: concurrent misses for one key (a burst of activities from a new peer) wait for
+  // the first one's fetch instead of each fetching it.
+  std::shared_ptr<Flight> flight;
+  bool leader = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, inserted] = flights_.try_emplace(id);
+    if (inserted)
+      it->second = std::make_shared<Flight>();
+    flight = it->second;
+    leader = inserted;
   }
+  if (!leader) {
+    std::unique_lock lock(flight->mutex);
+    flight->done.wait(lock, [&flight] { return flight->result.has_value(); });
+    return *flight->result;
+  }
+
+  auto fetched = fetch_key(key_id, document_url);
+  {
+    std::lock_guard lock(mutex_);
+    flights_.erase(id);
+    ++fetches_;
+    if (entries_.size() >= options_.max_entries && entries_.find(id) == entries_.end())
+      entries_.clear();
+    Entry& slot = entries_[id];
+    slot.last_fetch = now;
+    if (fetched) {
+      slot.key = *fetched;
+      slot.cached_at = now;
+      slot.failed_at.reset();
+      slot.failure.clear();
+    } else if (!slot.key) {
+      // With a key still cached, a failed refresh is only rate-limited (the old key keeps
+      // serving); without one, the failure itself is remembered (SIG-21).
+      slot.failed_at = now;
+      slot.failure = fetched.error().message.substr(0, 200);
+    }
+  }
+  {
+    std::lock_guard lock(flight->mutex);
+    flight->result = fetched;
+  }
+  flight->done.notify_all();
   return fetched;
 }
 

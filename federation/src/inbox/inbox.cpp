@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "guildhall/activitystreams/parse.hpp"
+#include "guildhall/federation/authorized_fetch.hpp"
 #include "guildhall/federation/signatures/reasons.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
@@ -14,25 +15,6 @@ namespace as = guildhall::activitystreams;
 namespace sig = guildhall::federation::signatures;
 
 namespace {
-
-// Refuses keys on hosts the federation policy refuses before the real resolver is asked, so a
-// blocked instance never makes us fetch anything (catalogue SIG-28). verify_request maps the
-// forbidden answer to key_forbidden (403).
-class PolicyKeyResolver final : public sig::KeyResolver {
- public:
-  PolicyKeyResolver(sig::KeyResolver& inner, const PeerPolicy& peers)
-      : inner_(inner), peers_(peers) {}
-  core::Result<sig::ResolvedKey> resolve(std::string_view key_id, bool refresh) override {
-    std::optional<std::string> host = storage::inbox_host(key_id);
-    if (!host || !peers_.allows(*host))
-      return core::Error::forbidden("instance refused by federation policy");
-    return inner_.resolve(key_id, refresh);
-  }
-
- private:
-  sig::KeyResolver& inner_;
-  const PeerPolicy& peers_;
-};
 
 core::Error reject(core::ErrorKind kind, std::string_view code, std::string_view detail) {
   return core::Error{kind, std::string(code) + ": " + std::string(detail)};
@@ -171,10 +153,12 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
     return std::move(verified).error();
 
   // 5. Federation policy on the signer (its key was allowed above; the owner may live elsewhere).
-  std::optional<std::string> signer_host = storage::inbox_host(verified->owner);
-  if (!signer_host || !peers_.allows(*signer_host))
-    return reject(ErrorKind::forbidden, "instance_refused",
-                  "instance refused by federation policy");
+  auto signer_host = allowed_signer_host(*verified, peers_);
+  if (!signer_host)
+    return std::move(signer_host).error();
+  // A valid signature is evidence the peer is up (even if the activity is refused below).
+  if (options_.on_signer_verified)
+    options_.on_signer_verified(*signer_host);
 
   // 6. Bounded parse.
   auto parsed = as::parse(request.body);

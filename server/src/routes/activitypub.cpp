@@ -1,6 +1,8 @@
 // ActivityPub discovery: WebFinger, host-meta, NodeInfo, actor documents and their collections.
 // Handlers only parse the request, read through the blocking pool and pick the response; the
-// documents come from federation::discovery. Authorized fetch (signed GETs) comes later.
+// documents come from federation::discovery. With `federation.authorized_fetch` on, actors (in
+// their AS2 form), their collections and posts need a signed GET (signed_fetch.hpp); discovery
+// documents and the instance actor stay open so peers can bootstrap.
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,6 +19,7 @@
 #include "guildhall/federation/discovery/webfinger.hpp"
 
 #include "../app_context.hpp"
+#include "signed_fetch.hpp"
 
 namespace guildhall::server::routes {
 
@@ -82,6 +85,9 @@ using CollectionBuilder =
 
 http::Handler collection_handler(AppContext& app, CollectionBuilder build) {
   return [&app, build = std::move(build)](Request& req) -> asio::awaitable<Response> {
+    FetchAccess access = co_await check_public_fetch(app, req);
+    if (access.refusal)
+      co_return std::move(*access.refusal);
     auto page = disc::parse_page_param(req.query().get("page"));
     if (!page)
       co_return failure(page.error());
@@ -179,6 +185,12 @@ void register_people(http::Router& router, AppContext& app) {
   router.get(
       "/users/{handle}",
       [&app](Request& req) -> asio::awaitable<Response> {
+        const bool wants_html = disc::negotiate(req.header("Accept")) == disc::Representation::html;
+        if (!wants_html) {
+          FetchAccess access = co_await check_public_fetch(app, req);
+          if (access.refusal)
+            co_return vary(std::move(*access.refusal));
+        }
         const std::string handle(req.param("handle"));
         auto actor =
             co_await read_db(app, [&](storage::Tx& tx) { return disc::find_person(tx, handle); });
@@ -187,7 +199,7 @@ void register_people(http::Router& router, AppContext& app) {
         if (actor->deleted_at)
           co_return vary(
               document(410, disc::tombstone_document(*actor), disc::kActivityJsonContentType));
-        if (disc::negotiate(req.header("Accept")) == disc::Representation::html)
+        if (wants_html)
           co_return vary(to_web(app, "/@" + actor->handle));
         co_return vary(activity(disc::person_document(*actor)));
       },
@@ -242,6 +254,12 @@ void register_groups(http::Router& router, AppContext& app) {
   router.get(
       "/c/{handle}",
       [&app](Request& req) -> asio::awaitable<Response> {
+        const bool wants_html = disc::negotiate(req.header("Accept")) == disc::Representation::html;
+        if (!wants_html) {
+          FetchAccess access = co_await check_public_fetch(app, req);
+          if (access.refusal)
+            co_return vary(std::move(*access.refusal));
+        }
         const std::string handle(req.param("handle"));
         auto group =
             co_await read_db(app, [&](storage::Tx& tx) { return disc::find_group(tx, handle); });
@@ -250,7 +268,7 @@ void register_groups(http::Router& router, AppContext& app) {
         if (group->actor.deleted_at)
           co_return vary(document(410, disc::tombstone_document(group->actor),
                                   disc::kActivityJsonContentType));
-        if (disc::negotiate(req.header("Accept")) == disc::Representation::html)
+        if (wants_html)
           co_return vary(to_web(app, "/@" + group->actor.handle));
         co_return vary(activity(disc::group_document(*group)));
       },
@@ -337,7 +355,10 @@ void register_instance_actor(http::Router& router, AppContext& app) {
       "ap_instance_actor");
   router.get(
       "/actor/outbox",
-      [&app](Request&) -> asio::awaitable<Response> {
+      [&app](Request& req) -> asio::awaitable<Response> {
+        FetchAccess access = co_await check_public_fetch(app, req);
+        if (access.refusal)
+          co_return std::move(*access.refusal);
         co_return activity(disc::inline_collection(Urls::outbox(app.urls.instance_actor()), {}));
       },
       "ap_instance_actor_outbox");

@@ -17,6 +17,8 @@ struct FederationConfig {
   bool allow_http = false;
   // Lets the egress client reach loopback/private addresses. Only for tests on one machine.
   bool allow_private_addresses = false;
+  // Signed GETs only (Mastodon's secure mode): see docs/FEDERATION.md, "Authorized fetch".
+  bool authorized_fetch = false;
 };
 
 struct HttpConfig {

@@ -179,6 +179,9 @@ struct PeerState {
   std::optional<TimePoint> last_failure_at{};
   std::optional<int> last_status{};
   std::optional<std::string> last_error{};
+  // Set when a failing host was seen up again (record_success, retry_host_now). Its pending
+  // deliveries created before then are its outage backlog: claimed one at a time, in order.
+  std::optional<TimePoint> recovered_at{};
 };
 
 // The circuit breaker's shape (the delivery worker passes its configuration).
@@ -253,7 +256,8 @@ class DeliveryQueueRepo {
   // not_found for a host never recorded.
   virtual Result<PeerState> get_peer(std::string_view host) = 0;
   // Evidence the host is up (it just sent us an activity): close its circuit and make its backlog
-  // due now. Returns how many deliveries were rescheduled.
+  // due now; the backlog is then drained in order (recovered_at). Returns how many deliveries
+  // were rescheduled.
   virtual Result<std::size_t> retry_host_now(std::string_view host, TimePoint now) = 0;
 };
 

@@ -50,6 +50,10 @@ class ActorRepo {
   virtual Result<Actor> upsert_remote(const RemoteActorForm& form) = 0;
   virtual Result<Actor> get(Id id) = 0;
   virtual Result<Actor> get_by_ap_id(std::string_view ap_id) = 0;
+  // Actors whose stored public key has this id (a signature's keyId), oldest first, at most 8.
+  // Several remote documents may claim one key id: the caller decides which it believes (the key
+  // resolver requires the keyId's origin).
+  virtual Result<std::vector<Actor>> list_by_public_key_id(std::string_view key_id) = 0;
   // Case-insensitive. domain nullopt: a local actor.
   virtual Result<Actor> get_by_handle(std::string_view handle,
                                       std::optional<std::string_view> domain) = 0;

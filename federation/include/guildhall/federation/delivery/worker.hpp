@@ -60,6 +60,9 @@ struct DeliveryOptions {
   std::chrono::minutes maintenance_interval{10};
   // Real time stop() waits for in-flight deliveries before handing their leases back.
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};
+  // A host reported alive by peer_alive() is looked up in the peers table at most this often
+  // (clock time), so a busy peer costs one read per interval, not one per inbound request.
+  std::chrono::seconds alive_check_interval{10};
   // Jitter source seed; 0: random.
   std::uint64_t seed = 0;
 };
@@ -70,6 +73,7 @@ struct DeliveryStats {
   std::uint64_t failed_permanently = 0;  // permanent outcomes
   std::uint64_t given_up = 0;            // transient failures past the last attempt
   std::uint64_t expired = 0;             // dropped by the retention sweep
+  std::uint64_t peers_revived = 0;       // failing hosts made due at once by peer_alive()
   std::uint64_t claimed = 0;
   std::uint64_t database_errors = 0;
   std::size_t in_flight = 0;
@@ -88,6 +92,11 @@ class DeliveryWorker {
   void start();
   // Something was enqueued (or the clock moved): look at the queue now. Cheap, any thread.
   void notify();
+  // Evidence that `host` (lowercase host[:port]) is up: it just sent us a validly signed request.
+  // If we were backing off from it (failure streak or open circuit), its pending deliveries become
+  // due now (storage retry_host_now) instead of after their backoff. Cheap, any thread: the check
+  // runs on the worker thread.
+  void peer_alive(std::string host);
   // Stops claiming, waits up to drain_timeout for in-flight deliveries, records their results and
   // gives back the leases of those still outstanding (their late results are ignored; the next
   // claimer resends them). Idempotent.
@@ -109,6 +118,7 @@ class DeliveryWorker {
   void record(std::vector<Completed>& done);
   std::size_t claim_and_dispatch();
   void maintain();
+  void revive_peers();
 
   storage::Database& db_;
   DeliveryTransport& transport_;

@@ -11,8 +11,10 @@
 // pool, never from an I/O thread.
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,12 +45,17 @@ struct KeyResolverOptions {
 //  2. a host refused by the policy - forbidden, no fetch (SIG-28);
 //  3. our own host - storage only (local actor whose public_key_id equals keyId), never HTTP;
 //  4. a recent failure - unavailable, no fetch (SIG-21);
-//  5. memory cache, then stored actor (ap_id = keyId without fragment, public_key_id = keyId);
+//  5. memory cache, then stored actor (ap_id = keyId without fragment, public_key_id = keyId; else
+//     an actor on keyId's origin whose stored public_key_id is keyId);
 //     a stored actor that is suspended or deleted - forbidden (SIG-28);
 //  6. fetch keyId without its fragment. An actor document must list keyId; a key document names
 //     its `owner`, whose document is then fetched and must list the same keyId with the same key
-//     (SIG-18). The owner is stored (upsert) and returned as ResolvedKey::owner.
-// Thread-safe. Concurrent misses for one key may fetch twice (no single-flight yet).
+//     (SIG-18). The owner is stored (upsert) and returned as ResolvedKey::owner. An actor document
+//     may instead list keyId as an FEP-521a Multikey in `assertionMethod` (Ed25519
+//     `publicKeyMultibase`, controller = the actor): that key is returned (kept in memory only;
+//     storage holds the actor's RSA key).
+// Thread-safe. Concurrent misses for one key fetch it once (single flight); the others wait for
+// that fetch's result.
 class FetchingKeyResolver final : public signatures::KeyResolver {
  public:
   explicit FetchingKeyResolver(const RemoteActors& actors, KeyResolverOptions options = {});
@@ -72,11 +79,18 @@ class FetchingKeyResolver final : public signatures::KeyResolver {
   core::Result<signatures::ResolvedKey> from_storage(std::string_view key_id,
                                                      std::string_view document_url, bool local);
   void remember(const std::string& key_id, Entry entry);
+  // One fetch in progress for a key id; the threads that missed meanwhile wait for its result.
+  struct Flight {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::optional<core::Result<signatures::ResolvedKey>> result;
+  };
 
   const RemoteActors& actors_;
   KeyResolverOptions options_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> entries_;
+  std::map<std::string, std::shared_ptr<Flight>, std::less<>> flights_;
   std::size_t fetches_ = 0;
 };
 

@@ -58,6 +58,10 @@ struct InboxOptions {
   // Called after an activity was persisted (outside the transaction): connect it to
   // InboxProcessor::notify() so handling starts without waiting for the next poll.
   std::function<void()> on_accepted{};
+  // Called with the signer's host once its signature verified and the policy let it in: connect
+  // it to DeliveryWorker::peer_alive() so a peer that was down gets its backlog now. Must not
+  // block.
+  std::function<void(const std::string& host)> on_signer_verified{};
 };
 
 class Inbox {

@@ -1,0 +1,39 @@
+#pragma once
+
+// Signed GETs of our ActivityPub documents: `federation.authorized_fetch` for public ones, and
+// (later) private communities, which answer only instances holding members.
+//
+//   FetchAccess access = co_await check_public_fetch(app, req);
+//   if (access.refusal)
+//     co_return *access.refusal;                 // 401 / 403 JSON
+//   ... access.signer: who asked (nullopt when no signature was required) ...
+
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "guildhall/federation/authorized_fetch.hpp"
+#include "guildhall/server/http/request.hpp"
+#include "guildhall/server/http/response.hpp"
+
+#include "../app_context.hpp"
+
+namespace guildhall::server::routes {
+
+struct FetchAccess {
+  // The verified signer: the actor whose key signed, and its instance's host.
+  std::optional<federation::VerifiedSigner> signer;
+  // Set when the request is refused: answer this instead of the document.
+  std::optional<http::Response> refusal;
+};
+
+// `required`: the request must carry a valid signature from an instance we federate with
+// (verified on the blocking pool; the key may be fetched). Not required: nothing is verified.
+boost::asio::awaitable<FetchAccess> check_signed_fetch(AppContext& app, http::Request& req,
+                                                       bool required);
+
+// Actors (people, groups), their collections and posts: required when
+// `federation.authorized_fetch` is on. Discovery documents and the instance actor never call it.
+boost::asio::awaitable<FetchAccess> check_public_fetch(AppContext& app, http::Request& req);
+
+}  // namespace guildhall::server::routes
