@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "client_api_impl.hpp"
 #include "federation_queue_impl.hpp"
 #include "repo_context.hpp"
 #include "repositories_impl.hpp"
@@ -65,22 +66,6 @@ std::vector<std::string> split_languages(const std::string& text) {
     start = end + 1;
   }
   return out;
-}
-
-// Appends id bounds, order and limit for keyset pagination on column.
-void paginate(std::string& sql, Params& params, const PageRequest& page, std::string_view column) {
-  if (page.before) {
-    params.emplace_back(*page.before);
-    sql += " AND " + std::string(column) + " < " + placeholder(params);
-  }
-  if (page.after) {
-    params.emplace_back(*page.after);
-    sql += " AND " + std::string(column) + " > " + placeholder(params);
-  }
-  const auto limit = static_cast<std::int64_t>(std::clamp<std::size_t>(page.limit, 1, 200));
-  params.emplace_back(limit);
-  sql += " ORDER BY " + std::string(column) + (page.oldest_first ? " ASC" : " DESC") + " LIMIT " +
-         placeholder(params);
 }
 
 // Collects "col = $n" pairs for an UPDATE of the fields a form sets.
@@ -1390,6 +1375,16 @@ class TxImpl final : public Tx {
       delivery_queue_ = make_delivery_queue_repo(ctx_.c, ctx_.ids, ctx_.clock);
     return *delivery_queue_;
   }
+  OAuthRepo& oauth() override {
+    if (!oauth_)
+      oauth_ = make_oauth_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *oauth_;
+  }
+  ClientApiRepo& client_api() override {
+    if (!client_api_)
+      client_api_ = make_client_api_repo(ctx_.c, ctx_.ids, ctx_.clock, *this);
+    return *client_api_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1405,6 +1400,8 @@ class TxImpl final : public Tx {
   ReactionRepoImpl reactions_;
   std::unique_ptr<InboxLogRepo> inbox_log_;
   std::unique_ptr<DeliveryQueueRepo> delivery_queue_;
+  std::unique_ptr<OAuthRepo> oauth_;
+  std::unique_ptr<ClientApiRepo> client_api_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <pqxx/pqxx>
 
+#include "client_api_conformance.hpp"
 #include "conformance.hpp"
 
 // Declared at global scope so that test names read Storage.Test<Postgres>.
@@ -11,6 +12,7 @@ struct Postgres final : guildhall::storage::testing::PostgresBackend {};
 namespace guildhall::storage::testing {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Postgres);
+INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Postgres);
 
 }  // namespace guildhall::storage::testing
 

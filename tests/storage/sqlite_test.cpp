@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "client_api_conformance.hpp"
 #include "conformance.hpp"
 
 // Declared at global scope so that test names read Storage.Test<Sqlite>.
@@ -10,6 +11,7 @@ struct Sqlite final : guildhall::storage::testing::SqliteBackend {};
 namespace guildhall::storage::testing {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Sqlite);
+INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Sqlite);
 
 TEST(StorageOpen, InMemoryDatabaseWorks) {
   auto db = open_database("sqlite::memory:");
