@@ -124,6 +124,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   routes::register_operations(router, app);
   routes::register_activitypub(router, app);
   routes::register_inbox(router, app, inbox);
+  routes::register_client_api(router, app);
 
   http::ServerOptions options;
   options.address = config.listen_address();

@@ -32,6 +32,8 @@ void register_operations(http::Router& router, AppContext& app);  // /, /health,
 void register_activitypub(http::Router& router, AppContext& app);
 // POST /inbox, /actor/inbox, /users/{h}/inbox, /c/{h}/inbox.
 void register_inbox(http::Router& router, AppContext& app, federation::inbox::Inbox& box);
+// The Mastodon-compatible client API and OAuth 2 (routes/oauth.cpp, routes/mastodon_*.cpp).
+void register_client_api(http::Router& router, AppContext& app);
 }  // namespace routes
 
 }  // namespace guildhall::server

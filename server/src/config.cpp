@@ -102,6 +102,8 @@ const std::vector<KeyBinding>& bindings() {
           "Development only: use http:// for our ids and accept http:// peers."),
       key("federation.allow_private_addresses", GUILDHALL_FIELD(federation.allow_private_addresses),
           "Tests only: let outgoing requests reach loopback and private addresses."),
+      key("oauth.password_grant", GUILDHALL_FIELD(oauth.password_grant),
+          "Development and tests only: allow the OAuth password grant at /oauth/token."),
   };
   return all;
 }

@@ -195,12 +195,12 @@ class OAuthRepoImpl final : public OAuthRepo {
     });
   }
 
-  Result<std::int64_t> revoke_tokens_for_code(Id code_id) override {
+  Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) override {
     return x_.write([&]() -> Result<std::int64_t> {
       auto rows = x_.q(
-          "UPDATE oauth_tokens SET revoked_at = $1 WHERE code_id = $2 AND revoked_at IS NULL "
-          "RETURNING id",
-          {x_.now(), code_id});
+          "UPDATE oauth_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND code_id IN "
+          "(SELECT id FROM oauth_codes WHERE code_hash = $2) RETURNING id",
+          {x_.now(), code_hash});
       return static_cast<std::int64_t>(rows.size());
     });
   }
@@ -358,6 +358,42 @@ class ClientApiRepoImpl final : public ClientApiRepo {
                            std::string(kLivePost),
                        {author_id});
       return rows.front().opt_time("t");
+    });
+  }
+
+  Result<std::vector<NotificationRow>> notifications(Id actor_id,
+                                                     const std::vector<std::string>& types,
+                                                     const PageRequest& page) override {
+    return x_.read([&]() -> Result<std::vector<NotificationRow>> {
+      // One UNION over the causing rows; CAST(NULL ...) types the empty post column for
+      // PostgreSQL.
+      std::string sql =
+          "SELECT id, type, from_id, post_id, created_at FROM ("
+          "SELECT r.id AS id, 'favourite' AS type, r.actor_id AS from_id, r.post_id AS post_id, "
+          "r.created_at AS created_at FROM reactions r JOIN posts p ON p.id = r.post_id "
+          "WHERE p.author_id = $1 AND r.kind = 'like' AND r.actor_id <> $1 AND "
+          "p.deleted_at IS NULL "
+          "UNION ALL SELECT f.id, CASE f.state WHEN 'accepted' THEN 'follow' ELSE "
+          "'follow_request' END, f.follower_id, CAST(NULL AS BIGINT), f.created_at FROM follows f "
+          "WHERE f.followee_id = $1 "
+          "UNION ALL SELECT c.id, 'mention', c.author_id, c.id, c.published_at FROM posts c "
+          "JOIN posts parent ON parent.id = c.parent_id WHERE parent.author_id = $1 AND "
+          "c.author_id <> $1 AND c.deleted_at IS NULL AND c.removed_at IS NULL) n WHERE 1 = 1";
+      Params params{actor_id};
+      if (!types.empty()) {
+        sql += " AND type IN (";
+        for (std::size_t i = 0; i < types.size(); ++i) {
+          params.emplace_back(types[i]);
+          sql += (i > 0 ? ", " : "") + param_ref(params);
+        }
+        sql += ")";
+      }
+      paginate(sql, params, page, "id");
+      std::vector<NotificationRow> out;
+      for (auto row : x_.q(sql, params))
+        out.push_back({row.i64("id"), row.text("type"), row.i64("from_id"), row.opt_i64("post_id"),
+                       row.time("created_at")});
+      return out;
     });
   }
 

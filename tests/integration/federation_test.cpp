@@ -5,10 +5,8 @@
 #include <functional>
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
-#include <sys/socket.h>
 
 #include "guildhall/storage/database.hpp"
 #include "guildhall/testrig/http_client.hpp"
@@ -20,20 +18,6 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A port the kernel just handed out; the instance binds it right after (its domain must be known
-// before it starts, because every id contains it).
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 struct Instance {
   std::string name;
@@ -82,7 +66,7 @@ class Federation : public ::testing::Test {
     for (const char* name : {"a", "b", "c"}) {
       auto inst = std::make_unique<Instance>();
       inst->name = name;
-      inst->port = free_port();
+      inst->port = free_loopback_port();
       inst->dir =
           fs::temp_directory_path() / ("guildhall-fed-" + std::to_string(::getpid()) + "-" + name);
       fs::remove_all(inst->dir);

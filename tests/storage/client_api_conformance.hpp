@@ -84,7 +84,7 @@ TYPED_TEST_P(ClientApiConformance, CodesAreSingleUse) {
                                    .scopes = {"read"},
                                    .code_id = first->id});
   }));
-  auto revoked = this->tx([&](Tx& t) { return t.oauth().revoke_tokens_for_code(first->id); });
+  auto revoked = this->tx([&](Tx& t) { return t.oauth().revoke_tokens_for_code("code-hash"); });
   ASSERT_OK(revoked);
   EXPECT_EQ(*revoked, 1);
   auto token = this->tx([](Tx& t) { return t.oauth().get_token_by_hash("tok-code"); });
@@ -238,9 +238,52 @@ TYPED_TEST_P(ClientApiConformance, TimelinesFollowFollowsAndSkipTombstones) {
   EXPECT_EQ(found->front().handle, "carol");
 }
 
+TYPED_TEST_P(ClientApiConformance, NotificationsAreDerivedFromLikesFollowsAndReplies) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const Id me = alice.actor.id;
+  const Post mine = this->post(me, "mine");
+  const Post own_reply = this->post(me, "own-reply", mine.id);  // not a notification
+  const Post reply = this->post(bob.actor.id, "bob-reply", mine.id);
+  ASSERT_OK(this->tx(
+      [&](Tx& t) { return t.reactions().add({.post_id = mine.id, .actor_id = bob.actor.id}); }));
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.reactions().add({.post_id = mine.id, .actor_id = me});  // own like: nothing
+  }));
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.follows().create(bob.actor.id, me, FollowState::pending, std::nullopt);
+  }));
+  auto all = this->tx([&](Tx& t) { return t.client_api().notifications(me, {}, {}); });
+  ASSERT_OK(all);
+  std::vector<std::string> types;
+  for (const auto& n : *all) {
+    types.push_back(n.type);
+    EXPECT_EQ(n.from_actor_id, bob.actor.id);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"follow_request", "favourite", "mention"}));
+  EXPECT_EQ(all->back().post_id, std::optional<Id>(reply.id));
+  EXPECT_FALSE((*all)[0].post_id.has_value());
+
+  auto favs = this->tx([&](Tx& t) {
+    return t.client_api().notifications(me, {"favourite", "mention"}, {.limit = 1});
+  });
+  ASSERT_OK(favs);
+  ASSERT_EQ(favs->size(), 1u);
+  EXPECT_EQ(favs->front().type, "favourite");
+  auto older = this->tx([&](Tx& t) {
+    return t.client_api().notifications(me, {"favourite", "mention"}, {.before = favs->front().id});
+  });
+  ASSERT_EQ(older->size(), 1u);
+  EXPECT_EQ(older->front().type, "mention");
+  EXPECT_NE(older->front().id, own_reply.id);
+  auto for_bob =
+      this->tx([&](Tx& t) { return t.client_api().notifications(bob.actor.id, {}, {}); });
+  EXPECT_TRUE(for_bob->empty());
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUnique,
                             CodesAreSingleUse, TokensAreRevocableOnlyByTheirApp,
-                            BookmarksIdempotencyAndMarkers,
-                            TimelinesFollowFollowsAndSkipTombstones);
+                            BookmarksIdempotencyAndMarkers, TimelinesFollowFollowsAndSkipTombstones,
+                            NotificationsAreDerivedFromLikesFollowsAndReplies);
 
 }  // namespace guildhall::storage::testing

@@ -39,6 +39,12 @@ struct InstanceConfig {
   bool open_registrations = false;
 };
 
+struct OAuthConfig {
+  // The OAuth password grant (username + password at /oauth/token), for scripted clients in
+  // development and tests only: Mastodon removed it in 4.3.
+  bool password_grant = false;
+};
+
 struct Config {
   std::string domain = "localhost:8080";
   std::string listen = "127.0.0.1:8080";
@@ -49,6 +55,7 @@ struct Config {
   HttpConfig http;
   DatabaseConfig database;
   FederationConfig federation;
+  OAuthConfig oauth;
 
   // The database URL with the default applied.
   std::string effective_database_url() const;

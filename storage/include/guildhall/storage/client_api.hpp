@@ -108,8 +108,9 @@ class OAuthRepo {
   virtual Result<void> touch_token(Id id, TimePoint used_at) = 0;
   // Returns whether an unrevoked token of that app was revoked now (RFC 7009: unknown is fine).
   virtual Result<bool> revoke_token(std::string_view token_hash, Id app_id) = 0;
-  // Every token issued for an authorization code (code replay: RFC 6749 section 4.1.2).
-  virtual Result<std::int64_t> revoke_tokens_for_code(Id code_id) = 0;
+  // Every token issued for an authorization code, by the code's hash (a replayed code: RFC 6749
+  // section 4.1.2). Returns how many were revoked.
+  virtual Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -123,6 +124,18 @@ struct Marker {
 };
 
 enum class PublicScope { all, local, remote };
+
+// A notification, derived from the rows that cause it (no table of its own): a like of one of
+// the actor's posts (favourite), a follow of the actor (follow, or follow_request while pending),
+// a reply to one of its posts (mention). `id` is the causing row's Snowflake, so notifications
+// page by time like everything else.
+struct NotificationRow {
+  Id id = 0;
+  std::string type{};  // "favourite" | "follow" | "follow_request" | "mention"
+  Id from_actor_id = 0;
+  std::optional<Id> post_id{};
+  TimePoint created_at{};
+};
 
 class ClientApiRepo {
  public:
@@ -158,6 +171,10 @@ class ClientApiRepo {
   virtual Result<std::int64_t> count_replies(Id post_id) = 0;
   virtual Result<std::int64_t> count_posts_by_author(Id author_id) = 0;
   virtual Result<std::optional<TimePoint>> last_post_at(Id author_id) = 0;
+  // `types` empty: every type.
+  virtual Result<std::vector<NotificationRow>> notifications(Id actor_id,
+                                                             const std::vector<std::string>& types,
+                                                             const PageRequest& page) = 0;
   // Actors whose handle or display name starts with / contains prefix (case-insensitive).
   virtual Result<std::vector<Actor>> search_actors(std::string_view text, std::size_t limit) = 0;
 };
