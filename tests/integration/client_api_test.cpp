@@ -12,6 +12,8 @@
 #include "guildhall/testrig/http_client.hpp"
 #include "guildhall/testrig/process.hpp"
 
+#include "../storage/backends.hpp"
+
 using namespace guildhall::testrig;
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -758,16 +760,31 @@ TEST(ClientApiConfig, PasswordGrantIsOffByDefault) {
 }
 
 // The real Mastodon.py (Debian python3-mastodon, run with Debian's python) against a server.
-TEST(ClientApiRealClients, MastodonPy) {
-  Server server("mastodonpy", true);
-  server.create_user("pyuser");
+void expect_mastodon_py_works(Server& server, const std::string& user) {
+  server.create_user(user);
   server.start();
   ASSERT_NE(server.port, 0);
   Process client("/usr/bin/python3",
                  {std::string(GUILDHALL_SOURCE_DIR) + "/tests/integration/mastodon_py_client.py",
-                  "http://127.0.0.1:" + std::to_string(server.port), "pyuser", kPassword});
+                  "http://127.0.0.1:" + std::to_string(server.port), user, kPassword});
   EXPECT_EQ(client.wait(180s), 0) << client.output() << "\nserver:\n" << server.process->output();
   EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
+}
+
+TEST(ClientApiRealClients, MastodonPy) {
+  Server server("mastodonpy", true);
+  expect_mastodon_py_works(server, "pyuser");
+}
+
+// The same on PostgreSQL: a fresh database on the ctest fixture's throwaway cluster.
+TEST(ClientApiRealClients, MastodonPyOnPostgres) {
+  guildhall::storage::testing::PostgresBackend database;  // dropped after the server stops
+  std::string reason;
+  const std::string url = database.create(reason);
+  ASSERT_FALSE(url.empty()) << reason;
+  Server server("mastodonpy-pg", true);
+  server.env["GUILDHALL_DATABASE_URL"] = url;
+  expect_mastodon_py_works(server, "pguser");
 }
 
 // The real masto.js 7 on Node 20, installed from the committed lockfile
