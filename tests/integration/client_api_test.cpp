@@ -103,12 +103,14 @@ struct Server {
     fs::remove_all(dir);
   }
 
-  void create_user(const std::string& handle) {
-    Process p(guildhall_binary(),
-              {"admin", "user", "create", handle, "--password", kPassword, "--email",
-               handle + "@guild.test"},
-              env);
+  void admin(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"admin"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Process p(guildhall_binary(), argv, env);
     ASSERT_EQ(p.wait(60s), 0) << p.output();
+  }
+  void create_user(const std::string& handle) {
+    admin({"user", "create", handle, "--password", kPassword, "--email", handle + "@guild.test"});
   }
 
   void start() {
@@ -144,6 +146,7 @@ class ClientApi : public ::testing::Test {
     server_->create_user("alice");
     server_->create_user("bob");
     server_->create_user("carol");
+    server_->admin({"group", "create", "eng", "--owner", "carol", "--title", "Engineering"});
     server_->start();
   }
   static void TearDownTestSuite() {
@@ -252,6 +255,10 @@ TEST_F(ClientApi, AppRegistrationAcceptsFormAndNewlineSeparatedRedirects) {
       s().call("POST", "/api/v1/apps", json{{"client_name", "x"}, {"scopes", "read"}}.dump());
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_TRUE(bad.headers["content-type"].starts_with("application/json"));
+  auto script =
+      s().call("POST", "/api/v1/apps",
+               json{{"client_name", "x"}, {"redirect_uris", "javascript:alert(1)"}}.dump());
+  EXPECT_EQ(script.status, 422) << script.body;
   auto bad_scope = s().call(
       "POST", "/api/v1/apps",
       json{{"client_name", "x"}, {"redirect_uris", kOob}, {"scopes", "read everything"}}.dump());
@@ -738,6 +745,22 @@ TEST_F(ClientApi, NotificationsOfRepliesFavouritesAndFollows) {
                 .status,
             200);
   EXPECT_EQ(get_json("/api/v1/notifications/unread_count", carol)["count"], 1);
+}
+
+TEST_F(ClientApi, CommunitiesAreGroupAccountsAndFollowingOneIsRefusedForNow) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  auto group = get_json("/api/v1/accounts/lookup?acct=eng", "");
+  EXPECT_EQ(group["group"], true);
+  EXPECT_EQ(group["display_name"], "Engineering");
+  EXPECT_EQ(group["followers_count"], 1) << "the owner is a member";
+  auto follow = s().call("POST", "/api/v1/accounts/" + group["id"].get<std::string>() + "/follow",
+                         "", {}, alice);
+  EXPECT_EQ(follow.status, 422) << follow.body;
+  auto relationship =
+      get_json("/api/v1/accounts/relationships?id[]=" + group["id"].get<std::string>(), alice);
+  EXPECT_EQ(relationship[0]["following"], false);
+  EXPECT_EQ(relationship[0]["requested"], false);
 }
 
 TEST(ClientApiConfig, PasswordGrantIsOffByDefault) {

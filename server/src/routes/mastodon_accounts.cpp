@@ -192,6 +192,10 @@ Response follow(Call& call) {
   auto target = call.app().db.read([&](Tx& tx) { return account_actor(tx, id); });
   if (!target)
     return from_error(target.error());
+  // Following a group means joining the community: that path (memberships, FEP-1b12) is not wired
+  // into the client API yet, and a person-style follow would be wrong.
+  if (target->kind == storage::ActorKind::group)
+    return api_error(422, "Joining communities through the client API is not supported yet");
   if (id == call.me())
     return api_error(422, "You cannot follow yourself");
   auto followed = call.ctx.people.follow(call.me(), id);

@@ -41,9 +41,15 @@ bool valid_redirect_uri(std::string_view uri) {
   if (colon == std::string_view::npos || colon == 0 || uri.size() > kMaxFieldBytes ||
       uri.find('#') != std::string_view::npos)
     return false;
-  for (char c : uri.substr(0, colon))
+  std::string scheme;
+  for (char c : uri.substr(0, colon)) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
       return false;
+    scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  // Schemes that run or embed content instead of reaching an app.
+  if (scheme == "javascript" || scheme == "data" || scheme == "vbscript" || scheme == "file")
+    return false;
   return std::none_of(uri.begin(), uri.end(),
                       [](char c) { return static_cast<unsigned char>(c) <= 0x20; });
 }
@@ -175,8 +181,8 @@ Response html(int status, std::string_view title, const std::string& body) {
   // The consent page must not be framed (clickjacking) nor cached.
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                 "frame-ancestors 'none'");
+                 // No form-action: browsers apply it to the redirect to the app after the post.
+                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
   res.set_header("Cache-Control", "no-store");
   res.set_header("Referrer-Policy", "no-referrer");
   return res;
