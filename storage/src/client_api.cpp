@@ -251,15 +251,12 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   }
 
   Result<std::vector<std::pair<Id, Id>>> bookmarks(Id actor_id, const PageRequest& page) override {
-    return x_.read([&]() -> Result<std::vector<std::pair<Id, Id>>> {
-      std::string sql = "SELECT id, post_id FROM bookmarks WHERE actor_id = $1";
-      Params params{actor_id};
-      paginate(sql, params, page, "id");
-      std::vector<std::pair<Id, Id>> out;
-      for (auto row : x_.q(sql, params))
-        out.emplace_back(row.i64("id"), row.i64("post_id"));
-      return out;
-    });
+    return post_pairs("SELECT id, post_id FROM bookmarks WHERE actor_id = $1", actor_id, page);
+  }
+
+  Result<std::vector<std::pair<Id, Id>>> favourites(Id actor_id, const PageRequest& page) override {
+    return post_pairs("SELECT id, post_id FROM reactions WHERE actor_id = $1 AND kind = 'like'",
+                      actor_id, page);
   }
 
   Result<std::optional<Id>> idempotent_post(Id actor_id, std::string_view key,
@@ -437,6 +434,19 @@ class ClientApiRepoImpl final : public ClientApiRepo {
       return {};
     params.emplace_back(scope == PublicScope::local);
     return " AND is_local = " + param_ref(params);
+  }
+
+  // (row id, post id) pairs of a per-actor list, paged by the row id.
+  Result<std::vector<std::pair<Id, Id>>> post_pairs(std::string sql, Id actor_id,
+                                                    const PageRequest& page) {
+    return x_.read([&]() -> Result<std::vector<std::pair<Id, Id>>> {
+      Params params{actor_id};
+      paginate(sql, params, page, "id");
+      std::vector<std::pair<Id, Id>> out;
+      for (auto row : x_.q(sql, params))
+        out.emplace_back(row.i64("id"), row.i64("post_id"));
+      return out;
+    });
   }
 
   Result<std::int64_t> count(const std::string& sql, Id id) {

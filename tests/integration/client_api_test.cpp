@@ -568,8 +568,12 @@ TEST_F(ClientApi, StatusesLifecycle) {
   auto by = get_json("/api/v1/statuses/" + id + "/favourited_by", token);
   ASSERT_EQ(by.size(), 1u);
   EXPECT_EQ(by[0]["username"], "alice");
+  auto favourites = get_json("/api/v1/favourites", token);
+  ASSERT_EQ(favourites.size(), 1u);
+  EXPECT_EQ(favourites[0]["id"], id);
   auto unfav = s().call("POST", "/api/v1/statuses/" + id + "/unfavourite", "", {}, token);
   EXPECT_EQ(json::parse(unfav.body)["favourites_count"], 0);
+  EXPECT_EQ(get_json("/api/v1/favourites", token), json::array());
   auto mark = s().call("POST", "/api/v1/statuses/" + id + "/bookmark", "", {}, token);
   EXPECT_EQ(json::parse(mark.body)["bookmarked"], true);
   auto marks = get_json("/api/v1/bookmarks", token);
@@ -700,8 +704,7 @@ TEST_F(ClientApi, MarkersAndHonestEmptyLists) {
   EXPECT_EQ(markers["home"]["last_read_id"], "12345");
   EXPECT_EQ(markers["home"]["version"], 1);
   EXPECT_TRUE(markers["home"].contains("updated_at"));
-  for (const char* path :
-       {"/api/v1/custom_emojis", "/api/v2/filters", "/api/v1/lists", "/api/v1/favourites"})
+  for (const char* path : {"/api/v1/custom_emojis", "/api/v2/filters", "/api/v1/lists"})
     EXPECT_EQ(get_json(path, token), json::array()) << path;
   EXPECT_EQ(get_json("/api/v1/preferences", token)["posting:default:visibility"], "public");
   EXPECT_EQ(s().call("GET", "/api/v1/push/subscription", "", {}, token).status, 404);

@@ -443,11 +443,15 @@ Response follow_requests(Call& call) {
       });
 }
 
-Response bookmarks(Call& call) {
+// Bookmarks and favourites: statuses listed by the caller's own rows (bookmark or like ids).
+using OwnPostList = Result<std::vector<std::pair<Id, Id>>> (storage::ClientApiRepo::*)(
+    Id, const storage::PageRequest&);
+
+Response own_post_list(Call& call, OwnPostList list) {
   return paged_response(
       call, 20, 40,
       [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, json>>> {
-        auto rows = tx.client_api().bookmarks(call.me(), page);
+        auto rows = (tx.client_api().*list)(call.me(), page);
         if (!rows)
           return std::move(rows).error();
         std::vector<std::pair<Id, json>> out;
@@ -537,6 +541,14 @@ Response notification(Call& call) {
 }
 
 // Notifications newer than the notifications marker (what Tusky and Elk show as a badge).
+Response bookmarks(Call& call) {
+  return own_post_list(call, &storage::ClientApiRepo::bookmarks);
+}
+
+Response favourites(Call& call) {
+  return own_post_list(call, &storage::ClientApiRepo::favourites);
+}
+
 Response unread_count(Call& call) {
   return read_json(call, [&](Tx& tx) -> Result<json> {
     auto markers = tx.client_api().markers(call.me());
@@ -590,7 +602,7 @@ void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiC
   table.add(Verb::get, "/api/v1/scheduled_statuses", "api_scheduled_statuses",
             user_scope("read:statuses"), empty_list);
   table.add(Verb::get, "/api/v1/favourites", "api_favourites", user_scope("read:favourites"),
-            empty_list);
+            favourites);
   table.add(Verb::get, "/api/v1/notifications", "api_notifications",
             user_scope("read:notifications"), notifications);
   table.add(Verb::get, "/api/v1/notifications/{id}", "api_notification",

@@ -149,6 +149,10 @@ class ClientApiRepo {
   virtual Result<std::vector<std::pair<Id, Id>>> bookmarks(Id actor_id,
                                                            const PageRequest& page) = 0;
 
+  // Posts the actor liked, newest like first: (reaction id as the cursor, post id).
+  virtual Result<std::vector<std::pair<Id, Id>>> favourites(Id actor_id,
+                                                            const PageRequest& page) = 0;
+
   // The post a (actor, Idempotency-Key) pair created, if it is younger than not_before.
   virtual Result<std::optional<Id>> idempotent_post(Id actor_id, std::string_view key,
                                                     TimePoint not_before) = 0;
