@@ -13,6 +13,7 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev
+  python3-mastodon  # the client API tests drive Guildhall with the real Mastodon.py
   postgresql  # the test suite starts its own throwaway cluster with initdb
 )
 

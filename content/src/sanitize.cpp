@@ -603,4 +603,11 @@ std::string sanitize_html(std::string_view html, const SanitizeOptions& options)
   return Sanitizer(options).run(*parsed.top_level());
 }
 
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  detail::append_escaped(out, text);
+  return out;
+}
+
 }  // namespace guildhall::content

@@ -134,6 +134,7 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   routes::register_activities(router, app);
   routes::register_inbox(router, app, inbox);
   routes::register_web(router, app);
+  routes::register_client_api(router, app);
 
   http::ServerOptions options;
   options.address = config.listen_address();

@@ -35,6 +35,8 @@ void register_activities(http::Router& router, AppContext& app);  // GET /activi
 void register_inbox(http::Router& router, AppContext& app, federation::inbox::Inbox& box);
 // The web app (web.root) at /, and the fallback for its client-side routes.
 void register_web(http::Router& router, AppContext& app);
+// The Mastodon-compatible client API and OAuth 2 (routes/oauth.cpp, routes/mastodon_*.cpp).
+void register_client_api(http::Router& router, AppContext& app);
 }  // namespace routes
 
 }  // namespace guildhall::server

@@ -107,6 +107,8 @@ const std::vector<KeyBinding>& bindings() {
       key("federation.authorized_fetch", GUILDHALL_FIELD(federation.authorized_fetch),
           "Require a valid HTTP signature from an instance we federate with on ActivityPub GETs "
           "of actors, posts and collections."),
+      key("oauth.password_grant", GUILDHALL_FIELD(oauth.password_grant),
+          "Development and tests only: allow the OAuth password grant at /oauth/token."),
   };
   return all;
 }

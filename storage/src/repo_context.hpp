@@ -3,15 +3,36 @@
 // What every repository implementation needs: the connection, ids, time and the error boundary.
 // Shared by repositories.cpp and federation_queue.cpp so there is one savepoint discipline.
 
+#include <algorithm>
+#include <string>
 #include <string_view>
 
 #include "guildhall/core/clock.hpp"
 #include "guildhall/core/id.hpp"
 #include "guildhall/core/result.hpp"
+#include "guildhall/storage/model.hpp"
 
 #include "driver.hpp"
 
 namespace guildhall::storage::detail {
+
+// Appends id bounds, order and limit for keyset pagination on column.
+inline void paginate(std::string& sql, driver::Params& params, const PageRequest& page,
+                     std::string_view column) {
+  const auto next = [&params] { return "$" + std::to_string(params.size()); };
+  if (page.before) {
+    params.emplace_back(*page.before);
+    sql += " AND " + std::string(column) + " < " + next();
+  }
+  if (page.after) {
+    params.emplace_back(*page.after);
+    sql += " AND " + std::string(column) + " > " + next();
+  }
+  const auto limit = static_cast<std::int64_t>(std::clamp<std::size_t>(page.limit, 1, 200));
+  params.emplace_back(limit);
+  sql += " ORDER BY " + std::string(column) + (page.oldest_first ? " ASC" : " DESC") + " LIMIT " +
+         next();
+}
 
 struct RepoContext {
   driver::Connection& c;

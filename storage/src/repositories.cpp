@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "client_api_impl.hpp"
 #include "community_log_impl.hpp"
 #include "federation_queue_impl.hpp"
 #include "repo_context.hpp"
@@ -66,22 +67,6 @@ std::vector<std::string> split_languages(const std::string& text) {
     start = end + 1;
   }
   return out;
-}
-
-// Appends id bounds, order and limit for keyset pagination on column.
-void paginate(std::string& sql, Params& params, const PageRequest& page, std::string_view column) {
-  if (page.before) {
-    params.emplace_back(*page.before);
-    sql += " AND " + std::string(column) + " < " + placeholder(params);
-  }
-  if (page.after) {
-    params.emplace_back(*page.after);
-    sql += " AND " + std::string(column) + " > " + placeholder(params);
-  }
-  const auto limit = static_cast<std::int64_t>(std::clamp<std::size_t>(page.limit, 1, 200));
-  params.emplace_back(limit);
-  sql += " ORDER BY " + std::string(column) + (page.oldest_first ? " ASC" : " DESC") + " LIMIT " +
-         placeholder(params);
 }
 
 // Collects "col = $n" pairs for an UPDATE of the fields a form sets.
@@ -1410,30 +1395,45 @@ class TxImpl final : public Tx {
     if (!moderation_log_)
       moderation_log_ = make_moderation_log_repo(ctx_.c, ctx_.ids, ctx_.clock);
     return *moderation_log_;
-  }
-  Id next_id() override { return ctx_.ids.next(); }
-  TimePoint now() const override { return ctx_.now(); }
+    OAuthRepo& oauth() override {
+      if (!oauth_)
+        oauth_ = make_oauth_repo(ctx_.c, ctx_.ids, ctx_.clock);
+      return *oauth_;
+    }
+    ClientApiRepo& client_api() override {
+      if (!client_api_)
+        client_api_ = make_client_api_repo(ctx_.c, ctx_.ids, ctx_.clock, *this);
+      return *client_api_;
+    }
+    Id next_id() override {
+      return ctx_.ids.next();
+    }
+    TimePoint now() const override {
+      return ctx_.now();
+    }
 
- private:
-  Ctx ctx_;
-  InstanceRepoImpl instances_;
-  ActorRepoImpl actors_;
-  UserRepoImpl users_;
-  MembershipRepoImpl memberships_;
-  CommunityRepoImpl communities_;
-  FollowRepoImpl follows_;
-  PostRepoImpl posts_;
-  ReactionRepoImpl reactions_;
-  std::unique_ptr<InboxLogRepo> inbox_log_;
-  std::unique_ptr<DeliveryQueueRepo> delivery_queue_;
-  std::unique_ptr<CommunityOutboxRepo> community_outbox_;
-  std::unique_ptr<ModerationLogRepo> moderation_log_;
-};
+   private:
+    Ctx ctx_;
+    InstanceRepoImpl instances_;
+    ActorRepoImpl actors_;
+    UserRepoImpl users_;
+    MembershipRepoImpl memberships_;
+    CommunityRepoImpl communities_;
+    FollowRepoImpl follows_;
+    PostRepoImpl posts_;
+    ReactionRepoImpl reactions_;
+    std::unique_ptr<InboxLogRepo> inbox_log_;
+    std::unique_ptr<DeliveryQueueRepo> delivery_queue_;
+    std::unique_ptr<CommunityOutboxRepo> community_outbox_;
+    std::unique_ptr<ModerationLogRepo> moderation_log_;
+    std::unique_ptr<OAuthRepo> oauth_;
+    std::unique_ptr<ClientApiRepo> client_api_;
+  };
 
 }  // namespace
 
-std::unique_ptr<Tx> make_tx(Connection& connection, core::IdGenerator& ids,
-                            const core::Clock& clock) {
+std::unique_ptr<Tx>
+make_tx(Connection& connection, core::IdGenerator& ids, const core::Clock& clock) {
   return std::make_unique<TxImpl>(connection, ids, clock);
 }
 

@@ -14,9 +14,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "guildhall/storage/database.hpp"
@@ -26,20 +24,6 @@
 namespace guildhall::testrig::instances {
 
 using namespace std::chrono_literals;
-
-// A port the kernel just handed out; the instance binds it right after (its domain must be known
-// before it starts, because every id contains it).
-inline std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 struct Instance {
   std::string name;
@@ -52,7 +36,7 @@ struct Instance {
   static std::unique_ptr<Instance> make(const std::string& suite, const std::string& name) {
     auto inst = std::make_unique<Instance>();
     inst->name = name;
-    inst->port = free_port();
+    inst->port = free_loopback_port();
     inst->dir = std::filesystem::temp_directory_path() /
                 ("guildhall-" + suite + "-" + std::to_string(::getpid()) + "-" + name);
     std::filesystem::remove_all(inst->dir);

@@ -13,6 +13,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
+std::uint16_t free_loopback_port() {
+  net::io_context ioc;
+  net::ip::tcp::acceptor acceptor(ioc, {net::ip::address_v4::loopback(), 0});
+  return acceptor.local_endpoint().port();
+}
+
 HttpResponse http_request(const std::string& host, std::uint16_t port, const std::string& method,
                           const std::string& target, const std::string& body,
                           const std::map<std::string, std::string>& headers) {

@@ -39,6 +39,9 @@ struct SanitizeOptions {
 // well-formed, and sanitize_html(sanitize_html(x)) == sanitize_html(x).
 std::string sanitize_html(std::string_view html, const SanitizeOptions& options = {});
 
+// Plain text escaped for HTML text and double-quoted attributes (the sanitizer's own escaping).
+std::string escape_html(std::string_view text);
+
 // Text content for notifications, search and titles: entities decoded, whitespace collapsed,
 // paragraphs separated by a blank line, <br> and list items by a newline. Script/style content
 // and other removed elements contribute nothing; image alt text is kept.

@@ -47,6 +47,12 @@ struct WebConfig {
   std::string root = "web/dist";
 };
 
+struct OAuthConfig {
+  // The OAuth password grant (username + password at /oauth/token), for scripted clients in
+  // development and tests only: Mastodon removed it in 4.3.
+  bool password_grant = false;
+};
+
 struct Config {
   std::string domain = "localhost:8080";
   std::string listen = "127.0.0.1:8080";
@@ -58,6 +64,7 @@ struct Config {
   DatabaseConfig database;
   FederationConfig federation;
   WebConfig web;
+  OAuthConfig oauth;
 
   // The database URL with the default applied.
   std::string effective_database_url() const;

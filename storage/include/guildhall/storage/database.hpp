@@ -25,6 +25,7 @@
 #include "guildhall/core/clock.hpp"
 #include "guildhall/core/id.hpp"
 #include "guildhall/core/result.hpp"
+#include "guildhall/storage/client_api.hpp"
 #include "guildhall/storage/community_log.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 #include "guildhall/storage/model.hpp"
@@ -75,6 +76,8 @@ class Tx {
   virtual DeliveryQueueRepo& delivery_queue() = 0;
   virtual CommunityOutboxRepo& community_outbox() = 0;  // hosted communities (community_log.hpp)
   virtual ModerationLogRepo& moderation_log() = 0;
+  virtual OAuthRepo& oauth() = 0;           // client API: apps, codes, tokens
+  virtual ClientApiRepo& client_api() = 0;  // client API: bookmarks, markers, timelines
   // A fresh Snowflake id (for callers that must know an id before inserting, e.g. to build ap_id).
   virtual Id next_id() = 0;
   virtual TimePoint now() const = 0;

@@ -1,0 +1,174 @@
+#include "endpoint.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "scopes.hpp"
+
+namespace guildhall::server::api {
+
+namespace {
+
+namespace asio = boost::asio;
+using http::Request;
+using http::Response;
+
+// last_used_at is bookkeeping: write it at most this often per token, not on every request.
+constexpr auto kTouchInterval = std::chrono::minutes(1);
+
+std::optional<std::string> bearer_token(const Request& req) {
+  if (auto header = req.header("Authorization")) {
+    std::string_view h = *header;
+    if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer "))
+      return std::string(h.substr(7));
+    return std::nullopt;  // another scheme (Basic on /oauth/token): no bearer token
+  }
+  if (auto q = req.query().get("access_token"))
+    return std::string(*q);
+  return std::nullopt;
+}
+
+Response unauthorized(std::string_view message, std::string_view code) {
+  Response res = api_error(401, message);
+  res.set_header("WWW-Authenticate", "Bearer realm=\"Guildhall\", error=\"" + std::string(code) +
+                                         "\", error_description=\"" + std::string(message) + "\"");
+  return res;
+}
+
+// Token -> caller, or the refusal to send.
+std::variant<std::optional<Caller>, Response> authenticate(ApiContext& ctx, const Request& req,
+                                                           const Requirement& need) {
+  const auto token = bearer_token(req);
+  if (!token) {
+    if (need.access == Requirement::Access::none)
+      return std::optional<Caller>{};
+    return unauthorized("The access token is missing", "invalid_token");
+  }
+  const std::string hash = sha256_hex(*token);
+  auto found = ctx.app.db.read([&](storage::Tx& tx) -> core::Result<Caller> {
+    auto row = tx.oauth().get_token_by_hash(hash);
+    if (!row)
+      return std::move(row).error();
+    Caller caller{*row, std::nullopt};
+    if (row->user_id) {
+      auto user = tx.users().get(*row->user_id);
+      if (!user)
+        return std::move(user).error();
+      caller.user = std::move(*user);
+    }
+    return caller;
+  });
+  if (!found) {
+    if (found.error().kind != core::ErrorKind::not_found)
+      return from_error(found.error());
+    return unauthorized("The access token is invalid", "invalid_token");
+  }
+  if (found->token.revoked_at)
+    return unauthorized("The access token was revoked", "invalid_token");
+  if (found->user && (found->user->user.disabled_at || found->user->actor.suspended_at ||
+                      found->user->actor.deleted_at))
+    return unauthorized("Your login is currently disabled", "invalid_token");
+  if (need.access == Requirement::Access::user && !found->user)
+    return api_error(422, "This method requires an authenticated user");
+  if (!need.any_of_scopes.empty() &&
+      std::none_of(need.any_of_scopes.begin(), need.any_of_scopes.end(),
+                   [&](const std::string& s) { return grants(found->token.scopes, s); })) {
+    Response res = api_error(403, "This action is outside the authorized scopes");
+    res.set_header("WWW-Authenticate",
+                   "Bearer realm=\"Guildhall\", error=\"insufficient_scope\", scope=\"" +
+                       join_scopes(need.any_of_scopes) + "\"");
+    return res;
+  }
+  const auto now = std::chrono::system_clock::now();
+  if (!found->token.last_used_at || now - *found->token.last_used_at > kTouchInterval) {
+    const storage::Id id = found->token.id;
+    auto touched =
+        ctx.app.db.transact([&](storage::Tx& tx) { return tx.oauth().touch_token(id, now); });
+    if (!touched)
+      spdlog::debug("api: token last_used_at not recorded: {}", touched.error().message);
+  }
+  return std::optional<Caller>(std::move(*found));
+}
+
+// The client a rate limit applies to: the token when there is one, else the address.
+std::string rate_key(const Request& req) {
+  if (auto token = bearer_token(req); token && !token->empty())
+    return "t:" + sha256_hex(*token);
+  const std::string& address = req.remote_address();
+  return "a:" + address.substr(0, address.rfind(':'));
+}
+
+struct Route {
+  Requirement requirement;
+  Endpoint endpoint;
+};
+
+Response serve(ApiContext& ctx, const Route& route, const Request& req) {
+  Response limits;
+  if (!ctx.limiter.admit(rate_key(req), limits)) {
+    Response res = api_error(429, "Too many requests");
+    res.headers.insert(res.headers.end(), limits.headers.begin(), limits.headers.end());
+    add_cors_headers(res);
+    return res;
+  }
+  Response res;
+  try {
+    auto params = request_params(req);
+    if (!params) {
+      res = api_error(422, params.error().message);
+    } else {
+      auto auth = authenticate(ctx, req, route.requirement);
+      if (auto* refusal = std::get_if<Response>(&auth)) {
+        res = std::move(*refusal);
+      } else {
+        Call call{ctx, req, std::move(*params), std::move(std::get<0>(auth))};
+        res = route.endpoint(call);
+      }
+    }
+  } catch (const core::ErrorException& e) {
+    res = from_error(e.error());
+  } catch (const std::exception& e) {
+    spdlog::error("api {}: {}", req.route_name(), e.what());
+    res = api_error(500, "Internal server error");
+  }
+  for (auto& [name, value] : limits.headers)
+    res.set_header(name, value);
+  add_cors_headers(res);
+  return res;
+}
+
+asio::awaitable<Response> run_route(std::shared_ptr<ApiContext> ctx,
+                                    std::shared_ptr<const Route> route, Request& req) {
+  ApiContext& c = *ctx;
+  const Route& r = *route;
+  Response res = co_await c.app.pool.run([&c, &r, &req] { return serve(c, r, req); });
+  co_return res;
+}
+
+}  // namespace
+
+ApiContext::ApiContext(AppContext& a)
+    : app(a), people(a.db, a.urls, [&a] { a.federation.worker().notify(); }) {}
+
+void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
+                   const std::string& pattern) {
+  if (!ctx->preflight_patterns.insert(pattern).second)
+    return;
+  router.add(
+      http::Verb::options, pattern,
+      [](Request&) -> asio::awaitable<Response> { co_return cors_preflight(); }, "api_preflight");
+}
+
+void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
+               const std::string& pattern, std::string name, Requirement requirement,
+               Endpoint endpoint) {
+  auto route = std::make_shared<const Route>(Route{std::move(requirement), std::move(endpoint)});
+  router.add(
+      verb, pattern,
+      [ctx, route](Request& req) -> asio::awaitable<Response> {
+        return run_route(ctx, route, req);
+      },
+      std::move(name));
+  add_preflight(router, ctx, pattern);
+}
+
+}  // namespace guildhall::server::api

@@ -1,0 +1,104 @@
+#pragma once
+
+// The one way a client API route runs: on the blocking pool, it counts the request against the
+// client's rate limit, parses the parameters, authenticates the bearer token and checks the
+// route's scope, then calls the endpoint; the response gets CORS and rate-limit headers.
+//
+//   api::add_route(router, ctx, http::Verb::get, "/api/v1/timelines/home", "timelines_home",
+//                  api::user_scope("read:statuses"), [](api::Call& call) { ... });
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "guildhall/federation/outbox/people.hpp"
+#include "guildhall/server/http/router.hpp"
+#include "guildhall/storage/client_api.hpp"
+
+#include "../app_context.hpp"
+#include "support.hpp"
+
+namespace guildhall::server::api {
+
+// Shared by every client API route; lives as long as the router.
+struct ApiContext {
+  explicit ApiContext(AppContext& a);
+  AppContext& app;
+  federation::outbox::People people;
+  RateLimiter limiter;
+  std::set<std::string> preflight_patterns;  // OPTIONS already routed
+};
+
+// Who is calling: the token, and its user unless it is an app-only (client_credentials) token.
+struct Caller {
+  storage::OAuthToken token{};
+  std::optional<storage::LocalUser> user{};
+};
+
+struct Requirement {
+  enum class Access {
+    none,  // no token needed; an invalid one is still refused
+    app,   // any valid token (app-only ones too)
+    user,  // a token with a user
+  };
+  Access access = Access::none;
+  std::vector<std::string> any_of_scopes{};  // empty: no scope needed
+};
+
+inline Requirement public_access() {
+  return {};
+}
+inline Requirement user_scope(std::string scope) {
+  return {Requirement::Access::user, {std::move(scope)}};
+}
+inline Requirement app_access() {
+  return {Requirement::Access::app, {}};
+}
+
+struct Call {
+  ApiContext& ctx;
+  const http::Request& req;
+  json params;
+  std::optional<Caller> caller;
+
+  AppContext& app() const { return ctx.app; }
+  // The signed-in user's actor id (only for user routes, where it is always set).
+  storage::Id me() const { return caller->user->actor.id; }
+  std::optional<storage::Id> viewer() const {
+    if (caller && caller->user)
+      return caller->user->actor.id;
+    return std::nullopt;
+  }
+};
+
+// Blocking: runs on the pool.
+using Endpoint = std::function<http::Response(Call&)>;
+
+void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
+               const std::string& pattern, std::string name, Requirement requirement,
+               Endpoint endpoint);
+
+// Registers routes of one group on one router with one context.
+struct RouteTable {
+  http::Router& router;
+  std::shared_ptr<ApiContext> ctx;
+  void add(http::Verb verb, const std::string& pattern, std::string name, Requirement need,
+           Endpoint endpoint) const {
+    add_route(router, ctx, verb, pattern, std::move(name), std::move(need), std::move(endpoint));
+  }
+};
+
+// Answers CORS preflight requests on `pattern` (idempotent per pattern).
+void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
+                   const std::string& pattern);
+
+// The OAuth routes (routes/oauth.cpp) and the Mastodon API routes (routes/mastodon_*.cpp).
+void register_oauth(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+
+}  // namespace guildhall::server::api

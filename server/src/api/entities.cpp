@@ -1,0 +1,343 @@
+#include "entities.hpp"
+
+#include <algorithm>
+
+#include "guildhall/content/html.hpp"
+#include "guildhall/core/id.hpp"
+
+#include "scopes.hpp"
+#include "support.hpp"
+
+namespace guildhall::server::api {
+
+namespace {
+
+using core::to_string_id;
+using storage::Actor;
+using storage::Id;
+using storage::Post;
+using storage::Tx;
+
+bool is_tag_char(unsigned char c) {
+  return std::isalnum(c) || c == '_' || c >= 0x80;
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// Hashtags of a post, lowercased, in order of appearance, without duplicates.
+std::vector<std::string> hashtags_of(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '#' || (i > 0 && (is_tag_char(static_cast<unsigned char>(text[i - 1])) ||
+                                     text[i - 1] == '&' || text[i - 1] == '/')))
+      continue;
+    std::size_t end = i + 1;
+    while (end < text.size() && is_tag_char(static_cast<unsigned char>(text[end])))
+      ++end;
+    const auto name = text.substr(i + 1, end - i - 1);
+    if (!name.empty() &&
+        !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      std::string tag = lower_ascii(name);
+      if (std::find(out.begin(), out.end(), tag) == out.end())
+        out.push_back(std::move(tag));
+    }
+    i = end - 1;
+  }
+  return out;
+}
+
+std::string tag_url(const federation::Urls& urls, std::string_view tag) {
+  return urls.origin() + "/tags/" + url_encode(lower_ascii(tag));
+}
+
+std::string default_image(const federation::Urls& urls, std::string_view kind) {
+  return urls.origin() + "/" + std::string(kind) + "/original/missing.png";
+}
+
+std::string media_type_of(const storage::Attachment& a) {
+  const std::string type = a.media_type.value_or("");
+  if (type.starts_with("image/gif"))
+    return "gifv";
+  if (type.starts_with("image/"))
+    return "image";
+  if (type.starts_with("video/"))
+    return "video";
+  if (type.starts_with("audio/"))
+    return "audio";
+  return "unknown";
+}
+
+json attachment_json(const Post& post, const storage::Attachment& a) {
+  json meta = json::object();
+  if (a.width && a.height)
+    meta["original"] = {{"width", *a.width}, {"height", *a.height}};
+  return {{"id", to_string_id(post.id) + "-" + std::to_string(a.position)},
+          {"type", media_type_of(a)},
+          {"url", a.url},
+          {"preview_url", a.url},
+          {"remote_url", post.is_local ? json(nullptr) : json(a.url)},
+          {"meta", meta},
+          {"description", a.description ? json(*a.description) : json(nullptr)},
+          {"blurhash", a.blurhash ? json(*a.blurhash) : json(nullptr)}};
+}
+
+std::int64_t favourites_of(Tx& tx, Id post_id) {
+  std::int64_t n = 0;
+  const std::vector<storage::ReactionCount> counts = tx.reactions().counts(post_id).value();
+  for (const auto& c : counts)
+    if (c.kind == storage::ReactionKind::like)
+      n += c.count;
+  return n;
+}
+
+bool favourited_by(Tx& tx, Id post_id, Id viewer) {
+  storage::PageRequest page{.limit = 200};
+  for (;;) {
+    auto batch = tx.reactions().list_for_post(post_id, page).value();
+    for (const auto& r : batch)
+      if (r.actor_id == viewer && r.kind == storage::ReactionKind::like)
+        return true;
+    if (batch.size() < page.limit)
+      return false;
+    page.before = batch.back().id;
+  }
+}
+
+}  // namespace
+
+std::string acct_of(const Actor& actor) {
+  if (actor.is_local())
+    return actor.handle;
+  return actor.handle + "@" + *actor.domain;
+}
+
+std::string plain_text_to_html(std::string_view text) {
+  if (text.empty())
+    return "";
+  std::string out = "<p>";
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text.substr(i, 2) == "\n\n") {
+      out += "</p><p>";
+      while (i < text.size() && text[i] == '\n')
+        ++i;
+      continue;
+    }
+    if (text[i] == '\n')
+      out += "<br>";
+    else
+      out += content::escape_html(text.substr(i, 1));
+    ++i;
+  }
+  return out + "</p>";
+}
+
+std::string link_hashtags(std::string_view html, const federation::Urls& urls) {
+  std::string out;
+  out.reserve(html.size());
+  int link_depth = 0;
+  std::size_t i = 0;
+  while (i < html.size()) {
+    const char c = html[i];
+    if (c == '<') {
+      const auto close = html.find('>', i);
+      const auto tag =
+          html.substr(i, close == std::string_view::npos ? html.size() - i : close - i + 1);
+      const std::string lowered = lower_ascii(tag.substr(0, 3));
+      if (lowered == "<a " || lowered == "<a>")
+        ++link_depth;
+      else if (lowered == "</a")
+        link_depth = std::max(0, link_depth - 1);
+      out += tag;
+      i += tag.size();
+      continue;
+    }
+    const bool boundary = i == 0 || (!is_tag_char(static_cast<unsigned char>(html[i - 1])) &&
+                                     html[i - 1] != '&' && html[i - 1] != '/');
+    if (c == '#' && link_depth == 0 && boundary) {
+      std::size_t end = i + 1;
+      while (end < html.size() && is_tag_char(static_cast<unsigned char>(html[end])))
+        ++end;
+      const auto name = html.substr(i + 1, end - i - 1);
+      if (!name.empty() &&
+          !std::all_of(name.begin(), name.end(), [](char d) { return d >= '0' && d <= '9'; })) {
+        out += "<a href=\"" + content::escape_html(tag_url(urls, name)) +
+               "\" class=\"mention hashtag\" rel=\"tag\">#<span>" + std::string(name) +
+               "</span></a>";
+        i = end;
+        continue;
+      }
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
+json account_json(Tx& tx, const federation::Urls& urls, const Actor& actor) {
+  const bool group = actor.kind == storage::ActorKind::group;
+  std::int64_t followers = 0;
+  if (group) {
+    auto community = tx.communities().get(actor.id);
+    followers = community ? community->member_count : 0;
+  } else {
+    followers = tx.follows().count_followers(actor.id).value();
+  }
+  const auto last = tx.client_api().last_post_at(actor.id).value();
+  const std::string avatar = actor.icon_url.value_or(default_image(urls, "avatars"));
+  const std::string header = default_image(urls, "headers");
+  const std::string url =
+      actor.url.value_or(actor.is_local() ? urls.user_profile(actor.handle) : actor.ap_id);
+  return {
+      {"id", to_string_id(actor.id)},
+      {"username", actor.handle},
+      {"acct", acct_of(actor)},
+      {"display_name", actor.display_name.value_or("")},
+      {"locked", actor.manually_approves_followers},
+      {"bot",
+       actor.kind == storage::ActorKind::service || actor.kind == storage::ActorKind::application},
+      {"group", group},
+      {"discoverable", true},
+      {"indexable", true},
+      {"noindex", false},
+      {"hide_collections", false},
+      {"created_at", core::format_rfc3339(actor.created_at)},
+      {"note", actor.summary_html.value_or("")},
+      {"url", url},
+      {"uri", actor.ap_id},
+      {"avatar", avatar},
+      {"avatar_static", avatar},
+      {"header", header},
+      {"header_static", header},
+      {"followers_count", followers},
+      {"following_count", tx.follows().count_following(actor.id).value()},
+      {"statuses_count", tx.client_api().count_posts_by_author(actor.id).value()},
+      {"last_status_at", last ? json(core::format_rfc3339(*last).substr(0, 10)) : json(nullptr)},
+      {"emojis", json::array()},
+      {"fields", json::array()},
+      {"roles", json::array()},
+  };
+}
+
+json credential_account_json(Tx& tx, const federation::Urls& urls, const storage::LocalUser& user) {
+  json account = account_json(tx, urls, user.actor);
+  const auto pending =
+      tx.follows().followers(user.actor.id, storage::FollowState::pending, {.limit = 200}).value();
+  account["source"] = {
+      {"privacy", "public"},          {"sensitive", false},
+      {"language", user.user.locale}, {"note", user.actor.summary_source.value_or("")},
+      {"fields", json::array()},      {"follow_requests_count", pending.size()}};
+  account["role"] = {{"id", user.user.is_admin ? "3" : "-99"},
+                     {"name", user.user.is_admin ? "Admin" : ""},
+                     {"color", ""},
+                     {"permissions", user.user.is_admin ? "1" : "0"},
+                     {"highlighted", user.user.is_admin}};
+  return account;
+}
+
+json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::optional<Id> viewer,
+                 bool with_source) {
+  const Actor author = tx.actors().get(post.author_id).value();
+  std::optional<Id> reply_to_account;
+  if (post.parent_id) {
+    auto parent = tx.posts().get(*post.parent_id);
+    if (parent)
+      reply_to_account = parent->author_id;
+  }
+  json attachments = json::array();
+  for (const auto& a : post.attachments)
+    attachments.push_back(attachment_json(post, a));
+  json tags = json::array();
+  for (const auto& tag : hashtags_of(post.content_source ? std::string_view(*post.content_source)
+                                                         : std::string_view(post.content_html)))
+    tags.push_back({{"name", tag}, {"url", tag_url(urls, tag)}});
+  std::string content = link_hashtags(post.content_html, urls);
+  if (post.title && !post.title->empty())  // a community thread: its title leads
+    content = "<p><strong>" + content::escape_html(*post.title) + "</strong></p>" + content;
+
+  json status = {
+      {"id", to_string_id(post.id)},
+      {"uri", post.ap_id},
+      {"url", post.url.value_or(post.ap_id)},
+      {"created_at", core::format_rfc3339(post.published_at)},
+      {"account", account_json(tx, urls, author)},
+      {"content", content},
+      {"visibility", "public"},
+      {"sensitive", post.sensitive},
+      {"spoiler_text", post.summary.value_or("")},
+      {"media_attachments", attachments},
+      {"mentions", json::array()},
+      {"tags", tags},
+      {"emojis", json::array()},
+      {"reblogs_count", 0},
+      {"favourites_count", favourites_of(tx, post.id)},
+      {"replies_count", tx.client_api().count_replies(post.id).value()},
+      {"in_reply_to_id", post.parent_id ? json(to_string_id(*post.parent_id)) : json(nullptr)},
+      {"in_reply_to_account_id",
+       reply_to_account ? json(to_string_id(*reply_to_account)) : json(nullptr)},
+      {"reblog", nullptr},
+      {"poll", nullptr},
+      {"card", nullptr},
+      {"language", post.language ? json(*post.language) : json(nullptr)},
+      {"edited_at", post.updated_at ? json(core::format_rfc3339(*post.updated_at)) : json(nullptr)},
+      {"application", nullptr},
+      {"filtered", json::array()},
+  };
+  if (viewer) {
+    status["favourited"] = favourited_by(tx, post.id, *viewer);
+    status["reblogged"] = false;
+    status["muted"] = false;
+    status["bookmarked"] = tx.client_api().is_bookmarked(*viewer, post.id).value();
+    status["pinned"] = false;
+  }
+  if (with_source)
+    status["text"] = post.content_source.value_or(content::html_to_plain_text(post.content_html));
+  return status;
+}
+
+json relationship_json(Tx& tx, Id me, Id other) {
+  const auto following = tx.follows().get(me, other);
+  const auto followed_by = tx.follows().get(other, me);
+  const bool follows_accepted =
+      following.ok() && following->state == storage::FollowState::accepted;
+  const bool requested = following.ok() && following->state == storage::FollowState::pending;
+  const bool followed = followed_by.ok() && followed_by->state == storage::FollowState::accepted;
+  const bool requested_by = followed_by.ok() && followed_by->state == storage::FollowState::pending;
+  return {{"id", to_string_id(other)},
+          {"following", follows_accepted},
+          {"showing_reblogs", follows_accepted || requested},
+          {"notifying", false},
+          {"languages", nullptr},
+          {"followed_by", followed},
+          {"blocking", false},
+          {"blocked_by", false},
+          {"muting", false},
+          {"muting_notifications", false},
+          {"muting_expires_at", nullptr},
+          {"requested", requested},
+          {"requested_by", requested_by},
+          {"domain_blocking", false},
+          {"endorsed", false},
+          {"note", ""}};
+}
+
+json application_json(const storage::OAuthApp& app) {
+  std::string redirect_uri;
+  for (const auto& uri : app.redirect_uris)
+    redirect_uri += (redirect_uri.empty() ? "" : "\n") + uri;
+  return {{"id", to_string_id(app.id)},
+          {"name", app.name},
+          {"website", app.website ? json(*app.website) : json(nullptr)},
+          {"scopes", app.scopes},
+          {"redirect_uri", redirect_uri},
+          {"redirect_uris", app.redirect_uris},
+          {"vapid_key", ""}};
+}
+
+}  // namespace guildhall::server::api

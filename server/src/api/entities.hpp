@@ -1,0 +1,39 @@
+#pragma once
+
+// Mastodon API entities, built in one place from our rows (docs.joinmastodon.org/entities): every
+// field Tusky's strict parser requires is always present, ids are strings, timestamps RFC 3339
+// with milliseconds. Each function reads inside the caller's transaction and throws
+// core::ErrorException (via .value()) on a storage error, which the transaction turns back into
+// its result.
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "guildhall/federation/urls.hpp"
+#include "guildhall/storage/database.hpp"
+
+namespace guildhall::server::api {
+
+using nlohmann::json;
+
+json account_json(storage::Tx& tx, const federation::Urls& urls, const storage::Actor& actor);
+// verify_credentials: the account plus `source` (what the profile was written as).
+json credential_account_json(storage::Tx& tx, const federation::Urls& urls,
+                             const storage::LocalUser& user);
+// `viewer` fills favourited/bookmarked; `with_source` adds `text` (delete-and-redraft).
+json status_json(storage::Tx& tx, const federation::Urls& urls, const storage::Post& post,
+                 std::optional<storage::Id> viewer, bool with_source = false);
+json relationship_json(storage::Tx& tx, storage::Id me, storage::Id other);
+json application_json(const storage::OAuthApp& app);
+
+// "@alice@remote.example" / "alice" for local actors.
+std::string acct_of(const storage::Actor& actor);
+// Plain text to the HTML Mastodon serves for notes: paragraphs and line breaks, escaped.
+std::string plain_text_to_html(std::string_view text);
+// Wraps #hashtags in Mastodon's markup (`<a href=".../tags/x" class="mention hashtag"
+// rel="tag">#<span>x</span></a>`), outside existing links and tags.
+std::string link_hashtags(std::string_view html, const federation::Urls& urls);
+
+}  // namespace guildhall::server::api

@@ -1,0 +1,116 @@
+#include "lists.hpp"
+
+#include <algorithm>
+
+#include "guildhall/core/id.hpp"
+
+namespace guildhall::server::api {
+
+using core::Error;
+using core::Result;
+using http::Response;
+
+Result<storage::Id> path_id(const Call& call, std::string_view name) {
+  storage::Id id = 0;
+  if (!core::parse_id(call.req.param(name), id))
+    return Error::not_found("Record not found");
+  return id;
+}
+
+Result<storage::Post> live_post(storage::Tx& tx, storage::Id id) {
+  auto post = tx.posts().get(id);
+  if (!post)
+    return std::move(post).error();
+  if (post->deleted_at || post->removed_at)
+    return Error::not_found("Record not found");
+  return post;
+}
+
+Result<storage::Actor> account_actor(storage::Tx& tx, storage::Id id) {
+  auto actor = tx.actors().get(id);
+  if (!actor)
+    return std::move(actor).error();
+  if ((actor->kind != storage::ActorKind::person && actor->kind != storage::ActorKind::group) ||
+      actor->deleted_at || actor->suspended_at)
+    return Error::not_found("Record not found");
+  return actor;
+}
+
+Response paged_response(Call& call, std::size_t default_limit, std::size_t max_limit,
+                        const PageLoader& load) {
+  auto page = page_params(call.params, default_limit, max_limit);
+  if (!page)
+    return api_error(422, page.error().message);
+  std::optional<storage::Id> newest;
+  std::optional<storage::Id> oldest;
+  auto body = call.app().db.read([&](storage::Tx& tx) -> Result<json> {
+    auto items = load(tx, page->page);
+    if (!items)
+      return std::move(items).error();
+    if (page->reverse)
+      std::reverse(items->begin(), items->end());
+    json out = json::array();
+    for (auto& [cursor, item] : *items)
+      if (!item.is_null())
+        out.push_back(std::move(item));
+    if (!items->empty()) {
+      newest = items->front().first;
+      oldest = items->back().first;
+    }
+    return out;
+  });
+  if (!body)
+    return from_error(body.error());
+  Response res = Response::json(200, *body);
+  add_link_header(res, call.app().urls.origin(), call.req, newest, oldest);
+  return res;
+}
+
+Response statuses_page(Call& call, const PostSource& source) {
+  return paged_response(
+      call, 20, 40,
+      [&](storage::Tx& tx,
+          const storage::PageRequest& page) -> Result<std::vector<std::pair<storage::Id, json>>> {
+        auto posts = source(tx, page);
+        if (!posts)
+          return std::move(posts).error();
+        std::vector<std::pair<storage::Id, json>> out;
+        for (const auto& p : *posts)
+          out.emplace_back(p.id, status_json(tx, call.app().urls, p, call.viewer()));
+        return out;
+      });
+}
+
+Response accounts_page(Call& call, const AccountSource& source) {
+  return paged_response(
+      call, 40, 80,
+      [&](storage::Tx& tx,
+          const storage::PageRequest& page) -> Result<std::vector<std::pair<storage::Id, json>>> {
+        auto rows = source(tx, page);
+        if (!rows)
+          return std::move(rows).error();
+        std::vector<std::pair<storage::Id, json>> out;
+        for (const auto& [cursor, actor_id] : *rows) {
+          auto actor = account_actor(tx, actor_id);
+          out.emplace_back(cursor,
+                           actor ? account_json(tx, call.app().urls, *actor) : json(nullptr));
+        }
+        return out;
+      });
+}
+
+Response read_json(Call& call, const std::function<Result<json>(storage::Tx&)>& body) {
+  auto out = call.app().db.read(body);
+  if (!out)
+    return from_error(out.error());
+  return Response::json(200, *out);
+}
+
+Response write_json(Call& call, const std::function<Result<json>(storage::Tx&)>& body) {
+  auto out = call.app().db.transact(body);
+  if (!out)
+    return from_error(out.error());
+  return Response::json(200, *out);
+}
+
+}  // namespace guildhall::server::api

@@ -1,0 +1,46 @@
+#pragma once
+
+// Helpers the Mastodon endpoints share: reading one row by a path id, and answering a page of
+// statuses or accounts with its Link header.
+
+#include <functional>
+#include <vector>
+
+#include "endpoint.hpp"
+#include "entities.hpp"
+
+namespace guildhall::server::api {
+
+// The `{id}` path parameter, or not_found for a malformed id (Mastodon answers 404 "Record not
+// found"). Endpoints unwrap it with .value(): serve() turns the thrown error into that 404.
+core::Result<storage::Id> path_id(const Call& call, std::string_view name = "id");
+
+// A live post (not deleted, not removed), else not_found.
+core::Result<storage::Post> live_post(storage::Tx& tx, storage::Id id);
+// A person or group account, else not_found.
+core::Result<storage::Actor> account_actor(storage::Tx& tx, storage::Id id);
+
+// One page of any list: `load` returns (cursor id, rendered item, or null to leave it out),
+// newest first; the response gets the items and the Link header built from the cursors.
+using PageLoader = std::function<core::Result<std::vector<std::pair<storage::Id, json>>>(
+    storage::Tx&, const storage::PageRequest&)>;
+http::Response paged_response(Call& call, std::size_t default_limit, std::size_t max_limit,
+                              const PageLoader& load);
+
+using PostSource = std::function<core::Result<std::vector<storage::Post>>(
+    storage::Tx&, const storage::PageRequest&)>;
+// Pages through `source` with the request's max_id/since_id/min_id/limit (default 20, max 40),
+// serializes for the caller and adds the Link header.
+http::Response statuses_page(Call& call, const PostSource& source);
+
+// An account list paged by some row id (follows, reactions, bookmarks): each item is (cursor,
+// actor id).
+using AccountSource = std::function<core::Result<std::vector<std::pair<storage::Id, storage::Id>>>(
+    storage::Tx&, const storage::PageRequest&)>;
+http::Response accounts_page(Call& call, const AccountSource& source);
+
+// Runs `body` in a read transaction and answers its JSON with 200.
+http::Response read_json(Call& call, const std::function<core::Result<json>(storage::Tx&)>& body);
+http::Response write_json(Call& call, const std::function<core::Result<json>(storage::Tx&)>& body);
+
+}  // namespace guildhall::server::api

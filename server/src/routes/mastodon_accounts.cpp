@@ -1,0 +1,648 @@
+// Mastodon API: the instance documents, accounts (profile, follows, relationships, lookup and
+// search with WebFinger resolution), per-user client state (markers, preferences, bookmarks) and
+// the honest empty answers for what Guildhall does not have yet (docs/api.md).
+#include "guildhall/core/id.hpp"
+#include "guildhall/server/password.hpp"
+
+#include "../api/endpoint.hpp"
+#include "../api/entities.hpp"
+#include "../api/lists.hpp"
+
+namespace guildhall::server::api {
+
+namespace {
+
+using core::Error;
+using core::Result;
+using http::Response;
+using http::Verb;
+using storage::Id;
+using storage::Tx;
+
+std::string version_string() {
+  return std::string("4.2.0 (compatible; Guildhall ") + GUILDHALL_VERSION + ")";
+}
+
+std::string streaming_origin(const AppContext& app) {
+  const std::string& origin = app.urls.origin();
+  return origin.starts_with("https://") ? "wss://" + origin.substr(8) : "ws://" + origin.substr(7);
+}
+
+json limits_configuration() {
+  return {{"statuses",
+           {{"max_characters", 5000},
+            {"max_media_attachments", 0},
+            {"characters_reserved_per_url", 23}}},
+          {"media_attachments",
+           {{"supported_mime_types", json::array()},
+            {"image_size_limit", 0},
+            {"image_matrix_limit", 0},
+            {"video_size_limit", 0},
+            {"video_frame_rate_limit", 0},
+            {"video_matrix_limit", 0}}},
+          {"polls",
+           {{"max_options", 0},
+            {"max_characters_per_option", 0},
+            {"min_expiration", 300},
+            {"max_expiration", 2629746}}}};
+}
+
+Response instance_v1(Call& call) {
+  const AppContext& app = call.app();
+  auto users = app.db.read([](Tx& tx) { return tx.users().count(); });
+  return Response::json(
+      200, json{{"uri", app.urls.host()},
+                {"title", app.config.instance.name},
+                {"short_description", app.config.instance.description},
+                {"description", app.config.instance.description},
+                {"email", ""},
+                {"version", version_string()},
+                {"urls", {{"streaming_api", streaming_origin(app)}}},
+                {"stats",
+                 {{"user_count", users ? *users : 0}, {"status_count", 0}, {"domain_count", 0}}},
+                {"thumbnail", nullptr},
+                {"languages", {"en"}},
+                {"registrations", app.config.instance.open_registrations},
+                {"approval_required", false},
+                {"invites_enabled", false},
+                {"translation", {{"enabled", false}}},
+                {"configuration", limits_configuration()},
+                {"contact_account", nullptr},
+                {"rules", json::array()}});
+}
+
+Response instance_v2(Call& call) {
+  const AppContext& app = call.app();
+  json configuration = limits_configuration();
+  configuration["urls"] = {{"streaming", streaming_origin(app)}};
+  configuration["vapid"] = {{"public_key", ""}};
+  configuration["accounts"] = {
+      {"max_featured_tags", 0}, {"max_pinned_statuses", 0}, {"max_profile_fields", 0}};
+  configuration["translation"] = {{"enabled", false}};
+  return Response::json(200, json{{"domain", app.urls.host()},
+                                  {"title", app.config.instance.name},
+                                  {"version", version_string()},
+                                  {"source_url", "https://github.com/guildhall/guildhall"},
+                                  {"description", app.config.instance.description},
+                                  {"usage", {{"users", {{"active_month", 0}}}}},
+                                  {"thumbnail", {{"url", app.urls.origin() + "/thumbnail.png"}}},
+                                  {"icon", json::array()},
+                                  {"languages", {"en"}},
+                                  {"configuration", configuration},
+                                  {"registrations",
+                                   {{"enabled", app.config.instance.open_registrations},
+                                    {"approval_required", false},
+                                    {"message", nullptr},
+                                    {"url", nullptr}}},
+                                  {"contact", {{"email", ""}, {"account", nullptr}}},
+                                  {"rules", json::array()},
+                                  {"api_versions", {{"mastodon", 1}}}});
+}
+
+Response empty_list(Call&) {
+  return Response::json(200, json::array());
+}
+
+Response verify_credentials(Call& call) {
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto user = tx.users().get(call.me());
+    if (!user)
+      return std::move(user).error();
+    return credential_account_json(tx, call.app().urls, *user);
+  });
+}
+
+Response update_credentials(Call& call) {
+  storage::ActorUpdate update;
+  if (auto name = string_param(call.params, "display_name")) {
+    if (name->size() > 100)
+      return api_error(422, "display_name may have at most 100 characters");
+    update.display_name = name->empty() ? std::optional<std::string>() : *name;
+  }
+  if (auto note = string_param(call.params, "note")) {
+    if (note->size() > 2000)
+      return api_error(422, "note may have at most 2000 characters");
+    update.summary_source = std::optional<std::string>(*note);
+    update.summary_html = std::optional<std::string>(plain_text_to_html(*note));
+  }
+  if (auto locked = bool_param(call.params, "locked"))
+    update.manually_approves_followers = *locked;
+  return write_json(call, [&](Tx& tx) -> Result<json> {
+    if (auto updated = tx.actors().update(call.me(), update); !updated)
+      return std::move(updated).error();
+    auto user = tx.users().get(call.me());
+    if (!user)
+      return std::move(user).error();
+    return credential_account_json(tx, call.app().urls, *user);
+  });
+}
+
+Response get_account(Call& call) {
+  const Id id = path_id(call).value();
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto actor = account_actor(tx, id);
+    if (!actor)
+      return std::move(actor).error();
+    return account_json(tx, call.app().urls, *actor);
+  });
+}
+
+Response account_statuses(Call& call) {
+  const Id id = path_id(call).value();
+  if (bool_param(call.params, "pinned").value_or(false))
+    return Response::json(200, json::array());  // no pinned statuses yet
+  const bool exclude_replies = bool_param(call.params, "exclude_replies").value_or(false);
+  return statuses_page(
+      call, [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<storage::Post>> {
+        if (auto actor = account_actor(tx, id); !actor)
+          return std::move(actor).error();
+        auto posts = tx.posts().list_by_author(id, page);
+        if (!posts)
+          return posts;
+        std::erase_if(*posts, [&](const storage::Post& p) {
+          return p.deleted_at || p.removed_at || (exclude_replies && p.parent_id);
+        });
+        return posts;
+      });
+}
+
+Response follow_list(Call& call, bool followers) {
+  const Id id = path_id(call).value();
+  return accounts_page(
+      call,
+      [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, Id>>> {
+        auto rows = followers ? tx.follows().followers(id, storage::FollowState::accepted, page)
+                              : tx.follows().following(id, storage::FollowState::accepted, page);
+        if (!rows)
+          return std::move(rows).error();
+        std::vector<std::pair<Id, Id>> out;
+        for (const auto& f : *rows)
+          out.emplace_back(f.id, followers ? f.follower_id : f.followee_id);
+        return out;
+      });
+}
+
+Response relationship_response(Call& call, Id other) {
+  return read_json(call,
+                   [&](Tx& tx) -> Result<json> { return relationship_json(tx, call.me(), other); });
+}
+
+Response follow(Call& call) {
+  const Id id = path_id(call).value();
+  auto target = call.app().db.read([&](Tx& tx) { return account_actor(tx, id); });
+  if (!target)
+    return from_error(target.error());
+  // Following a group means joining the community: that path (memberships, FEP-1b12) is not wired
+  // into the client API yet, and a person-style follow would be wrong.
+  if (target->kind == storage::ActorKind::group)
+    return api_error(422, "Joining communities through the client API is not supported yet");
+  if (id == call.me())
+    return api_error(422, "You cannot follow yourself");
+  auto followed = call.ctx.people.follow(call.me(), id);
+  if (!followed && followed.error().kind != core::ErrorKind::already_exists)
+    return from_error(followed.error());
+  return relationship_response(call, id);
+}
+
+Response unfollow(Call& call) {
+  const Id id = path_id(call).value();
+  auto target = call.app().db.read([&](Tx& tx) { return account_actor(tx, id); });
+  if (!target)
+    return from_error(target.error());
+  auto done = call.ctx.people.unfollow(call.me(), id);
+  if (!done && done.error().kind != core::ErrorKind::not_found)
+    return from_error(done.error());
+  return relationship_response(call, id);
+}
+
+Response relationships(Call& call) {
+  const auto ids = list_param(call.params, "id");
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    json out = json::array();
+    for (const auto& text : ids) {
+      Id id = 0;
+      if (core::parse_id(text, id) && tx.actors().get(id))
+        out.push_back(relationship_json(tx, call.me(), id));
+    }
+    return out;
+  });
+}
+
+// "alice", "@alice", "alice@our.host" (local) or "bob@remote.example".
+struct Acct {
+  std::string handle;
+  std::optional<std::string> domain;
+};
+
+std::optional<Acct> parse_acct(const AppContext& app, std::string text) {
+  if (text.starts_with("@"))
+    text.erase(0, 1);
+  if (text.empty() || text.size() > 300 || text.find_first_of(" /\n") != std::string::npos)
+    return std::nullopt;
+  const auto at = text.find('@');
+  if (at == std::string::npos)
+    return Acct{text, std::nullopt};
+  Acct out{text.substr(0, at), text.substr(at + 1)};
+  if (out.handle.empty() || out.domain->empty())
+    return std::nullopt;
+  std::transform(out.domain->begin(), out.domain->end(), out.domain->begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (*out.domain == app.urls.host())
+    out.domain.reset();
+  return out;
+}
+
+// Known locally, or (remote, resolve) through WebFinger.
+Result<storage::Actor> find_account(Call& call, const Acct& acct, bool resolve) {
+  auto known = call.app().db.read([&](Tx& tx) -> Result<storage::Actor> {
+    auto actor = acct.domain ? tx.actors().get_by_handle(acct.handle, *acct.domain)
+                             : tx.actors().get_local_by_handle(acct.handle);
+    if (!actor)
+      return std::move(actor).error();
+    return account_actor(tx, actor->id);
+  });
+  if (known || !acct.domain || !resolve || known.error().kind != core::ErrorKind::not_found)
+    return known;
+  auto fetched = call.app().federation.actors().resolve_handle(acct.handle + "@" + *acct.domain);
+  if (!fetched)
+    return Error::not_found("Record not found");
+  return call.app().db.read([&](Tx& tx) { return account_actor(tx, fetched->id); });
+}
+
+Response lookup(Call& call) {
+  auto acct = parse_acct(call.app(), string_param(call.params, "acct").value_or(""));
+  if (!acct)
+    return from_error(Error::not_found("Record not found"));
+  auto actor = find_account(call, *acct, true);
+  if (!actor)
+    return from_error(actor.error());
+  return read_json(
+      call, [&](Tx& tx) -> Result<json> { return account_json(tx, call.app().urls, *actor); });
+}
+
+// Accounts matching q: an exact acct (resolved when asked) first, then local prefix matches.
+Result<std::vector<storage::Actor>> search_accounts(Call& call, const std::string& q, bool resolve,
+                                                    std::size_t limit) {
+  std::vector<storage::Actor> out;
+  if (auto acct = parse_acct(call.app(), q)) {
+    if (auto exact = find_account(call, *acct, resolve && call.caller.has_value()))
+      out.push_back(std::move(*exact));
+  }
+  std::string text = q.starts_with("@") ? q.substr(1) : q;
+  if (text.find('@') != std::string::npos || text.empty())
+    return out;
+  auto found =
+      call.app().db.read([&](Tx& tx) { return tx.client_api().search_actors(text, limit); });
+  if (!found)
+    return std::move(found).error();
+  for (auto& a : *found)
+    if (out.empty() || out.front().id != a.id)
+      out.push_back(std::move(a));
+  if (out.size() > limit)
+    out.resize(limit);
+  return out;
+}
+
+std::size_t limit_param(const Call& call, std::size_t fallback, std::size_t max) {
+  auto page = page_params(call.params, fallback, max);
+  return page ? page->page.limit : fallback;
+}
+
+Response account_search(Call& call) {
+  const auto q = string_param(call.params, "q").value_or("");
+  auto found = search_accounts(call, q, bool_param(call.params, "resolve").value_or(false),
+                               limit_param(call, 40, 80));
+  if (!found)
+    return from_error(found.error());
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    json out = json::array();
+    for (const auto& a : *found)
+      out.push_back(account_json(tx, call.app().urls, a));
+    return out;
+  });
+}
+
+Response search_v2(Call& call) {
+  const auto q = string_param(call.params, "q").value_or("");
+  const auto type = string_param(call.params, "type").value_or("");
+  const bool resolve = bool_param(call.params, "resolve").value_or(false);
+  const std::size_t limit = limit_param(call, 20, 40);
+  json out{{"accounts", json::array()}, {"statuses", json::array()}, {"hashtags", json::array()}};
+  if (q.empty())
+    return Response::json(200, out);
+  const bool is_url = q.starts_with("https://") || q.starts_with("http://");
+  if ((type.empty() || type == "accounts") && !is_url) {
+    auto found = search_accounts(call, q, resolve, limit);
+    if (!found)
+      return from_error(found.error());
+    auto accounts = call.app().db.read([&](Tx& tx) -> Result<json> {
+      json list = json::array();
+      for (const auto& a : *found)
+        list.push_back(account_json(tx, call.app().urls, a));
+      return list;
+    });
+    if (!accounts)
+      return from_error(accounts.error());
+    out["accounts"] = *accounts;
+  }
+  if (is_url) {
+    auto known = call.app().db.read([&](Tx& tx) -> Result<json> {
+      json result{{"accounts", json::array()}, {"statuses", json::array()}};
+      if (auto post = tx.posts().get_by_ap_id(q); post && !post->deleted_at)
+        result["statuses"].push_back(status_json(tx, call.app().urls, *post, call.viewer()));
+      else if (auto actor = tx.actors().get_by_ap_id(q); actor && account_actor(tx, actor->id))
+        result["accounts"].push_back(account_json(tx, call.app().urls, *actor));
+      return result;
+    });
+    if (!known)
+      return from_error(known.error());
+    if (known->at("accounts").empty() && known->at("statuses").empty() && resolve && call.caller) {
+      if (auto actor = call.app().federation.actors().get(q)) {
+        auto account = call.app().db.read([&](Tx& tx) -> Result<json> {
+          auto live = account_actor(tx, actor->id);
+          if (!live)
+            return std::move(live).error();
+          return account_json(tx, call.app().urls, *live);
+        });
+        if (account)
+          (*known)["accounts"].push_back(*account);
+      }
+    }
+    out["accounts"] = known->at("accounts");
+    out["statuses"] = known->at("statuses");
+  }
+  return Response::json(200, out);
+}
+
+Response preferences(Call&) {
+  return Response::json(200, json{{"posting:default:visibility", "public"},
+                                  {"posting:default:sensitive", false},
+                                  {"posting:default:language", nullptr},
+                                  {"reading:expand:media", "default"},
+                                  {"reading:expand:spoilers", false}});
+}
+
+json markers_json(const std::vector<storage::Marker>& markers,
+                  const std::vector<std::string>& wanted) {
+  json out = json::object();
+  for (const auto& m : markers)
+    if (wanted.empty() || std::find(wanted.begin(), wanted.end(), m.timeline) != wanted.end())
+      out[m.timeline] = {{"last_read_id", m.last_read_id},
+                         {"version", m.version},
+                         {"updated_at", core::format_rfc3339(m.updated_at)}};
+  return out;
+}
+
+Response get_markers(Call& call) {
+  const auto wanted = list_param(call.params, "timeline");
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto markers = tx.client_api().markers(call.me());
+    if (!markers)
+      return std::move(markers).error();
+    return markers_json(*markers, wanted);
+  });
+}
+
+Response save_markers(Call& call) {
+  std::vector<std::pair<std::string, std::string>> updates;
+  for (const char* timeline : {"home", "notifications"}) {
+    const auto it = call.params.find(timeline);
+    if (it == call.params.end() || !it->is_object())
+      continue;
+    auto last_read = string_param(*it, "last_read_id");
+    storage::Id parsed = 0;
+    if (!last_read || !core::parse_id(*last_read, parsed))
+      return api_error(422, std::string(timeline) + "[last_read_id] must be an id");
+    updates.emplace_back(timeline, *last_read);
+  }
+  if (updates.empty())
+    return api_error(422, "give home[last_read_id] or notifications[last_read_id]");
+  return write_json(call, [&](Tx& tx) -> Result<json> {
+    std::vector<storage::Marker> saved;
+    for (const auto& [timeline, id] : updates) {
+      auto m = tx.client_api().save_marker(call.me(), timeline, id);
+      if (!m)
+        return std::move(m).error();
+      saved.push_back(*m);
+    }
+    return markers_json(saved, {});
+  });
+}
+
+Response follow_requests(Call& call) {
+  return accounts_page(
+      call,
+      [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, Id>>> {
+        auto rows = tx.follows().followers(call.me(), storage::FollowState::pending, page);
+        if (!rows)
+          return std::move(rows).error();
+        std::vector<std::pair<Id, Id>> out;
+        for (const auto& f : *rows)
+          out.emplace_back(f.id, f.follower_id);
+        return out;
+      });
+}
+
+// Bookmarks and favourites: statuses listed by the caller's own rows (bookmark or like ids).
+using OwnPostList = Result<std::vector<std::pair<Id, Id>>> (storage::ClientApiRepo::*)(
+    Id, const storage::PageRequest&);
+
+Response own_post_list(Call& call, OwnPostList list) {
+  return paged_response(
+      call, 20, 40,
+      [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, json>>> {
+        auto rows = (tx.client_api().*list)(call.me(), page);
+        if (!rows)
+          return std::move(rows).error();
+        std::vector<std::pair<Id, json>> out;
+        for (const auto& [cursor, post_id] : *rows) {
+          auto post = live_post(tx, post_id);
+          out.emplace_back(cursor, post ? status_json(tx, call.app().urls, *post, call.viewer())
+                                        : json(nullptr));
+        }
+        return out;
+      });
+}
+
+const std::vector<std::string> kNotificationTypes = {"mention", "favourite", "follow",
+                                                     "follow_request"};
+
+// types[] minus exclude_types[], among the types Guildhall produces; empty means none match.
+std::vector<std::string> notification_types(const Call& call) {
+  auto wanted = list_param(call.params, "types");
+  if (wanted.empty())
+    wanted = kNotificationTypes;
+  const auto excluded = list_param(call.params, "exclude_types");
+  std::vector<std::string> out;
+  for (const auto& t : wanted)
+    if (std::find(kNotificationTypes.begin(), kNotificationTypes.end(), t) !=
+            kNotificationTypes.end() &&
+        std::find(excluded.begin(), excluded.end(), t) == excluded.end())
+      out.push_back(t);
+  return out;
+}
+
+json notification_json(Call& call, Tx& tx, const storage::NotificationRow& n) {
+  auto from = account_actor(tx, n.from_actor_id);
+  if (!from)
+    return nullptr;  // the account is gone: so is the notification
+  json out{{"id", core::to_string_id(n.id)},
+           {"type", n.type},
+           {"created_at", core::format_rfc3339(n.created_at)},
+           {"account", account_json(tx, call.app().urls, *from)},
+           {"group_key", "ungrouped-" + core::to_string_id(n.id)}};
+  if (n.post_id) {
+    auto post = live_post(tx, *n.post_id);
+    if (!post)
+      return nullptr;
+    out["status"] = status_json(tx, call.app().urls, *post, call.viewer());
+  }
+  return out;
+}
+
+Response notifications(Call& call) {
+  const auto types = notification_types(call);
+  std::optional<Id> from_account;
+  if (auto account = string_param(call.params, "account_id")) {
+    Id parsed = 0;
+    if (!core::parse_id(*account, parsed))
+      return Response::json(200, json::array());
+    from_account = parsed;
+  }
+  if (types.empty())
+    return Response::json(200, json::array());
+  return paged_response(
+      call, 40, 80,
+      [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, json>>> {
+        auto rows = tx.client_api().notifications(call.me(), types, page);
+        if (!rows)
+          return std::move(rows).error();
+        std::vector<std::pair<Id, json>> out;
+        for (const auto& n : *rows)
+          out.emplace_back(n.id, from_account && n.from_actor_id != *from_account
+                                     ? json(nullptr)
+                                     : notification_json(call, tx, n));
+        return out;
+      });
+}
+
+Response notification(Call& call) {
+  const Id id = path_id(call).value();
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto rows = tx.client_api().notifications(call.me(), {},
+                                              {.before = id + 1, .after = id - 1, .limit = 1});
+    if (!rows)
+      return std::move(rows).error();
+    json out = rows->empty() ? json(nullptr) : notification_json(call, tx, rows->front());
+    if (out.is_null())
+      return Error::not_found("Record not found");
+    return out;
+  });
+}
+
+// Notifications newer than the notifications marker (what Tusky and Elk show as a badge).
+Response bookmarks(Call& call) {
+  return own_post_list(call, &storage::ClientApiRepo::bookmarks);
+}
+
+Response favourites(Call& call) {
+  return own_post_list(call, &storage::ClientApiRepo::favourites);
+}
+
+Response unread_count(Call& call) {
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto markers = tx.client_api().markers(call.me());
+    if (!markers)
+      return std::move(markers).error();
+    storage::PageRequest page{.limit = 100};
+    for (const auto& m : *markers) {
+      Id last = 0;
+      if (m.timeline == "notifications" && core::parse_id(m.last_read_id, last))
+        page.after = last;
+    }
+    auto rows = tx.client_api().notifications(call.me(), {}, page);
+    if (!rows)
+      return std::move(rows).error();
+    return json{{"count", rows->size()}};
+  });
+}
+
+Response not_found_route(Call&) {
+  return api_error(404, "Record not found");
+}
+
+}  // namespace
+
+void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx) {
+  const RouteTable table{router, ctx};
+  table.add(Verb::get, "/api/v1/instance", "api_instance_v1", public_access(), instance_v1);
+  table.add(Verb::get, "/api/v2/instance", "api_instance_v2", public_access(), instance_v2);
+  table.add(Verb::get, "/api/v1/instance/rules", "api_instance_rules", public_access(), empty_list);
+  table.add(Verb::get, "/api/v1/instance/peers", "api_instance_peers", public_access(), empty_list);
+  table.add(Verb::get, "/api/v1/custom_emojis", "api_custom_emojis", public_access(), empty_list);
+  table.add(Verb::get, "/api/v1/announcements", "api_announcements", user_scope("read"),
+            empty_list);
+  table.add(Verb::get, "/api/v1/trends/tags", "api_trends_tags", public_access(), empty_list);
+  table.add(Verb::get, "/api/v1/trends/statuses", "api_trends_statuses", public_access(),
+            empty_list);
+  table.add(Verb::get, "/api/v1/trends/links", "api_trends_links", public_access(), empty_list);
+  table.add(Verb::get, "/api/v1/preferences", "api_preferences", user_scope("read:accounts"),
+            preferences);
+  table.add(Verb::get, "/api/v2/filters", "api_filters_v2", user_scope("read:filters"), empty_list);
+  table.add(Verb::get, "/api/v1/filters", "api_filters_v1", user_scope("read:filters"), empty_list);
+  table.add(Verb::get, "/api/v1/lists", "api_lists", user_scope("read:lists"), empty_list);
+  table.add(Verb::get, "/api/v1/followed_tags", "api_followed_tags", user_scope("read:follows"),
+            empty_list);
+  table.add(Verb::get, "/api/v1/blocks", "api_blocks", user_scope("read:blocks"), empty_list);
+  table.add(Verb::get, "/api/v1/mutes", "api_mutes", user_scope("read:mutes"), empty_list);
+  table.add(Verb::get, "/api/v1/domain_blocks", "api_domain_blocks", user_scope("read:blocks"),
+            empty_list);
+  table.add(Verb::get, "/api/v1/conversations", "api_conversations", user_scope("read:statuses"),
+            empty_list);
+  table.add(Verb::get, "/api/v1/scheduled_statuses", "api_scheduled_statuses",
+            user_scope("read:statuses"), empty_list);
+  table.add(Verb::get, "/api/v1/favourites", "api_favourites", user_scope("read:favourites"),
+            favourites);
+  table.add(Verb::get, "/api/v1/notifications", "api_notifications",
+            user_scope("read:notifications"), notifications);
+  table.add(Verb::get, "/api/v1/notifications/{id}", "api_notification",
+            user_scope("read:notifications"), notification);
+  table.add(Verb::get, "/api/v1/notifications/unread_count", "api_notifications_unread",
+            user_scope("read:notifications"), unread_count);
+  // No Web Push: clients read a 404 as "not supported".
+  table.add(Verb::get, "/api/v1/push/subscription", "api_push_subscription", user_scope("push"),
+            not_found_route);
+  table.add(Verb::get, "/api/v1/bookmarks", "api_bookmarks", user_scope("read:bookmarks"),
+            bookmarks);
+  table.add(Verb::get, "/api/v1/markers", "api_markers_get", user_scope("read:statuses"),
+            get_markers);
+  table.add(Verb::post, "/api/v1/markers", "api_markers_save", user_scope("write:statuses"),
+            save_markers);
+  table.add(Verb::get, "/api/v1/follow_requests", "api_follow_requests", user_scope("read:follows"),
+            follow_requests);
+
+  table.add(Verb::get, "/api/v1/accounts/verify_credentials", "api_accounts_verify",
+            Requirement{Requirement::Access::user, {"read:accounts", "profile"}},
+            verify_credentials);
+  table.add(Verb::patch, "/api/v1/accounts/update_credentials", "api_accounts_update",
+            user_scope("write:accounts"), update_credentials);
+  table.add(Verb::get, "/api/v1/accounts/relationships", "api_accounts_relationships",
+            user_scope("read:follows"), relationships);
+  table.add(Verb::get, "/api/v1/accounts/lookup", "api_accounts_lookup", public_access(), lookup);
+  table.add(Verb::get, "/api/v1/accounts/search", "api_accounts_search",
+            user_scope("read:accounts"), account_search);
+  table.add(Verb::get, "/api/v1/accounts/{id}", "api_accounts_get", public_access(), get_account);
+  table.add(Verb::get, "/api/v1/accounts/{id}/statuses", "api_accounts_statuses", public_access(),
+            account_statuses);
+  table.add(Verb::get, "/api/v1/accounts/{id}/followers", "api_accounts_followers", public_access(),
+            [](Call& call) { return follow_list(call, true); });
+  table.add(Verb::get, "/api/v1/accounts/{id}/following", "api_accounts_following", public_access(),
+            [](Call& call) { return follow_list(call, false); });
+  table.add(Verb::post, "/api/v1/accounts/{id}/follow", "api_accounts_follow",
+            user_scope("write:follows"), follow);
+  table.add(Verb::post, "/api/v1/accounts/{id}/unfollow", "api_accounts_unfollow",
+            user_scope("write:follows"), unfollow);
+  table.add(Verb::get, "/api/v2/search", "api_search_v2", user_scope("read:search"), search_v2);
+}
+
+}  // namespace guildhall::server::api

@@ -1,0 +1,407 @@
+// Mastodon API: statuses (post, edit, delete, thread context, favourites, bookmarks) and the
+// timelines. What federates goes through federation::outbox::People, the path the CLI uses too.
+#include <algorithm>
+#include <deque>
+
+#include "guildhall/core/id.hpp"
+
+#include "../api/endpoint.hpp"
+#include "../api/entities.hpp"
+#include "../api/lists.hpp"
+
+namespace guildhall::server::api {
+
+namespace {
+
+using core::Error;
+using core::Result;
+using http::Response;
+using http::Verb;
+using storage::Id;
+using storage::Post;
+using storage::Tx;
+
+// An Idempotency-Key replays its status for this long (Mastodon: one hour).
+constexpr auto kIdempotencyWindow = std::chrono::hours(1);
+constexpr std::size_t kMaxContextPosts = 400;
+
+Response status_response(Call& call, Id post_id, bool with_source = false) {
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto post = live_post(tx, post_id);
+    if (!post)
+      return std::move(post).error();
+    return status_json(tx, call.app().urls, *post, call.viewer(), with_source);
+  });
+}
+
+// The parts of a status body Guildhall supports; refuses (422) what it would silently drop.
+Result<federation::outbox::NoteInput> note_input(const Call& call) {
+  federation::outbox::NoteInput note;
+  note.markdown = string_param(call.params, "status").value_or("");
+  if (note.markdown.empty())
+    return Error::invalid_input("Validation failed: Text can't be blank");
+  if (!list_param(call.params, "media_ids").empty())
+    return Error::invalid_input("Media attachments are not supported yet");
+  if (call.params.contains("poll") && !call.params["poll"].is_null())
+    return Error::invalid_input("Polls are not supported yet");
+  if (auto scheduled = string_param(call.params, "scheduled_at"); scheduled && !scheduled->empty())
+    return Error::invalid_input("Scheduled statuses are not supported yet");
+  const auto visibility = string_param(call.params, "visibility").value_or("public");
+  if (visibility != "public")
+    return Error::invalid_input("Only public statuses are supported yet");
+  if (auto spoiler = string_param(call.params, "spoiler_text"); spoiler && !spoiler->empty())
+    note.summary = *spoiler;
+  if (auto language = string_param(call.params, "language"); language && !language->empty()) {
+    if (language->size() > 35)
+      return Error::invalid_input("language must be an ISO 639 code");
+    note.language = *language;
+  }
+  note.sensitive = bool_param(call.params, "sensitive").value_or(false) || note.summary;
+  return note;
+}
+
+Response create_status(Call& call) {
+  auto note = note_input(call);
+  if (!note)
+    return api_error(422, note.error().message);
+  const auto key = call.req.header("Idempotency-Key");
+  if (key && (key->empty() || key->size() > 200))
+    return api_error(422, "Idempotency-Key must be 1 to 200 characters");
+  if (key) {
+    const std::string k(*key);
+    auto earlier = call.app().db.read([&](Tx& tx) {
+      return tx.client_api().idempotent_post(call.me(), k, tx.now() - kIdempotencyWindow);
+    });
+    if (!earlier)
+      return from_error(earlier.error());
+    if (*earlier)
+      return status_response(call, **earlier);
+  }
+  if (auto reply_to = string_param(call.params, "in_reply_to_id"); reply_to && !reply_to->empty()) {
+    Id parent = 0;
+    if (!core::parse_id(*reply_to, parent))
+      return api_error(404, "Record not found");
+    auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, parent); });
+    if (!live)
+      return from_error(live.error());
+    note->in_reply_to = parent;
+  }
+  auto post = call.ctx.people.publish_note(call.me(), *note);
+  if (!post)
+    return from_error(post.error());
+  if (key) {
+    const std::string k(*key);
+    auto remembered = call.app().db.transact(
+        [&](Tx& tx) { return tx.client_api().remember_idempotent_post(call.me(), k, post->id); });
+    if (!remembered)
+      return from_error(remembered.error());
+  }
+  return status_response(call, post->id);
+}
+
+Response get_status(Call& call) {
+  const Id id = path_id(call).value();
+  return status_response(call, id);
+}
+
+Response delete_status(Call& call) {
+  const Id id = path_id(call).value();
+  // Serialized before the tombstone clears it: clients offer delete-and-redraft with `text`.
+  auto before = call.app().db.read([&](Tx& tx) -> Result<json> {
+    auto post = live_post(tx, id);
+    if (!post)
+      return std::move(post).error();
+    if (post->author_id != call.me())
+      return Error::not_found("Record not found");
+    return status_json(tx, call.app().urls, *post, call.viewer(), true);
+  });
+  if (!before)
+    return from_error(before.error());
+  if (auto deleted = call.ctx.people.delete_note(call.me(), id); !deleted)
+    return from_error(deleted.error());
+  return Response::json(200, *before);
+}
+
+Response edit_status(Call& call) {
+  const Id id = path_id(call).value();
+  auto note = note_input(call);
+  if (!note)
+    return api_error(422, note.error().message);
+  auto own = call.app().db.read([&](Tx& tx) -> Result<Post> {
+    auto post = live_post(tx, id);
+    if (post && post->author_id != call.me())
+      return Error::not_found("Record not found");
+    return post;
+  });
+  if (!own)
+    return from_error(own.error());
+  note->in_reply_to = own->parent_id;
+  if (auto edited = call.ctx.people.edit_note(call.me(), id, *note); !edited)
+    return from_error(edited.error());
+  return status_response(call, id);
+}
+
+Response status_source(Call& call) {
+  const Id id = path_id(call).value();
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto post = live_post(tx, id);
+    if (!post)
+      return std::move(post).error();
+    return json{{"id", core::to_string_id(post->id)},
+                {"text", post->content_source.value_or("")},
+                {"spoiler_text", post->summary.value_or("")}};
+  });
+}
+
+Response status_history(Call& call) {
+  const Id id = path_id(call).value();
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto post = live_post(tx, id);
+    if (!post)
+      return std::move(post).error();
+    auto author = tx.actors().get(post->author_id);
+    if (!author)
+      return std::move(author).error();
+    const json account = account_json(tx, call.app().urls, *author);
+    const auto entry = [&](const std::string& html, storage::TimePoint at) {
+      return json{{"content", link_hashtags(html, call.app().urls)},
+                  {"spoiler_text", post->summary.value_or("")},
+                  {"sensitive", post->sensitive},
+                  {"created_at", core::format_rfc3339(at)},
+                  {"account", account},
+                  {"poll", nullptr},
+                  {"media_attachments", json::array()},
+                  {"emojis", json::array()}};
+    };
+    auto revisions = tx.posts().revisions(post->id);
+    if (!revisions)
+      return std::move(revisions).error();
+    // Each revision holds a replaced version; it was current from the previous replacement on.
+    json out = json::array();
+    storage::TimePoint since = post->published_at;
+    for (const auto& r : *revisions) {
+      out.push_back(entry(r.content_html, since));
+      since = r.edited_at;
+    }
+    out.push_back(entry(post->content_html, post->updated_at.value_or(post->published_at)));
+    return out;
+  });
+}
+
+Response status_context(Call& call) {
+  const Id id = path_id(call).value();
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto post = live_post(tx, id);
+    if (!post)
+      return std::move(post).error();
+    json ancestors = json::array();
+    std::vector<Post> chain;
+    std::optional<Id> parent = post->parent_id;
+    while (parent && chain.size() < kMaxContextPosts) {
+      auto p = tx.posts().get(*parent);
+      if (!p)
+        break;
+      parent = p->parent_id;
+      if (!p->deleted_at && !p->removed_at)
+        chain.push_back(std::move(*p));
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+      ancestors.push_back(status_json(tx, call.app().urls, *it, call.viewer()));
+    // Descendants depth first, each reply followed by its own replies (the order clients show).
+    json descendants = json::array();
+    std::vector<Post> stack;
+    auto first = tx.client_api().replies(post->id);
+    if (!first)
+      return std::move(first).error();
+    std::reverse(first->begin(), first->end());
+    stack = std::move(*first);
+    std::size_t emitted = 0;
+    while (!stack.empty() && emitted < kMaxContextPosts) {
+      Post next = std::move(stack.back());
+      stack.pop_back();
+      descendants.push_back(status_json(tx, call.app().urls, next, call.viewer()));
+      ++emitted;
+      auto children = tx.client_api().replies(next.id);
+      if (!children)
+        return std::move(children).error();
+      for (auto it = children->rbegin(); it != children->rend(); ++it)
+        stack.push_back(std::move(*it));
+    }
+    return json{{"ancestors", ancestors}, {"descendants", descendants}};
+  });
+}
+
+// favourite/unfavourite/bookmark/unbookmark: act, then answer the status as the caller sees it.
+Response interact(Call& call, const std::function<Result<void>(Id post_id)>& act) {
+  const Id id = path_id(call).value();
+  auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, id); });
+  if (!live)
+    return from_error(live.error());
+  if (auto done = act(id); !done)
+    return from_error(done.error());
+  return status_response(call, id);
+}
+
+Response favourite(Call& call) {
+  return interact(call, [&](Id post) { return call.ctx.people.like(call.me(), post); });
+}
+
+Response unfavourite(Call& call) {
+  return interact(call, [&](Id post) { return call.ctx.people.unlike(call.me(), post); });
+}
+
+Response bookmark(Call& call) {
+  return interact(call, [&](Id post) {
+    return call.app().db.transact(
+        [&](Tx& tx) { return tx.client_api().add_bookmark(call.me(), post); });
+  });
+}
+
+Response unbookmark(Call& call) {
+  return interact(call, [&](Id post) {
+    return call.app().db.transact(
+        [&](Tx& tx) { return tx.client_api().remove_bookmark(call.me(), post); });
+  });
+}
+
+Response reblog_unsupported(Call&) {
+  return api_error(422, "Boosts are not supported yet");
+}
+
+Response favourited_by(Call& call) {
+  const Id id = path_id(call).value();
+  return accounts_page(
+      call,
+      [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, Id>>> {
+        if (auto post = live_post(tx, id); !post)
+          return std::move(post).error();
+        auto rows = tx.reactions().list_for_post(id, page);
+        if (!rows)
+          return std::move(rows).error();
+        std::vector<std::pair<Id, Id>> out;
+        for (const auto& r : *rows)
+          if (r.kind == storage::ReactionKind::like)
+            out.emplace_back(r.id, r.actor_id);
+        return out;
+      });
+}
+
+Response reblogged_by(Call& call) {
+  const Id id = path_id(call).value();
+  auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, id); });
+  if (!live)
+    return from_error(live.error());
+  return Response::json(200, json::array());
+}
+
+Response home_timeline(Call& call) {
+  return statuses_page(call, [&](Tx& tx, const storage::PageRequest& page) {
+    return tx.client_api().home_timeline(call.me(), page);
+  });
+}
+
+storage::PublicScope public_scope(const Call& call) {
+  if (bool_param(call.params, "local").value_or(false))
+    return storage::PublicScope::local;
+  if (bool_param(call.params, "remote").value_or(false))
+    return storage::PublicScope::remote;
+  return storage::PublicScope::all;
+}
+
+Response public_timeline(Call& call) {
+  if (bool_param(call.params, "only_media").value_or(false))
+    return Response::json(200, json::array());  // no media yet
+  const auto scope = public_scope(call);
+  return statuses_page(call, [&](Tx& tx, const storage::PageRequest& page) {
+    return tx.client_api().public_timeline(scope, page);
+  });
+}
+
+bool tag_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Whether `text` has `#tag` as a whole hashtag (case-insensitive).
+bool has_hashtag(std::string_view text, std::string_view tag) {
+  std::string lowered(text);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string needle = "#" + std::string(tag);
+  for (auto pos = lowered.find(needle); pos != std::string::npos;
+       pos = lowered.find(needle, pos + 1)) {
+    const auto end = pos + needle.size();
+    if ((pos == 0 || !tag_char(lowered[pos - 1])) &&
+        (end >= lowered.size() || !tag_char(lowered[end])))
+      return true;
+  }
+  return false;
+}
+
+Response tag_timeline(Call& call) {
+  std::string tag(call.req.param("hashtag"));
+  std::transform(tag.begin(), tag.end(), tag.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (tag.empty() || tag.size() > 100 || !std::all_of(tag.begin(), tag.end(), tag_char))
+    return Response::json(200, json::array());
+  const auto scope = public_scope(call);
+  // Candidates contain "#tag"; whole-word matches only, so a page may hold fewer than `limit`.
+  return statuses_page(call,
+                       [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<Post>> {
+                         auto posts = tx.client_api().posts_containing("#" + tag, scope, page);
+                         if (!posts)
+                           return posts;
+                         std::erase_if(*posts, [&](const Post& p) {
+                           return !has_hashtag(p.content_source.value_or(p.content_html), tag);
+                         });
+                         return posts;
+                       });
+}
+
+}  // namespace
+
+void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiContext>& ctx) {
+  const RouteTable table{router, ctx};
+  table.add(Verb::post, "/api/v1/statuses", "api_statuses_create", user_scope("write:statuses"),
+            create_status);
+  table.add(Verb::get, "/api/v1/statuses/{id}", "api_statuses_get", public_access(), get_status);
+  table.add(Verb::delete_, "/api/v1/statuses/{id}", "api_statuses_delete",
+            user_scope("write:statuses"), delete_status);
+  table.add(Verb::put, "/api/v1/statuses/{id}", "api_statuses_edit", user_scope("write:statuses"),
+            edit_status);
+  table.add(Verb::get, "/api/v1/statuses/{id}/source", "api_statuses_source",
+            user_scope("read:statuses"), status_source);
+  table.add(Verb::get, "/api/v1/statuses/{id}/history", "api_statuses_history", public_access(),
+            status_history);
+  table.add(Verb::get, "/api/v1/statuses/{id}/context", "api_statuses_context", public_access(),
+            status_context);
+  table.add(Verb::post, "/api/v1/statuses/{id}/favourite", "api_statuses_favourite",
+            user_scope("write:favourites"), favourite);
+  table.add(Verb::post, "/api/v1/statuses/{id}/unfavourite", "api_statuses_unfavourite",
+            user_scope("write:favourites"), unfavourite);
+  table.add(Verb::post, "/api/v1/statuses/{id}/bookmark", "api_statuses_bookmark",
+            user_scope("write:bookmarks"), bookmark);
+  table.add(Verb::post, "/api/v1/statuses/{id}/unbookmark", "api_statuses_unbookmark",
+            user_scope("write:bookmarks"), unbookmark);
+  table.add(Verb::post, "/api/v1/statuses/{id}/reblog", "api_statuses_reblog",
+            user_scope("write:statuses"), reblog_unsupported);
+  table.add(Verb::post, "/api/v1/statuses/{id}/unreblog", "api_statuses_unreblog",
+            user_scope("write:statuses"), reblog_unsupported);
+  table.add(Verb::get, "/api/v1/statuses/{id}/favourited_by", "api_statuses_favourited_by",
+            public_access(), favourited_by);
+  table.add(Verb::get, "/api/v1/statuses/{id}/reblogged_by", "api_statuses_reblogged_by",
+            public_access(), reblogged_by);
+  table.add(Verb::get, "/api/v1/timelines/home", "api_timelines_home", user_scope("read:statuses"),
+            home_timeline);
+  table.add(Verb::get, "/api/v1/timelines/public", "api_timelines_public", public_access(),
+            public_timeline);
+  table.add(Verb::get, "/api/v1/timelines/tag/{hashtag}", "api_timelines_tag", public_access(),
+            tag_timeline);
+}
+
+void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& ctx) {
+  register_mastodon_accounts(router, ctx);
+  register_mastodon_statuses(router, ctx);
+}
+
+}  // namespace guildhall::server::api

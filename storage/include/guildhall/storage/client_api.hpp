@@ -1,0 +1,186 @@
+#pragma once
+
+// What the Mastodon-compatible client API stores (schema migration 0004), written once for both
+// backends like the other repositories:
+//
+//   OAuthRepo      registered applications, authorization codes and access tokens. Secrets, codes
+//                  and tokens are stored only as hashes (the caller hashes: SHA-256, hex), so a
+//                  leaked database does not leak credentials.
+//   ClientApiRepo  per-user client state (bookmarks, Idempotency-Key replays, read markers) and
+//                  the timeline queries the API pages through.
+//
+// Both live inside a transaction: Tx::oauth(), Tx::client_api(). Every call blocks.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "guildhall/core/result.hpp"
+#include "guildhall/storage/model.hpp"
+#include "guildhall/storage/repositories.hpp"
+
+namespace guildhall::storage {
+
+// ---------------------------------------------------------------------------------------------
+// OAuth 2
+
+struct OAuthApp {
+  Id id = 0;
+  std::string client_id{};
+  std::string client_secret_hash{};
+  std::string name{};
+  std::optional<std::string> website{};
+  std::vector<std::string> redirect_uris{};  // exact-match list
+  std::vector<std::string> scopes{};         // what tokens of this app may ever carry
+  TimePoint created_at{};
+};
+
+struct NewOAuthApp {
+  std::string client_id{};
+  std::string client_secret_hash{};
+  std::string name{};
+  std::optional<std::string> website{};
+  std::vector<std::string> redirect_uris{};
+  std::vector<std::string> scopes{};
+};
+
+struct OAuthCode {
+  Id id = 0;
+  std::string code_hash{};
+  Id app_id = 0;
+  Id user_id = 0;  // the local user (actor id) who consented
+  std::string redirect_uri{};
+  std::vector<std::string> scopes{};
+  std::optional<std::string> code_challenge{};  // PKCE S256 (base64url of SHA-256)
+  TimePoint created_at{};
+  TimePoint expires_at{};
+  std::optional<TimePoint> used_at{};
+};
+
+struct NewOAuthCode {
+  std::string code_hash{};
+  Id app_id = 0;
+  Id user_id = 0;
+  std::string redirect_uri{};
+  std::vector<std::string> scopes{};
+  std::optional<std::string> code_challenge{};
+  TimePoint expires_at{};
+};
+
+struct OAuthToken {
+  Id id = 0;
+  std::string token_hash{};
+  Id app_id = 0;
+  std::optional<Id> user_id{};  // nullopt: an app-only token (client_credentials)
+  std::vector<std::string> scopes{};
+  std::optional<Id> code_id{};  // the authorization code it was issued for
+  TimePoint created_at{};
+  std::optional<TimePoint> last_used_at{};
+  std::optional<TimePoint> revoked_at{};
+};
+
+struct NewOAuthToken {
+  std::string token_hash{};
+  Id app_id = 0;
+  std::optional<Id> user_id{};
+  std::vector<std::string> scopes{};
+  std::optional<Id> code_id{};
+};
+
+class OAuthRepo {
+ public:
+  virtual ~OAuthRepo() = default;
+  virtual Result<OAuthApp> create_app(const NewOAuthApp& app) = 0;
+  virtual Result<OAuthApp> get_app(Id id) = 0;
+  virtual Result<OAuthApp> get_app_by_client_id(std::string_view client_id) = 0;
+
+  virtual Result<OAuthCode> create_code(const NewOAuthCode& code) = 0;
+  // Marks the code used and returns it as it was before. not_found for an unknown hash; conflict
+  // if it was already used (the caller revokes what the first use issued); the caller checks
+  // expiry, client, redirect URI and PKCE against the returned row.
+  virtual Result<OAuthCode> consume_code(std::string_view code_hash) = 0;
+
+  virtual Result<OAuthToken> create_token(const NewOAuthToken& token) = 0;
+  // Revoked tokens too (the caller refuses them).
+  virtual Result<OAuthToken> get_token_by_hash(std::string_view token_hash) = 0;
+  virtual Result<void> touch_token(Id id, TimePoint used_at) = 0;
+  // Returns whether an unrevoked token of that app was revoked now (RFC 7009: unknown is fine).
+  virtual Result<bool> revoke_token(std::string_view token_hash, Id app_id) = 0;
+  // Every token issued for an authorization code, by the code's hash (a replayed code: RFC 6749
+  // section 4.1.2). Returns how many were revoked.
+  virtual Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// client state and timelines
+
+struct Marker {
+  std::string timeline{};  // "home" | "notifications"
+  std::string last_read_id{};
+  std::int64_t version = 0;  // bumped on every save
+  TimePoint updated_at{};
+};
+
+enum class PublicScope { all, local, remote };
+
+// A notification, derived from the rows that cause it (no table of its own): a like of one of
+// the actor's posts (favourite), a follow of the actor (follow, or follow_request while pending),
+// a reply to one of its posts (mention). `id` is the causing row's Snowflake, so notifications
+// page by time like everything else.
+struct NotificationRow {
+  Id id = 0;
+  std::string type{};  // "favourite" | "follow" | "follow_request" | "mention"
+  Id from_actor_id = 0;
+  std::optional<Id> post_id{};
+  TimePoint created_at{};
+};
+
+class ClientApiRepo {
+ public:
+  virtual ~ClientApiRepo() = default;
+
+  // Idempotent both ways.
+  virtual Result<void> add_bookmark(Id actor_id, Id post_id) = 0;
+  virtual Result<void> remove_bookmark(Id actor_id, Id post_id) = 0;
+  virtual Result<bool> is_bookmarked(Id actor_id, Id post_id) = 0;
+  // Post ids, newest bookmark first; pages by the bookmark row id (cursor = returned first).
+  virtual Result<std::vector<std::pair<Id, Id>>> bookmarks(Id actor_id,
+                                                           const PageRequest& page) = 0;
+
+  // Posts the actor liked, newest like first: (reaction id as the cursor, post id).
+  virtual Result<std::vector<std::pair<Id, Id>>> favourites(Id actor_id,
+                                                            const PageRequest& page) = 0;
+
+  // The post a (actor, Idempotency-Key) pair created, if it is younger than not_before.
+  virtual Result<std::optional<Id>> idempotent_post(Id actor_id, std::string_view key,
+                                                    TimePoint not_before) = 0;
+  // Records (or replaces an expired) key → post.
+  virtual Result<void> remember_idempotent_post(Id actor_id, std::string_view key, Id post_id) = 0;
+
+  virtual Result<std::vector<Marker>> markers(Id actor_id) = 0;
+  virtual Result<Marker> save_marker(Id actor_id, std::string_view timeline,
+                                     std::string_view last_read_id) = 0;
+
+  // Live posts (not deleted, not removed) by the actor and by everyone it follows (accepted).
+  virtual Result<std::vector<Post>> home_timeline(Id actor_id, const PageRequest& page) = 0;
+  virtual Result<std::vector<Post>> public_timeline(PublicScope scope, const PageRequest& page) = 0;
+  // Live posts whose HTML or source contains `needle` (case-insensitive); the caller filters
+  // on word boundaries.
+  virtual Result<std::vector<Post>> posts_containing(std::string_view needle, PublicScope scope,
+                                                     const PageRequest& page) = 0;
+  // Direct replies, oldest first.
+  virtual Result<std::vector<Post>> replies(Id post_id) = 0;
+  virtual Result<std::int64_t> count_replies(Id post_id) = 0;
+  virtual Result<std::int64_t> count_posts_by_author(Id author_id) = 0;
+  virtual Result<std::optional<TimePoint>> last_post_at(Id author_id) = 0;
+  // `types` empty: every type.
+  virtual Result<std::vector<NotificationRow>> notifications(Id actor_id,
+                                                             const std::vector<std::string>& types,
+                                                             const PageRequest& page) = 0;
+  // Actors whose handle or display name starts with / contains prefix (case-insensitive).
+  virtual Result<std::vector<Actor>> search_actors(std::string_view text, std::size_t limit) = 0;
+};
+
+}  // namespace guildhall::storage

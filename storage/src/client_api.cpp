@@ -1,0 +1,494 @@
+// The client API's repositories (migration 0004), written once against the driver interface like
+// repositories.cpp. Timelines select ids here and load each post through the PostRepo, so there is
+// one mapping of a post row (attachments included).
+
+#include <algorithm>
+
+#include "client_api_impl.hpp"
+#include "repo_context.hpp"
+
+namespace guildhall::storage::detail {
+
+namespace {
+
+using driver::Params;
+using driver::Row;
+using driver::Rows;
+
+std::string join(const std::vector<std::string>& items, char separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (item.empty() || item.find(separator) != std::string::npos)
+      throw driver::DriverError(core::Error::invalid_input("invalid list item"));
+    if (!out.empty())
+      out += separator;
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(separator, start);
+    if (end == std::string::npos)
+      end = text.size();
+    if (end > start)
+      out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string param_ref(const Params& params) {
+  return "$" + std::to_string(params.size());
+}
+
+std::string escape_like(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+OAuthApp app_from(const Row& r) {
+  OAuthApp a;
+  a.id = r.i64("id");
+  a.client_id = r.text("client_id");
+  a.client_secret_hash = r.text("client_secret_hash");
+  a.name = r.text("name");
+  a.website = r.opt_text("website");
+  a.redirect_uris = split(r.text("redirect_uris"), '\n');
+  a.scopes = split(r.text("scopes"), ' ');
+  a.created_at = r.time("created_at");
+  return a;
+}
+
+OAuthCode code_from(const Row& r) {
+  OAuthCode c;
+  c.id = r.i64("id");
+  c.code_hash = r.text("code_hash");
+  c.app_id = r.i64("app_id");
+  c.user_id = r.i64("user_id");
+  c.redirect_uri = r.text("redirect_uri");
+  c.scopes = split(r.text("scopes"), ' ');
+  c.code_challenge = r.opt_text("code_challenge");
+  c.created_at = r.time("created_at");
+  c.expires_at = r.time("expires_at");
+  c.used_at = r.opt_time("used_at");
+  return c;
+}
+
+OAuthToken token_from(const Row& r) {
+  OAuthToken t;
+  t.id = r.i64("id");
+  t.token_hash = r.text("token_hash");
+  t.app_id = r.i64("app_id");
+  t.user_id = r.opt_i64("user_id");
+  t.scopes = split(r.text("scopes"), ' ');
+  t.code_id = r.opt_i64("code_id");
+  t.created_at = r.time("created_at");
+  t.last_used_at = r.opt_time("last_used_at");
+  t.revoked_at = r.opt_time("revoked_at");
+  return t;
+}
+
+Marker marker_from(const Row& r) {
+  return Marker{r.text("timeline"), r.text("last_read_id"), r.i64("version"), r.time("updated_at")};
+}
+
+core::Error not_found(std::string what) {
+  return core::Error::not_found(std::move(what));
+}
+
+class OAuthRepoImpl final : public OAuthRepo {
+ public:
+  explicit OAuthRepoImpl(RepoContext x) : x_(x) {}
+
+  Result<OAuthApp> create_app(const NewOAuthApp& a) override {
+    return x_.write([&]() -> Result<OAuthApp> {
+      auto rows = x_.q(
+          "INSERT INTO oauth_apps (id, client_id, client_secret_hash, name, website, "
+          "redirect_uris, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+          {x_.ids.next(), a.client_id, a.client_secret_hash, a.name, a.website,
+           join(a.redirect_uris, '\n'), join(a.scopes, ' '), x_.now()});
+      return app_from(rows.front());
+    });
+  }
+
+  Result<OAuthApp> get_app(Id id) override {
+    return one_app("SELECT * FROM oauth_apps WHERE id = $1", {id});
+  }
+
+  Result<OAuthApp> get_app_by_client_id(std::string_view client_id) override {
+    return one_app("SELECT * FROM oauth_apps WHERE client_id = $1", {client_id});
+  }
+
+  Result<OAuthCode> create_code(const NewOAuthCode& c) override {
+    return x_.write([&]() -> Result<OAuthCode> {
+      auto rows = x_.q(
+          "INSERT INTO oauth_codes (id, code_hash, app_id, user_id, redirect_uri, scopes, "
+          "code_challenge, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+          "RETURNING *",
+          {x_.ids.next(), c.code_hash, c.app_id, c.user_id, c.redirect_uri, join(c.scopes, ' '),
+           c.code_challenge, x_.now(), c.expires_at});
+      return code_from(rows.front());
+    });
+  }
+
+  Result<OAuthCode> consume_code(std::string_view code_hash) override {
+    return x_.write([&]() -> Result<OAuthCode> {
+      auto rows = x_.q("SELECT * FROM oauth_codes WHERE code_hash = $1", {code_hash});
+      if (rows.empty())
+        return not_found("unknown authorization code");
+      OAuthCode code = code_from(rows.front());
+      if (code.used_at)
+        return core::Error::conflict("authorization code already used");
+      // The guard on used_at makes two concurrent redemptions race for one row update.
+      auto updated =
+          x_.q("UPDATE oauth_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL RETURNING id",
+               {x_.now(), code.id});
+      if (updated.empty())
+        return core::Error::conflict("authorization code already used");
+      return code;
+    });
+  }
+
+  Result<OAuthToken> create_token(const NewOAuthToken& t) override {
+    return x_.write([&]() -> Result<OAuthToken> {
+      auto rows = x_.q(
+          "INSERT INTO oauth_tokens (id, token_hash, app_id, user_id, scopes, code_id, "
+          "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+          {x_.ids.next(), t.token_hash, t.app_id, t.user_id, join(t.scopes, ' '), t.code_id,
+           x_.now()});
+      return token_from(rows.front());
+    });
+  }
+
+  Result<OAuthToken> get_token_by_hash(std::string_view token_hash) override {
+    return x_.read([&]() -> Result<OAuthToken> {
+      auto rows = x_.q("SELECT * FROM oauth_tokens WHERE token_hash = $1", {token_hash});
+      if (rows.empty())
+        return not_found("unknown access token");
+      return token_from(rows.front());
+    });
+  }
+
+  Result<void> touch_token(Id id, TimePoint used_at) override {
+    return x_.write([&]() -> Result<void> {
+      x_.q("UPDATE oauth_tokens SET last_used_at = $1 WHERE id = $2", {used_at, id});
+      return {};
+    });
+  }
+
+  Result<bool> revoke_token(std::string_view token_hash, Id app_id) override {
+    return x_.write([&]() -> Result<bool> {
+      auto rows = x_.q(
+          "UPDATE oauth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND app_id = $3 AND "
+          "revoked_at IS NULL RETURNING id",
+          {x_.now(), token_hash, app_id});
+      return !rows.empty();
+    });
+  }
+
+  Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) override {
+    return x_.write([&]() -> Result<std::int64_t> {
+      auto rows = x_.q(
+          "UPDATE oauth_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND code_id IN "
+          "(SELECT id FROM oauth_codes WHERE code_hash = $2) RETURNING id",
+          {x_.now(), code_hash});
+      return static_cast<std::int64_t>(rows.size());
+    });
+  }
+
+ private:
+  Result<OAuthApp> one_app(std::string_view sql, const Params& params) {
+    return x_.read([&]() -> Result<OAuthApp> {
+      auto rows = x_.q(sql, params);
+      if (rows.empty())
+        return not_found("unknown application");
+      return app_from(rows.front());
+    });
+  }
+
+  RepoContext x_;
+};
+
+// Posts a client may see: not tombstoned, not removed by a moderator.
+constexpr std::string_view kLivePost = "deleted_at IS NULL AND removed_at IS NULL";
+
+class ClientApiRepoImpl final : public ClientApiRepo {
+ public:
+  ClientApiRepoImpl(RepoContext x, Tx& tx) : x_(x), tx_(tx) {}
+
+  Result<void> add_bookmark(Id actor_id, Id post_id) override {
+    return x_.write([&]() -> Result<void> {
+      x_.q(
+          "INSERT INTO bookmarks (id, actor_id, post_id, created_at) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (actor_id, post_id) DO NOTHING",
+          {x_.ids.next(), actor_id, post_id, x_.now()});
+      return {};
+    });
+  }
+
+  Result<void> remove_bookmark(Id actor_id, Id post_id) override {
+    return x_.write([&]() -> Result<void> {
+      x_.q("DELETE FROM bookmarks WHERE actor_id = $1 AND post_id = $2", {actor_id, post_id});
+      return {};
+    });
+  }
+
+  Result<bool> is_bookmarked(Id actor_id, Id post_id) override {
+    return x_.read([&]() -> Result<bool> {
+      return !x_.q("SELECT 1 AS one FROM bookmarks WHERE actor_id = $1 AND post_id = $2",
+                   {actor_id, post_id})
+                  .empty();
+    });
+  }
+
+  Result<std::vector<std::pair<Id, Id>>> bookmarks(Id actor_id, const PageRequest& page) override {
+    return post_pairs("SELECT id, post_id FROM bookmarks WHERE actor_id = $1", actor_id, page);
+  }
+
+  Result<std::vector<std::pair<Id, Id>>> favourites(Id actor_id, const PageRequest& page) override {
+    return post_pairs("SELECT id, post_id FROM reactions WHERE actor_id = $1 AND kind = 'like'",
+                      actor_id, page);
+  }
+
+  Result<std::optional<Id>> idempotent_post(Id actor_id, std::string_view key,
+                                            TimePoint not_before) override {
+    return x_.read([&]() -> Result<std::optional<Id>> {
+      auto rows = x_.q(
+          "SELECT post_id FROM idempotency_keys WHERE actor_id = $1 AND idem_key = $2 AND "
+          "created_at >= $3",
+          {actor_id, key, not_before});
+      if (rows.empty())
+        return std::optional<Id>{};
+      return std::optional<Id>(rows.front().i64("post_id"));
+    });
+  }
+
+  Result<void> remember_idempotent_post(Id actor_id, std::string_view key, Id post_id) override {
+    return x_.write([&]() -> Result<void> {
+      x_.q(
+          "INSERT INTO idempotency_keys (actor_id, idem_key, post_id, created_at) VALUES ($1, $2, "
+          "$3, $4) ON CONFLICT (actor_id, idem_key) DO UPDATE SET post_id = excluded.post_id, "
+          "created_at = excluded.created_at",
+          {actor_id, key, post_id, x_.now()});
+      return {};
+    });
+  }
+
+  Result<std::vector<Marker>> markers(Id actor_id) override {
+    return x_.read([&]() -> Result<std::vector<Marker>> {
+      std::vector<Marker> out;
+      for (auto row :
+           x_.q("SELECT * FROM markers WHERE actor_id = $1 ORDER BY timeline", {actor_id}))
+        out.push_back(marker_from(row));
+      return out;
+    });
+  }
+
+  Result<Marker> save_marker(Id actor_id, std::string_view timeline,
+                             std::string_view last_read_id) override {
+    return x_.write([&]() -> Result<Marker> {
+      auto rows = x_.q(
+          "INSERT INTO markers (actor_id, timeline, last_read_id, version, updated_at) VALUES "
+          "($1, $2, $3, 1, $4) ON CONFLICT (actor_id, timeline) DO UPDATE SET last_read_id = "
+          "excluded.last_read_id, version = markers.version + 1, updated_at = excluded.updated_at "
+          "RETURNING *",
+          {actor_id, timeline, last_read_id, x_.now()});
+      return marker_from(rows.front());
+    });
+  }
+
+  Result<std::vector<Post>> home_timeline(Id actor_id, const PageRequest& page) override {
+    std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost) +
+                      " AND (author_id = $1 OR author_id IN (SELECT followee_id FROM follows "
+                      "WHERE follower_id = $1 AND state = 'accepted'))";
+    return load_posts(std::move(sql), {actor_id}, page);
+  }
+
+  Result<std::vector<Post>> public_timeline(PublicScope scope, const PageRequest& page) override {
+    Params params;
+    std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost);
+    sql += scope_filter(scope, params);
+    return load_posts(std::move(sql), std::move(params), page);
+  }
+
+  Result<std::vector<Post>> posts_containing(std::string_view needle, PublicScope scope,
+                                             const PageRequest& page) override {
+    const std::string pattern = "%" + escape_like(core_lower(needle)) + "%";
+    Params params{pattern};
+    std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost) +
+                      " AND (lower(content_html) LIKE $1 ESCAPE '\\' OR "
+                      "lower(coalesce(content_source, '')) LIKE $1 ESCAPE '\\')";
+    sql += scope_filter(scope, params);
+    return load_posts(std::move(sql), std::move(params), page);
+  }
+
+  Result<std::vector<Post>> replies(Id post_id) override {
+    return load_posts(
+        "SELECT id FROM posts WHERE " + std::string(kLivePost) + " AND parent_id = $1", {post_id},
+        PageRequest{.limit = 200, .oldest_first = true});
+  }
+
+  Result<std::int64_t> count_replies(Id post_id) override {
+    return count(
+        "SELECT count(*) AS n FROM posts WHERE parent_id = $1 AND " + std::string(kLivePost),
+        post_id);
+  }
+
+  Result<std::int64_t> count_posts_by_author(Id author_id) override {
+    return count(
+        "SELECT count(*) AS n FROM posts WHERE author_id = $1 AND " + std::string(kLivePost),
+        author_id);
+  }
+
+  Result<std::optional<TimePoint>> last_post_at(Id author_id) override {
+    return x_.read([&]() -> Result<std::optional<TimePoint>> {
+      auto rows = x_.q("SELECT max(published_at) AS t FROM posts WHERE author_id = $1 AND " +
+                           std::string(kLivePost),
+                       {author_id});
+      return rows.front().opt_time("t");
+    });
+  }
+
+  Result<std::vector<NotificationRow>> notifications(Id actor_id,
+                                                     const std::vector<std::string>& types,
+                                                     const PageRequest& page) override {
+    return x_.read([&]() -> Result<std::vector<NotificationRow>> {
+      // One UNION over the causing rows; CAST(NULL ...) types the empty post column for
+      // PostgreSQL.
+      std::string sql =
+          "SELECT id, type, from_id, post_id, created_at FROM ("
+          "SELECT r.id AS id, 'favourite' AS type, r.actor_id AS from_id, r.post_id AS post_id, "
+          "r.created_at AS created_at FROM reactions r JOIN posts p ON p.id = r.post_id "
+          "WHERE p.author_id = $1 AND r.kind = 'like' AND r.actor_id <> $1 AND "
+          "p.deleted_at IS NULL "
+          "UNION ALL SELECT f.id, CASE f.state WHEN 'accepted' THEN 'follow' ELSE "
+          "'follow_request' END, f.follower_id, CAST(NULL AS BIGINT), f.created_at FROM follows f "
+          "WHERE f.followee_id = $1 "
+          "UNION ALL SELECT c.id, 'mention', c.author_id, c.id, c.published_at FROM posts c "
+          "JOIN posts parent ON parent.id = c.parent_id WHERE parent.author_id = $1 AND "
+          "c.author_id <> $1 AND c.deleted_at IS NULL AND c.removed_at IS NULL) n WHERE 1 = 1";
+      Params params{actor_id};
+      if (!types.empty()) {
+        sql += " AND type IN (";
+        for (std::size_t i = 0; i < types.size(); ++i) {
+          params.emplace_back(types[i]);
+          sql += (i > 0 ? ", " : "") + param_ref(params);
+        }
+        sql += ")";
+      }
+      paginate(sql, params, page, "id");
+      std::vector<NotificationRow> out;
+      for (auto row : x_.q(sql, params))
+        out.push_back({row.i64("id"), row.text("type"), row.i64("from_id"), row.opt_i64("post_id"),
+                       row.time("created_at")});
+      return out;
+    });
+  }
+
+  Result<std::vector<Actor>> search_actors(std::string_view text, std::size_t limit) override {
+    const std::string pattern = "%" + escape_like(core_lower(text)) + "%";
+    auto ids = x_.read([&]() -> Result<std::vector<Id>> {
+      std::vector<Id> out;
+      for (auto row :
+           x_.q("SELECT id FROM actors WHERE kind IN ('person', 'group') AND deleted_at IS NULL "
+                "AND suspended_at IS NULL AND (lower(handle) LIKE $1 ESCAPE '\\' OR "
+                "lower(coalesce(display_name, '')) LIKE $1 ESCAPE '\\') ORDER BY (domain IS NOT "
+                "NULL), lower(handle) LIMIT $2",
+                {pattern, static_cast<std::int64_t>(std::clamp<std::size_t>(limit, 1, 80))}))
+        out.push_back(row.i64("id"));
+      return out;
+    });
+    if (!ids)
+      return std::move(ids).error();
+    std::vector<Actor> out;
+    for (Id id : *ids) {
+      auto actor = tx_.actors().get(id);
+      if (!actor)
+        return std::move(actor).error();
+      out.push_back(std::move(*actor));
+    }
+    return out;
+  }
+
+ private:
+  static std::string core_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z')
+        c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  }
+
+  // Booleans are bound, not spelled: SQLite stores 0/1, PostgreSQL a BOOLEAN.
+  static std::string scope_filter(PublicScope scope, Params& params) {
+    if (scope == PublicScope::all)
+      return {};
+    params.emplace_back(scope == PublicScope::local);
+    return " AND is_local = " + param_ref(params);
+  }
+
+  // (row id, post id) pairs of a per-actor list, paged by the row id.
+  Result<std::vector<std::pair<Id, Id>>> post_pairs(std::string sql, Id actor_id,
+                                                    const PageRequest& page) {
+    return x_.read([&]() -> Result<std::vector<std::pair<Id, Id>>> {
+      Params params{actor_id};
+      paginate(sql, params, page, "id");
+      std::vector<std::pair<Id, Id>> out;
+      for (auto row : x_.q(sql, params))
+        out.emplace_back(row.i64("id"), row.i64("post_id"));
+      return out;
+    });
+  }
+
+  Result<std::int64_t> count(const std::string& sql, Id id) {
+    return x_.read([&]() -> Result<std::int64_t> { return x_.q(sql, {id}).front().i64("n"); });
+  }
+
+  Result<std::vector<Post>> load_posts(std::string sql, Params params, const PageRequest& page) {
+    auto ids = x_.read([&]() -> Result<std::vector<Id>> {
+      paginate(sql, params, page, "id");
+      std::vector<Id> out;
+      for (auto row : x_.q(sql, params))
+        out.push_back(row.i64("id"));
+      return out;
+    });
+    if (!ids)
+      return std::move(ids).error();
+    std::vector<Post> out;
+    out.reserve(ids->size());
+    for (Id id : *ids) {
+      auto post = tx_.posts().get(id);
+      if (!post)
+        return std::move(post).error();
+      out.push_back(std::move(*post));
+    }
+    return out;
+  }
+
+  RepoContext x_;
+  Tx& tx_;
+};
+
+}  // namespace
+
+std::unique_ptr<OAuthRepo> make_oauth_repo(driver::Connection& connection, core::IdGenerator& ids,
+                                           const core::Clock& clock) {
+  return std::make_unique<OAuthRepoImpl>(RepoContext{connection, ids, clock});
+}
+
+std::unique_ptr<ClientApiRepo> make_client_api_repo(driver::Connection& connection,
+                                                    core::IdGenerator& ids,
+                                                    const core::Clock& clock, Tx& tx) {
+  return std::make_unique<ClientApiRepoImpl>(RepoContext{connection, ids, clock}, tx);
+}
+
+}  // namespace guildhall::storage::detail

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <memory>
+
+#include "guildhall/core/id.hpp"
+#include "guildhall/storage/client_api.hpp"
+#include "guildhall/storage/database.hpp"
+
+#include "driver.hpp"
+
+namespace guildhall::storage::detail {
+
+// The client API repositories over one transaction's connection (client_api.cpp). The timeline
+// queries load posts through tx's PostRepo.
+std::unique_ptr<OAuthRepo> make_oauth_repo(driver::Connection& connection, core::IdGenerator& ids,
+                                           const core::Clock& clock);
+std::unique_ptr<ClientApiRepo> make_client_api_repo(driver::Connection& connection,
+                                                    core::IdGenerator& ids,
+                                                    const core::Clock& clock, Tx& tx);
+
+}  // namespace guildhall::storage::detail

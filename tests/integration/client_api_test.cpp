@@ -1,0 +1,831 @@
+// End-to-end: the Mastodon-compatible client API and OAuth 2 of a real `guildhall serve`, over
+// HTTP on loopback. One server (SQLite) is shared by the tests of the suite; each test registers
+// its own apps and tokens, so they do not depend on each other.
+#include <filesystem>
+#include <regex>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <signal.h>
+
+#include "guildhall/testrig/http_client.hpp"
+#include "guildhall/testrig/process.hpp"
+
+#include "../storage/backends.hpp"
+
+using namespace guildhall::testrig;
+using namespace std::chrono_literals;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kHost = "127.0.0.1";
+constexpr const char* kOob = "urn:ietf:wg:oauth:2.0:oob";
+constexpr const char* kPassword = "correct horse battery staple";
+
+std::string url_encode(const std::string& s) {
+  std::string out;
+  char buf[4];
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields)
+    out += (out.empty() ? "" : "&") + url_encode(k) + "=" + url_encode(v);
+  return out;
+}
+
+std::string pkce_s256(const std::string& verifier) {
+  unsigned char digest[32];
+  unsigned int len = 0;
+  EVP_Digest(verifier.data(), verifier.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string b64(45, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), digest, 32);
+  b64.resize(static_cast<std::size_t>(n));
+  for (char& c : b64)
+    c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!b64.empty() && b64.back() == '=')
+    b64.pop_back();
+  return b64;
+}
+
+// The value of name="field" value="..." in the consent form.
+std::string hidden_field(const std::string& html, const std::string& name) {
+  std::smatch m;
+  if (std::regex_search(html, m, std::regex("name=\"" + name + "\" value=\"([^\"]*)\"")))
+    return m[1];
+  return "";
+}
+
+std::map<std::string, std::string> base_env(const fs::path& dir) {
+  return {{"GUILDHALL_DATA_DIR", dir.string()},
+          {"GUILDHALL_LISTEN", "127.0.0.1:0"},
+          {"GUILDHALL_DOMAIN", "guild.test"},
+          {"GUILDHALL_HTTP_THREADS", "2"},
+          {"GUILDHALL_DATABASE_POOL_SIZE", "4"}};
+}
+
+struct Server {
+  fs::path dir;
+  std::map<std::string, std::string> env;
+  std::unique_ptr<Process> process;
+  std::uint16_t port = 0;
+
+  // loopback_origin: the public origin is the server's own http://127.0.0.1:PORT, so the
+  // absolute URLs it sends (Link headers) work for clients that follow them.
+  Server(const std::string& name, bool password_grant, bool loopback_origin = false) {
+    dir = fs::temp_directory_path() /
+          ("guildhall-client-api-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(dir);
+    env = base_env(dir);
+    env["GUILDHALL_OAUTH_PASSWORD_GRANT"] = password_grant ? "true" : "false";
+    if (loopback_origin) {
+      const std::string host = "127.0.0.1:" + std::to_string(free_loopback_port());
+      env["GUILDHALL_LISTEN"] = host;
+      env["GUILDHALL_DOMAIN"] = host;
+      env["GUILDHALL_FEDERATION_ALLOW_HTTP"] = "true";
+    }
+  }
+  ~Server() {
+    if (process)
+      process->stop(SIGTERM, 30s);
+    fs::remove_all(dir);
+  }
+
+  void admin(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"admin"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Process p(guildhall_binary(), argv, env);
+    ASSERT_EQ(p.wait(60s), 0) << p.output();
+  }
+  void create_user(const std::string& handle) {
+    admin({"user", "create", handle, "--password", kPassword, "--email", handle + "@guild.test"});
+  }
+
+  void start() {
+    process = std::make_unique<Process>(guildhall_binary(), std::vector<std::string>{"serve"}, env);
+    auto line = process->wait_for_line("listening on http://", 60s);
+    ASSERT_TRUE(line) << process->output();
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(*line, m, std::regex(R"(http://127\.0\.0\.1:(\d+))")));
+    port = static_cast<std::uint16_t>(std::stoi(m[1]));
+  }
+
+  HttpResponse call(const std::string& method, const std::string& target,
+                    const std::string& body = "", std::map<std::string, std::string> headers = {},
+                    const std::string& token = "") const {
+    if (!token.empty())
+      headers["Authorization"] = "Bearer " + token;
+    if (!body.empty() && !headers.contains("Content-Type"))
+      headers["Content-Type"] =
+          body.front() == '{' ? "application/json" : "application/x-www-form-urlencoded";
+    return http_request(kHost, port, method, target, body, headers);
+  }
+};
+
+struct App {
+  std::string client_id;
+  std::string client_secret;
+};
+
+class ClientApi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new Server("shared", true);
+    server_->create_user("alice");
+    server_->create_user("bob");
+    server_->create_user("carol");
+    server_->admin({"group", "create", "eng", "--owner", "carol", "--title", "Engineering"});
+    server_->start();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (server_->port == 0)
+      GTEST_FAIL() << "server did not start";
+  }
+
+  Server& s() { return *server_; }
+
+  App register_app(const std::string& scopes = "read write follow push",
+                   const std::string& redirect = kOob) {
+    auto res = s().call("POST", "/api/v1/apps",
+                        json{{"client_name", "test app"},
+                             {"redirect_uris", redirect},
+                             {"scopes", scopes},
+                             {"website", "https://app.example"}}
+                            .dump());
+    EXPECT_EQ(res.status, 200) << res.body;
+    auto body = json::parse(res.body);
+    return {body.value("client_id", ""), body.value("client_secret", "")};
+  }
+
+  std::string password_token(const App& app, const std::string& user = "alice",
+                             const std::string& scope = "read write follow") {
+    auto res = s().call("POST", "/oauth/token",
+                        form({{"grant_type", "password"},
+                              {"client_id", app.client_id},
+                              {"client_secret", app.client_secret},
+                              {"username", user},
+                              {"password", kPassword},
+                              {"scope", scope}}));
+    EXPECT_EQ(res.status, 200) << res.body;
+    return json::parse(res.body).value("access_token", "");
+  }
+
+  // GET the consent page, POST the form: returns the response to the POST.
+  HttpResponse consent(const App& app, const std::string& redirect, const std::string& extra,
+                       const std::string& password = kPassword) {
+    auto page = s().call("GET", "/oauth/authorize?response_type=code&client_id=" + app.client_id +
+                                    "&redirect_uri=" + url_encode(redirect) +
+                                    "&scope=read+write&state=xyz" + extra);
+    EXPECT_EQ(page.status, 200) << page.body;
+    const std::string cookie =
+        page.headers["set-cookie"].substr(0, page.headers["set-cookie"].find(';'));
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const char* name : {"csrf_token", "client_id", "redirect_uri", "response_type", "scope",
+                             "state", "code_challenge", "code_challenge_method"})
+      fields.emplace_back(name, hidden_field(page.body, name));
+    fields.emplace_back("username", "alice");
+    fields.emplace_back("password", password);
+    fields.emplace_back("decision", "approve");
+    return s().call("POST", "/oauth/authorize", form(fields), {{"Cookie", cookie}});
+  }
+
+  std::string code_from(const HttpResponse& redirect) {
+    std::smatch m;
+    const std::string location =
+        redirect.headers.count("location") ? redirect.headers.at("location") : "";
+    if (std::regex_search(location, m, std::regex("[?&]code=([^&]+)")))
+      return m[1];
+    return "";
+  }
+
+  json get_json(const std::string& target, const std::string& token, int expected = 200) {
+    auto res = s().call("GET", target, "", {}, token);
+    EXPECT_EQ(res.status, expected) << target << ": " << res.body;
+    return json::parse(res.body, nullptr, false);
+  }
+
+  json post_status(const std::string& token, const std::string& text,
+                   const std::string& extra_json_fields = "") {
+    json body{{"status", text}};
+    if (!extra_json_fields.empty())
+      body.update(json::parse(extra_json_fields));
+    auto res = s().call("POST", "/api/v1/statuses", body.dump(), {}, token);
+    EXPECT_EQ(res.status, 200) << res.body;
+    return json::parse(res.body, nullptr, false);
+  }
+
+  static Server* server_;
+};
+
+Server* ClientApi::server_ = nullptr;
+
+// ---------------------------------------------------------------------------------------------
+// OAuth
+
+TEST_F(ClientApi, AppRegistrationAcceptsFormAndNewlineSeparatedRedirects) {
+  auto res = s().call("POST", "/api/v1/apps",
+                      form({{"client_name", "Mastodon.py style"},
+                            {"redirect_uris", std::string(kOob) + "\nhttps://app.example/cb"},
+                            {"scopes", "read write follow push"}}));
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto body = json::parse(res.body);
+  EXPECT_EQ(body["redirect_uris"], json({kOob, "https://app.example/cb"}));
+  EXPECT_EQ(body["scopes"], json({"read", "write", "follow", "push"}));
+  EXPECT_EQ(body["client_secret_expires_at"], 0);
+  EXPECT_FALSE(body["client_secret"].get<std::string>().empty());
+  EXPECT_EQ(res.headers["access-control-allow-origin"], "*");
+
+  auto bad =
+      s().call("POST", "/api/v1/apps", json{{"client_name", "x"}, {"scopes", "read"}}.dump());
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_TRUE(bad.headers["content-type"].starts_with("application/json"));
+  auto script =
+      s().call("POST", "/api/v1/apps",
+               json{{"client_name", "x"}, {"redirect_uris", "javascript:alert(1)"}}.dump());
+  EXPECT_EQ(script.status, 422) << script.body;
+  auto bad_scope = s().call(
+      "POST", "/api/v1/apps",
+      json{{"client_name", "x"}, {"redirect_uris", kOob}, {"scopes", "read everything"}}.dump());
+  EXPECT_EQ(bad_scope.status, 422) << bad_scope.body;
+}
+
+TEST_F(ClientApi, MetadataAdvertisesPkceS256) {
+  auto meta = get_json("/.well-known/oauth-authorization-server", "");
+  EXPECT_EQ(meta["code_challenge_methods_supported"], json({"S256"}));
+  EXPECT_EQ(meta["token_endpoint"], "https://guild.test/oauth/token");
+  EXPECT_NE(meta["grant_types_supported"].dump().find("password"), std::string::npos);
+}
+
+TEST_F(ClientApi, CodeFlowWithPkceIssuesAWorkingTokenOnceOnly) {
+  const App app = register_app("read write", "https://app.example/cb");
+  const std::string verifier = "verifier-0123456789-0123456789-0123456789-abcdef";
+  auto redirect = consent(app, "https://app.example/cb",
+                          "&code_challenge=" + pkce_s256(verifier) + "&code_challenge_method=S256");
+  ASSERT_EQ(redirect.status, 302) << redirect.body;
+  EXPECT_TRUE(redirect.headers["location"].starts_with("https://app.example/cb?code="));
+  EXPECT_NE(redirect.headers["location"].find("state=xyz"), std::string::npos);
+  const std::string code = code_from(redirect);
+  ASSERT_FALSE(code.empty());
+
+  const auto token_request = [&](const std::string& code_verifier, const std::string& uri) {
+    json body{{"grant_type", "authorization_code"},
+              {"code", code},
+              {"client_id", app.client_id},
+              {"client_secret", app.client_secret},
+              {"redirect_uri", uri}};
+    if (!code_verifier.empty())
+      body["code_verifier"] = code_verifier;
+    return s().call("POST", "/oauth/token", body.dump());
+  };
+  // PKCE misuse and a different redirect URI are refused, and leave the code usable.
+  auto no_verifier = token_request("", "https://app.example/cb");
+  EXPECT_EQ(no_verifier.status, 400);
+  EXPECT_EQ(json::parse(no_verifier.body)["error"], "invalid_grant");
+  auto wrong_verifier =
+      token_request("another-verifier-0123456789-0123456789-012345", "https://app.example/cb");
+  EXPECT_EQ(wrong_verifier.status, 400);
+  auto wrong_redirect = token_request(verifier, "https://evil.example/cb");
+  EXPECT_EQ(wrong_redirect.status, 400);
+
+  auto granted = token_request(verifier, "https://app.example/cb");
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  auto token = json::parse(granted.body);
+  EXPECT_EQ(token["token_type"], "Bearer");
+  EXPECT_EQ(token["scope"], "read write");
+  EXPECT_TRUE(token["created_at"].is_number_integer());
+  EXPECT_FALSE(token.contains("expires_in"));
+  const std::string access = token["access_token"];
+  EXPECT_EQ(get_json("/api/v1/accounts/verify_credentials", access)["username"], "alice");
+
+  // Replaying the code fails and revokes what it issued.
+  auto replay = token_request(verifier, "https://app.example/cb");
+  EXPECT_EQ(replay.status, 400);
+  EXPECT_EQ(json::parse(replay.body)["error"], "invalid_grant");
+  EXPECT_EQ(s().call("GET", "/api/v1/accounts/verify_credentials", "", {}, access).status, 401);
+}
+
+TEST_F(ClientApi, AuthorizeRefusesMismatchedRedirectPlainPkceAndExtraScopes) {
+  const App app = register_app("read", "https://app.example/cb");
+  auto mismatch = s().call("GET", "/oauth/authorize?response_type=code&client_id=" + app.client_id +
+                                      "&redirect_uri=" + url_encode("https://evil.example/cb"));
+  EXPECT_EQ(mismatch.status, 400);
+  EXPECT_FALSE(mismatch.headers.contains("location"));
+  EXPECT_NE(mismatch.body.find("redirect_uri"), std::string::npos);
+  auto plain = s().call("GET", "/oauth/authorize/?response_type=code&client_id=" + app.client_id +
+                                   "&redirect_uri=" + url_encode("https://app.example/cb") +
+                                   "&code_challenge=abc&code_challenge_method=plain");
+  EXPECT_EQ(plain.status, 400);
+  auto scopes = s().call("GET", "/oauth/authorize?response_type=code&client_id=" + app.client_id +
+                                    "&redirect_uri=" + url_encode("https://app.example/cb") +
+                                    "&scope=read+write");
+  EXPECT_EQ(scopes.status, 400);
+  auto unknown = s().call(
+      "GET", "/oauth/authorize?response_type=code&client_id=nope&redirect_uri=" + url_encode(kOob));
+  EXPECT_EQ(unknown.status, 400);
+}
+
+TEST_F(ClientApi, ConsentNeedsTheCsrfCookieAndTheRightPassword) {
+  const App app = register_app("read write");
+  auto page = s().call("GET", "/oauth/authorize?response_type=code&client_id=" + app.client_id +
+                                  "&redirect_uri=" + url_encode(kOob) + "&scope=read");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers["x-frame-options"], "DENY");
+  EXPECT_NE(page.headers["set-cookie"].find("HttpOnly"), std::string::npos);
+  const std::string fields = form({{"csrf_token", hidden_field(page.body, "csrf_token")},
+                                   {"client_id", app.client_id},
+                                   {"redirect_uri", kOob},
+                                   {"scope", "read"},
+                                   {"username", "alice"},
+                                   {"password", kPassword}});
+  auto no_cookie = s().call("POST", "/oauth/authorize", fields);
+  EXPECT_EQ(no_cookie.status, 403);
+  EXPECT_EQ(no_cookie.body.find("<code id=\"code\">"), std::string::npos);
+
+  auto wrong_password = consent(app, kOob, "", "wrong password");
+  EXPECT_EQ(wrong_password.status, 401);
+  EXPECT_EQ(wrong_password.body.find("<code id=\"code\">"), std::string::npos);
+
+  // Out of band: the code is shown on the page.
+  auto shown = consent(app, kOob, "");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(shown.body, m, std::regex("<code id=\"code\">([^<]+)</code>")));
+  auto token = s().call("POST", "/oauth/token",
+                        form({{"grant_type", "authorization_code"},
+                              {"code", m[1]},
+                              {"client_id", app.client_id},
+                              {"client_secret", app.client_secret},
+                              {"redirect_uri", kOob}}));
+  EXPECT_EQ(token.status, 200) << token.body;
+}
+
+TEST_F(ClientApi, TokenEndpointChecksTheClient) {
+  const App app = register_app();
+  auto wrong_secret = s().call("POST", "/oauth/token",
+                               form({{"grant_type", "client_credentials"},
+                                     {"client_id", app.client_id},
+                                     {"client_secret", "nope"}}));
+  EXPECT_EQ(wrong_secret.status, 401);
+  EXPECT_EQ(json::parse(wrong_secret.body)["error"], "invalid_client");
+  auto too_broad = s().call("POST", "/oauth/token",
+                            form({{"grant_type", "client_credentials"},
+                                  {"client_id", app.client_id},
+                                  {"client_secret", app.client_secret},
+                                  {"scope", "admin:write"}}));
+  EXPECT_EQ(too_broad.status, 400);
+  EXPECT_EQ(json::parse(too_broad.body)["error"], "invalid_scope");
+  auto bad_password = s().call("POST", "/oauth/token",
+                               form({{"grant_type", "password"},
+                                     {"client_id", app.client_id},
+                                     {"client_secret", app.client_secret},
+                                     {"username", "alice"},
+                                     {"password", "wrong"}}));
+  EXPECT_EQ(bad_password.status, 400);
+  EXPECT_EQ(json::parse(bad_password.body)["error"], "invalid_grant");
+
+  // HTTP Basic client authentication; an app-only token.
+  std::string pair = app.client_id + ":" + app.client_secret;
+  std::string basic(4 * ((pair.size() + 2) / 3) + 1, '\0');
+  basic.resize(static_cast<std::size_t>(EVP_EncodeBlock(
+      reinterpret_cast<unsigned char*>(basic.data()),
+      reinterpret_cast<const unsigned char*>(pair.data()), static_cast<int>(pair.size()))));
+  auto app_token = s().call("POST", "/oauth/token", form({{"grant_type", "client_credentials"}}),
+                            {{"Authorization", "Basic " + basic}});
+  ASSERT_EQ(app_token.status, 200) << app_token.body;
+  const std::string token = json::parse(app_token.body)["access_token"];
+  EXPECT_EQ(get_json("/api/v1/apps/verify_credentials", token)["name"], "test app");
+  EXPECT_EQ(s().call("GET", "/api/v1/accounts/verify_credentials", "", {}, token).status, 422);
+}
+
+TEST_F(ClientApi, WrongRevokedAndUnderScopedTokensAreRefusedAndChangeNothing) {
+  const App app = register_app();
+  const std::string writer = password_token(app);
+  const std::string reader = password_token(app, "alice", "read");
+  const auto before = get_json("/api/v1/timelines/public?local=true&limit=40", "").size();
+
+  auto missing = s().call("POST", "/api/v1/statuses", json{{"status", "no token"}}.dump());
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_NE(missing.headers["www-authenticate"].find("Bearer"), std::string::npos);
+  EXPECT_TRUE(json::parse(missing.body).contains("error"));
+  auto wrong =
+      s().call("POST", "/api/v1/statuses", json{{"status", "x"}}.dump(), {}, "not-a-token");
+  EXPECT_EQ(wrong.status, 401);
+  auto scoped = s().call("POST", "/api/v1/statuses", json{{"status", "x"}}.dump(), {}, reader);
+  EXPECT_EQ(scoped.status, 403) << scoped.body;
+  EXPECT_NE(scoped.headers["www-authenticate"].find("insufficient_scope"), std::string::npos);
+  EXPECT_EQ(get_json("/api/v1/accounts/verify_credentials", reader)["username"], "alice");
+
+  auto revoke = s().call(
+      "POST", "/oauth/revoke",
+      form(
+          {{"client_id", app.client_id}, {"client_secret", app.client_secret}, {"token", writer}}));
+  EXPECT_EQ(revoke.status, 200);
+  auto revoked = s().call("POST", "/api/v1/statuses", json{{"status", "x"}}.dump(), {}, writer);
+  EXPECT_EQ(revoked.status, 401);
+  // RFC 7009: unknown tokens revoke fine; a bad client does not.
+  EXPECT_EQ(s().call("POST", "/oauth/revoke",
+                     form({{"client_id", app.client_id},
+                           {"client_secret", app.client_secret},
+                           {"token", "unknown"}}))
+                .status,
+            200);
+  EXPECT_EQ(
+      s().call("POST", "/oauth/revoke",
+               form({{"client_id", app.client_id}, {"client_secret", "x"}, {"token", reader}}))
+          .status,
+      401);
+  EXPECT_EQ(get_json("/api/v1/timelines/public?local=true&limit=40", "").size(), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// conventions and instance
+
+TEST_F(ClientApi, InstanceDocumentsAndTrailingSlash) {
+  auto v1 = get_json("/api/v1/instance/", "");
+  EXPECT_TRUE(v1["version"].get<std::string>().starts_with("4.2.0 (compatible; Guildhall "));
+  EXPECT_EQ(v1["uri"], "guild.test");
+  EXPECT_EQ(v1["urls"]["streaming_api"], "wss://guild.test");
+  EXPECT_TRUE(v1["configuration"]["statuses"].contains("max_characters"));
+  auto v2 = get_json("/api/v2/instance", "");
+  EXPECT_EQ(v2["domain"], "guild.test");
+  EXPECT_EQ(v2["api_versions"]["mastodon"], 1);
+  EXPECT_TRUE(v2["configuration"]["accounts"].contains("max_featured_tags"));
+}
+
+TEST_F(ClientApi, CorsPreflightAndRateLimits) {
+  auto preflight =
+      s().call("OPTIONS", "/api/v1/timelines/home", "",
+               {{"Origin", "https://elk.example"}, {"Access-Control-Request-Method", "GET"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.headers["access-control-allow-origin"], "*");
+  EXPECT_NE(preflight.headers["access-control-allow-headers"].find("Authorization"),
+            std::string::npos);
+
+  const App app = register_app();
+  const std::string token = password_token(app);
+  HttpResponse last;
+  int admitted = 0;
+  for (int i = 0; i < 301; ++i) {
+    last = s().call("GET", "/api/v1/custom_emojis", "", {}, token);
+    if (last.status == 200)
+      ++admitted;
+    else
+      break;
+  }
+  EXPECT_EQ(admitted, 300);
+  EXPECT_EQ(last.status, 429);
+  EXPECT_EQ(json::parse(last.body)["error"], "Too many requests");
+  EXPECT_EQ(last.headers["x-ratelimit-remaining"], "0");
+  EXPECT_FALSE(last.headers["x-ratelimit-reset"].empty());
+  EXPECT_NE(last.headers["access-control-expose-headers"].find("Link"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// statuses, timelines, accounts
+
+TEST_F(ClientApi, StatusesLifecycle) {
+  const App app = register_app();
+  const std::string token = password_token(app);
+
+  // Form and multipart bodies as well as JSON; Idempotency-Key replays the same status.
+  auto by_form = s().call("POST", "/api/v1/statuses",
+                          form({{"status", "Hello #Guildhall"}, {"sensitive", "False"}}),
+                          {{"Idempotency-Key", "key-1"}}, token);
+  ASSERT_EQ(by_form.status, 200) << by_form.body;
+  auto status = json::parse(by_form.body);
+  EXPECT_EQ(status["sensitive"], false);
+  EXPECT_EQ(status["visibility"], "public");
+  EXPECT_EQ(status["account"]["acct"], "alice");
+  EXPECT_EQ(status["tags"],
+            json::parse(R"([{"name":"guildhall","url":"https://guild.test/tags/guildhall"}])"));
+  EXPECT_NE(status["content"].get<std::string>().find(
+                "class=\"mention hashtag\" rel=\"tag\">#<span>Guildhall</span></a>"),
+            std::string::npos)
+      << status["content"];
+  EXPECT_TRUE(std::regex_match(status["created_at"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  auto replay = s().call("POST", "/api/v1/statuses", form({{"status", "Hello #Guildhall"}}),
+                         {{"Idempotency-Key", "key-1"}}, token);
+  EXPECT_EQ(json::parse(replay.body)["id"], status["id"]);
+
+  const std::string boundary = "XyZ";
+  const std::string multipart =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\n"
+      "a reply\r\n--XyZ\r\nContent-Disposition: form-data; "
+      "name=\"in_reply_to_id\"\r\n\r\n" +
+      status["id"].get<std::string>() + "\r\n--XyZ--\r\n";
+  auto reply_res = s().call("POST", "/api/v1/statuses", multipart,
+                            {{"Content-Type", "multipart/form-data; boundary=XyZ"}}, token);
+  ASSERT_EQ(reply_res.status, 200) << reply_res.body;
+  auto reply = json::parse(reply_res.body);
+  EXPECT_EQ(reply["in_reply_to_id"], status["id"]);
+  EXPECT_EQ(reply["in_reply_to_account_id"], status["account"]["id"]);
+
+  const std::string id = status["id"];
+  auto context = get_json("/api/v1/statuses/" + id + "/context", token);
+  ASSERT_EQ(context["descendants"].size(), 1u);
+  EXPECT_EQ(context["descendants"][0]["id"], reply["id"]);
+  auto reply_context =
+      get_json("/api/v1/statuses/" + reply["id"].get<std::string>() + "/context", token);
+  ASSERT_EQ(reply_context["ancestors"].size(), 1u);
+  EXPECT_EQ(get_json("/api/v1/statuses/" + id, token)["replies_count"], 1);
+
+  // Edit: history and source.
+  auto edited = s().call("PUT", "/api/v1/statuses/" + id,
+                         json{{"status", "Hello again"}, {"spoiler_text", "cw"}}.dump(), {}, token);
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_FALSE(json::parse(edited.body)["edited_at"].is_null());
+  EXPECT_EQ(json::parse(edited.body)["spoiler_text"], "cw");
+  auto history = get_json("/api/v1/statuses/" + id + "/history", token);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_NE(history[0]["content"].get<std::string>().find("Hello"), std::string::npos);
+  EXPECT_NE(history[1]["content"].get<std::string>().find("again"), std::string::npos);
+  auto source = get_json("/api/v1/statuses/" + id + "/source", token);
+  EXPECT_EQ(source["text"], "Hello again");
+  EXPECT_EQ(source["spoiler_text"], "cw");
+
+  // Favourite, bookmark.
+  auto fav = s().call("POST", "/api/v1/statuses/" + id + "/favourite", "", {}, token);
+  ASSERT_EQ(fav.status, 200) << fav.body;
+  EXPECT_EQ(json::parse(fav.body)["favourited"], true);
+  EXPECT_EQ(json::parse(fav.body)["favourites_count"], 1);
+  auto by = get_json("/api/v1/statuses/" + id + "/favourited_by", token);
+  ASSERT_EQ(by.size(), 1u);
+  EXPECT_EQ(by[0]["username"], "alice");
+  auto favourites = get_json("/api/v1/favourites", token);
+  ASSERT_EQ(favourites.size(), 1u);
+  EXPECT_EQ(favourites[0]["id"], id);
+  auto unfav = s().call("POST", "/api/v1/statuses/" + id + "/unfavourite", "", {}, token);
+  EXPECT_EQ(json::parse(unfav.body)["favourites_count"], 0);
+  EXPECT_EQ(get_json("/api/v1/favourites", token), json::array());
+  auto mark = s().call("POST", "/api/v1/statuses/" + id + "/bookmark", "", {}, token);
+  EXPECT_EQ(json::parse(mark.body)["bookmarked"], true);
+  auto marks = get_json("/api/v1/bookmarks", token);
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_EQ(marks[0]["id"], id);
+  EXPECT_EQ(s().call("POST", "/api/v1/statuses/" + id + "/reblog", "", {}, token).status, 422);
+
+  // Someone else cannot delete it; the author can, and gets the text back.
+  const std::string bob = password_token(app, "bob");
+  EXPECT_EQ(s().call("DELETE", "/api/v1/statuses/" + id, "", {}, bob).status, 404);
+  auto deleted = s().call("DELETE", "/api/v1/statuses/" + id, "", {}, token);
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(json::parse(deleted.body)["text"], "Hello again");
+  EXPECT_EQ(s().call("GET", "/api/v1/statuses/" + id, "", {}, token).status, 404);
+
+  // Unsupported parts are refused, not dropped.
+  EXPECT_EQ(s().call("POST", "/api/v1/statuses",
+                     json{{"status", "secret"}, {"visibility", "direct"}}.dump(), {}, token)
+                .status,
+            422);
+  EXPECT_EQ(s().call("POST", "/api/v1/statuses", json{{"status", ""}}.dump(), {}, token).status,
+            422);
+}
+
+TEST_F(ClientApi, HomeTimelinePaginatesWithLinkHeaders) {
+  const App app = register_app();
+  const std::string token = password_token(app, "bob");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i)
+    ids.push_back(post_status(token, "bob says " + std::to_string(i))["id"]);
+  auto first = s().call("GET", "/api/v1/timelines/home?limit=2", "", {}, token);
+  ASSERT_EQ(first.status, 200);
+  auto page = json::parse(first.body);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0]["id"], ids[2]);
+  EXPECT_EQ(page[1]["id"], ids[1]);
+  const std::string link = first.headers["link"];
+  EXPECT_TRUE(link.starts_with(
+      "<https://guild.test/api/v1/timelines/home?limit=2&max_id=" + ids[1] + ">; rel=\"next\""))
+      << link;
+  EXPECT_NE(link.find("min_id=" + ids[2] + ">; rel=\"prev\""), std::string::npos) << link;
+
+  auto second = get_json("/api/v1/timelines/home?limit=2&max_id=" + ids[1], token);
+  ASSERT_GE(second.size(), 1u);
+  EXPECT_EQ(second[0]["id"], ids[0]);
+  auto newer = get_json("/api/v1/timelines/home?min_id=" + ids[0] + "&limit=1", token);
+  ASSERT_EQ(newer.size(), 1u);
+  EXPECT_EQ(newer[0]["id"], ids[1]);
+
+  auto empty = s().call("GET", "/api/v1/timelines/home?since_id=" + ids[2], "", {}, token);
+  EXPECT_EQ(empty.body, "[]");
+  EXPECT_FALSE(empty.headers.contains("link"));
+
+  auto tagged = post_status(token, "about #cpp20");
+  auto tag = get_json("/api/v1/timelines/tag/CPP20", "");
+  ASSERT_EQ(tag.size(), 1u);
+  EXPECT_EQ(tag[0]["id"], tagged["id"]);
+  EXPECT_EQ(get_json("/api/v1/timelines/tag/cpp", "").size(), 0u);
+  auto local = get_json("/api/v1/timelines/public?local=1&limit=1", "");
+  ASSERT_EQ(local.size(), 1u);
+  EXPECT_EQ(local[0]["id"], tagged["id"]);
+  EXPECT_FALSE(local[0].contains("favourited")) << "no viewer, no viewer state";
+}
+
+TEST_F(ClientApi, AccountsFollowLookupAndSearch) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  auto me = get_json("/api/v1/accounts/verify_credentials", alice);
+  for (const char* field : {"id", "username", "acct", "display_name", "locked", "bot", "group",
+                            "created_at", "note", "url", "avatar", "header", "followers_count",
+                            "following_count", "statuses_count", "emojis", "fields", "source"})
+    EXPECT_TRUE(me.contains(field)) << field;
+  EXPECT_EQ(me["group"], false);
+
+  auto updated = s().call("PATCH", "/api/v1/accounts/update_credentials",
+                          form({{"display_name", "Alice A."}, {"note", "I <3 C++"}}), {}, alice);
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(json::parse(updated.body)["display_name"], "Alice A.");
+  EXPECT_EQ(json::parse(updated.body)["note"], "<p>I &lt;3 C++</p>");
+  EXPECT_EQ(json::parse(updated.body)["source"]["note"], "I <3 C++");
+
+  auto bob = get_json("/api/v1/accounts/lookup?acct=bob", "");
+  ASSERT_EQ(bob["acct"], "bob");
+  const std::string bob_id = bob["id"];
+  EXPECT_EQ(get_json("/api/v1/accounts/lookup?acct=bob@guild.test", "")["id"], bob_id);
+  EXPECT_EQ(s().call("GET", "/api/v1/accounts/lookup?acct=nobody").status, 404);
+  EXPECT_EQ(get_json("/api/v1/accounts/" + bob_id, "")["username"], "bob");
+
+  auto follow = s().call("POST", "/api/v1/accounts/" + bob_id + "/follow", "", {}, alice);
+  ASSERT_EQ(follow.status, 200) << follow.body;
+  EXPECT_EQ(json::parse(follow.body)["following"], true);
+  auto rels = get_json("/api/v1/accounts/relationships?id[]=" + bob_id, alice);
+  ASSERT_EQ(rels.size(), 1u);
+  EXPECT_EQ(rels[0]["following"], true);
+  auto followers = get_json("/api/v1/accounts/" + bob_id + "/followers", "");
+  ASSERT_EQ(followers.size(), 1u);
+  EXPECT_EQ(followers[0]["username"], "alice");
+  EXPECT_EQ(get_json("/api/v1/accounts/" + bob_id, "")["followers_count"], 1);
+
+  // Bob's posts reach Alice's home timeline.
+  const std::string bob_token = password_token(app, "bob");
+  auto posted = post_status(bob_token, "for my followers");
+  auto home = get_json("/api/v1/timelines/home", alice);
+  ASSERT_FALSE(home.empty());
+  EXPECT_EQ(home[0]["id"], posted["id"]);
+
+  auto unfollow = s().call("POST", "/api/v1/accounts/" + bob_id + "/unfollow", "", {}, alice);
+  EXPECT_EQ(json::parse(unfollow.body)["following"], false);
+
+  auto search = get_json("/api/v2/search?q=bo&resolve=1", alice);
+  ASSERT_EQ(search["accounts"].size(), 1u);
+  EXPECT_EQ(search["accounts"][0]["acct"], "bob");
+  auto autocomplete = get_json("/api/v1/accounts/search?q=ali", alice);
+  ASSERT_EQ(autocomplete.size(), 1u);
+
+  auto statuses = get_json("/api/v1/accounts/" + bob_id + "/statuses?limit=1", "");
+  ASSERT_EQ(statuses.size(), 1u);
+  EXPECT_EQ(statuses[0]["id"], posted["id"]);
+}
+
+TEST_F(ClientApi, MarkersAndHonestEmptyLists) {
+  const App app = register_app();
+  const std::string token = password_token(app, "alice", "read write follow push");
+  auto saved =
+      s().call("POST", "/api/v1/markers", form({{"home[last_read_id]", "12345"}}), {}, token);
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  auto markers = get_json("/api/v1/markers?timeline[]=home&timeline[]=notifications", token);
+  EXPECT_EQ(markers["home"]["last_read_id"], "12345");
+  EXPECT_EQ(markers["home"]["version"], 1);
+  EXPECT_TRUE(markers["home"].contains("updated_at"));
+  for (const char* path : {"/api/v1/custom_emojis", "/api/v2/filters", "/api/v1/lists"})
+    EXPECT_EQ(get_json(path, token), json::array()) << path;
+  EXPECT_EQ(get_json("/api/v1/preferences", token)["posting:default:visibility"], "public");
+  EXPECT_EQ(s().call("GET", "/api/v1/push/subscription", "", {}, token).status, 404);
+}
+
+TEST_F(ClientApi, NotificationsOfRepliesFavouritesAndFollows) {
+  const App app = register_app();
+  const std::string carol = password_token(app, "carol");
+  const std::string bob = password_token(app, "bob");
+  auto post = post_status(carol, "notify me");
+  const std::string post_id = post["id"];
+  const std::string carol_id = post["account"]["id"];
+  auto reply = post_status(bob, "a reply", R"({"in_reply_to_id": ")" + post_id + R"("})");
+  ASSERT_EQ(s().call("POST", "/api/v1/statuses/" + post_id + "/favourite", "", {}, bob).status,
+            200);
+  ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + carol_id + "/follow", "", {}, bob).status, 200);
+
+  auto all = get_json("/api/v1/notifications", carol);
+  ASSERT_EQ(all.size(), 3u) << all;
+  EXPECT_EQ(all[0]["type"], "follow");
+  EXPECT_EQ(all[1]["type"], "favourite");
+  EXPECT_EQ(all[1]["status"]["id"], post_id);
+  EXPECT_EQ(all[2]["type"], "mention");
+  EXPECT_EQ(all[2]["status"]["id"], reply["id"]);
+  for (const auto& n : all)
+    EXPECT_EQ(n["account"]["username"], "bob");
+  auto filtered =
+      get_json("/api/v1/notifications?exclude_types[]=follow&exclude_types[]=mention", carol);
+  ASSERT_EQ(filtered.size(), 1u);
+  EXPECT_EQ(filtered[0]["type"], "favourite");
+  auto only = get_json("/api/v1/notifications?types[]=mention", carol);
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_EQ(get_json("/api/v1/notifications/" + all[1]["id"].get<std::string>(), carol)["type"],
+            "favourite");
+  EXPECT_EQ(s().call("GET", "/api/v1/notifications/" + all[1]["id"].get<std::string>(), "", {}, bob)
+                .status,
+            404);
+  EXPECT_EQ(get_json("/api/v1/notifications/unread_count", carol)["count"], 3);
+  ASSERT_EQ(s().call("POST", "/api/v1/markers",
+                     form({{"notifications[last_read_id]", all[1]["id"]}}), {}, carol)
+                .status,
+            200);
+  EXPECT_EQ(get_json("/api/v1/notifications/unread_count", carol)["count"], 1);
+}
+
+TEST_F(ClientApi, CommunitiesAreGroupAccountsAndFollowingOneIsRefusedForNow) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  auto group = get_json("/api/v1/accounts/lookup?acct=eng", "");
+  EXPECT_EQ(group["group"], true);
+  EXPECT_EQ(group["display_name"], "Engineering");
+  EXPECT_EQ(group["followers_count"], 1) << "the owner is a member";
+  auto follow = s().call("POST", "/api/v1/accounts/" + group["id"].get<std::string>() + "/follow",
+                         "", {}, alice);
+  EXPECT_EQ(follow.status, 422) << follow.body;
+  auto relationship =
+      get_json("/api/v1/accounts/relationships?id[]=" + group["id"].get<std::string>(), alice);
+  EXPECT_EQ(relationship[0]["following"], false);
+  EXPECT_EQ(relationship[0]["requested"], false);
+}
+
+TEST(ClientApiConfig, PasswordGrantIsOffByDefault) {
+  Server server("nopassword", false);
+  server.create_user("carol");
+  server.start();
+  ASSERT_NE(server.port, 0);
+  auto app = server.call("POST", "/api/v1/apps",
+                         json{{"client_name", "x"}, {"redirect_uris", kOob}}.dump());
+  ASSERT_EQ(app.status, 200);
+  auto body = json::parse(app.body);
+  auto res = server.call("POST", "/oauth/token",
+                         form({{"grant_type", "password"},
+                               {"client_id", body["client_id"]},
+                               {"client_secret", body["client_secret"]},
+                               {"username", "carol"},
+                               {"password", kPassword}}));
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(json::parse(res.body)["error"], "unsupported_grant_type");
+}
+
+// The real Mastodon.py (Debian python3-mastodon, run with Debian's python) against a server.
+void expect_mastodon_py_works(Server& server, const std::string& user) {
+  server.create_user(user);
+  server.start();
+  ASSERT_NE(server.port, 0);
+  Process client("/usr/bin/python3",
+                 {std::string(GUILDHALL_SOURCE_DIR) + "/tests/integration/mastodon_py_client.py",
+                  "http://127.0.0.1:" + std::to_string(server.port), user, kPassword});
+  EXPECT_EQ(client.wait(180s), 0) << client.output() << "\nserver:\n" << server.process->output();
+  EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
+}
+
+TEST(ClientApiRealClients, MastodonPy) {
+  Server server("mastodonpy", true);
+  expect_mastodon_py_works(server, "pyuser");
+}
+
+// The same on PostgreSQL: a fresh database on the ctest fixture's throwaway cluster.
+TEST(ClientApiRealClients, MastodonPyOnPostgres) {
+  guildhall::storage::testing::PostgresBackend database;  // dropped after the server stops
+  std::string reason;
+  const std::string url = database.create(reason);
+  ASSERT_FALSE(url.empty()) << reason;
+  Server server("mastodonpy-pg", true);
+  server.env["GUILDHALL_DATABASE_URL"] = url;
+  expect_mastodon_py_works(server, "pguser");
+}
+
+// The real masto.js 7 on Node 20, installed from the committed lockfile
+// (tests/integration/masto_js).
+TEST(ClientApiRealClients, MastoJs) {
+  Server server("mastojs", true, true);
+  server.create_user("jsuser");
+  server.start();
+  ASSERT_NE(server.port, 0);
+  Process client("/bin/bash",
+                 {std::string(GUILDHALL_SOURCE_DIR) + "/tests/integration/masto_js/run.sh",
+                  std::string(GUILDHALL_TEST_BINARY_DIR) + "/masto_js",
+                  "http://127.0.0.1:" + std::to_string(server.port), "jsuser", kPassword});
+  EXPECT_EQ(client.wait(300s), 0) << client.output() << "\nserver:\n" << server.process->output();
+  EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
+}
+
+}  // namespace

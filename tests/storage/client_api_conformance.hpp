@@ -1,0 +1,289 @@
+#pragma once
+
+// Conformance of the client API repositories (migration 0004: OAuth, bookmarks, idempotency keys,
+// markers, timelines), instantiated per backend next to the main suite.
+
+#include "conformance.hpp"
+
+namespace guildhall::storage::testing {
+
+template <typename Backend>
+class ClientApiConformance : public StorageConformance<Backend> {
+ protected:
+  OAuthApp app(const std::string& client_id) {
+    return this
+        ->tx([&](Tx& t) {
+          return t.oauth().create_app(
+              {.client_id = client_id,
+               .client_secret_hash = "secret-hash-" + client_id,
+               .name = "App " + client_id,
+               .website = "https://app.example",
+               .redirect_uris = {"urn:ietf:wg:oauth:2.0:oob", "app://callback"},
+               .scopes = {"read", "write", "follow"}});
+        })
+        .value();
+  }
+  Post post(Id author, const std::string& name, std::optional<Id> parent = std::nullopt) {
+    return this
+        ->tx([&](Tx& t) {
+          NewPost p = parent ? new_comment(author, *parent, name) : new_thread(author, {}, name);
+          p.title.reset();
+          return t.posts().create(p);
+        })
+        .value();
+  }
+};
+
+TYPED_TEST_SUITE_P(ClientApiConformance);
+
+TYPED_TEST_P(ClientApiConformance, AppsRoundTripAndClientIdIsUnique) {
+  const OAuthApp created = this->app("client-1");
+  auto by_client = this->tx([](Tx& t) { return t.oauth().get_app_by_client_id("client-1"); });
+  ASSERT_OK(by_client);
+  EXPECT_EQ(by_client->id, created.id);
+  EXPECT_EQ(by_client->redirect_uris,
+            (std::vector<std::string>{"urn:ietf:wg:oauth:2.0:oob", "app://callback"}));
+  EXPECT_EQ(by_client->scopes, (std::vector<std::string>{"read", "write", "follow"}));
+  EXPECT_EQ(by_client->website, "https://app.example");
+  EXPECT_ERROR(this->tx([](Tx& t) { return t.oauth().get_app_by_client_id("nope"); }), not_found);
+  EXPECT_ERROR(this->tx([](Tx& t) {
+    return t.oauth().create_app(
+        {.client_id = "client-1", .client_secret_hash = "x", .name = "Dup"});
+  }),
+               already_exists);
+}
+
+TYPED_TEST_P(ClientApiConformance, CodesAreSingleUse) {
+  const auto alice = this->user("alice");
+  const OAuthApp a = this->app("client-2");
+  const TimePoint expires = core::SystemClock::instance().now() + std::chrono::minutes(10);
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.oauth().create_code({.code_hash = "code-hash",
+                                  .app_id = a.id,
+                                  .user_id = alice.actor.id,
+                                  .redirect_uri = "app://callback",
+                                  .scopes = {"read", "write"},
+                                  .code_challenge = "challenge",
+                                  .expires_at = expires});
+  }));
+  auto first = this->tx([](Tx& t) { return t.oauth().consume_code("code-hash"); });
+  ASSERT_OK(first);
+  EXPECT_EQ(first->user_id, alice.actor.id);
+  EXPECT_EQ(first->app_id, a.id);
+  EXPECT_EQ(first->code_challenge, "challenge");
+  EXPECT_EQ(first->scopes, (std::vector<std::string>{"read", "write"}));
+  EXPECT_FALSE(first->used_at.has_value());
+  EXPECT_ERROR(this->tx([](Tx& t) { return t.oauth().consume_code("code-hash"); }), conflict);
+  EXPECT_ERROR(this->tx([](Tx& t) { return t.oauth().consume_code("other"); }), not_found);
+
+  // Tokens issued for the code can be revoked together when it is replayed.
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.oauth().create_token({.token_hash = "tok-code",
+                                   .app_id = a.id,
+                                   .user_id = alice.actor.id,
+                                   .scopes = {"read"},
+                                   .code_id = first->id});
+  }));
+  auto revoked = this->tx([&](Tx& t) { return t.oauth().revoke_tokens_for_code("code-hash"); });
+  ASSERT_OK(revoked);
+  EXPECT_EQ(*revoked, 1);
+  auto token = this->tx([](Tx& t) { return t.oauth().get_token_by_hash("tok-code"); });
+  ASSERT_OK(token);
+  EXPECT_TRUE(token->revoked_at.has_value());
+}
+
+TYPED_TEST_P(ClientApiConformance, TokensAreRevocableOnlyByTheirApp) {
+  const auto alice = this->user("alice");
+  const OAuthApp a = this->app("client-3");
+  const OAuthApp other = this->app("client-4");
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.oauth().create_token({.token_hash = "tok-user",
+                                   .app_id = a.id,
+                                   .user_id = alice.actor.id,
+                                   .scopes = {"read", "write"}});
+  }));
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.oauth().create_token({.token_hash = "tok-app", .app_id = a.id, .scopes = {"read"}});
+  }));
+  auto app_token = this->tx([](Tx& t) { return t.oauth().get_token_by_hash("tok-app"); });
+  ASSERT_OK(app_token);
+  EXPECT_FALSE(app_token->user_id.has_value());
+
+  const TimePoint used =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(core::SystemClock::instance().now());
+  ASSERT_OK(this->tx([&](Tx& t) { return t.oauth().touch_token(app_token->id, used); }));
+  auto touched = this->tx([](Tx& t) { return t.oauth().get_token_by_hash("tok-app"); });
+  EXPECT_EQ(touched->last_used_at, used);
+
+  auto wrong_app = this->tx([&](Tx& t) { return t.oauth().revoke_token("tok-user", other.id); });
+  ASSERT_OK(wrong_app);
+  EXPECT_FALSE(*wrong_app);
+  auto revoked = this->tx([&](Tx& t) { return t.oauth().revoke_token("tok-user", a.id); });
+  ASSERT_OK(revoked);
+  EXPECT_TRUE(*revoked);
+  auto again = this->tx([&](Tx& t) { return t.oauth().revoke_token("tok-user", a.id); });
+  EXPECT_FALSE(*again);
+  auto token = this->tx([](Tx& t) { return t.oauth().get_token_by_hash("tok-user"); });
+  ASSERT_OK(token);
+  EXPECT_TRUE(token->revoked_at.has_value());
+  EXPECT_ERROR(this->tx([](Tx& t) { return t.oauth().get_token_by_hash("none"); }), not_found);
+}
+
+TYPED_TEST_P(ClientApiConformance, BookmarksIdempotencyAndMarkers) {
+  const auto alice = this->user("alice");
+  const Post p1 = this->post(alice.actor.id, "one");
+  const Post p2 = this->post(alice.actor.id, "two");
+  const Id me = alice.actor.id;
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().add_bookmark(me, p1.id); }));
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().add_bookmark(me, p1.id); }));
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().add_bookmark(me, p2.id); }));
+  auto marks = this->tx([&](Tx& t) { return t.client_api().bookmarks(me, {}); });
+  ASSERT_OK(marks);
+  ASSERT_EQ(marks->size(), 2u);
+  EXPECT_EQ((*marks)[0].second, p2.id);  // newest bookmark first
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().remove_bookmark(me, p2.id); }));
+  EXPECT_FALSE(*this->tx([&](Tx& t) { return t.client_api().is_bookmarked(me, p2.id); }));
+  EXPECT_TRUE(*this->tx([&](Tx& t) { return t.client_api().is_bookmarked(me, p1.id); }));
+
+  const TimePoint hour_ago = core::SystemClock::instance().now() - std::chrono::hours(1);
+  EXPECT_FALSE(this->tx([&](Tx& t) { return t.client_api().idempotent_post(me, "k1", hour_ago); })
+                   ->has_value());
+  ASSERT_OK(
+      this->tx([&](Tx& t) { return t.client_api().remember_idempotent_post(me, "k1", p1.id); }));
+  auto replay = this->tx([&](Tx& t) { return t.client_api().idempotent_post(me, "k1", hour_ago); });
+  ASSERT_OK(replay);
+  EXPECT_EQ(*replay, std::optional<Id>(p1.id));
+  const TimePoint future = core::SystemClock::instance().now() + std::chrono::hours(1);
+  EXPECT_FALSE(this->tx([&](Tx& t) { return t.client_api().idempotent_post(me, "k1", future); })
+                   ->has_value());
+
+  auto first = this->tx([&](Tx& t) { return t.client_api().save_marker(me, "home", "100"); });
+  ASSERT_OK(first);
+  EXPECT_EQ(first->version, 1);
+  auto second = this->tx([&](Tx& t) { return t.client_api().save_marker(me, "home", "200"); });
+  ASSERT_OK(second);
+  EXPECT_EQ(second->version, 2);
+  EXPECT_EQ(second->last_read_id, "200");
+  EXPECT_ERROR(this->tx([&](Tx& t) { return t.client_api().save_marker(me, "bogus", "1"); }),
+               invalid_input);
+  auto all = this->tx([&](Tx& t) { return t.client_api().markers(me); });
+  ASSERT_OK(all);
+  ASSERT_EQ(all->size(), 1u);
+}
+
+TYPED_TEST_P(ClientApiConformance, TimelinesFollowFollowsAndSkipTombstones) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const auto carol = this->user("carol");
+  const Actor remote = this->remote("dave", "remote.example");
+  const Post a1 = this->post(alice.actor.id, "a1");
+  const Post b1 = this->post(bob.actor.id, "b1 #Rust");
+  const Post c1 = this->post(carol.actor.id, "c1");
+  const Post reply = this->post(carol.actor.id, "reply", a1.id);
+  const Post gone = this->post(bob.actor.id, "gone");
+  ASSERT_OK(this->tx([&](Tx& t) { return t.posts().soft_delete(gone.id); }));
+  Post r1 = this->tx([&](Tx& t) {
+                  NewPost p = new_thread(remote.id, {}, "r1");
+                  p.title.reset();
+                  p.is_local = false;
+                  return t.posts().create(p);
+                })
+                .value();
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.follows().create(alice.actor.id, bob.actor.id, FollowState::accepted, std::nullopt);
+  }));
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.follows().create(alice.actor.id, remote.id, FollowState::pending, std::nullopt);
+  }));
+
+  const auto ids = [](const std::vector<Post>& posts) {
+    std::vector<Id> out;
+    for (const auto& p : posts)
+      out.push_back(p.id);
+    return out;
+  };
+  auto home = this->tx([&](Tx& t) { return t.client_api().home_timeline(alice.actor.id, {}); });
+  ASSERT_OK(home);
+  EXPECT_EQ(ids(*home), (std::vector<Id>{b1.id, a1.id}));
+  auto older = this->tx([&](Tx& t) {
+    return t.client_api().home_timeline(alice.actor.id, {.before = b1.id, .limit = 5});
+  });
+  EXPECT_EQ(ids(*older), (std::vector<Id>{a1.id}));
+
+  auto local =
+      this->tx([](Tx& t) { return t.client_api().public_timeline(PublicScope::local, {}); });
+  EXPECT_EQ(ids(*local), (std::vector<Id>{reply.id, c1.id, b1.id, a1.id}));
+  auto remote_only =
+      this->tx([](Tx& t) { return t.client_api().public_timeline(PublicScope::remote, {}); });
+  EXPECT_EQ(ids(*remote_only), (std::vector<Id>{r1.id}));
+  auto tagged = this->tx(
+      [](Tx& t) { return t.client_api().posts_containing("#rust", PublicScope::all, {}); });
+  EXPECT_EQ(ids(*tagged), (std::vector<Id>{b1.id}));
+  auto percent =
+      this->tx([](Tx& t) { return t.client_api().posts_containing("%", PublicScope::all, {}); });
+  EXPECT_TRUE(percent->empty()) << "LIKE wildcards in the needle are literal";
+
+  auto replies = this->tx([&](Tx& t) { return t.client_api().replies(a1.id); });
+  EXPECT_EQ(ids(*replies), (std::vector<Id>{reply.id}));
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().count_replies(a1.id); }), 1);
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().count_posts_by_author(bob.actor.id); }),
+            1);
+  auto last = this->tx([&](Tx& t) { return t.client_api().last_post_at(bob.actor.id); });
+  ASSERT_OK(last);
+  EXPECT_EQ(*last, std::optional<TimePoint>(b1.published_at));
+
+  auto found = this->tx([](Tx& t) { return t.client_api().search_actors("CAR", 10); });
+  ASSERT_OK(found);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().handle, "carol");
+}
+
+TYPED_TEST_P(ClientApiConformance, NotificationsAreDerivedFromLikesFollowsAndReplies) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const Id me = alice.actor.id;
+  const Post mine = this->post(me, "mine");
+  const Post own_reply = this->post(me, "own-reply", mine.id);  // not a notification
+  const Post reply = this->post(bob.actor.id, "bob-reply", mine.id);
+  ASSERT_OK(this->tx(
+      [&](Tx& t) { return t.reactions().add({.post_id = mine.id, .actor_id = bob.actor.id}); }));
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.reactions().add({.post_id = mine.id, .actor_id = me});  // own like: nothing
+  }));
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.follows().create(bob.actor.id, me, FollowState::pending, std::nullopt);
+  }));
+  auto all = this->tx([&](Tx& t) { return t.client_api().notifications(me, {}, {}); });
+  ASSERT_OK(all);
+  std::vector<std::string> types;
+  for (const auto& n : *all) {
+    types.push_back(n.type);
+    EXPECT_EQ(n.from_actor_id, bob.actor.id);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"follow_request", "favourite", "mention"}));
+  EXPECT_EQ(all->back().post_id, std::optional<Id>(reply.id));
+  EXPECT_FALSE((*all)[0].post_id.has_value());
+
+  auto favs = this->tx([&](Tx& t) {
+    return t.client_api().notifications(me, {"favourite", "mention"}, {.limit = 1});
+  });
+  ASSERT_OK(favs);
+  ASSERT_EQ(favs->size(), 1u);
+  EXPECT_EQ(favs->front().type, "favourite");
+  auto older = this->tx([&](Tx& t) {
+    return t.client_api().notifications(me, {"favourite", "mention"}, {.before = favs->front().id});
+  });
+  ASSERT_EQ(older->size(), 1u);
+  EXPECT_EQ(older->front().type, "mention");
+  EXPECT_NE(older->front().id, own_reply.id);
+  auto for_bob =
+      this->tx([&](Tx& t) { return t.client_api().notifications(bob.actor.id, {}, {}); });
+  EXPECT_TRUE(for_bob->empty());
+}
+
+REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUnique,
+                            CodesAreSingleUse, TokensAreRevocableOnlyByTheirApp,
+                            BookmarksIdempotencyAndMarkers, TimelinesFollowFollowsAndSkipTombstones,
+                            NotificationsAreDerivedFromLikesFollowsAndReplies);
+
+}  // namespace guildhall::storage::testing
