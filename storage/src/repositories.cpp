@@ -1395,45 +1395,42 @@ class TxImpl final : public Tx {
     if (!moderation_log_)
       moderation_log_ = make_moderation_log_repo(ctx_.c, ctx_.ids, ctx_.clock);
     return *moderation_log_;
-    OAuthRepo& oauth() override {
-      if (!oauth_)
-        oauth_ = make_oauth_repo(ctx_.c, ctx_.ids, ctx_.clock);
-      return *oauth_;
-    }
-    ClientApiRepo& client_api() override {
-      if (!client_api_)
-        client_api_ = make_client_api_repo(ctx_.c, ctx_.ids, ctx_.clock, *this);
-      return *client_api_;
-    }
-    Id next_id() override {
-      return ctx_.ids.next();
-    }
-    TimePoint now() const override {
-      return ctx_.now();
-    }
+  }
+  OAuthRepo& oauth() override {
+    if (!oauth_)
+      oauth_ = make_oauth_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *oauth_;
+  }
+  ClientApiRepo& client_api() override {
+    if (!client_api_)
+      client_api_ = make_client_api_repo(ctx_.c, ctx_.ids, ctx_.clock, *this);
+    return *client_api_;
+  }
+  Id next_id() override { return ctx_.ids.next(); }
+  TimePoint now() const override { return ctx_.now(); }
 
-   private:
-    Ctx ctx_;
-    InstanceRepoImpl instances_;
-    ActorRepoImpl actors_;
-    UserRepoImpl users_;
-    MembershipRepoImpl memberships_;
-    CommunityRepoImpl communities_;
-    FollowRepoImpl follows_;
-    PostRepoImpl posts_;
-    ReactionRepoImpl reactions_;
-    std::unique_ptr<InboxLogRepo> inbox_log_;
-    std::unique_ptr<DeliveryQueueRepo> delivery_queue_;
-    std::unique_ptr<CommunityOutboxRepo> community_outbox_;
-    std::unique_ptr<ModerationLogRepo> moderation_log_;
-    std::unique_ptr<OAuthRepo> oauth_;
-    std::unique_ptr<ClientApiRepo> client_api_;
-  };
+ private:
+  Ctx ctx_;
+  InstanceRepoImpl instances_;
+  ActorRepoImpl actors_;
+  UserRepoImpl users_;
+  MembershipRepoImpl memberships_;
+  CommunityRepoImpl communities_;
+  FollowRepoImpl follows_;
+  PostRepoImpl posts_;
+  ReactionRepoImpl reactions_;
+  std::unique_ptr<InboxLogRepo> inbox_log_;
+  std::unique_ptr<DeliveryQueueRepo> delivery_queue_;
+  std::unique_ptr<CommunityOutboxRepo> community_outbox_;
+  std::unique_ptr<ModerationLogRepo> moderation_log_;
+  std::unique_ptr<OAuthRepo> oauth_;
+  std::unique_ptr<ClientApiRepo> client_api_;
+};
 
 }  // namespace
 
-std::unique_ptr<Tx>
-make_tx(Connection& connection, core::IdGenerator& ids, const core::Clock& clock) {
+std::unique_ptr<Tx> make_tx(Connection& connection, core::IdGenerator& ids,
+                            const core::Clock& clock) {
   return std::make_unique<TxImpl>(connection, ids, clock);
 }
 
