@@ -1401,6 +1401,11 @@ class TxImpl final : public Tx {
       moderation_log_ = make_moderation_log_repo(ctx_.c, ctx_.ids, ctx_.clock);
     return *moderation_log_;
   }
+  CommunityReportRepo& community_reports() override {
+    if (!community_reports_)
+      community_reports_ = make_community_report_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *community_reports_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1418,6 +1423,7 @@ class TxImpl final : public Tx {
   std::unique_ptr<DeliveryQueueRepo> delivery_queue_;
   std::unique_ptr<CommunityOutboxRepo> community_outbox_;
   std::unique_ptr<ModerationLogRepo> moderation_log_;
+  std::unique_ptr<CommunityReportRepo> community_reports_;
 };
 
 }  // namespace

@@ -75,6 +75,7 @@ class Tx {
   virtual DeliveryQueueRepo& delivery_queue() = 0;
   virtual CommunityOutboxRepo& community_outbox() = 0;  // hosted communities (community_log.hpp)
   virtual ModerationLogRepo& moderation_log() = 0;
+  virtual CommunityReportRepo& community_reports() = 0;
   // A fresh Snowflake id (for callers that must know an id before inserting, e.g. to build ap_id).
   virtual Id next_id() = 0;
   virtual TimePoint now() const = 0;
