@@ -254,6 +254,37 @@ std::optional<Result<std::string>> community_action(const Config& config, storag
     }
     return done(communities.ban(me, g, person->id, reason, until), "banned " + person->ap_id);
   }
+  if (verb == "reports") {
+    if (auto ok = need(1, 1, "reports GROUP"); !ok)
+      return Out(ok.error());
+    auto group = group_arg(0);
+    if (!group)
+      return Out(group.error());
+    auto open = communities.reports(me, group->actor.id, true, {.limit = 200});
+    if (!open)
+      return Out(open.error());
+    std::string text;
+    for (const auto& r : *open) {
+      text += "report " + core::to_string_id(r.id) + " by " + core::to_string_id(r.reporter_id);
+      if (r.post_id)
+        text += " post " + core::to_string_id(*r.post_id);
+      if (r.reason)
+        text += " reason \"" + *r.reason + "\"";
+      text += "\n";
+    }
+    return Out(text.empty() ? "no open reports" : text.substr(0, text.size() - 1));
+  }
+  if (verb == "resolve") {
+    if (auto ok = need(1, 1, "resolve REPORT_ID"); !ok)
+      return Out(ok.error());
+    Id report = 0;
+    if (!core::parse_id(args[0], report))
+      return Out(Error::invalid_input("REPORT_ID is the number `reports` lists"));
+    auto resolved = communities.resolve_report(me, report);
+    if (!resolved)
+      return Out(resolved.error());
+    return Out("resolved report " + args[0]);
+  }
   if (verb == "thread") {
     if (auto ok = need(3, 6, "thread GROUP TITLE BODY [language=xx] [question]"); !ok)
       return Out(ok.error());
@@ -276,8 +307,9 @@ std::optional<Result<std::string>> community_action(const Config& config, storag
   }
 
   // Verbs on a post of a community hosted here.
-  static const std::vector<std::string> kPostVerbs = {
-      "comment", "react", "unreact", "remove", "restore", "lock", "unlock", "pin", "unpin"};
+  static const std::vector<std::string> kPostVerbs = {"comment", "react", "unreact", "remove",
+                                                      "restore", "lock",  "unlock",  "pin",
+                                                      "unpin",   "report"};
   const bool community_post_verb =
       std::find(kPostVerbs.begin(), kPostVerbs.end(), verb) != kPostVerbs.end();
   const bool shared_verb = verb == "edit" || verb == "delete" || verb == "like" || verb == "unlike";
@@ -329,6 +361,9 @@ std::optional<Result<std::string>> community_action(const Config& config, storag
   }
   if (verb == "delete")
     return done(communities.delete_post(me, p), "deleted " + post->ap_id);
+  if (verb == "report")
+    return done(communities.report(me, p, args.size() > 1 ? std::optional(args[1]) : std::nullopt),
+                "reported " + post->ap_id);
   if (verb == "remove")
     return done(
         communities.remove_post(me, p, args.size() > 1 ? std::optional(args[1]) : std::nullopt),
@@ -536,9 +571,9 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
   return fail(Error::invalid_input(
       "unknown action '" + verb +
       "': use follow, unfollow, post, edit, delete, like, unlike, community-create, "
-      "community-set, join, leave, approve, reject, thread, comment, react, unreact, report, "
-      "remove, "
-      "restore, lock, unlock, pin, unpin, ban, unban, mod, unmod or modlog"));
+      "community-set, join, leave, approve, reject, thread, comment, react, unreact, remove, "
+      "restore, lock, unlock, pin, unpin, ban, unban, mod, unmod, report, reports, resolve or "
+      "modlog"));
 }
 
 }  // namespace guildhall::server

@@ -116,9 +116,9 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
       "community-create HANDLE TITLE [key=value...], community-set GROUP key=value..., "
       "join|leave|modlog GROUP, approve|reject|ban|unban|mod|unmod GROUP PERSON, "
       "thread GROUP TITLE BODY, comment POST BODY, react|unreact POST like|dislike|EMOJI, "
-      "remove|restore|lock|unlock|pin|unpin POST; join, leave, thread, comment, edit, delete, "
-      "react also work in communities hosted elsewhere (GROUP as name@host), plus "
-      "report POST REASON (see docs/FEDERATION.md)");
+      "remove|restore|lock|unlock|pin|unpin|report POST, reports GROUP, resolve REPORT; join, "
+      "leave, thread, comment, edit, delete, react and report also work in communities hosted "
+      "elsewhere (GROUP as name@host; see docs/admin-guide.md)");
   std::string act_user, act_verb;
   std::vector<std::string> act_args;
   act->add_option("user", act_user, "Local user handle")->required();

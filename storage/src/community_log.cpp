@@ -13,7 +13,7 @@ namespace guildhall::storage {
 
 namespace {
 
-constexpr std::array<std::pair<ModerationAction, std::string_view>, 13> kActions{{
+constexpr std::array<std::pair<ModerationAction, std::string_view>, 14> kActions{{
     {ModerationAction::remove_post, "remove_post"},
     {ModerationAction::restore_post, "restore_post"},
     {ModerationAction::lock, "lock"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<ModerationAction, std::string_view>, 13> kActions
     {ModerationAction::approve_member, "approve_member"},
     {ModerationAction::reject_member, "reject_member"},
     {ModerationAction::update_community, "update_community"},
+    {ModerationAction::resolve_report, "resolve_report"},
 }};
 
 }  // namespace
@@ -185,7 +186,92 @@ class ModerationLogRepoImpl final : public ModerationLogRepo {
   RepoContext x_;
 };
 
+CommunityReport report_from(const Row& r) {
+  CommunityReport c;
+  c.id = r.i64("id");
+  c.community_id = r.i64("community_id");
+  c.reporter_id = r.i64("reporter_id");
+  c.post_id = r.opt_i64("post_id");
+  c.target_actor_id = r.opt_i64("target_actor_id");
+  c.ap_id = r.opt_text("ap_id");
+  c.reason = r.opt_text("reason");
+  c.created_at = r.time("created_at");
+  c.resolved_at = r.opt_time("resolved_at");
+  c.resolved_by = r.opt_i64("resolved_by");
+  return c;
+}
+
+class CommunityReportRepoImpl final : public CommunityReportRepo {
+ public:
+  explicit CommunityReportRepoImpl(RepoContext x) : x_(x) {}
+
+  Result<CommunityReport> add(const NewCommunityReport& r) override {
+    return x_.write([&]() -> Result<CommunityReport> {
+      if (r.reason && r.reason->size() > 4096)
+        return core::Error::invalid_input("a report reason may have at most 4096 bytes");
+      try {
+        return report_from(
+            x_.q("INSERT INTO community_reports (id, community_id, reporter_id, post_id, "
+                 "target_actor_id, ap_id, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                 "$8) RETURNING *",
+                 {x_.ids.next(), r.community_id, r.reporter_id, r.post_id, r.target_actor_id,
+                  r.ap_id, r.reason, x_.now()})
+                .front());
+      } catch (const DriverError& e) {
+        if (e.error().kind == core::ErrorKind::invalid_input)
+          return core::Error::invalid_input("unknown community, reporter, post or person");
+        throw;
+      }
+    });
+  }
+
+  Result<CommunityReport> get(Id id) override {
+    return x_.read([&]() -> Result<CommunityReport> {
+      auto rows = x_.q("SELECT * FROM community_reports WHERE id = $1", {id});
+      if (rows.empty())
+        return core::Error::not_found("no such report");
+      return report_from(rows.front());
+    });
+  }
+
+  Result<std::vector<CommunityReport>> list(Id community_id, bool open_only,
+                                            const PageRequest& page) override {
+    return x_.read([&]() -> Result<std::vector<CommunityReport>> {
+      std::string sql = "SELECT * FROM community_reports WHERE community_id = $1";
+      if (open_only)
+        sql += " AND resolved_at IS NULL";
+      Params params{community_id};
+      page_clause(sql, params, page);
+      std::vector<CommunityReport> out;
+      for (auto row : x_.q(sql, params))
+        out.push_back(report_from(row));
+      return out;
+    });
+  }
+
+  Result<CommunityReport> resolve(Id id, Id moderator_id) override {
+    return x_.write([&]() -> Result<CommunityReport> {
+      auto rows = x_.q(
+          "UPDATE community_reports SET resolved_at = COALESCE(resolved_at, $2), resolved_by = "
+          "COALESCE(resolved_by, $3) WHERE id = $1 RETURNING *",
+          {id, x_.now(), moderator_id});
+      if (rows.empty())
+        return core::Error::not_found("no such report");
+      return report_from(rows.front());
+    });
+  }
+
+ private:
+  RepoContext x_;
+};
+
 }  // namespace
+
+std::unique_ptr<CommunityReportRepo> make_community_report_repo(driver::Connection& connection,
+                                                                core::IdGenerator& ids,
+                                                                const core::Clock& clock) {
+  return std::make_unique<CommunityReportRepoImpl>(RepoContext{connection, ids, clock});
+}
 
 std::unique_ptr<CommunityOutboxRepo> make_community_outbox_repo(driver::Connection& connection,
                                                                 core::IdGenerator& ids,

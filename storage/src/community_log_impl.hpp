@@ -17,4 +17,8 @@ std::unique_ptr<ModerationLogRepo> make_moderation_log_repo(driver::Connection& 
                                                             core::IdGenerator& ids,
                                                             const core::Clock& clock);
 
+std::unique_ptr<CommunityReportRepo> make_community_report_repo(driver::Connection& connection,
+                                                                core::IdGenerator& ids,
+                                                                const core::Clock& clock);
+
 }  // namespace guildhall::storage::detail

@@ -1406,6 +1406,11 @@ class TxImpl final : public Tx {
       client_api_ = make_client_api_repo(ctx_.c, ctx_.ids, ctx_.clock, *this);
     return *client_api_;
   }
+  CommunityReportRepo& community_reports() override {
+    if (!community_reports_)
+      community_reports_ = make_community_report_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *community_reports_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1425,6 +1430,7 @@ class TxImpl final : public Tx {
   std::unique_ptr<ModerationLogRepo> moderation_log_;
   std::unique_ptr<OAuthRepo> oauth_;
   std::unique_ptr<ClientApiRepo> client_api_;
+  std::unique_ptr<CommunityReportRepo> community_reports_;
 };
 
 }  // namespace

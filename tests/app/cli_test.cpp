@@ -191,6 +191,14 @@ TEST_F(Cli, CommunityVerbsRunThroughTheCommunitiesService) {
   EXPECT_EQ(run({"admin", "act", "pete", "comment", post, "hm"}), 1);
   EXPECT_NE(err().find("locked"), std::string::npos);
   EXPECT_EQ(run({"admin", "act", "pete", "pin", post}), 1);  // not a moderator
+  ASSERT_EQ(run({"admin", "act", "pete", "report", post, "spam?"}), 0) << err();
+  EXPECT_EQ(run({"admin", "act", "pete", "reports", "garden"}), 1);  // moderators only
+  ASSERT_EQ(run({"admin", "act", "olga", "reports", "garden"}), 0) << err();
+  ASSERT_NE(out().find("reason \"spam?\""), std::string::npos) << out();
+  const std::string report = out().substr(7, out().find(' ', 7) - 7);  // "report ID by ..."
+  ASSERT_EQ(run({"admin", "act", "olga", "resolve", report}), 0) << err();
+  ASSERT_EQ(run({"admin", "act", "olga", "reports", "garden"}), 0) << err();
+  EXPECT_NE(out().find("no open reports"), std::string::npos) << out();
   ASSERT_EQ(run({"admin", "act", "olga", "modlog", "garden"}), 0) << err();
   EXPECT_NE(out().find("lock by"), std::string::npos);
   EXPECT_NE(out().find("approve_member"), std::string::npos);

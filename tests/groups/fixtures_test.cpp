@@ -244,10 +244,17 @@ TEST_F(GroupFixtures, LemmyActivitiesWeDeliberatelyDoNotApply) {
                 .value()
                 .actor.display_name,
             before);
-  // Reports, their resolution and warnings are not handled yet: accepted and ignored.
+  // A report is stored for the moderators; its remote resolution and warnings are not handled
+  // yet: accepted and ignored.
   post_in(main, "http://enterprise.lemmy.ml/post/7", "http://enterprise.lemmy.ml/u/x");
-  for (const char* file : {"lemmy/activities/community/report_page.json",
-                           "lemmy/activities/community/resolve_report_page.json",
+  ASSERT_EQ(process("lemmy/activities/community/report_page.json"), 202);
+  auto reports = db_->read([&](storage::Tx& tx) {
+                      return tx.community_reports().list(main.actor.id, true, {});
+                    })
+                     .value();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].post_id, find("http://enterprise.lemmy.ml/post/7")->id);
+  for (const char* file : {"lemmy/activities/community/resolve_report_page.json",
                            "lemmy/activities/community/warn.json"}) {
     SCOPED_TRACE(file);
     EXPECT_EQ(process(file), 202);
@@ -346,15 +353,29 @@ TEST_F(GroupFixtures, PieFedKbinLikeAndAnnouncesAndMbinFlag) {
   ASSERT_EQ(process("from-piefed-repo/testing_data/body_2.json"), 202);
   EXPECT_EQ(reactions("https://lemmy.world/comment/2742626").size(), 1u);
   EXPECT_EQ(announced(world), 1);
-  // Announces by remote groups are the member side's; Mbin's Flag is a report (not handled yet).
+  // Announces by remote groups are the member side's.
   for (const char* file :
-       {"from-piefed-repo/testing_data/body_1.json", "from-piefed-repo/testing_data/body_3.json",
-        "mbin/activities/flag.json"}) {
+       {"from-piefed-repo/testing_data/body_1.json", "from-piefed-repo/testing_data/body_3.json"}) {
     SCOPED_TRACE(file);
     EXPECT_EQ(process(file), 202);
     EXPECT_EQ(refused_, 0u);
   }
   EXPECT_EQ(announced(world), 1);
+}
+
+TEST_F(GroupFixtures, MbinReportsAPostAndItsAuthor) {
+  const auto mag = host("https://lemmy-test/c/test_mag");
+  const auto reported =
+      post_in(mag, "https://lemmy-test/post/4", "https://lemmy-test/u/BentiGorlich");
+  ASSERT_EQ(process("mbin/activities/flag.json"), 202);
+  EXPECT_EQ(refused_, 0u);
+  auto reports = db_->read([&](storage::Tx& tx) {
+                      return tx.community_reports().list(mag.actor.id, true, {});
+                    })
+                     .value();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].post_id, reported.id);
+  EXPECT_EQ(reports[0].target_actor_id, reported.author_id);
 }
 
 TEST_F(GroupFixtures, NodeBBTopicPostedIntoAHostedCategory) {

@@ -174,6 +174,49 @@ TEST_F(Groups, ABanWithRemoveDataRemovesTheirPostsInThisCommunityOnly) {
   (void)other;
 }
 
+TEST_F(Groups, ReportsReachTheModeratorsAndTheAuthorsServerOnly) {
+  join_both();
+  ASSERT_EQ(send(create_page("https://a.example/post/1", kAlice, group_id("garden"), "Rude")), 202);
+  ASSERT_TRUE(communities_.set_moderator(dave_.id, garden_.actor.id, bob_.id, true).ok());
+  sent();
+  const auto rude = *post_by_ap_id("https://a.example/post/1");
+  ASSERT_TRUE(communities_.report(erin_.id, rude.id, std::string("insults")).ok());
+  const auto out = sent();
+  const auto flags = of_type(out, "Announce", "Flag");
+  std::set<std::string> inboxes;
+  for (const auto& f : flags)
+    inboxes.insert(f.inbox);
+  // bob moderates (b.example); alice wrote it (a.example). No other follower gets it.
+  EXPECT_EQ(inboxes, (std::set<std::string>{"https://a.example/inbox", "https://b.example/inbox"}));
+  ASSERT_FALSE(flags.empty());
+  EXPECT_EQ(flags[0].body["object"]["summary"], "insults");
+  EXPECT_EQ(flags[0].body["object"]["to"], json::array({group_id("garden")}));
+  EXPECT_EQ(outbox_count(garden_), 2);  // the Create and the Add: reports are not listed
+
+  // Only moderators read and resolve them.
+  EXPECT_EQ(communities_.reports(erin_.id, garden_.actor.id, true, {}).error().kind,
+            core::ErrorKind::forbidden);
+  auto open = communities_.reports(dave_.id, garden_.actor.id, true, {});
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ((*open)[0].post_id, rude.id);
+  EXPECT_EQ((*open)[0].target_actor_id, alice_.id);
+  EXPECT_EQ((*open)[0].reporter_id, erin_.id);
+  // A remote report (Lemmy's shape: to the group) lands in the same list.
+  json flag = activity("Flag", "https://b.example/flags/1", kBob, rude.ap_id);
+  flag["to"] = {group_id("garden")};
+  flag["summary"] = "<p>also rude</p>";
+  ASSERT_EQ(send(flag, kBob), 202);
+  EXPECT_EQ(communities_.reports(dave_.id, garden_.actor.id, true, {})->size(), 2u);
+  EXPECT_EQ(communities_.resolve_report(erin_.id, (*open)[0].id).error().kind,
+            core::ErrorKind::forbidden);
+  auto resolved = communities_.resolve_report(dave_.id, (*open)[0].id);
+  ASSERT_TRUE(resolved.ok());
+  EXPECT_EQ(resolved->resolved_by, dave_.id);
+  EXPECT_EQ(communities_.reports(dave_.id, garden_.actor.id, true, {})->size(), 1u);
+  EXPECT_EQ(modlog(garden_)[0].action, storage::ModerationAction::resolve_report);
+}
+
 TEST_F(Groups, PostingPolicyRefusalsStoreNothing) {
   outbox::CommunityInput mods_only;
   mods_only.posting_policy = storage::PostingPolicy::moderators;

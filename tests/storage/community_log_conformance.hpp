@@ -150,8 +150,68 @@ TYPED_TEST_P(CommunityLogConformance, ModerationLogRecordsEveryFieldAndPages) {
       2u);
 }
 
+TYPED_TEST_P(CommunityLogConformance, ReportsAreListedOpenFirstAndResolvedOnce) {
+  const auto owner = this->user("olga");
+  const auto group = this->community("garden", owner.actor.id);
+  const auto reporter = this->remote("rita", "far.example");
+  const auto post = this->tx([&](Tx& t) {
+                          return t.posts().create(new_thread(owner.actor.id, group.actor.id, "t"));
+                        })
+                        .value();
+  auto first = this->tx([&](Tx& t) {
+    return t.community_reports().add({.community_id = group.actor.id,
+                                      .reporter_id = reporter.id,
+                                      .post_id = post.id,
+                                      .target_actor_id = owner.actor.id,
+                                      .ap_id = "https://far.example/flags/1",
+                                      .reason = "rude"});
+  });
+  ASSERT_OK(first);
+  EXPECT_EQ(first->reason, "rude");
+  EXPECT_FALSE(first->resolved_at.has_value());
+  auto second = this->tx([&](Tx& t) {
+    return t.community_reports().add({.community_id = group.actor.id,
+                                      .reporter_id = reporter.id,
+                                      .post_id = std::nullopt,
+                                      .target_actor_id = owner.actor.id,
+                                      .ap_id = std::nullopt,
+                                      .reason = std::nullopt});
+  });
+  ASSERT_OK(second);
+  EXPECT_ERROR(this->tx([&](Tx& t) {
+    return t.community_reports().add({.community_id = group.actor.id,
+                                      .reporter_id = reporter.id,
+                                      .post_id = post.id,
+                                      .target_actor_id = std::nullopt,
+                                      .ap_id = "https://far.example/flags/1",
+                                      .reason = std::nullopt});
+  }),
+               already_exists);
+  auto resolved =
+      this->tx([&](Tx& t) { return t.community_reports().resolve(first->id, owner.actor.id); });
+  ASSERT_OK(resolved);
+  EXPECT_EQ(resolved->resolved_by, owner.actor.id);
+  ASSERT_TRUE(resolved->resolved_at.has_value());
+  auto again =
+      this->tx([&](Tx& t) { return t.community_reports().resolve(first->id, reporter.id); });
+  ASSERT_OK(again);
+  EXPECT_EQ(again->resolved_by, owner.actor.id);  // the first resolution stays
+  auto open = this->db_->read(
+      [&](Tx& t) { return t.community_reports().list(group.actor.id, true, PageRequest{}); });
+  ASSERT_OK(open);
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ((*open)[0].id, second->id);
+  auto all = this->db_->read(
+      [&](Tx& t) { return t.community_reports().list(group.actor.id, false, PageRequest{}); });
+  ASSERT_OK(all);
+  EXPECT_EQ(all->size(), 2u);
+  EXPECT_ERROR(
+      this->tx([&](Tx& t) { return t.community_reports().resolve(424242, owner.actor.id); }),
+      not_found);
+}
+
 TYPED_TEST_P(CommunityLogConformance, ActionNamesRoundTrip) {
-  for (int i = 0; i <= static_cast<int>(ModerationAction::update_community); ++i) {
+  for (int i = 0; i <= static_cast<int>(ModerationAction::resolve_report); ++i) {
     const auto action = static_cast<ModerationAction>(i);
     ModerationAction parsed{};
     ASSERT_TRUE(parse(to_string(action), parsed)) << to_string(action);
@@ -163,6 +223,7 @@ TYPED_TEST_P(CommunityLogConformance, ActionNamesRoundTrip) {
 
 REGISTER_TYPED_TEST_SUITE_P(CommunityLogConformance,
                             OutboxKeepsAnnouncesNewestFirstAndFiltersByKind,
-                            ModerationLogRecordsEveryFieldAndPages, ActionNamesRoundTrip);
+                            ModerationLogRecordsEveryFieldAndPages,
+                            ReportsAreListedOpenFirstAndResolvedOnce, ActionNamesRoundTrip);
 
 }  // namespace guildhall::storage::testing

@@ -19,10 +19,6 @@ Result<std::optional<T>> optional_row(Result<T> r) {
   return std::move(r).error();
 }
 
-std::string inbox_of(const storage::Actor& a) {
-  return a.shared_inbox_url.value_or(a.inbox_url);
-}
-
 // Shared inboxes of the group's remote accepted members; the queue collapses duplicates.
 Result<std::vector<std::string>> follower_inboxes(storage::Tx& tx, Id group_id) {
   std::vector<std::string> inboxes;
@@ -73,6 +69,10 @@ void address(json& activity, const storage::CommunityView& group) {
 }
 
 }  // namespace
+
+std::string inbox_of(const storage::Actor& a) {
+  return a.shared_inbox_url.value_or(a.inbox_url);
+}
 
 bool members_only(const storage::Community& c) noexcept {
   return c.visibility == storage::CommunityVisibility::private_ ||
@@ -147,13 +147,22 @@ json group_activity(const Urls& urls, const storage::CommunityView& group, std::
   return a;
 }
 
-Result<void> announce(GroupContext& ctx, std::string_view kind,
-                      const std::vector<std::string>& extra_inboxes) {
-  const Id id = ctx.tx.next_id();
+namespace {
+
+json announce_of_wire(const GroupContext& ctx, Id id) {
   json a = group_activity(ctx.urls, ctx.group, "Announce", id);
   address(a, ctx.group);
   a["object"] = ctx.wire;  // unchanged (FEP-1b12): receivers trust it because the group sent it
   a["audience"] = ctx.group.actor.ap_id;
+  return a;
+}
+
+}  // namespace
+
+Result<void> announce(GroupContext& ctx, std::string_view kind,
+                      const std::vector<std::string>& extra_inboxes) {
+  const Id id = ctx.tx.next_id();
+  const json a = announce_of_wire(ctx, id);
   const std::string ap_id = a["id"];
   auto recorded = ctx.tx.community_outbox().add({.id = id,
                                                  .community_id = ctx.group.actor.id,
@@ -171,6 +180,17 @@ Result<void> announce(GroupContext& ctx, std::string_view kind,
   if (auto q = enqueue(ctx.tx, ctx.group, id, ap_id, a, *inboxes); !q)
     return q;
   ctx.out.enqueued = ctx.out.enqueued || !inboxes->empty();
+  return {};
+}
+
+Result<void> announce_to(GroupContext& ctx, const std::vector<std::string>& inboxes) {
+  if (ctx.group.community.visibility == storage::CommunityVisibility::local_only)
+    return {};
+  const Id id = ctx.tx.next_id();
+  const json a = announce_of_wire(ctx, id);
+  if (auto q = enqueue(ctx.tx, ctx.group, id, a["id"], a, inboxes); !q)
+    return q;
+  ctx.out.enqueued = ctx.out.enqueued || !inboxes.empty();
   return {};
 }
 

@@ -112,6 +112,15 @@ Result<MaybeGroup> find_group(storage::Tx& tx, const as::Object& activity, int d
         return group_of_post(tx, object_id);
       return local_group(tx, strip_suffix(strip_suffix(target, "/featured"), "/moderators"));
     }
+    case as::Kind::flag: {
+      // Mbin reports [post, author]; Lemmy the post, addressed to the group.
+      for (const as::Ref& ref : activity.object) {
+        auto g = group_of_post(tx, ref.id());
+        if (!g || *g)
+          return g;
+      }
+      return group_in_addressing(tx, activity, budget);
+    }
     case as::Kind::block:
       if (activity.target.id().empty())
         return MaybeGroup();
@@ -290,6 +299,8 @@ core::Result<Applied> apply(storage::Tx& tx, const Urls& urls, const storage::Co
       return apply_add_remove(ctx, false);
     case as::Kind::block:
       return apply_block(ctx, true);
+    case as::Kind::flag:
+      return apply_flag(ctx);
     default:
       return ctx.ignore("not a group activity we handle");
   }

@@ -44,6 +44,9 @@ struct Standing {
 Result<Standing> standing_of(storage::Tx& tx, const storage::CommunityView& group,
                              const storage::Actor& actor);
 
+// Where a server wants our deliveries for this actor: its shared inbox, else its own.
+std::string inbox_of(const storage::Actor& actor);
+
 // Approval or private communities take posts and reactions only from accepted members.
 bool members_only(const storage::Community& community) noexcept;
 // Joining needs a manager's approval.
@@ -66,6 +69,9 @@ Result<void> check_in_group(const storage::CommunityView& group, const storage::
 // `extra_inboxes`: more recipients (a banned person's server, which no longer follows).
 Result<void> announce(GroupContext& ctx, std::string_view kind,
                       const std::vector<std::string>& extra_inboxes = {});
+// An Announce to exactly `inboxes`, not recorded in the outbox (a report goes only to the
+// moderators' and the reported author's servers, as Lemmy routes Flag).
+Result<void> announce_to(GroupContext& ctx, const std::vector<std::string>& inboxes);
 // Also sends the plain Announce(object) Mastodon and Pleroma followers read (new/edited threads).
 Result<void> announce_object(GroupContext& ctx, const json& object);
 // A group activity to one remote actor's inbox (Accept, Reject, the welcome message).
@@ -93,6 +99,7 @@ Result<Applied> apply_lock(GroupContext& ctx, bool locked);
 Result<Applied> apply_add_remove(GroupContext& ctx, bool add);
 Result<Applied> apply_block(GroupContext& ctx, bool ban);
 Result<Applied> restore_post(GroupContext& ctx, const std::string& post_ap_id);
+Result<Applied> apply_flag(GroupContext& ctx);
 
 // Accept(Follow) + welcome message for a member whose membership just became accepted.
 Result<bool> welcome_member(storage::Tx& tx, const Urls& urls, const storage::CommunityView& group,

@@ -5,5 +5,6 @@ target_sources(guildhall_federation PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/engine.cpp
   ${CMAKE_CURRENT_LIST_DIR}/membership.cpp
   ${CMAKE_CURRENT_LIST_DIR}/content.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/moderation.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/moderation.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/reports.cpp)
 target_link_libraries(guildhall_federation PRIVATE guildhall::content)

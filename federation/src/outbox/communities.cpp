@@ -760,6 +760,78 @@ Result<void> Communities::set_moderator(Id manager_id, Id community_id, Id perso
                        });
 }
 
+Result<void> Communities::report(Id actor_id, Id post_id,
+                                 const std::optional<std::string>& reason) {
+  if (reason)
+    if (auto ok = check_text(*reason, kMaxRuleBytes, "the reason", false); !ok)
+      return ok;
+  return send_about_post(
+      actor_id, post_id,
+      [&](Tx& tx, const storage::Actor& actor, const PostInGroup& target) -> Result<as::Object> {
+        // Lemmy's Flag: to the group only (reports are not public).
+        as::Object flag = as::make_activity(as::Kind::flag, new_activity_id(tx), actor.ap_id,
+                                            as::Ref(target.post.ap_id));
+        flag.to = {target.group.actor.ap_id};
+        flag.audience = {target.group.actor.ap_id};
+        flag.summary = reason;
+        return flag;
+      });
+}
+
+namespace {
+
+Result<void> require_moderator(Tx& tx, const storage::CommunityView& group,
+                               const storage::Actor& actor) {
+  auto may = groups::is_moderator(tx, group, actor);
+  if (!may)
+    return std::move(may).error();
+  if (!*may)
+    return Error::forbidden("only the community's moderators may read and resolve reports");
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<storage::CommunityReport>> Communities::reports(
+    Id moderator_id, Id community_id, bool open_only, const storage::PageRequest& page) {
+  return db_.read([&](Tx& tx) -> Result<std::vector<storage::CommunityReport>> {
+    auto acting = acting_in_group(tx, moderator_id, community_id);
+    if (!acting)
+      return std::move(acting).error();
+    if (auto ok = require_moderator(tx, acting->group, acting->actor); !ok)
+      return std::move(ok).error();
+    return tx.community_reports().list(community_id, open_only, page);
+  });
+}
+
+Result<storage::CommunityReport> Communities::resolve_report(Id moderator_id, Id report_id) {
+  return db_.transact([&](Tx& tx) -> Result<storage::CommunityReport> {
+    auto report = tx.community_reports().get(report_id);
+    if (!report)
+      return std::move(report).error();
+    auto acting = acting_in_group(tx, moderator_id, report->community_id);
+    if (!acting)
+      return std::move(acting).error();
+    if (auto ok = require_moderator(tx, acting->group, acting->actor); !ok)
+      return std::move(ok).error();
+    if (report->resolved_at)
+      return report;
+    auto resolved = tx.community_reports().resolve(report_id, moderator_id);
+    if (!resolved)
+      return std::move(resolved).error();
+    auto logged = tx.moderation_log().add({.community_id = report->community_id,
+                                           .moderator_id = moderator_id,
+                                           .action = storage::ModerationAction::resolve_report,
+                                           .target_actor_id = report->target_actor_id,
+                                           .target_post_id = report->post_id,
+                                           .reason = std::nullopt,
+                                           .expires_at = std::nullopt});
+    if (!logged)
+      return std::move(logged).error();
+    return resolved;
+  });
+}
+
 Result<std::vector<storage::ModerationEntry>> Communities::moderation_log(
     Id viewer_id, Id community_id, const storage::PageRequest& page) {
   return db_.read([&](Tx& tx) -> Result<std::vector<storage::ModerationEntry>> {

@@ -5,10 +5,11 @@
 //   CommunityOutboxRepo  the Announces the group sent (its ActivityPub outbox, kept after delivery
 //                        so peers that join later can backfill from it);
 //   ModerationLogRepo    every moderation action (remove, lock, pin, ban, moderators, join
-//                        approvals, settings), readable by the community's members.
+//                        approvals, settings), readable by the community's members;
+//   CommunityReportRepo  reports (Flag) about the community's posts and people.
 //
 // Like every repository they live inside a transaction (Tx::community_outbox(),
-// Tx::moderation_log()). Every call blocks.
+// Tx::moderation_log(), Tx::community_reports()). Every call blocks.
 
 #include <cstdint>
 #include <optional>
@@ -65,6 +66,7 @@ enum class ModerationAction {
   approve_member,
   reject_member,
   update_community,
+  resolve_report,
 };
 std::string_view to_string(ModerationAction v) noexcept;
 bool parse(std::string_view text, ModerationAction& out) noexcept;
@@ -98,6 +100,41 @@ class ModerationLogRepo {
   virtual Result<ModerationEntry> add(const NewModerationEntry& entry) = 0;
   // Newest first by default.
   virtual Result<std::vector<ModerationEntry>> list(Id community_id, const PageRequest& page) = 0;
+};
+
+struct CommunityReport {
+  Id id = 0;
+  Id community_id = 0;
+  Id reporter_id = 0;
+  std::optional<Id> post_id{};
+  std::optional<Id> target_actor_id{};  // the reported person (the post's author, or named)
+  std::optional<std::string> ap_id{};   // the Flag's id
+  std::optional<std::string> reason{};
+  TimePoint created_at{};
+  std::optional<TimePoint> resolved_at{};
+  std::optional<Id> resolved_by{};
+};
+
+struct NewCommunityReport {
+  Id community_id = 0;
+  Id reporter_id = 0;
+  std::optional<Id> post_id{};
+  std::optional<Id> target_actor_id{};
+  std::optional<std::string> ap_id{};
+  std::optional<std::string> reason{};
+};
+
+class CommunityReportRepo {
+ public:
+  virtual ~CommunityReportRepo() = default;
+  // already_exists for a known ap_id; invalid_input for unknown rows referenced.
+  virtual Result<CommunityReport> add(const NewCommunityReport& report) = 0;
+  virtual Result<CommunityReport> get(Id id) = 0;
+  // Newest first by default; `open_only` leaves out resolved ones.
+  virtual Result<std::vector<CommunityReport>> list(Id community_id, bool open_only,
+                                                    const PageRequest& page) = 0;
+  // not_found for an unknown id; resolving twice keeps the first resolution.
+  virtual Result<CommunityReport> resolve(Id id, Id moderator_id) = 0;
 };
 
 }  // namespace guildhall::storage

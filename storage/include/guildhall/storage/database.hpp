@@ -78,6 +78,7 @@ class Tx {
   virtual ModerationLogRepo& moderation_log() = 0;
   virtual OAuthRepo& oauth() = 0;           // client API: apps, codes, tokens
   virtual ClientApiRepo& client_api() = 0;  // client API: bookmarks, markers, timelines
+  virtual CommunityReportRepo& community_reports() = 0;
   // A fresh Snowflake id (for callers that must know an id before inserting, e.g. to build ap_id).
   virtual Id next_id() = 0;
   virtual TimePoint now() const = 0;

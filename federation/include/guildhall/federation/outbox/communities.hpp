@@ -23,7 +23,7 @@
 namespace guildhall::storage {
 class Database;
 class Tx;
-}
+}  // namespace guildhall::storage
 
 namespace guildhall::federation::outbox {
 
@@ -122,6 +122,16 @@ class Communities {
                            storage::Id person_id);
   core::Result<void> set_moderator(storage::Id manager_id, storage::Id community_id,
                                    storage::Id person_id, bool moderator);
+
+  // Reports (Flag): anyone who may take part reports a post; moderators list and resolve them.
+  core::Result<void> report(storage::Id actor_id, storage::Id post_id,
+                            const std::optional<std::string>& reason);
+  core::Result<std::vector<storage::CommunityReport>> reports(storage::Id moderator_id,
+                                                              storage::Id community_id,
+                                                              bool open_only,
+                                                              const storage::PageRequest& page);
+  core::Result<storage::CommunityReport> resolve_report(storage::Id moderator_id,
+                                                        storage::Id report_id);
 
   // Readable by anyone for a public community, by members (and admins) otherwise. Newest first.
   core::Result<std::vector<storage::ModerationEntry>> moderation_log(
