@@ -193,17 +193,21 @@ asio::awaitable<void> TestServer::serve(Stream& stream) {
 }
 
 asio::awaitable<void> TestServer::session(asio::ip::tcp::socket socket) {
+  boost::system::error_code ignored;
   if (!tls_) {
     co_await serve(socket);
+    socket.close(ignored);
+    ++closed_;
     co_return;
   }
   beast::ssl_stream<asio::ip::tcp::socket> stream(std::move(socket), *tls_);
   boost::system::error_code ec;
   co_await stream.async_handshake(asio::ssl::stream_base::server,
                                   asio::redirect_error(asio::use_awaitable, ec));
-  if (ec)
-    co_return;
-  co_await serve(stream);
+  if (!ec)
+    co_await serve(stream);
+  stream.next_layer().close(ignored);
+  ++closed_;
 }
 
 }  // namespace guildhall::federation::egress::testing

@@ -52,6 +52,8 @@ class TestServer {
 
   std::size_t connections() const { return connections_.load(); }
   std::size_t requests() const { return requests_.load(); }
+  // Connections this server has closed (counted after the close, so the peer can see it).
+  std::size_t closed() const { return closed_.load(); }
   std::size_t hits(const std::string& path) const;
   std::vector<TestRequest> received() const;
 
@@ -79,6 +81,7 @@ class TestServer {
   std::uint16_t port_ = 0;
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::size_t> requests_{0};
+  std::atomic<std::size_t> closed_{0};
   mutable std::mutex mutex_;
   std::map<std::string, TestHandler> routes_;
   std::map<std::string, std::size_t> hits_;
