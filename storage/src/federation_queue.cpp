@@ -4,7 +4,6 @@
 // row, while SQLite's single writer (BEGIN IMMEDIATE) already makes a claim atomic.
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "federation_queue_impl.hpp"
@@ -250,74 +249,6 @@ class InboxLogRepoImpl final : public InboxLogRepo {
       if (rows.empty())
         return std::optional<InboxActivity>{};
       return std::optional<InboxActivity>(inbox_from(rows.front()));
-    });
-  }
-
-  Result<std::vector<std::optional<InboxActivity>>> accept_many(
-      const std::vector<NewInboxActivity>& activities) override {
-    using Answers = std::vector<std::optional<InboxActivity>>;
-    return x_.write([&]() -> Result<Answers> {
-      Answers out(activities.size());
-      const TimePoint now = x_.now();
-      // First occurrence of each id in the batch; later ones stay nullopt (duplicates).
-      std::map<std::string_view, std::size_t> first;
-      for (std::size_t i = 0; i < activities.size(); ++i)
-        first.try_emplace(activities[i].ap_id, i);
-      for (std::size_t start = 0; start < activities.size(); start += kChunk) {
-        const std::size_t end = std::min(activities.size(), start + kChunk);
-        std::vector<std::size_t> firsts;
-        for (std::size_t i = start; i < end; ++i)
-          if (first[activities[i].ap_id] == i)
-            firsts.push_back(i);
-        if (firsts.empty())
-          continue;
-        std::string sql =
-            "INSERT INTO received_activities (ap_id, actor, payload_hash, received_at) VALUES ";
-        Params params{now};
-        for (std::size_t n = 0; n < firsts.size(); ++n) {
-          const NewInboxActivity& a = activities[firsts[n]];
-          const std::size_t p = params.size() + 1;
-          sql += (n ? ", ($" : "($") + std::to_string(p) + ", $" + std::to_string(p + 1) + ", $" +
-                 std::to_string(p + 2) + ", $1)";
-          params.emplace_back(a.ap_id);
-          params.emplace_back(a.actor);
-          params.emplace_back(a.payload_hash);
-        }
-        sql += " ON CONFLICT (ap_id) DO NOTHING RETURNING ap_id";
-        std::set<std::string> fresh;
-        for (auto row : x_.q(sql, params))
-          fresh.insert(row.text("ap_id"));
-        if (fresh.empty())
-          continue;
-        // A pending item can outlive its received row (prune keeps pending work): no second item.
-        sql =
-            "INSERT INTO inbox_activities (id, ap_id, actor, signer, payload, state, attempts, "
-            "next_attempt_at, created_at, updated_at) VALUES ";
-        params = Params{now};
-        std::map<std::string, std::size_t> index;
-        for (std::size_t i : firsts) {
-          const NewInboxActivity& a = activities[i];
-          if (!fresh.count(a.ap_id))
-            continue;
-          const std::size_t p = params.size() + 1;
-          sql += (index.empty() ? "($" : ", ($") + std::to_string(p) + ", $" +
-                 std::to_string(p + 1) + ", $" + std::to_string(p + 2) + ", $" +
-                 std::to_string(p + 3) + ", $" + std::to_string(p + 4) +
-                 ", 'pending', 0, $1, $1, $1)";
-          params.emplace_back(x_.ids.next());  // increasing: handled in arrival order
-          params.emplace_back(a.ap_id);
-          params.emplace_back(a.actor);
-          params.emplace_back(a.signer);
-          params.emplace_back(a.payload);
-          index.emplace(a.ap_id, i);
-        }
-        sql += " ON CONFLICT (ap_id) DO NOTHING RETURNING *";
-        for (auto row : x_.q(sql, params)) {
-          InboxActivity stored = inbox_from(row);
-          out[index.at(stored.ap_id)] = std::move(stored);
-        }
-      }
-      return out;
     });
   }
 

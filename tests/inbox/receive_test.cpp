@@ -71,9 +71,9 @@ TEST_F(Receive, DuplicateIdIs202WithoutSecondRow) {  // SIG-25
   EXPECT_EQ(accepted_notifications_.load(), 1);
 }
 
-TEST_F(Receive, ConcurrentReceivesAreEachStoredOnceWithSharedCommits) {
-  // 8 threads (the pool size) post distinct activities, and all of them one shared id: group
-  // commit must store each distinct id once, answer every request, and dedupe across a batch.
+TEST_F(Receive, ConcurrentReceivesAreEachStoredOnce) {
+  // 8 threads (the pool size) post distinct activities, and all of them one shared id: each
+  // distinct id is stored once, every request is answered, the shared one deduped.
   constexpr int kThreads = 8;
   constexpr int kEach = 20;
   const std::string shared = follow_json("https://a.example/follows/shared", kAlice, kDave);
@@ -101,10 +101,6 @@ TEST_F(Receive, ConcurrentReceivesAreEachStoredOnceWithSharedCommits) {
   EXPECT_EQ(shared_stored.load(), 1) << "one request stored the shared id, the others were told "
                                         "it is a duplicate";
   EXPECT_EQ(log_rows(), kThreads * kEach + 1);
-  const InboxStats stats = inbox_->stats();
-  EXPECT_EQ(stats.persisted, static_cast<std::size_t>(kThreads * (kEach + 1)));
-  EXPECT_GE(stats.commits, 1u);
-  EXPECT_LE(stats.commits, stats.persisted);
 }
 
 TEST_F(Receive, UnsignedIs401NothingStored) {  // SIG-01

@@ -530,32 +530,6 @@ TYPED_TEST_P(StorageConformance, ListUsersPagesById) {
   EXPECT_EQ(this->db_->read([](Tx& t) { return t.users().count(); }).value(), 5);
 }
 
-TYPED_TEST_P(StorageConformance, InboxAcceptMany) {
-  NewInboxActivity like{.ap_id = "https://r.test/a/2",
-                        .actor = "https://r.test/u/bob",
-                        .signer = "https://r.test/u/bob",
-                        .payload = R"({"type":"Like"})"};
-  ASSERT_OK(this->tx([&](Tx& t) { return t.inbox_log().accept(like); }));
-  // A batch (group commit): one answer per activity, in order; seen ids and ids repeated within
-  // the batch are duplicates.
-  NewInboxActivity b1 = like, b2 = like;
-  b1.ap_id = "https://r.test/a/batch-1";
-  b2.ap_id = "https://r.test/a/batch-2";
-  auto batch = this->tx([&](Tx& t) { return t.inbox_log().accept_many({b1, like, b2, b1}); });
-  ASSERT_OK(batch);
-  ASSERT_EQ(batch->size(), 4u);
-  ASSERT_TRUE((*batch)[0].has_value());
-  EXPECT_EQ((*batch)[0]->ap_id, b1.ap_id);
-  EXPECT_EQ((*batch)[0]->payload, b1.payload);
-  EXPECT_FALSE((*batch)[1].has_value()) << "received before";
-  ASSERT_TRUE((*batch)[2].has_value());
-  EXPECT_EQ((*batch)[2]->ap_id, b2.ap_id);
-  EXPECT_LT((*batch)[0]->id, (*batch)[2]->id) << "handled in arrival order";
-  EXPECT_FALSE((*batch)[3].has_value()) << "repeated within the batch";
-  EXPECT_TRUE(this->db_->read([&](Tx& t) { return t.inbox_log().was_received(b2.ap_id); }).value());
-  EXPECT_EQ(this->db_->read([](Tx& t) { return t.inbox_log().count_pending(); }).value(), 3);
-}
-
 TYPED_TEST_P(StorageConformance, ActorsByPublicKeyId) {
   RemoteActorForm mastodon = remote_person("gargron", "mastodon.test");
   mastodon.public_key_id = "https://mastodon.test/u/gargron/keys/rotated";  // not "#main-key"
@@ -1766,12 +1740,12 @@ REGISTER_TYPED_TEST_SUITE_P(
     NestedTransactionIsAnError, ReadTransactionRejectsWrites, ConcurrentWritersAllSucceed,
     InstancesEnsureIsIdempotentAndLowercases, UserRoundTrip, UserUniqueness,
     UserAndGroupShareTheHandleNamespace, LocalHandleCheckConstraint, UserAccountUpdate,
-    ListUsersPagesById, InboxAcceptMany, ActorsByPublicKeyId, RemoteActorUpsert, ActorProfileUpdate,
-    InstanceActor, CommunityCreateWithOwner, CommunityCreateFailureLeavesNothing,
-    CommunityListScopesAndCounts, CommunityUpdateAndRules, Memberships, Follows, ThreadsAndComments,
-    PostEditHistory, SoftDeleteLeavesATombstone, CommunityTimelinePinnedFirst, Reactions,
-    InboxDedupeAndWorkLog, EnqueueDedupesInboxesInTheCallersTransaction,
-    ClaimIsFifoPerHostWithinLimits, LeasesExpireAndReleaseAndPermanentFailuresStop,
-    PeerCircuitBreaker, ConcurrentClaimersNeverShareADelivery);
+    ListUsersPagesById, ActorsByPublicKeyId, RemoteActorUpsert, ActorProfileUpdate, InstanceActor,
+    CommunityCreateWithOwner, CommunityCreateFailureLeavesNothing, CommunityListScopesAndCounts,
+    CommunityUpdateAndRules, Memberships, Follows, ThreadsAndComments, PostEditHistory,
+    SoftDeleteLeavesATombstone, CommunityTimelinePinnedFirst, Reactions, InboxDedupeAndWorkLog,
+    EnqueueDedupesInboxesInTheCallersTransaction, ClaimIsFifoPerHostWithinLimits,
+    LeasesExpireAndReleaseAndPermanentFailuresStop, PeerCircuitBreaker,
+    ConcurrentClaimersNeverShareADelivery);
 
 }  // namespace guildhall::storage::testing

@@ -7,7 +7,6 @@
 #include "guildhall/federation/signatures/reasons.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
-#include "group_commit.hpp"
 #include "handlers/handler.hpp"
 
 namespace guildhall::federation::inbox {
@@ -94,16 +93,9 @@ Inbox::Inbox(storage::Database& db, sig::KeyResolver& resolver, const PeerPolicy
       peers_(peers),
       urls_(std::move(urls)),
       clock_(clock),
-      options_(std::move(options)),
-      group_commit_(std::make_unique<detail::InboxGroupCommit>(db)) {
+      options_(std::move(options)) {
   if (options_.verify.expected_host.empty())
     options_.verify.expected_host = urls_.host();
-}
-
-Inbox::~Inbox() = default;
-
-InboxStats Inbox::stats() const {
-  return InboxStats{group_commit_->rows(), group_commit_->commits()};
 }
 
 core::Result<std::optional<bool>> Inbox::local_recipient(const std::string& recipient) {
@@ -218,13 +210,13 @@ core::Result<Receipt> Inbox::receive(const InboxRequest& request) {
   else
     payload = request.body;
 
-  // 8. Dedupe and persist, one transaction (group commit with concurrent receives).
+  // 8. Dedupe and persist, one transaction.
   storage::NewInboxActivity row;
   row.ap_id = activity.id;
   row.actor = actor;
   row.signer = verified->owner;
   row.payload = std::move(payload);
-  auto accepted = group_commit_->accept(row);
+  auto accepted = db_.transact([&](storage::Tx& tx) { return tx.inbox_log().accept(row); });
   Receipt receipt;
   receipt.activity_id = activity.id;
   if (!accepted && accepted.error().kind == ErrorKind::already_exists) {

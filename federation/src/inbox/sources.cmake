@@ -2,7 +2,6 @@
 # person-level handlers over the persisted log.
 target_sources(guildhall_federation PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/inbox.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/group_commit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/processor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/common.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/post_fields.cpp

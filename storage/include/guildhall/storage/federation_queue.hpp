@@ -77,10 +77,6 @@ class InboxLogRepo {
   virtual Result<bool> was_received(std::string_view ap_id) = 0;
   // record_received plus the work item, in one step: nullopt for a duplicate (no work queued).
   virtual Result<std::optional<InboxActivity>> accept(const NewInboxActivity& activity) = 0;
-  // accept() for several activities with two multi-row statements (the inbox's group commit).
-  // One answer per activity, in order; an id repeated in the batch is a duplicate after its first.
-  virtual Result<std::vector<std::optional<InboxActivity>>> accept_many(
-      const std::vector<NewInboxActivity>& activities) = 0;
   // Leases up to `limit` due pending items, oldest first. A lease that runs out (the process died)
   // makes the item claimable again: handlers must be idempotent (they are re-run after a crash).
   virtual Result<std::vector<InboxActivity>> claim(std::string_view owner, TimePoint now,

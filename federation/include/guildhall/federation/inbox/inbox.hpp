@@ -11,13 +11,11 @@
 // Order of checks (nothing is written before the last one passed): body size, content type,
 // recipient exists, HTTP signature (keys of refused hosts are never resolved), federation policy
 // on the signer, bounded parse, signer == actor, origins (activity id, embedded objects), then
-// dedupe by activity id and persist, in one transaction (shared with the receives running at the
-// same moment: group commit, one commit for all of them).
+// dedupe by activity id and persist, in one transaction.
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -66,28 +64,16 @@ struct InboxOptions {
   std::function<void(const std::string& host)> on_signer_verified{};
 };
 
-namespace detail {
-class InboxGroupCommit;
-}
-
-struct InboxStats {
-  std::size_t persisted = 0;  // activities written to the inbox log (duplicates included)
-  std::size_t commits = 0;    // transactions that wrote them (fewer under concurrency)
-};
-
 class Inbox {
  public:
   // Everything passed must outlive the Inbox. Thread-safe: receive() runs on any pool thread.
   Inbox(storage::Database& db, signatures::KeyResolver& resolver, const PeerPolicy& peers,
         Urls urls, const core::Clock& clock, InboxOptions options = {});
-  ~Inbox();
 
   // BLOCKING (database, and the resolver may fetch a key). Errors carry a reason code at the start
   // of the message ("unsupported_media_type: ...", "digest_mismatch: ..."); answer with
   // http_status(error).
   core::Result<Receipt> receive(const InboxRequest& request);
-
-  InboxStats stats() const;
 
  private:
   // nullopt: no such local inbox; else whether it is a group's.
@@ -103,8 +89,6 @@ class Inbox {
     bool group = false;
     core::TimePoint until{};
   };
-  // Concurrent receives persist in one transaction and one commit (group commit).
-  std::unique_ptr<detail::InboxGroupCommit> group_commit_;
   std::mutex cache_mutex_;
   std::unordered_map<std::string, CachedRecipient> recipients_;
 };
