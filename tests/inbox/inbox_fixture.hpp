@@ -6,6 +6,7 @@
 // In-memory SQLite, or a fresh PostgreSQL database when built with GUILDHALL_INBOX_POSTGRES (the
 // `postgres` CTest fixture provides the cluster).
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -260,7 +261,7 @@ class InboxFixture : public ::testing::Test {
   std::unique_ptr<Inbox> inbox_;
   std::unique_ptr<Inbox> lenient_;
   std::unique_ptr<InboxProcessor> processor_;
-  int accepted_notifications_ = 0;
+  std::atomic<int> accepted_notifications_{0};  // receive() may run on many threads
   int enqueued_notifications_ = 0;
 };
 

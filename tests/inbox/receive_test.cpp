@@ -1,4 +1,7 @@
 // The receive pipeline: every refusal happens before anything is stored (db_diff == ∅).
+#include <atomic>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "inbox_fixture.hpp"
@@ -27,7 +30,7 @@ TEST_F(Receive, SignedFollowIsPersistedAnd202) {
   EXPECT_NE(r->log_id, 0);
   EXPECT_EQ(r->activity_id, "https://a.example/follows/1");
   EXPECT_EQ(log_rows(), 1);
-  EXPECT_EQ(accepted_notifications_, 1);
+  EXPECT_EQ(accepted_notifications_.load(), 1);
   auto row = db_->read([&](storage::Tx& tx) { return tx.inbox_log().get(r->log_id); }).value();
   EXPECT_EQ(row.actor, kAlice);
   EXPECT_EQ(row.signer, kAlice);
@@ -65,7 +68,39 @@ TEST_F(Receive, DuplicateIdIs202WithoutSecondRow) {  // SIG-25
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->duplicate);
   EXPECT_EQ(log_rows(), 1);
-  EXPECT_EQ(accepted_notifications_, 1);
+  EXPECT_EQ(accepted_notifications_.load(), 1);
+}
+
+TEST_F(Receive, ConcurrentReceivesAreEachStoredOnce) {
+  // 8 threads (the pool size) post distinct activities, and all of them one shared id: each
+  // distinct id is stored once, every request is answered, the shared one deduped.
+  constexpr int kThreads = 8;
+  constexpr int kEach = 20;
+  const std::string shared = follow_json("https://a.example/follows/shared", kAlice, kDave);
+  std::vector<InboxRequest> requests[kThreads];
+  for (int t = 0; t < kThreads; ++t)
+    for (int i = 0; i < kEach; ++i)
+      requests[t].push_back(signed_request(
+          follow_json("https://a.example/follows/" + std::to_string(t) + "-" + std::to_string(i),
+                      kAlice, kDave)));
+  InboxRequest shared_request = signed_request(shared);
+  std::atomic<int> failures{0};
+  std::atomic<int> shared_stored{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (const auto& req : requests[t])
+        failures += inbox_->receive(req).ok() ? 0 : 1;
+      auto r = inbox_->receive(shared_request);
+      failures += r.ok() ? 0 : 1;
+      shared_stored += r.ok() && !r->duplicate ? 1 : 0;
+    });
+  for (auto& thread : threads)
+    thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(shared_stored.load(), 1) << "one request stored the shared id, the others were told "
+                                        "it is a duplicate";
+  EXPECT_EQ(log_rows(), kThreads * kEach + 1);
 }
 
 TEST_F(Receive, UnsignedIs401NothingStored) {  // SIG-01
