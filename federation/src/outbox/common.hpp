@@ -1,7 +1,7 @@
 #pragma once
 
-// What every outbox service (People, RemoteCommunities) does the same way: who may act, and the
-// transactional outbox (the activity queued in the caller's transaction).
+// What every outbox service (People, Communities, RemoteCommunities) does the same way: who may
+// act, and the transactional outbox (the activity queued in the caller's transaction).
 
 #include <functional>
 #include <string>
@@ -66,6 +66,46 @@ inline core::Result<storage::Post> own_post(storage::Tx& tx, storage::Id author_
   if (post->deleted_at)
     return core::Error::not_found("the post was deleted");
   return post;
+}
+
+// Which communities an outbox service acts on: Communities applies to groups hosted here,
+// RemoteCommunities sends to groups hosted elsewhere.
+enum class Hosted { here, elsewhere };
+
+// The community, refused when it lives on the other side of `where` or is gone.
+inline core::Result<storage::CommunityView> community_hosted(storage::Tx& tx, storage::Id id,
+                                                             Hosted where) {
+  auto group = tx.communities().get(id);
+  if (!group)
+    return std::move(group).error();
+  if (where == Hosted::here && !group->actor.is_local())
+    return core::Error::invalid_input("community " + group->actor.ap_id +
+                                      " is hosted on another instance; this action works only "
+                                      "for communities hosted here for now");
+  if (where == Hosted::elsewhere && group->actor.is_local())
+    return core::Error::invalid_input("a local community: it is not joined over federation");
+  if (group->actor.deleted_at || group->actor.suspended_at)
+    return core::Error::not_found("no such community");
+  return group;
+}
+
+// A post and the community it belongs to.
+struct PostInCommunity {
+  storage::Post post;
+  storage::CommunityView group;
+};
+
+inline core::Result<PostInCommunity> post_in_community(storage::Tx& tx, storage::Id post_id,
+                                                       Hosted where) {
+  auto post = tx.posts().get(post_id);
+  if (!post)
+    return std::move(post).error();
+  if (!post->community_id)
+    return core::Error::invalid_input("the post is not in a community");
+  auto group = community_hosted(tx, *post->community_id, where);
+  if (!group)
+    return std::move(group).error();
+  return PostInCommunity{std::move(post).value(), std::move(group).value()};
 }
 
 }  // namespace guildhall::federation::outbox::detail

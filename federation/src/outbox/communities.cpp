@@ -9,6 +9,8 @@
 #include "guildhall/federation/keys.hpp"
 #include "guildhall/storage/database.hpp"
 
+#include "common.hpp"
+
 namespace guildhall::federation::outbox {
 
 namespace as = activitystreams;
@@ -82,36 +84,6 @@ Result<storage::Actor> local_person(Tx& tx, Id id) {
   return actor;
 }
 
-Result<storage::CommunityView> hosted_group(Tx& tx, Id community_id) {
-  auto group = tx.communities().get(community_id);
-  if (!group)
-    return std::move(group).error();
-  if (!group->actor.is_local())
-    return Error::invalid_input("community " + group->actor.ap_id +
-                                " is hosted on another instance; this action works only for "
-                                "communities hosted here for now");
-  if (group->actor.deleted_at)
-    return Error::not_found("no such community");
-  return group;
-}
-
-struct PostInGroup {
-  storage::Post post;
-  storage::CommunityView group;
-};
-
-Result<PostInGroup> post_in_group(Tx& tx, Id post_id) {
-  auto post = tx.posts().get(post_id);
-  if (!post)
-    return std::move(post).error();
-  if (!post->community_id)
-    return Error::invalid_input("the post is not in a community");
-  auto group = hosted_group(tx, *post->community_id);
-  if (!group)
-    return std::move(group).error();
-  return PostInGroup{std::move(*post), std::move(*group)};
-}
-
 // Lemmy's addressing of content: the group and the world, or the group's followers when private.
 void address_content(as::Object& o, const storage::CommunityView& group) {
   const std::string& g = group.actor.ap_id;
@@ -166,14 +138,14 @@ storage::NewLocalActor group_actor(const Urls& urls, const std::string& handle,
 // The local person acting and the post (in a community hosted here) acted on.
 struct ActingOnPost {
   storage::Actor actor;
-  PostInGroup target;
+  detail::PostInCommunity target;
 };
 
 Result<ActingOnPost> acting_on_post(Tx& tx, Id actor_id, Id post_id) {
   auto actor = local_person(tx, actor_id);
   if (!actor)
     return std::move(actor).error();
-  auto target = post_in_group(tx, post_id);
+  auto target = detail::post_in_community(tx, post_id, detail::Hosted::here);
   if (!target)
     return std::move(target).error();
   return ActingOnPost{std::move(*actor), std::move(*target)};
@@ -188,7 +160,7 @@ Result<ActingInGroup> acting_in_group(Tx& tx, Id actor_id, Id community_id) {
   auto actor = local_person(tx, actor_id);
   if (!actor)
     return std::move(actor).error();
-  auto group = hosted_group(tx, community_id);
+  auto group = detail::community_hosted(tx, community_id, detail::Hosted::here);
   if (!group)
     return std::move(group).error();
   return ActingInGroup{std::move(*actor), std::move(*group)};
@@ -490,7 +462,7 @@ Result<storage::Post> Communities::comment(Id author_id, Id parent_post_id,
     if (!acting)
       return std::move(acting).error();
     const storage::Actor* author = &acting->actor;
-    PostInGroup* parent = &acting->target;
+    detail::PostInCommunity* parent = &acting->target;
     const Id post_id = tx.next_id();
     as::Object note = as::make_object(as::Kind::note, urls_.post(core::to_string_id(post_id)));
     note.attributed_to = {as::Ref(author->ap_id)};
@@ -529,7 +501,7 @@ Result<storage::Post> Communities::edit(Id author_id, Id post_id, const EditInpu
     if (!acting)
       return std::move(acting).error();
     const storage::Actor* author = &acting->actor;
-    PostInGroup* target = &acting->target;
+    detail::PostInCommunity* target = &acting->target;
     const storage::Post& post = target->post;
     as::Object o = as::make_object(post.is_thread() ? as::Kind::page : as::Kind::note, post.ap_id);
     o.attributed_to = {as::Ref(author->ap_id)};
@@ -564,7 +536,8 @@ Result<storage::Post> Communities::edit(Id author_id, Id post_id, const EditInpu
 Result<void> Communities::delete_post(Id author_id, Id post_id) {
   return send_about_post(
       author_id, post_id,
-      [&](Tx& tx, const storage::Actor& author, const PostInGroup& target) -> Result<as::Object> {
+      [&](Tx& tx, const storage::Actor& author,
+          const detail::PostInCommunity& target) -> Result<as::Object> {
         if (target.post.author_id != author_id)
           return Error::forbidden("only the author can delete a post; moderators remove it");
         return to_group(as::Kind::delete_, new_activity_id(tx), author, as::Ref(target.post.ap_id),
@@ -610,41 +583,42 @@ Result<void> Communities::react(Id actor_id, Id post_id, storage::ReactionKind k
                                 const std::string& emoji) {
   if (auto ok = check_emoji(kind, emoji); !ok)
     return ok;
-  return send_about_post(
-      actor_id, post_id,
-      [&](Tx& tx, const storage::Actor& actor, const PostInGroup& target) -> Result<as::Object> {
-        return reaction_activity(reaction_kind(kind), new_activity_id(tx), actor, target.post,
-                                 target.group, emoji);
-      });
+  return send_about_post(actor_id, post_id,
+                         [&](Tx& tx, const storage::Actor& actor,
+                             const detail::PostInCommunity& target) -> Result<as::Object> {
+                           return reaction_activity(reaction_kind(kind), new_activity_id(tx), actor,
+                                                    target.post, target.group, emoji);
+                         });
 }
 
 Result<void> Communities::unreact(Id actor_id, Id post_id, storage::ReactionKind kind,
                                   const std::string& emoji) {
   if (auto ok = check_emoji(kind, emoji); !ok)
     return ok;
-  return send_about_post(
-      actor_id, post_id,
-      [&](Tx& tx, const storage::Actor& actor, const PostInGroup& target) -> Result<as::Object> {
-        // Undo names the reaction by the id it was sent with.
-        std::optional<std::string> reaction_id;
-        storage::PageRequest page{.limit = 200, .oldest_first = true};
-        for (;;) {
-          auto batch = tx.reactions().list_for_post(post_id, page);
-          if (!batch)
-            return std::move(batch).error();
-          for (const auto& r : *batch)
-            if (r.actor_id == actor_id && r.kind == kind && r.emoji == emoji)
-              reaction_id = r.ap_id;
-          if (reaction_id || batch->size() < page.limit)
-            break;
-          page.after = batch->back().id;
-        }
-        if (!reaction_id)
-          return Error::not_found("you have not reacted so");
-        auto inner = reaction_activity(reaction_kind(kind), *reaction_id, actor, target.post,
-                                       target.group, emoji);
-        return to_group(as::Kind::undo, new_activity_id(tx), actor, as::Ref(inner), target.group);
-      });
+  return send_about_post(actor_id, post_id,
+                         [&](Tx& tx, const storage::Actor& actor,
+                             const detail::PostInCommunity& target) -> Result<as::Object> {
+                           // Undo names the reaction by the id it was sent with.
+                           std::optional<std::string> reaction_id;
+                           storage::PageRequest page{.limit = 200, .oldest_first = true};
+                           for (;;) {
+                             auto batch = tx.reactions().list_for_post(post_id, page);
+                             if (!batch)
+                               return std::move(batch).error();
+                             for (const auto& r : *batch)
+                               if (r.actor_id == actor_id && r.kind == kind && r.emoji == emoji)
+                                 reaction_id = r.ap_id;
+                             if (reaction_id || batch->size() < page.limit)
+                               break;
+                             page.after = batch->back().id;
+                           }
+                           if (!reaction_id)
+                             return Error::not_found("you have not reacted so");
+                           auto inner = reaction_activity(reaction_kind(kind), *reaction_id, actor,
+                                                          target.post, target.group, emoji);
+                           return to_group(as::Kind::undo, new_activity_id(tx), actor,
+                                           as::Ref(inner), target.group);
+                         });
 }
 
 Result<void> Communities::remove_post(Id moderator_id, Id post_id,
@@ -655,7 +629,7 @@ Result<void> Communities::remove_post(Id moderator_id, Id post_id,
   return send_about_post(
       moderator_id, post_id,
       [&](Tx& tx, const storage::Actor& moderator,
-          const PostInGroup& target) -> Result<as::Object> {
+          const detail::PostInCommunity& target) -> Result<as::Object> {
         auto may = groups::is_moderator(tx, target.group, moderator);
         if (!may)
           return std::move(may).error();
@@ -676,7 +650,7 @@ Result<void> Communities::remove_post(Id moderator_id, Id post_id,
 Result<void> Communities::restore_post(Id moderator_id, Id post_id) {
   return send_about_post(moderator_id, post_id,
                          [&](Tx& tx, const storage::Actor& moderator,
-                             const PostInGroup& target) -> Result<as::Object> {
+                             const detail::PostInCommunity& target) -> Result<as::Object> {
                            auto del = to_group(as::Kind::delete_, new_activity_id(tx), moderator,
                                                as::Ref(target.post.ap_id), target.group);
                            del.summary = std::string(" ");
@@ -688,7 +662,7 @@ Result<void> Communities::restore_post(Id moderator_id, Id post_id) {
 Result<void> Communities::lock(Id moderator_id, Id post_id, bool locked) {
   return send_about_post(moderator_id, post_id,
                          [&](Tx& tx, const storage::Actor& moderator,
-                             const PostInGroup& target) -> Result<as::Object> {
+                             const detail::PostInCommunity& target) -> Result<as::Object> {
                            auto lock = to_group(as::Kind::lock, new_activity_id(tx), moderator,
                                                 as::Ref(target.post.ap_id), target.group);
                            if (locked)
@@ -701,7 +675,7 @@ Result<void> Communities::lock(Id moderator_id, Id post_id, bool locked) {
 Result<void> Communities::pin(Id moderator_id, Id post_id, bool pinned) {
   return send_about_post(moderator_id, post_id,
                          [&](Tx& tx, const storage::Actor& moderator,
-                             const PostInGroup& target) -> Result<as::Object> {
+                             const detail::PostInCommunity& target) -> Result<as::Object> {
                            const auto& g = target.group.actor;
                            auto a = to_group(pinned ? as::Kind::add : as::Kind::remove,
                                              new_activity_id(tx), moderator,
@@ -765,17 +739,18 @@ Result<void> Communities::report(Id actor_id, Id post_id,
   if (reason)
     if (auto ok = check_text(*reason, kMaxRuleBytes, "the reason", false); !ok)
       return ok;
-  return send_about_post(
-      actor_id, post_id,
-      [&](Tx& tx, const storage::Actor& actor, const PostInGroup& target) -> Result<as::Object> {
-        // Lemmy's Flag: to the group only (reports are not public).
-        as::Object flag = as::make_activity(as::Kind::flag, new_activity_id(tx), actor.ap_id,
-                                            as::Ref(target.post.ap_id));
-        flag.to = {target.group.actor.ap_id};
-        flag.audience = {target.group.actor.ap_id};
-        flag.summary = reason;
-        return flag;
-      });
+  return send_about_post(actor_id, post_id,
+                         [&](Tx& tx, const storage::Actor& actor,
+                             const detail::PostInCommunity& target) -> Result<as::Object> {
+                           // Lemmy's Flag: to the group only (reports are not public).
+                           as::Object flag =
+                               as::make_activity(as::Kind::flag, new_activity_id(tx), actor.ap_id,
+                                                 as::Ref(target.post.ap_id));
+                           flag.to = {target.group.actor.ap_id};
+                           flag.audience = {target.group.actor.ap_id};
+                           flag.summary = reason;
+                           return flag;
+                         });
 }
 
 namespace {

@@ -38,18 +38,6 @@ Result<void> check_title(const std::string& title) {
   return {};
 }
 
-// A community hosted elsewhere (the hosting engine serves local ones).
-Result<storage::CommunityView> remote_community(Tx& tx, Id community_id) {
-  auto group = tx.communities().get(community_id);
-  if (!group)
-    return std::move(group).error();
-  if (group->actor.is_local())
-    return Error::invalid_input("a local community: it is not joined over federation");
-  if (group->actor.deleted_at || group->actor.suspended_at)
-    return Error::not_found("the community is gone");
-  return group;
-}
-
 // The person's accepted membership: who may post, comment and vote.
 Result<storage::Membership> accepted_member(Tx& tx, Id community_id, Id person_id) {
   auto m = tx.memberships().get(community_id, person_id);
@@ -63,24 +51,6 @@ Result<storage::Membership> accepted_member(Tx& tx, Id community_id, Id person_i
   if (m->state != storage::MemberState::accepted)
     return Error::forbidden("your request to join is still pending");
   return m;
-}
-
-// The post and its (remote) community.
-struct PostInCommunity {
-  storage::Post post;
-  storage::CommunityView group;
-};
-
-Result<PostInCommunity> post_in_remote_community(Tx& tx, Id post_id) {
-  auto post = tx.posts().get(post_id);
-  if (!post)
-    return std::move(post).error();
-  if (!post->community_id)
-    return Error::invalid_input("the post is not in a community");
-  auto group = remote_community(tx, *post->community_id);
-  if (!group)
-    return std::move(group).error();
-  return PostInCommunity{std::move(post).value(), std::move(group).value()};
 }
 
 // Who acts (a local person) and where (a remote community, or a post in one).
@@ -98,7 +68,7 @@ Result<Acting> acting_in(Tx& tx, Id actor_id, Id community_id) {
   auto actor = detail::local_actor(tx, actor_id);
   if (!actor)
     return std::move(actor).error();
-  auto group = remote_community(tx, community_id);
+  auto group = detail::community_hosted(tx, community_id, detail::Hosted::elsewhere);
   if (!group)
     return std::move(group).error();
   return Acting{std::move(actor).value(), std::move(group).value()};
@@ -108,7 +78,7 @@ Result<ActingOnPost> acting_on(Tx& tx, Id actor_id, Id post_id) {
   auto actor = detail::local_actor(tx, actor_id);
   if (!actor)
     return std::move(actor).error();
-  auto found = post_in_remote_community(tx, post_id);
+  auto found = detail::post_in_community(tx, post_id, detail::Hosted::elsewhere);
   if (!found)
     return std::move(found).error();
   return ActingOnPost{std::move(actor).value(), std::move(found->post), std::move(found->group)};
