@@ -63,11 +63,11 @@ describe('App', () => {
   });
 
   it('shows an honest placeholder for pages whose API does not exist yet', async () => {
-    history.replaceState(null, '', '/communities');
-    const fetch = routeFetch({ '/web/session': () => jsonResponse(session) });
+    history.replaceState(null, '', '/admin');
+    const fetch = routeFetch({ '/web/session': () => jsonResponse({ ...session, roles: { admin: true, manager: false } }) });
     render(<App api={createApi({ fetch })} locale="en" />);
     expect(await screen.findByText('Not yet available')).toBeTruthy();
-    await waitFor(() => expect(document.title).toBe('Communities – Guildhall'));
+    await waitFor(() => expect(document.title).toBe('Admin – Guildhall'));
   });
 
   it('saves the display name and shows server errors', async () => {
@@ -99,7 +99,7 @@ describe('App sessions and preferences', () => {
     history.replaceState(null, '', '/');
     const fetch = routeFetch({
       '/web/session': () => jsonResponse(session),
-      '/api/v1/timelines/home': () => jsonResponse({ error: 'The access token was revoked' }, 401),
+      '/api/guildhall/v1/home': () => jsonResponse({ error: 'The access token was revoked' }, 401),
     });
     render(<App api={createApi({ fetch })} locale="en" />);
     const notice = await screen.findByText('Your session has ended. Please sign in again.');

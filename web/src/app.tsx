@@ -6,15 +6,19 @@ import type { Api } from './api';
 import { Shell } from './components/Shell';
 import { Loading } from './components/states';
 import { I18nProvider, locales, useI18n } from './i18n';
+import { CommunityPage } from './pages/CommunityPage';
+import { Composer } from './pages/Composer';
+import { Directory } from './pages/Directory';
 import { Home } from './pages/Home';
+import { ManageCommunity, ModLogPage } from './pages/manage/ManageCommunity';
+import { CreateCommunity, ManageHome } from './pages/manage/ManageHome';
+import { Notifications } from './pages/Notifications';
 import { NotFound, NotYetAvailable } from './pages/Placeholder';
 import { Settings } from './pages/Settings';
 import { safeNext, SignIn } from './pages/SignIn';
+import { ThreadPage } from './pages/ThreadPage';
 import { AppProvider, useAccountLocale, useApp, type SessionState } from './session';
 
-const Communities = () => <NotYetAvailable title="nav.communities" />;
-const Notifications = () => <NotYetAvailable title="nav.notifications" />;
-const Manage = () => <NotYetAvailable title="nav.manage" />;
 const Admin = () => <NotYetAvailable title="nav.admin" />;
 
 // The UI language stored with the account wins over this device's choice.
@@ -48,10 +52,16 @@ function Routes() {
   return (
     <Router>
       <Route path="/" component={Home} />
-      <Route path="/communities/:rest*" component={Communities} />
+      <Route path="/communities" component={Directory} />
+      <Route path="/communities/new" component={CreateCommunity} />
+      <Route path="/communities/:acct" component={CommunityPage} />
+      <Route path="/communities/:acct/new" component={Composer} />
+      <Route path="/communities/:acct/modlog" component={ModLogPage} />
+      <Route path="/communities/:acct/manage/:tab?" component={ManageCommunity} />
+      <Route path="/threads/:id" component={ThreadPage} />
       <Route path="/notifications" component={Notifications} />
       <Route path="/settings/:rest*" component={Settings} />
-      <Route path="/manage/:rest*" component={Manage} />
+      <Route path="/manage" component={ManageHome} />
       <Route path="/admin/:rest*" component={Admin} />
       <Route path="/sign-in" component={Loading} />
       <Route default component={NotFound} />

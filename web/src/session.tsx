@@ -4,6 +4,7 @@ import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/ho
 
 import { createApi, type Api, type CredentialAccount, type InstanceV2, type WebSession } from './api';
 import { useI18n } from './i18n';
+import { createBrowserLive, focusOnlyLive, type Live } from './live';
 
 export type SessionState =
   | { status: 'loading' }
@@ -16,6 +17,8 @@ export interface AppContextValue {
   state: SessionState;
   // GET /api/v2/instance, for the instance's name; null until loaded or when it fails.
   instance: InstanceV2 | null;
+  // Live updates (streaming) while signed in; focus refresh where the server has none.
+  live: Live;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   updateAccount(account: CredentialAccount): void;
@@ -30,10 +33,19 @@ export function AppProvider(props: {
   api?: Api;
   // Tests start from a known state instead of asking the server.
   initialState?: SessionState;
+  live?: Live;
 }) {
   const [state, setState] = useState<SessionState>(props.initialState ?? { status: 'loading' });
   const api = useMemo(() => props.api ?? createApi(), [props.api]);
   const [instance, setInstance] = useState<InstanceV2 | null>(null);
+  const signedIn = state.status === 'signedIn';
+  const [live, setLive] = useState<Live>(() => props.live ?? focusOnlyLive());
+  useEffect(() => {
+    if (props.live || !signedIn) return;
+    const created = createBrowserLive(() => api.client.ok('/api/v1/streaming/health'));
+    setLive(created);
+    return () => created.close();
+  }, [signedIn, props.live, api]);
   useEffect(() => {
     api.mastodon.instance().then(setInstance, () => setInstance(null));
   }, [api]);
@@ -66,6 +78,7 @@ export function AppProvider(props: {
       api,
       state,
       instance,
+      live,
       signIn: async (username, password) => accept(await api.session.signIn(username, password)),
       signOut: async () => {
         try {
@@ -93,7 +106,7 @@ export function AppProvider(props: {
         );
       },
     }),
-    [api, state, instance, accept],
+    [api, state, instance, live, accept],
   );
   return <AppContext.Provider value={value}>{props.children}</AppContext.Provider>;
 }

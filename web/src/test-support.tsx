@@ -6,6 +6,7 @@ import { vi } from 'vitest';
 
 import { createApi, type WebSession } from './api';
 import { I18nProvider } from './i18n';
+import { focusOnlyLive, type Live } from './live';
 import { AppProvider } from './session';
 
 export const session: WebSession = {
@@ -53,7 +54,7 @@ export function routeFetch(routes: Record<string, (url: string, init?: RequestIn
 
 export function renderWith(
   ui: ComponentChildren,
-  options: { fetch: typeof fetch; locale?: string; signedIn?: WebSession | null },
+  options: { fetch: typeof fetch; locale?: string; signedIn?: WebSession | null; live?: Live },
 ) {
   const api = createApi({ fetch: options.fetch });
   const signedIn = options.signedIn === undefined ? session : options.signedIn;
@@ -62,6 +63,7 @@ export function renderWith(
       <LocationProvider>
         <AppProvider
           api={api}
+          live={options.live ?? focusOnlyLive()}
           initialState={signedIn ? { status: 'signedIn', session: signedIn } : { status: 'signedOut' }}
         >
           {ui}

@@ -177,6 +177,16 @@ export class ApiClient {
     return { data, headers: response.headers, status: response.status };
   }
 
+  // Whether a GET of `path` succeeds (a capability check: streaming, optional endpoints).
+  async ok(path: string): Promise<boolean> {
+    try {
+      const r = await this.fetchImpl(path, { credentials: 'same-origin' });
+      return r.ok;
+    } catch {
+      return false;
+    }
+  }
+
   async get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
     return (await this.request<T>('GET', path, { query, signal })).data;
   }

@@ -1,18 +1,27 @@
 // The typed API client: import from here.
 export * from './http';
 export * from './mastodon';
+export * from './community';
+export type * from './community-types';
 export type * from './types';
 
 import { ApiClient, type ClientOptions } from './http';
+import { communityApi } from './community';
 import { mastodonApi, sessionApi } from './mastodon';
 
 export interface Api {
   client: ApiClient;
   mastodon: ReturnType<typeof mastodonApi>;
   session: ReturnType<typeof sessionApi>;
+  community: ReturnType<typeof communityApi>;
 }
 
 export function createApi(options: ClientOptions = {}): Api {
   const client = new ApiClient(options);
-  return { client, mastodon: mastodonApi(client), session: sessionApi(client) };
+  return {
+    client,
+    mastodon: mastodonApi(client),
+    session: sessionApi(client),
+    community: communityApi(client),
+  };
 }

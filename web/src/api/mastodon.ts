@@ -3,6 +3,7 @@ import type { ApiClient, Page } from './http';
 import type {
   CredentialAccount,
   InstanceV2,
+  Marker,
   NewStatus,
   Notification,
   PageParams,
@@ -66,6 +67,21 @@ export function mastodonApi(client: ApiClient) {
 
     notifications: (from?: string | NotificationParams): Promise<Page<Notification>> =>
       page<Notification>('/api/v1/notifications', from),
+    unreadNotifications: () =>
+      client.get<{ count: number }>('/api/v1/notifications/unread_count'),
+    // The read position of the notifications (and the home timeline), kept by the server.
+    markers: (timelines: ('notifications' | 'home')[]) =>
+      client.get<Partial<Record<'notifications' | 'home', Marker>>>('/api/v1/markers', {
+        timeline: timelines,
+      }),
+    saveMarker: async (timeline: 'notifications' | 'home', lastReadId: string) =>
+      (
+        await client.request<Partial<Record<'notifications' | 'home', Marker>>>(
+          'POST',
+          '/api/v1/markers',
+          { json: { [timeline]: { last_read_id: lastReadId } } },
+        )
+      ).data,
   };
 }
 

@@ -125,6 +125,13 @@ export interface Notification {
   group_key?: string;
 }
 
+// GET/POST /api/v1/markers: how far the person has read.
+export interface Marker {
+  last_read_id: string;
+  version: number;
+  updated_at: string;
+}
+
 export interface InstanceV2 {
   domain: string;
   title: string;

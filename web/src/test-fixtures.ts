@@ -1,0 +1,131 @@
+// Community API entities for component tests (docs/api.md shapes), with overrides.
+import type { Comment, Community, Insights, Person, Reactions, Thread } from './api';
+
+export const person = (handle: string, extra: Partial<Person> = {}): Person => ({
+  id: `p-${handle}`,
+  handle,
+  acct: handle,
+  display_name: handle[0].toUpperCase() + handle.slice(1),
+  url: `http://guild.test/@${handle}`,
+  avatar: null,
+  local: true,
+  host: 'guild.test',
+  ...extra,
+});
+
+export const reactions = (extra: Partial<Reactions> = {}): Reactions => ({
+  likes: 0,
+  dislikes: 0,
+  score: 0,
+  emoji: [],
+  my_vote: null,
+  ...extra,
+});
+
+export const community = (extra: Partial<Community> = {}): Community => ({
+  id: 'c1',
+  handle: 'platform',
+  acct: 'platform',
+  local: true,
+  host: 'guild.test',
+  url: 'http://guild.test/c/platform',
+  ap_id: 'http://guild.test/c/platform',
+  title: 'Platform engineering',
+  description: 'All things **CI**.',
+  description_html: '<p>All things <strong>CI</strong>.</p>',
+  rules: ['Be kind', 'No secrets in logs'],
+  welcome: 'Welcome! Read the pinned intro first.',
+  welcome_html: '<p>Welcome! Read the pinned intro first.</p>',
+  visibility: 'public',
+  join_policy: 'open',
+  posting_policy: 'members',
+  languages: ['en', 'de'],
+  icon: null,
+  member_count: 42,
+  created_at: '2026-11-01T09:00:00.000Z',
+  me: { membership: 'none', role: null, can_post: false, can_manage: false, ban: null },
+  ...extra,
+});
+
+export const thread = (id: string, title: string, extra: Partial<Thread> = {}): Thread => ({
+  id,
+  ap_id: `http://guild.test/post/${id}`,
+  url: `http://guild.test/post/${id}`,
+  community: { id: 'c1', handle: 'platform', acct: 'platform', title: 'Platform engineering', icon: null, local: true },
+  author: person('bob'),
+  title,
+  body: `Body of ${title}`,
+  body_html: `<p>Body of ${title}</p>`,
+  language: 'en',
+  summary: null,
+  sensitive: false,
+  attachments: [],
+  question: false,
+  accepted_answer_id: null,
+  pinned: false,
+  locked: false,
+  removed: false,
+  deleted: false,
+  published_at: '2026-03-01T11:00:00.000Z',
+  edited_at: null,
+  last_activity_at: '2026-03-01T11:30:00.000Z',
+  comment_count: 0,
+  reactions: reactions(),
+  read: { unread: false, new_comments: 0 },
+  poll: null,
+  event: null,
+  ...extra,
+});
+
+export const comment = (id: string, body: string, extra: Partial<Comment> = {}): Comment => ({
+  id,
+  ap_id: `http://guild.test/post/${id}`,
+  thread_id: 't1',
+  parent_id: 't1',
+  author: person('carol'),
+  body,
+  body_html: `<p>${body}</p>`,
+  language: 'en',
+  published_at: '2026-03-01T11:30:00.000Z',
+  edited_at: null,
+  deleted: false,
+  removed: false,
+  accepted: false,
+  reactions: reactions(),
+  replies: [],
+  ...extra,
+});
+
+export const insights = (extra: Partial<Insights> = {}): Insights => ({
+  community_id: 'c1',
+  from: '2026-02-27',
+  to: '2026-03-01',
+  members: {
+    total: 42,
+    series: [
+      { date: '2026-02-27', total: 30, joined: 1 },
+      { date: '2026-02-28', total: 40, joined: 10 },
+      { date: '2026-03-01', total: 42, joined: 2 },
+    ],
+  },
+  active_members: { day: 4, week: 11, month: 25 },
+  activity: [
+    { date: '2026-02-27', threads: 2, comments: 7, reactions: 12 },
+    { date: '2026-02-28', threads: 1, comments: 3, reactions: 5 },
+    { date: '2026-03-01', threads: 0, comments: 1, reactions: 2 },
+  ],
+  reactions: { total: 310, likes: 250, dislikes: 10, emoji: [{ emoji: '🎉', count: 50 }] },
+  questions: {
+    total: 12,
+    answered: 9,
+    accepted: 5,
+    unanswered: 3,
+    median_seconds_to_first_answer: 5400,
+    unanswered_threads: [{ id: 't9', title: 'Who owns the VPN?', published_at: '2026-02-28T07:00:00.000Z' }],
+  },
+  members_by_instance: [
+    { host: 'guild.test', local: true, members: 30 },
+    { host: 'b.example', local: false, members: 12 },
+  ],
+  ...extra,
+});
