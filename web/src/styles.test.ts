@@ -37,6 +37,10 @@ const pairs: [string, string, number][] = [
   ['accent', 'accent-soft', 4.5],
   ['accent-text', 'accent', 4.5],
   ['danger', 'danger-soft', 4.5],
+  ['success', 'success-soft', 4.5],
+  ['series-1', 'surface', 3],
+  ['series-2', 'surface', 3],
+  ['series-3', 'surface', 3],
   ['focus', 'bg', 3],
   ['focus', 'surface', 3],
 ];

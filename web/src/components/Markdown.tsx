@@ -2,13 +2,19 @@
 // in the browser (marked) and sanitised (DOMPurify) only to show the author what they wrote; what
 // readers see is the server's own rendering and allowlist (content/), sent back as HTML.
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import { useId, useMemo, useState } from 'preact/hooks';
 
 import { useI18n } from '../i18n';
 
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+// Raw HTML in the source is shown as text (the server's Markdown does not pass it either).
+const markdown = new Marked({ gfm: true, breaks: false, renderer: { html: ({ text }) => escapeHtml(text) } });
+
 export function renderPreview(source: string): string {
-  const html = marked.parse(source, { async: false, gfm: true, breaks: false }) as string;
+  const html = markdown.parse(source, { async: false }) as string;
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form'] });
 }
 

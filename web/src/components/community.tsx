@@ -7,7 +7,8 @@ import { useApp } from '../session';
 import { useErrorMessage } from './states';
 
 // The app's path of a community: its acct (`platform`, `platform@b.example`).
-export const communityPath = (c: { acct: string }) => `/communities/${encodeURIComponent(c.acct)}`;
+export const communityPath = (c: { acct: string }) =>
+  `/communities/${encodeURIComponent(c.acct).replace(/%40/g, '@')}`;
 export const threadPath = (t: { id: string }) => `/threads/${encodeURIComponent(t.id)}`;
 
 export function personName(p: Person | null | undefined) {

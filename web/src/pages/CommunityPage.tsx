@@ -2,7 +2,7 @@
 // its threads (pinned first) sorted by new, active or top; a link to the composer and, for
 // managers, to the manager tools. The address is the community's acct: /communities/platform,
 // /communities/platform@b.example (found with GET /communities/resolve).
-import { useRoute } from 'preact-iso';
+import { useLocation, useRoute } from 'preact-iso';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
 import type { Community, JoinResult, ThreadSort } from '../api';
@@ -37,8 +37,9 @@ export function useCommunity(acct: string) {
 }
 
 export function CommunityPage(props: { acct?: string; now?: Date }) {
-  const { params, query } = useRoute();
-  const acct = decodeURIComponent(props.acct ?? params.acct ?? '');
+  const { params } = useRoute();
+  const { query } = useLocation();
+  const acct = decodeURIComponent(props.acct ?? params?.acct ?? '');
   const { t } = useI18n();
   const { state, load, set } = useCommunity(acct);
   if (state.phase === 'loading')
@@ -53,7 +54,7 @@ export function CommunityPage(props: { acct?: string; now?: Date }) {
         <ErrorState error={state.error} onRetry={load} />
       </Page>
     );
-  return <CommunityView community={state.community} onChange={set} joined={query.joined} now={props.now} />;
+  return <CommunityView community={state.community} onChange={set} joined={query?.joined} now={props.now} />;
 }
 
 function CommunityView(props: { community: Community; onChange(c: Community): void; joined?: string; now?: Date }) {
@@ -145,7 +146,7 @@ function CommunityView(props: { community: Community; onChange(c: Community): vo
           {c.rules.length > 0 && (
             <section class="card" aria-labelledby="community-rules">
               <h2 id="community-rules">{t('community.rules')}</h2>
-              <ol class="rules">
+              <ol class="rules" aria-labelledby="community-rules">
                 {c.rules.map((r, i) => (
                   <li key={i}>{r}</li>
                 ))}

@@ -31,10 +31,10 @@ export function LanguagePicker(props: { id: string; value: string; onChange(v: s
   );
 }
 
-export function Composer() {
+export function Composer(props: { acct?: string }) {
   const { params } = useRoute();
   const { t } = useI18n();
-  const { state, load } = useCommunity(decodeURIComponent(params.acct ?? ''));
+  const { state, load } = useCommunity(decodeURIComponent(props.acct ?? params?.acct ?? ''));
   const title = state.phase === 'ready' ? t('composer.titleIn', { community: state.community.title }) : t('composer.title');
   return (
     <Page title={title}>

@@ -32,7 +32,7 @@ describe('Home', () => {
     expect(within(first).getByRole('link', { name: 'Platform engineering' }).getAttribute('href')).toBe('/communities/platform');
     expect(within(first).getByRole('link', { name: 'Conan cache' }).getAttribute('href')).toBe('/threads/5');
     const second = screen.getByRole('article', { name: 'Async traits?' });
-    expect(within(second).getByRole('link', { name: 'Rust Guild' }).getAttribute('href')).toBe('/communities/rust%40b.example');
+    expect(within(second).getByRole('link', { name: 'Rust Guild' }).getAttribute('href')).toBe('/communities/rust@b.example');
     expect(within(second).getByText('Answered')).toBeTruthy();
     expect(within(second).queryByText(/new comment|Unread/)).toBeNull();
     expect(screen.getAllByText(/1 hour ago/).length).toBe(2);

@@ -27,7 +27,7 @@ interface Ctx {
 
 export function ThreadPage(props: { id?: string; now?: Date }) {
   const { params } = useRoute();
-  const id = props.id ?? params.id ?? '';
+  const id = props.id ?? params?.id ?? '';
   const { t } = useI18n();
   const { api } = useApp();
   const session = useSession();
@@ -80,8 +80,7 @@ export function ThreadPage(props: { id?: string; now?: Date }) {
 function ThreadView(props: { thread: ThreadWithComments; ctx: Ctx }) {
   const { t, tn } = useI18n();
   const th = props.thread;
-  const [reactions, setReactions] = useState<Reactions>(th.reactions);
-  useEffect(() => setReactions(th.reactions), [th]);
+  const [reactions, setReactions] = useReactions(th);
   return (
     <>
       <article class="card thread" aria-labelledby="page-title">
@@ -114,6 +113,13 @@ function ThreadView(props: { thread: ThreadWithComments; ctx: Ctx }) {
       </section>
     </>
   );
+}
+
+// The post's reactions, replaced by what the server answered to my reaction until the post
+// itself is reloaded.
+function useReactions(post: Post): [Reactions, (r: Reactions) => void] {
+  const [mine, setMine] = useState<{ post: Post; reactions: Reactions } | null>(null);
+  return [mine?.post === post ? mine.reactions : post.reactions, (reactions) => setMine({ post, reactions })];
 }
 
 function PostMeta(props: { post: Post; ctx: Ctx }) {
@@ -161,8 +167,7 @@ function CommentTree(props: { comments: Comment[]; ctx: Ctx; level: number }) {
 function CommentNode(props: { comment: Comment; ctx: Ctx; level: number }) {
   const { t } = useI18n();
   const c = props.comment;
-  const [reactions, setReactions] = useState<Reactions>(c.reactions);
-  useEffect(() => setReactions(c.reactions), [c]);
+  const [reactions, setReactions] = useReactions(c);
   const accepted = c.accepted || props.ctx.thread.accepted_answer_id === c.id;
   const label = t('thread.commentBy', { name: personName(c.author) });
   return (

@@ -19,11 +19,12 @@ import { Insights } from './Insights';
 export const manageTabs = ['settings', 'requests', 'members', 'bans', 'reports', 'modlog', 'insights'] as const;
 export type ManageTab = (typeof manageTabs)[number];
 
-export function ManageCommunity() {
+export function ManageCommunity(props: { acct?: string; tab?: string }) {
   const { params } = useRoute();
   const { t } = useI18n();
-  const acct = decodeURIComponent(params.acct ?? '');
-  const tab = (manageTabs as readonly string[]).includes(params.tab ?? '') ? (params.tab as ManageTab) : 'settings';
+  const acct = decodeURIComponent(props.acct ?? params?.acct ?? '');
+  const wanted = props.tab ?? params?.tab ?? '';
+  const tab = (manageTabs as readonly string[]).includes(wanted) ? (wanted as ManageTab) : 'settings';
   const { api } = useApp();
   const { state, load, set } = useCommunity(acct);
   if (state.phase !== 'ready')
@@ -490,7 +491,7 @@ export function ModLog(props: { community: Community }) {
 export function ModLogPage() {
   const { params } = useRoute();
   const { t } = useI18n();
-  const { state, load } = useCommunity(decodeURIComponent(params.acct ?? ''));
+  const { state, load } = useCommunity(decodeURIComponent(params?.acct ?? ''));
   if (state.phase !== 'ready')
     return (
       <Page title={t('manage.tab.modlog')}>

@@ -1,0 +1,74 @@
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { community, thread } from '../test-fixtures';
+import { jsonResponse, renderWith, routeFetch } from '../test-support';
+import { Composer } from './Composer';
+
+afterEach(cleanup);
+
+const member = community({ me: { membership: 'member', role: 'member', can_post: true, can_manage: false, ban: null } });
+
+describe('Composer', () => {
+  it('previews Markdown and posts a titled question in a language the community accepts', async () => {
+    const posted: unknown[] = [];
+    const fetch = routeFetch({
+      '/api/guildhall/v1/communities/resolve': () => jsonResponse(member),
+      '/api/guildhall/v1/communities/c1/threads': (_url, init) => {
+        expect(init?.method).toBe('POST');
+        posted.push(JSON.parse(String(init?.body)));
+        return jsonResponse(thread('t7', 'How do we cache Conan?'));
+      },
+      '/api/guildhall/v1/communities/c1': () => jsonResponse(member),
+    });
+    renderWith(<Composer acct="platform" />, { fetch, locale: 'de' });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Neuer Thread in Platform engineering' })).toBeTruthy();
+    // The community accepts English and German: German is the default for a German UI.
+    const language = screen.getByLabelText('Sprache') as HTMLSelectElement;
+    expect([...language.options].map((o) => o.textContent)).toEqual(['Englisch', 'Deutsch']);
+    expect(language.value).toBe('de');
+    fireEvent.change(language, { target: { value: 'en' } });
+
+    fireEvent.input(screen.getByLabelText('Titel'), { target: { value: 'How do we cache Conan?' } });
+    fireEvent.input(screen.getByLabelText('Text'), { target: { value: 'We build **twice**.\n\n<script>alert(1)</script>' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Vorschau' }));
+    const preview = screen.getByRole('region', { name: 'Vorschau von Text' });
+    expect(preview.querySelector('strong')?.textContent).toBe('twice');
+    expect(preview.querySelector('script')).toBeNull();
+    expect(preview.textContent).toContain('<script>alert(1)</script>');
+    fireEvent.click(screen.getByRole('button', { name: 'Schreiben' }));
+    fireEvent.click(screen.getByLabelText('Das ist eine Frage'));
+    fireEvent.click(screen.getByRole('button', { name: 'Thread veröffentlichen' }));
+
+    await waitFor(() => expect(location.pathname).toBe('/threads/t7'));
+    expect(posted).toEqual([
+      { title: 'How do we cache Conan?', body: 'We build **twice**.\n\n<script>alert(1)</script>', language: 'en', question: true },
+    ]);
+  });
+
+  it('asks for a title and text, and shows what the server refused', async () => {
+    const fetch = routeFetch({
+      '/api/guildhall/v1/communities/resolve': () => jsonResponse(member),
+      '/api/guildhall/v1/communities/c1/threads': () => jsonResponse({ error: 'language: this community accepts en, de' }, 422),
+      '/api/guildhall/v1/communities/c1': () => jsonResponse(member),
+    });
+    renderWith(<Composer acct="platform" />, { fetch });
+    fireEvent.click(await screen.findByRole('button', { name: 'Post thread' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Please enter a title and a text.');
+    fireEvent.input(screen.getByLabelText('Title'), { target: { value: 'T' } });
+    fireEvent.input(screen.getByLabelText('Text'), { target: { value: 'B' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Post thread' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('this community accepts en, de'));
+  });
+
+  it('tells people who cannot post', async () => {
+    const c = community({ posting_policy: 'moderators', me: { membership: 'member', role: 'member', can_post: false, can_manage: false, ban: null } });
+    const fetch = routeFetch({
+      '/api/guildhall/v1/communities/resolve': () => jsonResponse(c),
+      '/api/guildhall/v1/communities/c1': () => jsonResponse(c),
+    });
+    renderWith(<Composer acct="platform" />, { fetch });
+    expect(await screen.findByText('You cannot start threads in this community.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Post thread' })).toBeNull();
+  });
+});
