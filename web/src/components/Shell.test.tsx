@@ -1,6 +1,7 @@
-import { cleanup, fireEvent, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { focusOnlyLive } from '../live';
 import { jsonResponse, renderWith, routeFetch, session } from '../test-support';
 import { Shell } from './Shell';
 
@@ -61,6 +62,16 @@ describe('Shell', () => {
     });
     renderWith(<Shell><p>content</p></Shell>, { fetch: named });
     expect(await screen.findByText('Example Corp Guilds')).toBeTruthy();
+  });
+
+  it('shows the unread notifications on the navigation and clears them once read', async () => {
+    const live = focusOnlyLive();
+    const counting = routeFetch({ '/api/v1/notifications/unread_count': () => jsonResponse({ count: 3 }) });
+    renderWith(<Shell><p>content</p></Shell>, { fetch: counting, live });
+    const link = screen.getByRole('link', { name: /Notifications/ });
+    await waitFor(() => expect(link.textContent).toBe('Notifications33 unread notifications'));
+    live.notificationsRead();
+    await waitFor(() => expect(link.textContent).toBe('Notifications'));
   });
 
   it('shows no navigation to signed-out visitors', () => {

@@ -5,6 +5,7 @@ import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { useI18n, type MessageKey } from '../i18n';
+import { useFocusRefresh } from '../hooks/useFocusRefresh';
 import { useApp, useInstanceName, useSession } from '../session';
 
 interface NavItem {
@@ -26,12 +27,32 @@ function isCurrent(href: string, path: string) {
   return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
 }
 
+// The number of unread notifications (GET /api/v1/notifications/unread_count), refreshed when
+// the person returns to the tab, when one streams in, and cleared when they are read.
+function useUnreadNotifications(signedIn: boolean) {
+  const { api, live } = useApp();
+  const [count, setCount] = useState(0);
+  const refresh = () => {
+    if (!signedIn) return;
+    api.mastodon.unreadNotifications().then(
+      (r) => setCount(r.count),
+      () => setCount(0),
+    );
+  };
+  useEffect(refresh, [api, signedIn]);
+  useFocusRefresh(refresh);
+  useEffect(() => live.onNotification(() => setCount((n) => n + 1)), [live]);
+  useEffect(() => live.onNotificationsRead(() => setCount(0)), [live]);
+  return count;
+}
+
 export function Shell(props: { children: ComponentChildren }) {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
   const { path } = useLocation();
   const { signOut } = useApp();
   const session = useSession();
   const instanceName = useInstanceName();
+  const unread = useUnreadNotifications(!!session);
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
   const menuButton = useRef<HTMLButtonElement>(null);
@@ -103,6 +124,12 @@ export function Shell(props: { children: ComponentChildren }) {
               <li key={item.href}>
                 <a href={item.href} aria-current={isCurrent(item.href, path) ? 'page' : undefined}>
                   {t(item.label)}
+                  {item.href === '/notifications' && unread > 0 && (
+                    <span class="badge">
+                      <span aria-hidden="true">{unread}</span>
+                      <span class="visually-hidden">{tn('notifications.unread', unread)}</span>
+                    </span>
+                  )}
                 </a>
               </li>
             ))}

@@ -70,7 +70,7 @@ export function ManageCommunity(props: { acct?: string; tab?: string }) {
             />
           )}
           {tab === 'requests' && <Requests community={c} />}
-          {tab === 'members' && <Members community={c} onChange={load} />}
+          {tab === 'members' && <Members community={c} />}
           {tab === 'bans' && <Bans community={c} />}
           {tab === 'reports' && <Reports community={c} />}
           {tab === 'modlog' && <ModLog community={c} />}
@@ -229,7 +229,7 @@ function PersonForm(props: { id: string; label: string; submit: string; withBan?
   );
 }
 
-function Members(props: { community: Community; onChange(): void }) {
+function Members(props: { community: Community }) {
   const { t } = useI18n();
   const { api } = useApp();
   const c = props.community;
@@ -239,10 +239,7 @@ function Members(props: { community: Community; onChange(): void }) {
     [api, c.id],
   );
   const { busy, run, errorView } = useRowAction();
-  const after = () => {
-    list.reload(true);
-    props.onChange();
-  };
+  const after = () => list.reload(true);
   return (
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">{t('manage.tab.members')}</h2>
