@@ -25,9 +25,10 @@ export function ThreadRow(props: { thread: Thread; showCommunity?: boolean; now?
   const unread = th.read?.unread ?? false;
   return (
     <article class={unread ? 'thread-row unread' : 'thread-row'} aria-labelledby={`thread-${th.id}`}>
-      <div class="thread-score" aria-label={tn('threads.score', th.reactions.score)}>
+      <div class="thread-score">
         <span aria-hidden="true">▲</span>
         <span aria-hidden="true">{th.reactions.score}</span>
+        <span class="visually-hidden">{tn('threads.score', th.reactions.score)}</span>
       </div>
       <div class="thread-main">
         <h2 class="thread-title" id={`thread-${th.id}`}>

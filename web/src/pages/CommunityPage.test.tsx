@@ -56,7 +56,7 @@ describe('CommunityPage', () => {
     expect(rows[0].textContent).toContain('Pinned');
     expect(rows[1].textContent).toContain('Latest by new');
     expect(within(rows[1]).getByText('Question')).toBeTruthy();
-    expect(within(rows[1]).getByLabelText('Score 4')).toBeTruthy();
+    expect(within(rows[1]).getByText('Score 4')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Top' }));
     expect(await screen.findByText('Latest by top')).toBeTruthy();
     expect(asked).toEqual([
