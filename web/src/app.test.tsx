@@ -76,6 +76,7 @@ describe('App', () => {
       '/web/session': () => jsonResponse(session),
       '/api/v1/accounts/update_credentials': (_url, init) => {
         expect((init?.headers as Record<string, string>)['X-CSRF-Token']).toBe('csrf-test');
+        if (calls === 1) expect(JSON.parse(String(init?.body))).toEqual({ display_name: 'Alice A.', note: 'Platform team, ask me about CI.' });
         return ++calls === 1
           ? jsonResponse({ error: 'Display name is too long' }, 422)
           : jsonResponse({ ...session.account, display_name: 'Alice A.' });
@@ -84,6 +85,7 @@ describe('App', () => {
     render(<App api={createApi({ fetch })} locale="en" />);
     const input = await screen.findByLabelText('Display name');
     fireEvent.input(input, { target: { value: 'Alice A.' } });
+    fireEvent.input(screen.getByLabelText('About you'), { target: { value: 'Platform team, ask me about CI.' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The server did not accept this.');

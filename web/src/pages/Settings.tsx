@@ -13,6 +13,8 @@ export function Settings() {
   const session = useSession();
   const errorMessage = useErrorMessage();
   const [displayName, setDisplayName] = useState(session?.account.display_name ?? '');
+  // The bio as written (source.note), not the HTML shown to others.
+  const [bio, setBio] = useState(session?.account.source?.note ?? '');
   const [phase, setPhase] = useState<'idle' | 'saving' | 'saved'>('idle');
   const [error, setError] = useState<{ message: string; detail: string | null } | null>(null);
 
@@ -21,7 +23,7 @@ export function Settings() {
     setPhase('saving');
     setError(null);
     try {
-      updateAccount(await api.mastodon.updateCredentials({ display_name: displayName.trim() }));
+      updateAccount(await api.mastodon.updateCredentials({ display_name: displayName.trim(), note: bio }));
       setPhase('saved');
     } catch (err) {
       setError(errorMessage(err));
@@ -49,6 +51,24 @@ export function Settings() {
           />
           <p class="help" id="display-name-help">
             {t('settings.displayNameHelp')}
+          </p>
+        </div>
+        <div class="field">
+          <label for="bio">{t('settings.bio')}</label>
+          <textarea
+            id="bio"
+            name="note"
+            rows={4}
+            maxLength={2000}
+            value={bio}
+            aria-describedby="bio-help"
+            onInput={(e) => {
+              setBio(e.currentTarget.value);
+              setPhase('idle');
+            }}
+          />
+          <p class="help" id="bio-help">
+            {t('settings.bioHelp')}
           </p>
         </div>
         {error && (

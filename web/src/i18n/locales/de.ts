@@ -56,7 +56,7 @@ const messages = {
   'settings.languageHelp': 'Gilt für Menüs, Datums- und Zahlenangaben auf diesem Gerät.',
   'settings.languageAuto': 'Wie im Browser ({language})',
   'settings.more':
-    'Profilbild, Beschreibung, Benachrichtigungen und Passwort folgen in einer späteren Version.',
+    'Profilbild, Benachrichtigungen und Passwort folgen in einer späteren Version.',
 
   'state.loading': 'Wird geladen…',
   'state.retry': 'Erneut versuchen',
@@ -381,6 +381,9 @@ const messages = {
     'insights.byInstanceSummary': "Mitglieder von {count} Instanzen; die Zahlen stehen in der Tabelle darunter.",
     'insights.instance': "Instanz",
     'insights.thisInstance': "{host} (diese Instanz)",
+
+    'settings.bio': "Über dich",
+    'settings.bioHelp': "Ein paar Worte für Kolleg·innen: Team, Rolle, wozu man dich fragen kann.",
 } satisfies Messages;
 
 export default { code: 'de', name: 'Deutsch', messages };

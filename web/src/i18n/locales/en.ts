@@ -56,7 +56,7 @@ export default {
     'settings.languageLabel': 'Language of the app',
     'settings.languageHelp': 'Used for menus, dates and numbers on this device.',
     'settings.languageAuto': 'Browser default ({language})',
-    'settings.more': 'Avatar, bio, notification preferences and password follow in a later version.',
+    'settings.more': 'Avatar, notification preferences and password follow in a later version.',
 
     'state.loading': 'Loading…',
     'state.retry': 'Try again',
@@ -379,5 +379,8 @@ export default {
     'insights.byInstanceSummary': "Members of {count} instances; the table below has the numbers.",
     'insights.instance': "Instance",
     'insights.thisInstance': "{host} (this instance)",
+
+    'settings.bio': "About you",
+    'settings.bioHelp': "A few words for colleagues: team, role, what to ask you about.",
   },
 } as const;
