@@ -64,6 +64,9 @@ export interface Page<T> {
   prev: string | null;
 }
 
+// A list that does not page, as one Page.
+export const asPage = <T>(items: T[]): Page<T> => ({ items, next: null, prev: null });
+
 // RFC 8288 Link header → rel → URL. Tolerates any order, extra parameters, several rels in one
 // value, and commas inside the <URL>.
 export function parseLinkHeader(header: string | null): Record<string, string> {

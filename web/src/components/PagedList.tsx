@@ -10,6 +10,8 @@ export function PagedList<T>(props: {
   reload(): void;
   more(): void;
   empty: string;
+  // Whether to say "You have reached the end" after the last page (lists that page).
+  showEnd?: boolean;
   children: (items: T[]) => ComponentChildren;
 }) {
   const { t } = useI18n();
@@ -26,7 +28,7 @@ export function PagedList<T>(props: {
           {s.more === 'loading' ? t('home.loadingMore') : t('home.loadMore')}
         </button>
       ) : (
-        <p class="end">{t('home.end')}</p>
+        props.showEnd !== false && <p class="end">{t('home.end')}</p>
       )}
     </>
   );

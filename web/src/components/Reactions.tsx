@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import type { Reactions } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../session';
-import { useErrorMessage } from './states';
+import { InlineError, useErrorMessage } from './states';
 
 export const emojiChoices = ['👍', '🎉', '❤️', '😄', '👀', '🚀', '🙏', '💡'];
 
@@ -78,11 +78,7 @@ export function ReactionBar(props: { postId: string; reactions: Reactions; label
           ))}
         </div>
       )}
-      {error && (
-        <span class="form-error" role="alert">
-          {error}
-        </span>
-      )}
+      <InlineError text={error} />
     </div>
   );
 }

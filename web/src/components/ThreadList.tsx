@@ -19,6 +19,24 @@ export function SortSwitch(props: { value: ThreadSort; onChange(sort: ThreadSort
   );
 }
 
+// Pinned, question (answered or not), locked, removed.
+export function ThreadBadges(props: { thread: Thread }) {
+  const { t } = useI18n();
+  const th = props.thread;
+  return (
+    <>
+      {th.pinned && <span class="pill">{t('threads.pinned')}</span>}
+      {th.question && (
+        <span class={th.accepted_answer_id ? 'pill pill-success' : 'pill'}>
+          {th.accepted_answer_id ? t('threads.answered') : t('threads.question')}
+        </span>
+      )}
+      {th.locked && <span class="pill">{t('threads.locked')}</span>}
+      {th.removed && <span class="pill pill-danger">{t('threads.removed')}</span>}
+    </>
+  );
+}
+
 export function ThreadRow(props: { thread: Thread; showCommunity?: boolean; now?: Date }) {
   const { t, tn, formatRelative, formatDate } = useI18n();
   const th = props.thread;
@@ -40,14 +58,7 @@ export function ThreadRow(props: { thread: Thread; showCommunity?: boolean; now?
               {th.read && th.read.new_comments > 0 ? tn('threads.newComments', th.read.new_comments) : t('threads.unread')}
             </span>
           )}
-          {th.pinned && <span class="pill">{t('threads.pinned')}</span>}
-          {th.question && (
-            <span class={th.accepted_answer_id ? 'pill pill-success' : 'pill'}>
-              {th.accepted_answer_id ? t('threads.answered') : t('threads.question')}
-            </span>
-          )}
-          {th.locked && <span class="pill">{t('threads.locked')}</span>}
-          {th.removed && <span class="pill pill-danger">{t('threads.removed')}</span>}
+          <ThreadBadges thread={th} />
         </p>
         <p class="status-meta">
           {props.showCommunity && (

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import type { Community, JoinResult, Person } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../session';
-import { useErrorMessage } from './states';
+import { InlineError, useErrorText } from './states';
 
 // The app's path of a community: its acct (`platform`, `platform@b.example`).
 export const communityPath = (c: { acct: string }) =>
@@ -63,7 +63,7 @@ export function JoinButton(props: {
 }) {
   const { t } = useI18n();
   const { api } = useApp();
-  const errorMessage = useErrorMessage();
+  const errorText = useErrorText();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const c = props.community;
@@ -76,8 +76,7 @@ export function JoinButton(props: {
     try {
       await action();
     } catch (e) {
-      const m = errorMessage(e);
-      setError(m.detail ? `${m.message} ${m.detail}` : m.message);
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -127,11 +126,7 @@ export function JoinButton(props: {
   return (
     <div class="join">
       {control}
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError text={error} />
     </div>
   );
 }

@@ -1,5 +1,8 @@
 // Loading, error and empty states, the same on every page.
+import type { ComponentChildren } from 'preact';
+
 import { ApiError } from '../api';
+import type { LoadState } from '../hooks/useLoad';
 import { useI18n } from '../i18n';
 
 export function Loading(props: { label?: string }) {
@@ -46,4 +49,57 @@ export function ErrorState(props: { error: unknown; onRetry?: () => void }) {
 
 export function EmptyState(props: { children: preact.ComponentChildren }) {
   return <p class="state state-empty">{props.children}</p>;
+}
+
+// The message and the server's detail in one line, for inline errors beside a control.
+export function useErrorText() {
+  const errorMessage = useErrorMessage();
+  return (error: unknown) => {
+    const m = errorMessage(error);
+    return m.detail ? `${m.message} ${m.detail}` : m.message;
+  };
+}
+
+// A form's error: the message, and the server's detail below it.
+export function FormError(props: { error: { message: string; detail: string | null } | null }) {
+  if (!props.error) return null;
+  return (
+    <div class="form-error" role="alert">
+      <p>{props.error.message}</p>
+      {props.error.detail && <p class="detail">{props.error.detail}</p>}
+    </div>
+  );
+}
+
+// An inline error line (role="alert").
+export function InlineError(props: { text: string | null }) {
+  if (!props.text) return null;
+  return (
+    <p class="form-error" role="alert">
+      {props.text}
+    </p>
+  );
+}
+
+// Loading, or the error with a retry, or the loaded data rendered by `children`.
+export function Loaded<T>(props: { state: LoadState<T>; reload(): void; children: (data: T) => ComponentChildren }) {
+  if (props.state.phase === 'loading') return <Loading />;
+  if (props.state.phase === 'error') return <ErrorState error={props.state.error} onRetry={props.reload} />;
+  return <>{props.children(props.state.data)}</>;
+}
+
+// A form's submit button and, where it can be abandoned, Cancel.
+export function FormActions(props: { submit: string; busy?: boolean; busyLabel?: string; onCancel?(): void; cancel?: string }) {
+  return (
+    <div class="actions">
+      <button type="submit" class="button button-primary" disabled={props.busy}>
+        {props.busy && props.busyLabel ? props.busyLabel : props.submit}
+      </button>
+      {props.onCancel && (
+        <button type="button" class="button button-quiet" onClick={props.onCancel}>
+          {props.cancel}
+        </button>
+      )}
+    </div>
+  );
 }

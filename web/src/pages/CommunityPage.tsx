@@ -3,7 +3,7 @@
 // managers, to the manager tools. The address is the community's acct: /communities/platform,
 // /communities/platform@b.example (found with GET /communities/resolve).
 import { useLocation, useRoute } from 'preact-iso';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
 import type { Community, JoinResult, ThreadSort } from '../api';
 import { CommunityIcon, communityPath, JoinButton, LanguageList, personName } from '../components/community';
@@ -12,28 +12,19 @@ import { PagedList } from '../components/PagedList';
 import { ErrorState, Loading } from '../components/states';
 import { SortSwitch, ThreadList } from '../components/ThreadList';
 import { useFocusRefresh } from '../hooks/useFocusRefresh';
+import { useLoad } from '../hooks/useLoad';
 import { usePaged } from '../hooks/usePaged';
 import { useI18n, type MessageKey } from '../i18n';
 import { useApp } from '../session';
 
+// The community at `acct` with its managers (resolve answers the directory entry).
 export function useCommunity(acct: string) {
   const { api } = useApp();
-  const [state, setState] = useState<
-    { phase: 'loading' } | { phase: 'error'; error: unknown } | { phase: 'ready'; community: Community }
-  >({ phase: 'loading' });
-  const load = useCallback(() => {
-    setState({ phase: 'loading' });
-    // resolve answers the directory entry; the community itself carries the managers.
-    api.community
-      .resolve(acct)
-      .then((found) => api.community.community(found.id))
-      .then(
-        (community) => setState({ phase: 'ready', community }),
-        (error) => setState({ phase: 'error', error }),
-      );
-  }, [api, acct]);
-  useEffect(load, [load]);
-  return { state, load, set: (community: Community) => setState({ phase: 'ready', community }) };
+  const { state, load, set } = useLoad(
+    () => api.community.resolve(acct).then((found) => api.community.community(found.id)),
+    [api, acct],
+  );
+  return { state, load: () => load(), set };
 }
 
 export function CommunityPage(props: { acct?: string; now?: Date }) {
@@ -54,7 +45,7 @@ export function CommunityPage(props: { acct?: string; now?: Date }) {
         <ErrorState error={state.error} onRetry={load} />
       </Page>
     );
-  return <CommunityView community={state.community} onChange={set} joined={query?.joined} now={props.now} />;
+  return <CommunityView community={state.data} onChange={set} joined={query?.joined} now={props.now} />;
 }
 
 function CommunityView(props: { community: Community; onChange(c: Community): void; joined?: string; now?: Date }) {

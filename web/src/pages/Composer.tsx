@@ -6,7 +6,7 @@ import type { Community } from '../api';
 import { communityPath, threadPath, useLanguageNames } from '../components/community';
 import { MarkdownField } from '../components/Markdown';
 import { Page } from '../components/page';
-import { ErrorState, Loading, useErrorMessage } from '../components/states';
+import { FormActions, FormError, Loaded, useErrorMessage } from '../components/states';
 import { useI18n } from '../i18n';
 import { useApp } from '../session';
 import { useCommunity } from './CommunityPage';
@@ -35,12 +35,12 @@ export function Composer(props: { acct?: string }) {
   const { params } = useRoute();
   const { t } = useI18n();
   const { state, load } = useCommunity(decodeURIComponent(props.acct ?? params?.acct ?? ''));
-  const title = state.phase === 'ready' ? t('composer.titleIn', { community: state.community.title }) : t('composer.title');
+  const title = state.phase === 'ready' ? t('composer.titleIn', { community: state.data.title }) : t('composer.title');
   return (
     <Page title={title}>
-      {state.phase === 'loading' && <Loading />}
-      {state.phase === 'error' && <ErrorState error={state.error} onRetry={load} />}
-      {state.phase === 'ready' && <ComposerForm community={state.community} />}
+      <Loaded state={state} reload={load}>
+        {(community) => <ComposerForm community={community} />}
+      </Loaded>
     </Page>
   );
 }
@@ -107,18 +107,9 @@ function ComposerForm(props: { community: Community }) {
           {t('composer.questionHelp')}
         </p>
       </div>
-      {error && (
-        <div class="form-error" role="alert">
-          <p>{error.message}</p>
-          {error.detail && <p class="detail">{error.detail}</p>}
-        </div>
-      )}
-      <div class="actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? t('composer.posting') : t('composer.post')}
-        </button>
-        <a href={communityPath(c)}>{t('composer.cancel')}</a>
-      </div>
+      <FormError error={error} />
+      <FormActions submit={t('composer.post')} busy={busy} busyLabel={t('composer.posting')} />
+      <a href={communityPath(c)}>{t('composer.cancel')}</a>
     </form>
   );
 }

@@ -8,7 +8,7 @@ import type { Community } from '../api';
 import { CommunityIcon, communityPath, JoinButton, LanguageList } from '../components/community';
 import { Page } from '../components/page';
 import { PagedList } from '../components/PagedList';
-import { useErrorMessage } from '../components/states';
+import { InlineError, useErrorText } from '../components/states';
 import { usePaged } from '../hooks/usePaged';
 import { useI18n, type MessageKey } from '../i18n';
 import { useApp } from '../session';
@@ -19,7 +19,7 @@ export function Directory() {
   const { t, tn } = useI18n();
   const { api } = useApp();
   const { route } = useLocation();
-  const errorMessage = useErrorMessage();
+  const errorText = useErrorText();
   const [query, setQuery] = useState('');
   const [submitted, setSubmitted] = useState('');
   const [scope, setScope] = useState<Scope>('all');
@@ -52,8 +52,7 @@ export function Directory() {
       setJoining({ busy: false, error: null });
       route(communityPath(result?.community ?? found) + (result ? `?joined=${result.membership}` : ''));
     } catch (err) {
-      const m = errorMessage(err);
-      setJoining({ busy: false, error: m.detail ? `${m.message} ${m.detail}` : m.message });
+      setJoining({ busy: false, error: errorText(err) });
     }
   };
 
@@ -113,11 +112,7 @@ export function Directory() {
               {t('directory.referenceHelp')}
             </p>
           </div>
-          {joining.error && (
-            <p class="form-error" role="alert">
-              {joining.error}
-            </p>
-          )}
+          <InlineError text={joining.error} />
         </form>
       </div>
       <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('directory.empty')}>

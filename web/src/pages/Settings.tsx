@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 
 import { LanguageSelect } from '../components/LanguageSelect';
 import { Page } from '../components/page';
-import { useErrorMessage } from '../components/states';
+import { useErrorMessage, FormError } from '../components/states';
 import { useI18n } from '../i18n';
 import { useApp, useSession } from '../session';
 
@@ -71,12 +71,7 @@ export function Settings() {
             {t('settings.bioHelp')}
           </p>
         </div>
-        {error && (
-          <div class="form-error" role="alert">
-            <p>{error.message}</p>
-            {error.detail && <p class="detail">{error.detail}</p>}
-          </div>
-        )}
+        <FormError error={error} />
         <div class="actions">
           <button type="submit" class="button button-primary" disabled={phase === 'saving'}>
             {phase === 'saving' ? t('settings.saving') : t('settings.save')}

@@ -4,13 +4,15 @@
 import { useRoute } from 'preact-iso';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
-import type { Comment, Community, Reactions, Revision, Thread, ThreadWithComments } from '../api';
+import type { Comment, Community, Reactions, Thread, ThreadWithComments } from '../api';
 import { communityPath, personName } from '../components/community';
 import { MarkdownField } from '../components/Markdown';
 import { Page } from '../components/page';
 import { ReactionBar } from '../components/Reactions';
-import { ErrorState, Loading, useErrorMessage } from '../components/states';
+import { ThreadBadges } from '../components/ThreadList';
+import { ErrorState, FormActions, InlineError, Loaded, Loading, useErrorText } from '../components/states';
 import { useFocusRefresh } from '../hooks/useFocusRefresh';
+import { useLoad } from '../hooks/useLoad';
 import { useI18n } from '../i18n';
 import { useApp, useSession } from '../session';
 
@@ -86,14 +88,7 @@ function ThreadView(props: { thread: ThreadWithComments; ctx: Ctx }) {
       <article class="card thread" aria-labelledby="page-title">
         <p class="thread-badges">
           <a href={communityPath(th.community)}>{th.community.title}</a>
-          {th.pinned && <span class="pill">{t('threads.pinned')}</span>}
-          {th.question && (
-            <span class={th.accepted_answer_id ? 'pill pill-success' : 'pill'}>
-              {th.accepted_answer_id ? t('threads.answered') : t('threads.question')}
-            </span>
-          )}
-          {th.locked && <span class="pill">{t('threads.locked')}</span>}
-          {th.removed && <span class="pill pill-danger">{t('threads.removed')}</span>}
+          <ThreadBadges thread={th} />
         </p>
         <PostMeta post={th} ctx={props.ctx} />
         <PostBody post={th} />
@@ -185,7 +180,7 @@ function CommentNode(props: { comment: Comment; ctx: Ctx; level: number }) {
 function ReplyForm(props: { parentId: string; ctx: Ctx; label: string; open?: boolean; onDone?(): void }) {
   const { t } = useI18n();
   const { api } = useApp();
-  const errorMessage = useErrorMessage();
+  const errorText = useErrorText();
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -200,8 +195,7 @@ function ReplyForm(props: { parentId: string; ctx: Ctx; label: string; open?: bo
       props.onDone?.();
       props.ctx.reload();
     } catch (err) {
-      const m = errorMessage(err);
-      setError(m.detail ? `${m.message} ${m.detail}` : m.message);
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -209,21 +203,8 @@ function ReplyForm(props: { parentId: string; ctx: Ctx; label: string; open?: bo
   return (
     <form class="reply-form form" onSubmit={submit} noValidate>
       <MarkdownField id={`reply-${props.parentId}`} label={props.label} value={body} onInput={setBody} rows={props.open ? 4 : 3} />
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? t('thread.sending') : t('thread.send')}
-        </button>
-        {props.onDone && (
-          <button type="button" class="button button-quiet" onClick={props.onDone}>
-            {t('composer.cancel')}
-          </button>
-        )}
-      </div>
+      <InlineError text={error} />
+      <FormActions submit={t('thread.send')} busy={busy} busyLabel={t('thread.sending')} onCancel={props.onDone} cancel={t('composer.cancel')} />
     </form>
   );
 }
@@ -235,7 +216,7 @@ type Panel = 'none' | 'reply' | 'edit' | 'history' | 'report' | 'delete' | 'remo
 function PostTools(props: { post: Post; ctx: Ctx; isThread?: boolean }) {
   const { t } = useI18n();
   const { api } = useApp();
-  const errorMessage = useErrorMessage();
+  const errorText = useErrorText();
   const [panel, setPanel] = useState<Panel>('none');
   const [error, setError] = useState<string | null>(null);
   const p = props.post;
@@ -251,8 +232,7 @@ function PostTools(props: { post: Post; ctx: Ctx; isThread?: boolean }) {
       setPanel('none');
       props.ctx.reload();
     } catch (e) {
-      const m = errorMessage(e);
-      setError(m.detail ? `${m.message} ${m.detail}` : m.message);
+      setError(errorText(e));
     }
   };
   if (p.deleted) return null;
@@ -313,11 +293,7 @@ function PostTools(props: { post: Post; ctx: Ctx; isThread?: boolean }) {
             </button>
           ))}
       </div>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError text={error} />
       {panel === 'reply' && (
         <ReplyForm parentId={p.id} ctx={props.ctx} label={t('thread.replyTo', { name: personName(p.author) })} onDone={() => setPanel('none')} />
       )}
@@ -378,14 +354,7 @@ function EditForm(props: { post: Post; isThread: boolean; onCancel(): void; onSa
         </div>
       )}
       <MarkdownField id={`edit-body-${props.post.id}`} label={t('thread.editBody')} value={body} onInput={setBody} />
-      <div class="actions">
-        <button type="submit" class="button button-primary">
-          {t('thread.saveEdit')}
-        </button>
-        <button type="button" class="button button-quiet" onClick={props.onCancel}>
-          {t('composer.cancel')}
-        </button>
-      </div>
+      <FormActions submit={t('thread.saveEdit')} onCancel={props.onCancel} cancel={t('composer.cancel')} />
     </form>
   );
 }
@@ -414,20 +383,9 @@ export function ReasonForm(props: {
       <div class="field">
         <label for={props.id}>{props.label}</label>
         <input id={props.id} value={reason} aria-invalid={missing} onInput={(e) => setReason(e.currentTarget.value)} />
-        {missing && (
-          <p class="form-error" role="alert">
-            {t('thread.reasonMissing')}
-          </p>
-        )}
+        <InlineError text={missing ? t('thread.reasonMissing') : null} />
       </div>
-      <div class="actions">
-        <button type="submit" class="button button-primary">
-          {props.submit}
-        </button>
-        <button type="button" class="button button-quiet" onClick={props.onCancel}>
-          {t('composer.cancel')}
-        </button>
-      </div>
+      <FormActions submit={props.submit} onCancel={props.onCancel} cancel={t('composer.cancel')} />
     </form>
   );
 }
@@ -435,22 +393,13 @@ export function ReasonForm(props: {
 function History(props: { postId: string }) {
   const { t, formatDate } = useI18n();
   const { api } = useApp();
-  const [state, setState] = useState<{ phase: 'loading' } | { phase: 'error'; error: unknown } | { phase: 'ready'; items: Revision[] }>({
-    phase: 'loading',
-  });
-  const load = useCallback(() => {
-    api.community.history(props.postId).then(
-      (items) => setState({ phase: 'ready', items }),
-      (error) => setState({ phase: 'error', error }),
-    );
-  }, [api, props.postId]);
-  useEffect(load, [load]);
-  if (state.phase === 'loading') return <Loading />;
-  if (state.phase === 'error') return <ErrorState error={state.error} onRetry={load} />;
+  const { state, load } = useLoad(() => api.community.history(props.postId), [api, props.postId]);
   return (
+    <Loaded state={state} reload={load}>
+      {(revisions) => (
     <section class="history" aria-label={t('thread.history')}>
       <ol>
-        {state.items.map((r, i) => (
+        {revisions.map((r, i) => (
           <li key={i}>
             <p class="status-meta">
               <time dateTime={r.edited_at}>{formatDate(r.edited_at)}</time>
@@ -462,5 +411,7 @@ function History(props: { postId: string }) {
         ))}
       </ol>
     </section>
+      )}
+    </Loaded>
   );
 }

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { Community, CommunitySettings, CommunityVisibility, JoinPolicy, PostingPolicy } from '../../api';
 import { useLanguageNames } from '../../components/community';
 import { MarkdownField } from '../../components/Markdown';
-import { useErrorMessage } from '../../components/states';
+import { useErrorMessage, FormError } from '../../components/states';
 import { useI18n, type MessageKey } from '../../i18n';
 import { commonLanguages } from '../Composer';
 
@@ -175,12 +175,7 @@ export function CommunityForm(props: {
           {t('communityForm.iconHelp')}
         </p>
       </div>
-      {error && (
-        <div class="form-error" role="alert">
-          <p>{error.message}</p>
-          {error.detail && <p class="detail">{error.detail}</p>}
-        </div>
-      )}
+      <FormError error={error} />
       <div class="actions">
         <button type="submit" class="button button-primary" disabled={phase === 'saving'}>
           {phase === 'saving' ? t('settings.saving') : props.submitLabel}

@@ -1,13 +1,14 @@
 // Insights for community managers (GET /communities/{id}/insights): members over time, active
 // members, threads, comments and reactions over time, questions (unanswered, median time to the
 // first answer) and members by instance. Every chart has its table beside it.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
 import type { Community, Insights as InsightsData } from '../../api';
 import { Chart, DataTable } from '../../components/Chart';
 import { threadPath } from '../../components/community';
-import { ErrorState, Loading } from '../../components/states';
+import { Loaded } from '../../components/states';
 import { useFocusRefresh } from '../../hooks/useFocusRefresh';
+import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
 import { useApp } from '../../session';
 
@@ -32,20 +33,7 @@ export function Insights(props: { community: Community }) {
   const { t } = useI18n();
   const { api } = useApp();
   const [days, setDays] = useState(30);
-  const [state, setState] = useState<{ phase: 'loading' } | { phase: 'error'; error: unknown } | { phase: 'ready'; data: InsightsData }>({
-    phase: 'loading',
-  });
-  const load = useCallback(
-    (quiet = false) => {
-      if (!quiet) setState({ phase: 'loading' });
-      api.community.insights(props.community.id, days).then(
-        (data) => setState({ phase: 'ready', data }),
-        (error) => setState({ phase: 'error', error }),
-      );
-    },
-    [api, props.community.id, days],
-  );
-  useEffect(() => load(), [load]);
+  const { state, load } = useLoad(() => api.community.insights(props.community.id, days), [api, props.community.id, days]);
   useFocusRefresh(() => load(true));
 
   return (
@@ -66,9 +54,9 @@ export function Insights(props: { community: Community }) {
           {t('home.refresh')}
         </button>
       </div>
-      {state.phase === 'loading' && <Loading />}
-      {state.phase === 'error' && <ErrorState error={state.error} onRetry={() => load()} />}
-      {state.phase === 'ready' && <InsightsView data={state.data} />}
+      <Loaded state={state} reload={load}>
+        {(data) => <InsightsView data={data} />}
+      </Loaded>
     </section>
   );
 }

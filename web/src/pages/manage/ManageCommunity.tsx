@@ -1,13 +1,13 @@
 // The manager tools of one community, one tab each: settings, join requests, members and
 // moderators, bans, the reports queue, the moderation log and insights.
 import { useRoute } from 'preact-iso';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
-import type { Community, Membership } from '../../api';
+import { asPage, type Community, type Membership } from '../../api';
 import { communityPath, personName, threadPath } from '../../components/community';
 import { Page } from '../../components/page';
 import { PagedList } from '../../components/PagedList';
-import { EmptyState, ErrorState, Loading, useErrorMessage } from '../../components/states';
+import { ErrorState, Loading, useErrorText } from '../../components/states';
 import { useFocusRefresh } from '../../hooks/useFocusRefresh';
 import { usePaged } from '../../hooks/usePaged';
 import { useI18n, type MessageKey } from '../../i18n';
@@ -33,7 +33,7 @@ export function ManageCommunity(props: { acct?: string; tab?: string }) {
         {state.phase === 'loading' ? <Loading /> : <ErrorState error={state.error} onRetry={load} />}
       </Page>
     );
-  const c = state.community;
+  const c = state.data;
   const base = `${communityPath(c)}/manage`;
   return (
     <Page title={t('manage.titleOf', { community: c.title })}>
@@ -82,7 +82,7 @@ export function ManageCommunity(props: { acct?: string; tab?: string }) {
 }
 
 function useRowAction() {
-  const errorMessage = useErrorMessage();
+  const errorText = useErrorText();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const run = async (key: string, call: () => Promise<unknown>, after: () => void) => {
@@ -92,8 +92,7 @@ function useRowAction() {
       await call();
       after();
     } catch (e) {
-      const m = errorMessage(e);
-      setError(m.detail ? `${m.message} ${m.detail}` : m.message);
+      setError(errorText(e));
     } finally {
       setBusy(null);
     }
@@ -114,65 +113,62 @@ function PersonCell(props: { m: Membership }) {
   );
 }
 
+// A button acting on one row ("Approve Erin"): disabled while any row action runs.
+function RowButton(props: { label: string; name: string; kind?: 'primary' | 'danger'; busy: boolean; onClick(): void }) {
+  return (
+    <button
+      type="button"
+      class={props.kind ? `button button-${props.kind}` : 'button'}
+      disabled={props.busy}
+      aria-label={props.name}
+      onClick={props.onClick}
+    >
+      {props.label}
+    </button>
+  );
+}
+
 function Requests(props: { community: Community }) {
   const { t, formatRelative } = useI18n();
   const { api } = useApp();
-  const [state, setState] = useState<{ phase: 'loading' } | { phase: 'error'; error: unknown } | { phase: 'ready'; items: Membership[] }>({
-    phase: 'loading',
-  });
-  const load = useCallback(
-    (quiet = false) => {
-      if (!quiet) setState({ phase: 'loading' });
-      api.community.requests(props.community.id).then(
-        (items) => setState({ phase: 'ready', items }),
-        (error) => setState({ phase: 'error', error }),
-      );
-    },
-    [api, props.community.id],
-  );
-  useEffect(() => load(), [load]);
-  useFocusRefresh(() => load(true));
+  const c = props.community;
+  const list = usePaged(() => api.community.requests(c.id).then(asPage), (next) => api.community.members(c.id, next), [api, c.id]);
+  useFocusRefresh(() => list.reload(true));
   const { busy, run, errorView } = useRowAction();
-  if (state.phase === 'loading') return <Loading />;
-  if (state.phase === 'error') return <ErrorState error={state.error} onRetry={() => load()} />;
+  const after = () => list.reload(true);
   return (
     <section aria-labelledby="requests-heading">
       <h2 id="requests-heading">{t('manage.tab.requests')}</h2>
       {errorView}
-      {state.items.length === 0 ? (
-        <EmptyState>{t('manage.noRequests')}</EmptyState>
-      ) : (
-        <ul class="row-list">
-          {state.items.map((m) => (
-            <li key={m.person.id} class="row">
-              <div>
-                <PersonCell m={m} />
-                <p class="status-meta">{t('manage.askedAt', { when: formatRelative(m.since) })}</p>
-              </div>
-              <div class="actions">
-                <button
-                  type="button"
-                  class="button button-primary"
-                  disabled={busy !== null}
-                  aria-label={t('manage.approveNamed', { name: personName(m.person) })}
-                  onClick={() => run(m.person.id, () => api.community.approve(props.community.id, m.person.id), () => load(true))}
-                >
-                  {t('manage.approve')}
-                </button>
-                <button
-                  type="button"
-                  class="button"
-                  disabled={busy !== null}
-                  aria-label={t('manage.rejectNamed', { name: personName(m.person) })}
-                  onClick={() => run(m.person.id, () => api.community.reject(props.community.id, m.person.id), () => load(true))}
-                >
-                  {t('manage.reject')}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('manage.noRequests')} showEnd={false}>
+        {(items) => (
+          <ul class="row-list">
+            {items.map((m) => (
+              <li key={m.person.id} class="row">
+                <div>
+                  <PersonCell m={m} />
+                  <p class="status-meta">{t('manage.askedAt', { when: formatRelative(m.since) })}</p>
+                </div>
+                <div class="actions">
+                  <RowButton
+                    kind="primary"
+                    busy={busy !== null}
+                    label={t('manage.approve')}
+                    name={t('manage.approveNamed', { name: personName(m.person) })}
+                    onClick={() => run(m.person.id, () => api.community.approve(c.id, m.person.id), after)}
+                  />
+                  <RowButton
+                    busy={busy !== null}
+                    label={t('manage.reject')}
+                    name={t('manage.rejectNamed', { name: personName(m.person) })}
+                    onClick={() => run(m.person.id, () => api.community.reject(c.id, m.person.id), after)}
+                  />
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </PagedList>
     </section>
   );
 }
@@ -260,37 +256,29 @@ function Members(props: { community: Community }) {
                 </div>
                 <div class="actions">
                   {m.role === 'member' && (
-                    <button
-                      type="button"
-                      class="button"
-                      disabled={busy !== null}
-                      aria-label={t('manage.makeModeratorNamed', { name: personName(m.person) })}
+                    <RowButton
+                      busy={busy !== null}
+                      label={t('manage.makeModerator')}
+                      name={t('manage.makeModeratorNamed', { name: personName(m.person) })}
                       onClick={() => run(m.person.id, () => api.community.addModerator(c.id, m.person.id), after)}
-                    >
-                      {t('manage.makeModerator')}
-                    </button>
+                    />
                   )}
                   {m.role === 'moderator' && (
-                    <button
-                      type="button"
-                      class="button"
-                      disabled={busy !== null}
-                      aria-label={t('manage.removeModeratorNamed', { name: personName(m.person) })}
+                    <RowButton
+                      busy={busy !== null}
+                      label={t('manage.removeModerator')}
+                      name={t('manage.removeModeratorNamed', { name: personName(m.person) })}
                       onClick={() => run(m.person.id, () => api.community.removeModerator(c.id, m.person.id), after)}
-                    >
-                      {t('manage.removeModerator')}
-                    </button>
+                    />
                   )}
                   {m.role !== 'owner' && (
-                    <button
-                      type="button"
-                      class="button button-danger"
-                      disabled={busy !== null}
-                      aria-label={t('manage.banNamed', { name: personName(m.person) })}
+                    <RowButton
+                      kind="danger"
+                      busy={busy !== null}
+                      label={t('manage.ban')}
+                      name={t('manage.banNamed', { name: personName(m.person) })}
                       onClick={() => run(m.person.id, () => api.community.ban(c.id, { person: m.person.id }), after)}
-                    >
-                      {t('manage.ban')}
-                    </button>
+                    />
                   )}
                 </div>
               </li>
@@ -306,17 +294,9 @@ function Bans(props: { community: Community }) {
   const { t, formatDate } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const [state, setState] = useState<{ phase: 'loading' } | { phase: 'error'; error: unknown } | { phase: 'ready'; items: Membership[] }>({
-    phase: 'loading',
-  });
-  const load = useCallback(() => {
-    api.community.bans(c.id).then(
-      (items) => setState({ phase: 'ready', items }),
-      (error) => setState({ phase: 'error', error }),
-    );
-  }, [api, c.id]);
-  useEffect(load, [load]);
+  const list = usePaged(() => api.community.bans(c.id).then(asPage), (next) => api.community.members(c.id, next), [api, c.id]);
   const { busy, run, errorView } = useRowAction();
+  const after = () => list.reload(true);
   return (
     <section aria-labelledby="bans-heading">
       <h2 id="bans-heading">{t('manage.tab.bans')}</h2>
@@ -325,17 +305,13 @@ function Bans(props: { community: Community }) {
         label={t('manage.banPerson')}
         submit={t('manage.ban')}
         withBan
-        onSubmit={(person, reason, expires_at) => run('ban', () => api.community.ban(c.id, { person, reason, expires_at }), load)}
+        onSubmit={(person, reason, expires_at) => run('ban', () => api.community.ban(c.id, { person, reason, expires_at }), after)}
       />
       {errorView}
-      {state.phase === 'loading' && <Loading />}
-      {state.phase === 'error' && <ErrorState error={state.error} onRetry={load} />}
-      {state.phase === 'ready' &&
-        (state.items.length === 0 ? (
-          <EmptyState>{t('manage.noBans')}</EmptyState>
-        ) : (
+      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('manage.noBans')} showEnd={false}>
+        {(items) => (
           <ul class="row-list">
-            {state.items.map((m) => (
+            {items.map((m) => (
               <li key={m.person.id} class="row">
                 <div>
                   <PersonCell m={m} />
@@ -344,19 +320,17 @@ function Bans(props: { community: Community }) {
                     {m.ban?.expires_at ? t('manage.until', { when: formatDate(m.ban.expires_at) }) : t('manage.banPermanent')}
                   </p>
                 </div>
-                <button
-                  type="button"
-                  class="button"
-                  disabled={busy !== null}
-                  aria-label={t('manage.unbanNamed', { name: personName(m.person) })}
-                  onClick={() => run(m.person.id, () => api.community.unban(c.id, m.person.id), load)}
-                >
-                  {t('manage.unban')}
-                </button>
+                <RowButton
+                  busy={busy !== null}
+                  label={t('manage.unban')}
+                  name={t('manage.unbanNamed', { name: personName(m.person) })}
+                  onClick={() => run(m.person.id, () => api.community.unban(c.id, m.person.id), after)}
+                />
               </li>
             ))}
           </ul>
-        ))}
+        )}
+      </PagedList>
     </section>
   );
 }
@@ -496,11 +470,11 @@ export function ModLogPage() {
       </Page>
     );
   return (
-    <Page title={t('modlog.titleOf', { community: state.community.title })}>
+    <Page title={t('modlog.titleOf', { community: state.data.title })}>
       <p>
-        <a href={communityPath(state.community)}>{t('manage.backTo', { community: state.community.title })}</a>
+        <a href={communityPath(state.data)}>{t('manage.backTo', { community: state.data.title })}</a>
       </p>
-      <ModLog community={state.community} />
+      <ModLog community={state.data} />
     </Page>
   );
 }
