@@ -13,6 +13,7 @@ import { Home } from './pages/Home';
 import { ManageCommunity, ModLogPage } from './pages/manage/ManageCommunity';
 import { CreateCommunity, ManageHome } from './pages/manage/ManageHome';
 import { Notifications } from './pages/Notifications';
+import { PostRedirect } from './pages/PostRedirect';
 import { NotFound, NotYetAvailable } from './pages/Placeholder';
 import { Settings } from './pages/Settings';
 import { safeNext, SignIn } from './pages/SignIn';
@@ -59,6 +60,7 @@ function Routes() {
       <Route path="/communities/:acct/modlog" component={ModLogPage} />
       <Route path="/communities/:acct/manage/:tab?" component={ManageCommunity} />
       <Route path="/threads/:id" component={ThreadPage} />
+      <Route path="/posts/:id" component={PostRedirect} />
       <Route path="/notifications" component={Notifications} />
       <Route path="/settings/:rest*" component={Settings} />
       <Route path="/manage" component={ManageHome} />

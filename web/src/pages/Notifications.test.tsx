@@ -56,7 +56,7 @@ describe('Notifications', () => {
     ]);
     expect(within(items[0]).getByText('New')).toBeTruthy();
     expect(within(items[1]).queryByText('New')).toBeNull();
-    expect(within(items[0]).getByRole('link', { name: 'Use a shared remote.' }).getAttribute('href')).toBe('/threads/s1');
+    expect(within(items[0]).getByRole('link', { name: 'Use a shared remote.' }).getAttribute('href')).toBe('/posts/s1');
     await waitFor(() => expect(saved).toEqual([{ notifications: { last_read_id: '30' } }]));
   });
 

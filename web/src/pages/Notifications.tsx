@@ -108,7 +108,7 @@ export function Notifications(props: { now?: Date }) {
                   </p>
                   {excerpt && n.status && (
                     <p class="notification-excerpt">
-                      <a href={`/threads/${encodeURIComponent(n.status.id)}`}>{excerpt}</a>
+                      <a href={`/posts/${encodeURIComponent(n.status.id)}`}>{excerpt}</a>
                     </p>
                   )}
                   <p class="status-meta">

@@ -19,6 +19,10 @@ function question(extra = {}) {
       accepted_answer_id: 'k2',
       comment_count: 3,
       read: { unread: true, new_comments: 3 },
+      attachments: [
+        { url: 'http://guild.test/media/graph.png', media_type: 'image/png', description: 'build graph', width: 800, height: 600, blurhash: null },
+        { url: 'http://guild.test/media/log.txt', media_type: 'text/plain', description: null, width: null, height: null, blurhash: null },
+      ],
       reactions: reactions({ likes: 2, score: 2, emoji: [{ emoji: '🎉', count: 1, me: false }] }),
     }),
     comments: [
@@ -53,6 +57,9 @@ describe('ThreadPage', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'How do we cache Conan?' })).toBeTruthy();
     expect(screen.getByText('Body of How do we cache Conan?')).toBeTruthy();
     expect(screen.getByText('Answered')).toBeTruthy();
+    const attachments = screen.getByRole('list', { name: 'Attachments' });
+    expect(within(attachments).getByRole('img', { name: 'build graph' }).getAttribute('src')).toBe('http://guild.test/media/graph.png');
+    expect(within(attachments).getByRole('link', { name: 'log.txt' })).toBeTruthy();
     expect(screen.getByRole('heading', { level: 2, name: '3 comments' })).toBeTruthy();
     const accepted = screen.getByRole('article', { name: 'Comment by Dave – Accepted answer' });
     expect(accepted.className).toContain('accepted');

@@ -92,6 +92,7 @@ function ThreadView(props: { thread: ThreadWithComments; ctx: Ctx }) {
         </p>
         <PostMeta post={th} ctx={props.ctx} />
         <PostBody post={th} />
+        {th.attachments.length > 0 && !th.deleted && <Attachments items={th.attachments} />}
         <ReactionBar postId={th.id} reactions={reactions} label={th.title} disabled={th.deleted} onChange={setReactions} />
         <PostTools post={th} ctx={props.ctx} isThread />
       </article>
@@ -147,6 +148,25 @@ function PostBody(props: { post: Post }) {
   );
 }
 
+function Attachments(props: { items: Thread['attachments'] }) {
+  const { t } = useI18n();
+  return (
+    <ul class="attachments" aria-label={t('thread.attachments')}>
+      {props.items.map((a) => (
+        <li key={a.url}>
+          {a.media_type.startsWith('image/') ? (
+            <a href={a.url}>
+              <img src={a.url} alt={a.description ?? ''} width={a.width ?? undefined} height={a.height ?? undefined} loading="lazy" />
+            </a>
+          ) : (
+            <a href={a.url}>{a.description || a.url.split('/').pop()}</a>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function CommentTree(props: { comments: Comment[]; ctx: Ctx; level: number }) {
   return (
     <ol class={props.level === 1 ? 'comment-tree' : 'comment-replies'}>
@@ -166,7 +186,7 @@ function CommentNode(props: { comment: Comment; ctx: Ctx; level: number }) {
   const accepted = c.accepted || props.ctx.thread.accepted_answer_id === c.id;
   const label = t('thread.commentBy', { name: personName(c.author) });
   return (
-    <article class={accepted ? 'comment accepted' : 'comment'} aria-label={accepted ? `${label} – ${t('thread.acceptedAnswer')}` : label}>
+    <article id={`comment-${c.id}`} class={accepted ? 'comment accepted' : 'comment'} aria-label={accepted ? `${label} – ${t('thread.acceptedAnswer')}` : label}>
       {accepted && <p class="pill pill-success accepted-label">✓ {t('thread.acceptedAnswer')}</p>}
       <PostMeta post={c} ctx={props.ctx} />
       <PostBody post={c} />

@@ -384,6 +384,8 @@ const messages = {
 
     'settings.bio': "Über dich",
     'settings.bioHelp': "Ein paar Worte für Kolleg·innen: Team, Rolle, wozu man dich fragen kann.",
+
+    'thread.attachments': "Anhänge",
 } satisfies Messages;
 
 export default { code: 'de', name: 'Deutsch', messages };

@@ -382,5 +382,7 @@ export default {
 
     'settings.bio': "About you",
     'settings.bioHelp': "A few words for colleagues: team, role, what to ask you about.",
+
+    'thread.attachments': "Attachments",
   },
 } as const;
