@@ -127,6 +127,7 @@ const pages = [
   { path: '/communities/rust_guild/manage/insights', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'insights', ready: /Median/ },
   { path: '/communities/rust_guild/manage/settings', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-settings' },
   { path: '/communities/new', heading: { en: 'Create a community', de: 'Community gründen' }, name: 'create' },
+  { path: '/admin', heading: { en: 'Admin', de: 'Administration' }, name: 'admin', ready: 'Platform engineering' },
   { path: '/notifications', heading: { en: 'Notifications', de: 'Benachrichtigungen' }, name: 'notifications', ready: 'Try a shared remote.' },
 ];
 

@@ -63,11 +63,11 @@ describe('App', () => {
   });
 
   it('shows an honest placeholder for pages whose API does not exist yet', async () => {
-    history.replaceState(null, '', '/admin');
-    const fetch = routeFetch({ '/web/session': () => jsonResponse({ ...session, roles: { admin: true, manager: false } }) });
+    history.replaceState(null, '', '/@bob@b.example');
+    const fetch = routeFetch({ '/web/session': () => jsonResponse(session) });
     render(<App api={createApi({ fetch })} locale="en" />);
     expect(await screen.findByText('Not yet available')).toBeTruthy();
-    await waitFor(() => expect(document.title).toBe('Admin – Guildhall'));
+    await waitFor(() => expect(document.title).toBe('Profile of @bob@b.example – Guildhall'));
   });
 
   it('saves the display name and shows server errors', async () => {

@@ -14,13 +14,13 @@ import { ManageCommunity, ModLogPage } from './pages/manage/ManageCommunity';
 import { CreateCommunity, ManageHome } from './pages/manage/ManageHome';
 import { Notifications } from './pages/Notifications';
 import { PostRedirect } from './pages/PostRedirect';
-import { NotFound, NotYetAvailable } from './pages/Placeholder';
+import { Admin } from './pages/Admin';
+import { NotFound } from './pages/Placeholder';
 import { Settings } from './pages/Settings';
 import { safeNext, SignIn } from './pages/SignIn';
 import { ThreadPage } from './pages/ThreadPage';
 import { AppProvider, useAccountLocale, useApp, type SessionState } from './session';
 
-const Admin = () => <NotYetAvailable title="nav.admin" />;
 
 // The UI language stored with the account wins over this device's choice.
 function AccountLocale() {

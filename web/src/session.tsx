@@ -22,6 +22,8 @@ export interface AppContextValue {
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   updateAccount(account: CredentialAccount): void;
+  // Asks the server again (the roles change when someone creates a community).
+  refreshSession(): void;
   // Keeps the UI language with the account when signed in (a server without it: this device only).
   saveLocale(code: string | null): void;
 }
@@ -86,6 +88,12 @@ export function AppProvider(props: {
         } finally {
           accept(null);
         }
+      },
+      refreshSession: () => {
+        api.session.current().then(
+          (session) => session && setState({ status: 'signedIn', session }),
+          () => {},
+        );
       },
       updateAccount: (account) =>
         setState((s) =>

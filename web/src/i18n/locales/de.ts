@@ -386,6 +386,12 @@ const messages = {
     'settings.bioHelp': "Ein paar Worte für Kolleg·innen: Team, Rolle, wozu man dich fragen kann.",
 
     'thread.attachments': "Anhänge",
+
+    'admin.title': "Administration",
+    'admin.intro': "Diese Instanz: ihre Communitys, Personen und Partner.",
+    'admin.communities': "Communitys auf dieser Instanz",
+    'admin.laterTitle': "Personen, Föderation und Meldungen",
+    'admin.laterBody': "Konten, den Föderationsmodus mit der Partnerliste und instanzweite Meldungen verwaltest du, sobald der Server die Admin-API anbietet. Bis dahin: guildhall admin user, guildhall admin federation (docs/admin-guide.md).",
 } satisfies Messages;
 
 export default { code: 'de', name: 'Deutsch', messages };

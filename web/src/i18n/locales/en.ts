@@ -384,5 +384,11 @@ export default {
     'settings.bioHelp': "A few words for colleagues: team, role, what to ask you about.",
 
     'thread.attachments': "Attachments",
+
+    'admin.title': "Admin",
+    'admin.intro': "This instance: its communities, people and partners.",
+    'admin.communities': "Communities hosted here",
+    'admin.laterTitle': "Users, federation and reports",
+    'admin.laterBody': "Managing accounts, the federation mode and partner list, and instance-wide reports needs the admin API, which this server does not offer yet. Until then: guildhall admin user, guildhall admin federation (docs/admin-guide.md).",
   },
 } as const;

@@ -2,7 +2,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/pr
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { community, insights, person } from '../../test-fixtures';
-import { jsonResponse, renderWith, routeFetch } from '../../test-support';
+import { jsonResponse, renderWith, routeFetch, session } from '../../test-support';
 import { ManageCommunity } from './ManageCommunity';
 import { CreateCommunity, ManageHome } from './ManageHome';
 
@@ -49,8 +49,13 @@ const membership = (handle: string, role: 'owner' | 'moderator' | 'member', extr
 
 describe('Manager tools', () => {
   it('creates a community with rules, a welcome message, policies and languages', async () => {
+    let sessionAsked = 0;
     const { fetch, writes } = server({
       '/api/guildhall/v1/communities': () => jsonResponse(community({ acct: 'rust_guild', handle: 'rust_guild' })),
+      '/web/session': () => {
+        sessionAsked++;
+        return jsonResponse({ ...session, roles: { admin: false, manager: true } });
+      },
     });
     renderWith(<CreateCommunity />, { fetch });
     fireEvent.input(screen.getByLabelText('Name (for addresses)'), { target: { value: 'Rust_Guild' } });
@@ -64,6 +69,7 @@ describe('Manager tools', () => {
     fireEvent.click(screen.getByLabelText('German'));
     fireEvent.click(screen.getByRole('button', { name: 'Create community' }));
     await waitFor(() => expect(location.pathname).toBe('/communities/rust_guild'));
+    await waitFor(() => expect(sessionAsked).toBe(1));
     expect(writes).toEqual([
       [
         'POST',

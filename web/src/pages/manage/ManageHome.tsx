@@ -60,7 +60,7 @@ export function ManageHome() {
 
 export function CreateCommunity() {
   const { t } = useI18n();
-  const { api } = useApp();
+  const { api, refreshSession } = useApp();
   const { route } = useLocation();
   return (
     <Page title={t('create.title')} intro={t('create.intro')}>
@@ -78,6 +78,8 @@ export function CreateCommunity() {
             posting_policy: v.posting_policy,
             languages: v.languages,
           });
+          // Now a manager: the navigation shows Manage.
+          refreshSession();
           route(communityPath(created));
         }}
       />
