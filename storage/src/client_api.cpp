@@ -97,6 +97,11 @@ OAuthToken token_from(const Row& r) {
   return t;
 }
 
+Reblog reblog_from(const Row& r) {
+  return Reblog{r.i64("id"), r.i64("actor_id"), r.i64("post_id"), r.text("ap_id"),
+                r.time("created_at")};
+}
+
 Marker marker_from(const Row& r) {
   return Marker{r.text("timeline"), r.text("last_read_id"), r.i64("version"), r.time("updated_at")};
 }
@@ -306,11 +311,137 @@ class ClientApiRepoImpl final : public ClientApiRepo {
     });
   }
 
-  Result<std::vector<Post>> home_timeline(Id actor_id, const PageRequest& page) override {
-    std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost) +
-                      " AND (author_id = $1 OR author_id IN (SELECT followee_id FROM follows "
-                      "WHERE follower_id = $1 AND state = 'accepted'))";
-    return load_posts(std::move(sql), {actor_id}, page);
+  Result<std::optional<std::string>> web_locale(Id actor_id) override {
+    return x_.read([&]() -> Result<std::optional<std::string>> {
+      auto rows = x_.q("SELECT web_locale FROM users WHERE actor_id = $1", {actor_id});
+      if (rows.empty())
+        return not_found("unknown user");
+      return rows.front().opt_text("web_locale");
+    });
+  }
+
+  Result<void> set_web_locale(Id actor_id, const std::optional<std::string>& locale) override {
+    return x_.write([&]() -> Result<void> {
+      if (x_.q("UPDATE users SET web_locale = $1 WHERE actor_id = $2 RETURNING actor_id",
+               {locale, actor_id})
+              .empty())
+        return not_found("unknown user");
+      return {};
+    });
+  }
+
+  Result<Reblog> add_reblog(Id actor_id, Id post_id, std::string_view ap_id) override {
+    return x_.write([&]() -> Result<Reblog> {
+      x_.q(
+          "INSERT INTO reblogs (id, actor_id, post_id, ap_id, created_at) VALUES ($1, $2, $3, $4, "
+          "$5) ON CONFLICT (actor_id, post_id) DO NOTHING",
+          {x_.ids.next(), actor_id, post_id, ap_id, x_.now()});
+      return one_reblog("SELECT * FROM reblogs WHERE actor_id = $1 AND post_id = $2",
+                        {actor_id, post_id});
+    });
+  }
+
+  Result<Reblog> remove_reblog(Id actor_id, Id post_id) override {
+    return x_.write([&]() -> Result<Reblog> {
+      auto rows = x_.q("DELETE FROM reblogs WHERE actor_id = $1 AND post_id = $2 RETURNING *",
+                       {actor_id, post_id});
+      if (rows.empty())
+        return not_found("no such boost");
+      return reblog_from(rows.front());
+    });
+  }
+
+  Result<Reblog> get_reblog(Id id) override {
+    return x_.read([&] { return one_reblog("SELECT * FROM reblogs WHERE id = $1", {id}); });
+  }
+
+  Result<Reblog> get_reblog_by_ap_id(std::string_view ap_id) override {
+    return x_.read([&] { return one_reblog("SELECT * FROM reblogs WHERE ap_id = $1", {ap_id}); });
+  }
+
+  Result<bool> is_reblogged(Id actor_id, Id post_id) override {
+    return x_.read([&]() -> Result<bool> {
+      return !x_.q("SELECT 1 AS one FROM reblogs WHERE actor_id = $1 AND post_id = $2",
+                   {actor_id, post_id})
+                  .empty();
+    });
+  }
+
+  Result<std::int64_t> count_reblogs(Id post_id) override {
+    return count("SELECT count(*) AS n FROM reblogs WHERE post_id = $1", post_id);
+  }
+
+  Result<std::vector<std::pair<Id, Id>>> reblogged_by(Id post_id,
+                                                      const PageRequest& page) override {
+    return x_.read([&]() -> Result<std::vector<std::pair<Id, Id>>> {
+      std::string sql = "SELECT id, actor_id FROM reblogs WHERE post_id = $1";
+      Params params{post_id};
+      paginate(sql, params, page, "id");
+      std::vector<std::pair<Id, Id>> out;
+      for (auto row : x_.q(sql, params))
+        out.emplace_back(row.i64("id"), row.i64("actor_id"));
+      return out;
+    });
+  }
+
+  Result<void> add_mentions(Id post_id, const std::vector<Id>& actor_ids) override {
+    return x_.write([&]() -> Result<void> {
+      for (Id actor_id : actor_ids)
+        x_.q(
+            "INSERT INTO post_mentions (post_id, actor_id) VALUES ($1, $2) ON CONFLICT (post_id, "
+            "actor_id) DO NOTHING",
+            {post_id, actor_id});
+      return {};
+    });
+  }
+
+  Result<std::vector<Id>> mentions(Id post_id) override {
+    return x_.read([&]() -> Result<std::vector<Id>> {
+      std::vector<Id> out;
+      for (auto row :
+           x_.q("SELECT actor_id FROM post_mentions WHERE post_id = $1 ORDER BY actor_id",
+                {post_id}))
+        out.push_back(row.i64("actor_id"));
+      return out;
+    });
+  }
+
+  Result<std::vector<TimelineEntry>> home_timeline(Id actor_id, const PageRequest& page) override {
+    const std::string live = " AND p.deleted_at IS NULL AND p.removed_at IS NULL";
+    const std::string followed =
+        "(p.author_id = $1 OR p.author_id IN (SELECT followee_id FROM follows WHERE follower_id = "
+        "$1 AND state = 'accepted'))";
+    std::string sql =
+        "SELECT id, post_id, by_id FROM ("
+        "SELECT p.id AS id, p.id AS post_id, CAST(NULL AS BIGINT) AS by_id FROM posts p WHERE " +
+        followed + live +
+        " UNION ALL SELECT rb.id, rb.post_id, rb.actor_id FROM reblogs rb JOIN posts p ON p.id = "
+        "rb.post_id WHERE (rb.actor_id = $1 OR rb.actor_id IN (SELECT followee_id FROM follows "
+        "WHERE follower_id = $1 AND state = 'accepted'))" +
+        live +
+        " UNION ALL SELECT p.id, p.id, p.community_id FROM posts p WHERE p.parent_id IS NULL AND "
+        "p.community_id IN (SELECT community_id FROM memberships WHERE actor_id = $1 AND state = "
+        "'accepted') AND NOT " +
+        followed + live + ") t WHERE 1 = 1";
+    auto rows = x_.read([&]() -> Result<std::vector<std::tuple<Id, Id, std::optional<Id>>>> {
+      Params params{actor_id};
+      paginate(sql, params, page, "id");
+      std::vector<std::tuple<Id, Id, std::optional<Id>>> out;
+      for (auto row : x_.q(sql, params))
+        out.emplace_back(row.i64("id"), row.i64("post_id"), row.opt_i64("by_id"));
+      return out;
+    });
+    if (!rows)
+      return std::move(rows).error();
+    std::vector<TimelineEntry> out;
+    out.reserve(rows->size());
+    for (const auto& [cursor, post_id, by] : *rows) {
+      auto post = tx_.posts().get(post_id);
+      if (!post)
+        return std::move(post).error();
+      out.push_back({cursor, std::move(*post), by});
+    }
+    return out;
   }
 
   Result<std::vector<Post>> public_timeline(PublicScope scope, const PageRequest& page) override {
@@ -375,7 +506,15 @@ class ClientApiRepoImpl final : public ClientApiRepo {
           "WHERE f.followee_id = $1 "
           "UNION ALL SELECT c.id, 'mention', c.author_id, c.id, c.published_at FROM posts c "
           "JOIN posts parent ON parent.id = c.parent_id WHERE parent.author_id = $1 AND "
-          "c.author_id <> $1 AND c.deleted_at IS NULL AND c.removed_at IS NULL) n WHERE 1 = 1";
+          "c.author_id <> $1 AND c.deleted_at IS NULL AND c.removed_at IS NULL "
+          // A mention that is also a reply to one of our posts is counted once, above.
+          "UNION ALL SELECT m.post_id, 'mention', c.author_id, c.id, c.published_at FROM "
+          "post_mentions m JOIN posts c ON c.id = m.post_id WHERE m.actor_id = $1 AND "
+          "c.author_id <> $1 AND c.deleted_at IS NULL AND c.removed_at IS NULL AND NOT EXISTS "
+          "(SELECT 1 FROM posts parent WHERE parent.id = c.parent_id AND parent.author_id = $1) "
+          "UNION ALL SELECT rb.id, 'reblog', rb.actor_id, rb.post_id, rb.created_at FROM reblogs "
+          "rb JOIN posts p ON p.id = rb.post_id WHERE p.author_id = $1 AND rb.actor_id <> $1 AND "
+          "p.deleted_at IS NULL) n WHERE 1 = 1";
       Params params{actor_id};
       if (!types.empty()) {
         sql += " AND type IN (";
@@ -447,6 +586,13 @@ class ClientApiRepoImpl final : public ClientApiRepo {
         out.emplace_back(row.i64("id"), row.i64("post_id"));
       return out;
     });
+  }
+
+  Result<Reblog> one_reblog(std::string_view sql, const Params& params) {
+    auto rows = x_.q(sql, params);
+    if (rows.empty())
+      return not_found("no such boost");
+    return reblog_from(rows.front());
   }
 
   Result<std::int64_t> count(const std::string& sql, Id id) {

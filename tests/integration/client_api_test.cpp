@@ -147,6 +147,7 @@ class ClientApi : public ::testing::Test {
     server_->create_user("bob");
     server_->create_user("carol");
     server_->admin({"group", "create", "eng", "--owner", "carol", "--title", "Engineering"});
+    server_->admin({"act", "carol", "community-create", "design", "Design", "join=approval"});
     server_->start();
   }
   static void TearDownTestSuite() {
@@ -186,23 +187,39 @@ class ClientApi : public ::testing::Test {
     return json::parse(res.body).value("access_token", "");
   }
 
-  // GET the consent page, POST the form: returns the response to the POST.
-  HttpResponse consent(const App& app, const std::string& redirect, const std::string& extra,
-                       const std::string& password = kPassword) {
-    auto page = s().call("GET", "/oauth/authorize?response_type=code&client_id=" + app.client_id +
-                                    "&redirect_uri=" + url_encode(redirect) +
-                                    "&scope=read+write&state=xyz" + extra);
+  // POST /web/session: the cookie to send back ("guildhall_session=...") and the session document.
+  struct Session {
+    std::string cookie;
+    std::string token;
+    json document;
+  };
+  Session sign_in(const std::string& user = "alice") {
+    auto res =
+        s().call("POST", "/web/session", json{{"username", user}, {"password", kPassword}}.dump());
+    EXPECT_EQ(res.status, 200) << res.body;
+    const std::string set_cookie = res.headers["set-cookie"];
+    const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+    return {cookie, cookie.substr(cookie.find('=') + 1), json::parse(res.body, nullptr, false)};
+  }
+
+  // Signs alice in, GETs the consent page, POSTs the form: returns the response to the POST.
+  HttpResponse consent(const App& app, const std::string& redirect, const std::string& extra) {
+    const Session session = sign_in("alice");
+    auto page = s().call("GET",
+                         "/oauth/authorize?response_type=code&client_id=" + app.client_id +
+                             "&redirect_uri=" + url_encode(redirect) +
+                             "&scope=read+write&state=xyz" + extra,
+                         "", {{"Cookie", session.cookie}});
     EXPECT_EQ(page.status, 200) << page.body;
-    const std::string cookie =
+    const std::string csrf_cookie =
         page.headers["set-cookie"].substr(0, page.headers["set-cookie"].find(';'));
     std::vector<std::pair<std::string, std::string>> fields;
     for (const char* name : {"csrf_token", "client_id", "redirect_uri", "response_type", "scope",
                              "state", "code_challenge", "code_challenge_method"})
       fields.emplace_back(name, hidden_field(page.body, name));
-    fields.emplace_back("username", "alice");
-    fields.emplace_back("password", password);
     fields.emplace_back("decision", "approve");
-    return s().call("POST", "/oauth/authorize", form(fields), {{"Cookie", cookie}});
+    return s().call("POST", "/oauth/authorize", form(fields),
+                    {{"Cookie", session.cookie + "; " + csrf_cookie}});
   }
 
   std::string code_from(const HttpResponse& redirect) {
@@ -340,29 +357,38 @@ TEST_F(ClientApi, AuthorizeRefusesMismatchedRedirectPlainPkceAndExtraScopes) {
   EXPECT_EQ(unknown.status, 400);
 }
 
-TEST_F(ClientApi, ConsentNeedsTheCsrfCookieAndTheRightPassword) {
+TEST_F(ClientApi, AuthorizeSendsStrangersToSignInAndConsentNeedsTheSessionAndCsrfCookie) {
   const App app = register_app("read write");
-  auto page = s().call("GET", "/oauth/authorize?response_type=code&client_id=" + app.client_id +
-                                  "&redirect_uri=" + url_encode(kOob) + "&scope=read");
-  ASSERT_EQ(page.status, 200);
+  const std::string target = "/oauth/authorize?response_type=code&client_id=" + app.client_id +
+                             "&redirect_uri=" + url_encode(kOob) + "&scope=read";
+  auto stranger = s().call("GET", target);
+  EXPECT_EQ(stranger.status, 302);
+  EXPECT_EQ(stranger.headers["location"], "/sign-in?next=" + url_encode(target));
+
+  const Session session = sign_in("alice");
+  auto page = s().call("GET", target, "", {{"Cookie", session.cookie}});
+  ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_EQ(page.headers["x-frame-options"], "DENY");
   EXPECT_NE(page.headers["set-cookie"].find("HttpOnly"), std::string::npos);
+  EXPECT_NE(page.body.find("@alice"), std::string::npos);
+  EXPECT_EQ(page.body.find("type=\"password\""), std::string::npos) << "no second password";
+  const std::string csrf_cookie =
+      page.headers["set-cookie"].substr(0, page.headers["set-cookie"].find(';'));
   const std::string fields = form({{"csrf_token", hidden_field(page.body, "csrf_token")},
                                    {"client_id", app.client_id},
                                    {"redirect_uri", kOob},
                                    {"scope", "read"},
-                                   {"username", "alice"},
-                                   {"password", kPassword}});
-  auto no_cookie = s().call("POST", "/oauth/authorize", fields);
-  EXPECT_EQ(no_cookie.status, 403);
-  EXPECT_EQ(no_cookie.body.find("<code id=\"code\">"), std::string::npos);
-
-  auto wrong_password = consent(app, kOob, "", "wrong password");
-  EXPECT_EQ(wrong_password.status, 401);
-  EXPECT_EQ(wrong_password.body.find("<code id=\"code\">"), std::string::npos);
+                                   {"decision", "approve"}});
+  auto no_csrf_cookie = s().call("POST", "/oauth/authorize", fields, {{"Cookie", session.cookie}});
+  EXPECT_EQ(no_csrf_cookie.status, 403);
+  EXPECT_EQ(no_csrf_cookie.body.find("<code id=\"code\">"), std::string::npos);
+  auto no_session = s().call("POST", "/oauth/authorize", fields, {{"Cookie", csrf_cookie}});
+  EXPECT_EQ(no_session.status, 401);
+  EXPECT_EQ(no_session.body.find("<code id=\"code\">"), std::string::npos);
 
   // Out of band: the code is shown on the page.
-  auto shown = consent(app, kOob, "");
+  auto shown = s().call("POST", "/oauth/authorize", fields,
+                        {{"Cookie", session.cookie + "; " + csrf_cookie}});
   ASSERT_EQ(shown.status, 200) << shown.body;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(shown.body, m, std::regex("<code id=\"code\">([^<]+)</code>")));
@@ -373,6 +399,173 @@ TEST_F(ClientApi, ConsentNeedsTheCsrfCookieAndTheRightPassword) {
                               {"client_secret", app.client_secret},
                               {"redirect_uri", kOob}}));
   EXPECT_EQ(token.status, 200) << token.body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Web app sessions (/web/session)
+
+TEST_F(ClientApi, WebSessionSignInSetsAnHttpOnlyCookieAndAnswersTheSessionDocument) {
+  auto res =
+      s().call("POST", "/web/session", json{{"username", "alice"}, {"password", kPassword}}.dump());
+  ASSERT_EQ(res.status, 200) << res.body;
+  const std::string set_cookie = res.headers["set-cookie"];
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(set_cookie, m, std::regex("^guildhall_session=([A-Za-z0-9_-]{43});")))
+      << set_cookie;
+  const std::string token = m[1];
+  for (const char* attribute : {"Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=2592000"})
+    EXPECT_NE(set_cookie.find(attribute), std::string::npos) << attribute;
+  EXPECT_NE(set_cookie.find("; Secure"), std::string::npos) << "the public origin is https here";
+  EXPECT_FALSE(res.headers.contains("access-control-allow-origin"));
+  const json doc = json::parse(res.body);
+  EXPECT_EQ(doc["account"]["username"], "alice");
+  EXPECT_TRUE(doc["account"].contains("source")) << "a CredentialAccount";
+  EXPECT_EQ(doc["csrf_token"], pkce_s256("guildhall-csrf:" + token));
+  EXPECT_EQ(doc["roles"], (json{{"admin", false}, {"manager", false}}));
+  EXPECT_TRUE(doc["locale"].is_null());
+  EXPECT_EQ(res.body.find(token), std::string::npos) << "the token stays in the cookie";
+
+  // carol owns the community eng: a manager.
+  EXPECT_EQ(sign_in("carol").document["roles"]["manager"], true);
+  // GET answers the same document for the cookie.
+  auto again = s().call("GET", "/web/session", "", {{"Cookie", "guildhall_session=" + token}});
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(json::parse(again.body)["csrf_token"], doc["csrf_token"]);
+}
+
+TEST_F(ClientApi, WebSessionRefusesFormsMalformedBodiesAndWrongCredentialsAlike) {
+  auto as_form =
+      s().call("POST", "/web/session", form({{"username", "alice"}, {"password", kPassword}}));
+  EXPECT_EQ(as_form.status, 415);
+  EXPECT_FALSE(as_form.headers.contains("set-cookie"));
+  auto malformed =
+      s().call("POST", "/web/session", "{\"username\": ", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(json::parse(malformed.body).contains("error"), true);
+  auto wrong =
+      s().call("POST", "/web/session", json{{"username", "alice"}, {"password", "wrong"}}.dump());
+  auto unknown =
+      s().call("POST", "/web/session", json{{"username", "nobody"}, {"password", "wrong"}}.dump());
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.body, unknown.body);
+  EXPECT_EQ(json::parse(wrong.body)["error"], "Invalid username or password");
+  EXPECT_FALSE(wrong.headers.contains("set-cookie"));
+
+  auto none = s().call("GET", "/web/session");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(json::parse(none.body)["error"], "Not signed in");
+  EXPECT_FALSE(none.headers.contains("set-cookie"));
+  auto stale = s().call("GET", "/web/session", "", {{"Cookie", "guildhall_session=forged"}});
+  EXPECT_EQ(stale.status, 401);
+  EXPECT_NE(stale.headers["set-cookie"].find("guildhall_session=; Max-Age=0"), std::string::npos);
+}
+
+TEST_F(ClientApi, WebSessionFailedSignInsAreRateLimitedPerLogin) {
+  const std::string attempt = json{{"username", "dave"}, {"password", "guess"}}.dump();
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(s().call("POST", "/web/session", attempt).status, 401) << i;
+  auto limited = s().call("POST", "/web/session", attempt);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(json::parse(limited.body)["error"], "Too many requests");
+  // Other logins from the same address still work.
+  EXPECT_FALSE(sign_in("bob").cookie.empty());
+}
+
+TEST_F(ClientApi, WebSessionLocaleIsStoredWithTheAccountAndWritesNeedTheCsrfToken) {
+  const Session session = sign_in("bob");
+  const std::string csrf = session.document["csrf_token"];
+  const auto patch = [&](const std::string& body, const std::string& token) {
+    std::map<std::string, std::string> headers{{"Cookie", session.cookie}};
+    if (!token.empty())
+      headers["X-CSRF-Token"] = token;
+    return s().call("PATCH", "/web/session", body, headers);
+  };
+  EXPECT_EQ(patch(R"({"locale": "de"})", "").status, 403);
+  EXPECT_EQ(patch(R"({"locale": "de"})", "wrong").status, 403);
+  EXPECT_TRUE(
+      json::parse(s().call("GET", "/web/session", "", {{"Cookie", session.cookie}}).body)["locale"]
+          .is_null())
+      << "a refused write changed nothing";
+  auto bad = patch(R"({"locale": "not a tag!"})", csrf);
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(patch(R"({"locale": "abcdefghi-x"})", csrf).status, 422);
+  auto de = patch(R"({"locale": "de-CH"})", csrf);
+  ASSERT_EQ(de.status, 200) << de.body;
+  EXPECT_EQ(json::parse(de.body)["locale"], "de-CH");
+  // The locale follows the person to a new session (another browser).
+  EXPECT_EQ(sign_in("bob").document["locale"], "de-CH");
+  auto cleared = patch(R"({"locale": null})", csrf);
+  ASSERT_EQ(cleared.status, 200);
+  EXPECT_TRUE(json::parse(cleared.body)["locale"].is_null());
+}
+
+TEST_F(ClientApi, WebSessionSignOutRevokesAndSigningInAgainReplacesTheSession) {
+  const Session first = sign_in("alice");
+  // Signing in with a cookie already set revokes that session (no fixation).
+  auto second =
+      s().call("POST", "/web/session", json{{"username", "alice"}, {"password", kPassword}}.dump(),
+               {{"Cookie", first.cookie}});
+  ASSERT_EQ(second.status, 200);
+  EXPECT_EQ(s().call("GET", "/web/session", "", {{"Cookie", first.cookie}}).status, 401);
+  const std::string cookie =
+      second.headers["set-cookie"].substr(0, second.headers["set-cookie"].find(';'));
+  EXPECT_NE(cookie, first.cookie);
+  const std::string csrf = json::parse(second.body)["csrf_token"];
+
+  EXPECT_EQ(s().call("DELETE", "/web/session", "", {{"Cookie", cookie}}).status, 403);
+  EXPECT_EQ(s().call("GET", "/web/session", "", {{"Cookie", cookie}}).status, 200)
+      << "a refused sign-out keeps the session";
+  auto out = s().call("DELETE", "/web/session", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(out.status, 204);
+  EXPECT_EQ(out.headers["set-cookie"],
+            "guildhall_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure");
+  EXPECT_EQ(s().call("GET", "/web/session", "", {{"Cookie", cookie}}).status, 401);
+  auto api = s().call("GET", "/api/v1/accounts/verify_credentials", "", {{"Cookie", cookie}});
+  EXPECT_EQ(api.status, 401) << "a revoked cookie is refused like a revoked token";
+}
+
+TEST_F(ClientApi, SessionCookieAuthenticatesTheApiWithCsrfOnWritesAndBearerWins) {
+  const Session session = sign_in("alice");
+  const std::string csrf = session.document["csrf_token"];
+  auto me =
+      s().call("GET", "/api/v1/accounts/verify_credentials", "", {{"Cookie", session.cookie}});
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(json::parse(me.body)["username"], "alice");
+
+  const std::string body = json{{"status", "posted from the web app"}}.dump();
+  const auto count_posts = [&] {
+    return get_json("/api/v1/accounts/" + json::parse(me.body)["id"].get<std::string>(),
+                    "")["statuses_count"]
+        .get<int>();
+  };
+  const int before = count_posts();
+  auto no_csrf = s().call("POST", "/api/v1/statuses", body, {{"Cookie", session.cookie}});
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(json::parse(no_csrf.body)["error"], "CSRF token missing or invalid");
+  auto wrong_csrf = s().call("POST", "/api/v1/statuses", body,
+                             {{"Cookie", session.cookie}, {"X-CSRF-Token", csrf + "x"}});
+  EXPECT_EQ(wrong_csrf.status, 403);
+  EXPECT_EQ(count_posts(), before) << "refused writes store nothing";
+  auto posted = s().call("POST", "/api/v1/statuses", body,
+                         {{"Cookie", session.cookie}, {"X-CSRF-Token", csrf}});
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  EXPECT_EQ(count_posts(), before + 1);
+
+  // A bearer token wins over the cookie, an invalid one too.
+  const App app = register_app();
+  const std::string bob = password_token(app, "bob");
+  auto as_bob =
+      s().call("GET", "/api/v1/accounts/verify_credentials", "", {{"Cookie", session.cookie}}, bob);
+  EXPECT_EQ(json::parse(as_bob.body)["username"], "bob");
+  auto bad_bearer = s().call("GET", "/api/v1/accounts/verify_credentials", "",
+                             {{"Cookie", session.cookie}}, "not-a-token");
+  EXPECT_EQ(bad_bearer.status, 401);
+  // The cookie is for the client API only: OAuth endpoints ignore it.
+  auto token_endpoint = s().call("POST", "/oauth/token", form({{"grant_type", "password"}}),
+                                 {{"Cookie", session.cookie}});
+  EXPECT_NE(token_endpoint.status, 403);
 }
 
 TEST_F(ClientApi, TokenEndpointChecksTheClient) {
@@ -579,7 +772,6 @@ TEST_F(ClientApi, StatusesLifecycle) {
   auto marks = get_json("/api/v1/bookmarks", token);
   ASSERT_EQ(marks.size(), 1u);
   EXPECT_EQ(marks[0]["id"], id);
-  EXPECT_EQ(s().call("POST", "/api/v1/statuses/" + id + "/reblog", "", {}, token).status, 422);
 
   // Someone else cannot delete it; the author can, and gets the text back.
   const std::string bob = password_token(app, "bob");
@@ -750,20 +942,139 @@ TEST_F(ClientApi, NotificationsOfRepliesFavouritesAndFollows) {
   EXPECT_EQ(get_json("/api/v1/notifications/unread_count", carol)["count"], 1);
 }
 
-TEST_F(ClientApi, CommunitiesAreGroupAccountsAndFollowingOneIsRefusedForNow) {
+TEST_F(ClientApi, FollowingAGroupAccountJoinsItsCommunityAndManagersApproveJoinRequests) {
   const App app = register_app();
   const std::string alice = password_token(app, "alice");
-  auto group = get_json("/api/v1/accounts/lookup?acct=eng", "");
-  EXPECT_EQ(group["group"], true);
-  EXPECT_EQ(group["display_name"], "Engineering");
-  EXPECT_EQ(group["followers_count"], 1) << "the owner is a member";
-  auto follow = s().call("POST", "/api/v1/accounts/" + group["id"].get<std::string>() + "/follow",
-                         "", {}, alice);
-  EXPECT_EQ(follow.status, 422) << follow.body;
-  auto relationship =
-      get_json("/api/v1/accounts/relationships?id[]=" + group["id"].get<std::string>(), alice);
-  EXPECT_EQ(relationship[0]["following"], false);
+  const std::string bob = password_token(app, "bob");
+  const std::string carol = password_token(app, "carol");
+  auto eng = get_json("/api/v1/accounts/lookup?acct=eng", "");
+  EXPECT_EQ(eng["group"], true);
+  EXPECT_EQ(eng["locked"], false);
+  EXPECT_EQ(eng["display_name"], "Engineering");
+  EXPECT_EQ(eng["followers_count"], 1) << "the owner is a member";
+  const std::string eng_id = eng["id"];
+  auto follow = s().call("POST", "/api/v1/accounts/" + eng_id + "/follow", "", {}, alice);
+  ASSERT_EQ(follow.status, 200) << follow.body;
+  EXPECT_EQ(json::parse(follow.body)["following"], true);
+  EXPECT_EQ(get_json("/api/v1/accounts/" + eng_id, "")["followers_count"], 2);
+  auto unfollow = s().call("POST", "/api/v1/accounts/" + eng_id + "/unfollow", "", {}, alice);
+  ASSERT_EQ(unfollow.status, 200) << unfollow.body;
+  EXPECT_EQ(json::parse(unfollow.body)["following"], false);
+  EXPECT_EQ(get_json("/api/v1/accounts/" + eng_id, "")["followers_count"], 1);
+
+  // An approval community is a locked account: joining is a follow request to its managers.
+  auto design = get_json("/api/v1/accounts/lookup?acct=design", "");
+  EXPECT_EQ(design["locked"], true);
+  const std::string design_id = design["id"];
+  auto asked = s().call("POST", "/api/v1/accounts/" + design_id + "/follow", "", {}, alice);
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(json::parse(asked.body)["requested"], true);
+  EXPECT_EQ(json::parse(asked.body)["following"], false);
+  auto requests = get_json("/api/v1/follow_requests", carol);
+  ASSERT_EQ(requests.size(), 1u) << requests.dump();
+  EXPECT_EQ(requests[0]["username"], "alice");
+  EXPECT_EQ(get_json("/api/v1/follow_requests", bob), json::array()) << "bob manages nothing";
+  const std::string alice_id = requests[0]["id"];
+  EXPECT_EQ(
+      s().call("POST", "/api/v1/follow_requests/" + alice_id + "/authorize", "", {}, bob).status,
+      404)
+      << "only a manager answers";
+  auto authorized =
+      s().call("POST", "/api/v1/follow_requests/" + alice_id + "/authorize", "", {}, carol);
+  ASSERT_EQ(authorized.status, 200) << authorized.body;
+  auto relationship = get_json("/api/v1/accounts/relationships?id[]=" + design_id, alice);
+  EXPECT_EQ(relationship[0]["following"], true);
   EXPECT_EQ(relationship[0]["requested"], false);
+  EXPECT_EQ(get_json("/api/v1/follow_requests", carol), json::array());
+
+  // bob asks too and is rejected.
+  ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + design_id + "/follow", "", {}, bob).status, 200);
+  const std::string bob_id = get_json("/api/v1/follow_requests", carol)[0]["id"];
+  ASSERT_EQ(s().call("POST", "/api/v1/follow_requests/" + bob_id + "/reject", "", {}, carol).status,
+            200);
+  auto rejected = get_json("/api/v1/accounts/relationships?id[]=" + design_id, bob);
+  EXPECT_EQ(rejected[0]["following"], false);
+  EXPECT_EQ(rejected[0]["requested"], false);
+}
+
+TEST_F(ClientApi, LockedPeopleApproveFollowRequests) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  const std::string bob = password_token(app, "bob");
+  ASSERT_EQ(
+      s().call("PATCH", "/api/v1/accounts/update_credentials", form({{"locked", "true"}}), {}, bob)
+          .status,
+      200);
+  const std::string bob_id = get_json("/api/v1/accounts/lookup?acct=bob", "")["id"];
+  auto asked = s().call("POST", "/api/v1/accounts/" + bob_id + "/follow", "", {}, alice);
+  EXPECT_EQ(json::parse(asked.body)["requested"], true);
+  auto requests = get_json("/api/v1/follow_requests", bob);
+  ASSERT_EQ(requests.size(), 1u);
+  const std::string alice_id = requests[0]["id"];
+  ASSERT_EQ(
+      s().call("POST", "/api/v1/follow_requests/" + alice_id + "/authorize", "", {}, bob).status,
+      200);
+  EXPECT_EQ(get_json("/api/v1/accounts/relationships?id[]=" + bob_id, alice)[0]["following"], true);
+  EXPECT_EQ(
+      s().call("POST", "/api/v1/follow_requests/" + alice_id + "/authorize", "", {}, bob).status,
+      404)
+      << "nothing pending any more";
+}
+
+TEST_F(ClientApi, ReblogsShowInHomeAsReblogStatusesAndNotifyTheAuthor) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  const std::string bob = password_token(app, "bob");
+  const std::string carol = password_token(app, "carol");
+  const std::string id = post_status(alice, "Boost me")["id"];
+  const std::string bob_id = get_json("/api/v1/accounts/lookup?acct=bob", "")["id"];
+  ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + bob_id + "/follow", "", {}, carol).status, 200);
+
+  auto boosted = s().call("POST", "/api/v1/statuses/" + id + "/reblog", "", {}, bob);
+  ASSERT_EQ(boosted.status, 200) << boosted.body;
+  const json wrapper = json::parse(boosted.body);
+  EXPECT_NE(wrapper["id"], id);
+  EXPECT_EQ(wrapper["account"]["username"], "bob");
+  EXPECT_EQ(wrapper["reblog"]["id"], id);
+  EXPECT_EQ(wrapper["reblog"]["reblogged"], true);
+  EXPECT_EQ(wrapper["reblog"]["reblogs_count"], 1);
+  auto again = s().call("POST", "/api/v1/statuses/" + id + "/reblog", "", {}, bob);
+  EXPECT_EQ(json::parse(again.body)["id"], wrapper["id"]) << "boosting twice is one boost";
+
+  EXPECT_EQ(get_json("/api/v1/statuses/" + id, alice)["reblogs_count"], 1);
+  EXPECT_EQ(get_json("/api/v1/statuses/" + id, bob)["reblogged"], true);
+  auto by = get_json("/api/v1/statuses/" + id + "/reblogged_by", "");
+  ASSERT_EQ(by.size(), 1u);
+  EXPECT_EQ(by[0]["username"], "bob");
+
+  auto home = get_json("/api/v1/timelines/home", carol);
+  ASSERT_FALSE(home.empty());
+  EXPECT_EQ(home[0]["id"], wrapper["id"]);
+  EXPECT_EQ(home[0]["account"]["username"], "bob");
+  EXPECT_EQ(home[0]["reblog"]["account"]["username"], "alice");
+
+  auto notes = get_json("/api/v1/notifications?types[]=reblog", alice);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0]["type"], "reblog");
+  EXPECT_EQ(notes[0]["account"]["username"], "bob");
+  EXPECT_EQ(notes[0]["status"]["id"], id);
+
+  // Acting on the reblog's id acts on the post (clients hold either).
+  auto fav = s().call("POST", "/api/v1/statuses/" + wrapper["id"].get<std::string>() + "/favourite",
+                      "", {}, carol);
+  ASSERT_EQ(fav.status, 200) << fav.body;
+  EXPECT_EQ(json::parse(fav.body)["id"], id);
+  EXPECT_EQ(json::parse(fav.body)["favourites_count"], 1);
+
+  auto undone = s().call("POST", "/api/v1/statuses/" + id + "/unreblog", "", {}, bob);
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_EQ(json::parse(undone.body)["reblogged"], false);
+  EXPECT_EQ(json::parse(undone.body)["reblogs_count"], 0);
+  EXPECT_EQ(get_json("/api/v1/notifications?types[]=reblog", alice), json::array());
+  for (const auto& status : get_json("/api/v1/timelines/home", carol))
+    EXPECT_NE(status["id"], wrapper["id"]);
+  EXPECT_EQ(s().call("POST", "/api/v1/statuses/" + id + "/unreblog", "", {}, bob).status, 200)
+      << "unboosting what is not boosted is fine";
 }
 
 TEST(ClientApiConfig, PasswordGrantIsOffByDefault) {

@@ -7,6 +7,7 @@ client_api_test.cpp starts the server and runs this script.
 """
 import html.parser
 import http.cookiejar
+import json
 import re
 import sys
 import urllib.parse
@@ -31,14 +32,19 @@ class FormFields(html.parser.HTMLParser):
 
 
 def sign_in_and_consent(url, user, password):
-    """Plays the browser: opens the authorize page, signs in, returns the out-of-band code."""
+    """Plays the browser: signs in to the web app (/web/session), opens the authorize page,
+    approves, returns the out-of-band code."""
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener.open(urllib.request.Request(
+        urllib.parse.urljoin(url, "/web/session"),
+        json.dumps({"username": user, "password": password}).encode(),
+        {"Content-Type": "application/json"})).read()
     page = opener.open(url).read().decode()
     form = FormFields()
     form.feed(page)
     assert "csrf_token" in form.fields, page
-    form.fields.update({"username": user, "password": password, "decision": "approve"})
+    form.fields.update({"decision": "approve"})
     action = urllib.parse.urljoin(url, "/oauth/authorize")
     shown = opener.open(action, urllib.parse.urlencode(form.fields).encode()).read().decode()
     match = re.search(r'<code id="code">([^<]+)</code>', shown)

@@ -202,13 +202,19 @@ TYPED_TEST_P(ClientApiConformance, TimelinesFollowFollowsAndSkipTombstones) {
       out.push_back(p.id);
     return out;
   };
+  const auto entry_ids = [](const std::vector<TimelineEntry>& entries) {
+    std::vector<Id> out;
+    for (const auto& e : entries)
+      out.push_back(e.post.id);
+    return out;
+  };
   auto home = this->tx([&](Tx& t) { return t.client_api().home_timeline(alice.actor.id, {}); });
   ASSERT_OK(home);
-  EXPECT_EQ(ids(*home), (std::vector<Id>{b1.id, a1.id}));
+  EXPECT_EQ(entry_ids(*home), (std::vector<Id>{b1.id, a1.id}));
   auto older = this->tx([&](Tx& t) {
     return t.client_api().home_timeline(alice.actor.id, {.before = b1.id, .limit = 5});
   });
-  EXPECT_EQ(ids(*older), (std::vector<Id>{a1.id}));
+  EXPECT_EQ(entry_ids(*older), (std::vector<Id>{a1.id}));
 
   auto local =
       this->tx([](Tx& t) { return t.client_api().public_timeline(PublicScope::local, {}); });
@@ -281,9 +287,128 @@ TYPED_TEST_P(ClientApiConformance, NotificationsAreDerivedFromLikesFollowsAndRep
   EXPECT_TRUE(for_bob->empty());
 }
 
+TYPED_TEST_P(ClientApiConformance, BoostsShowInHomeAndNotifyTheAuthor) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const auto carol = this->user("carol");
+  const Post c1 = this->post(carol.actor.id, "c1");
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.follows().create(alice.actor.id, bob.actor.id, FollowState::accepted, std::nullopt);
+  }));
+  auto boost = this->tx([&](Tx& t) {
+    return t.client_api().add_reblog(bob.actor.id, c1.id, "https://h.example/a/1");
+  });
+  ASSERT_OK(boost);
+  auto again = this->tx([&](Tx& t) {
+    return t.client_api().add_reblog(bob.actor.id, c1.id, "https://h.example/a/2");
+  });
+  ASSERT_OK(again);
+  EXPECT_EQ(again->id, boost->id) << "boosting twice keeps the first boost";
+  EXPECT_EQ(again->ap_id, "https://h.example/a/1");
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().count_reblogs(c1.id); }), 1);
+  EXPECT_TRUE(*this->tx([&](Tx& t) { return t.client_api().is_reblogged(bob.actor.id, c1.id); }));
+  EXPECT_EQ(
+      this->tx([&](Tx& t) { return t.client_api().get_reblog_by_ap_id("https://h.example/a/1"); })
+          ->id,
+      boost->id);
+
+  auto home = this->tx([&](Tx& t) { return t.client_api().home_timeline(alice.actor.id, {}); });
+  ASSERT_OK(home);
+  ASSERT_EQ(home->size(), 1u) << "carol's post, boosted by bob whom alice follows";
+  EXPECT_EQ(home->front().cursor, boost->id);
+  EXPECT_EQ(home->front().post.id, c1.id);
+  EXPECT_EQ(home->front().reblogged_by, std::optional<Id>(bob.actor.id));
+
+  auto by = this->tx([&](Tx& t) { return t.client_api().reblogged_by(c1.id, {}); });
+  ASSERT_OK(by);
+  ASSERT_EQ(by->size(), 1u);
+  EXPECT_EQ(by->front(), std::make_pair(boost->id, bob.actor.id));
+
+  auto notes =
+      this->tx([&](Tx& t) { return t.client_api().notifications(carol.actor.id, {}, {}); });
+  ASSERT_OK(notes);
+  ASSERT_EQ(notes->size(), 1u);
+  EXPECT_EQ(notes->front().type, "reblog");
+  EXPECT_EQ(notes->front().from_actor_id, bob.actor.id);
+
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().remove_reblog(bob.actor.id, c1.id); }));
+  EXPECT_ERROR(this->tx([&](Tx& t) { return t.client_api().remove_reblog(bob.actor.id, c1.id); }),
+               not_found);
+  home = this->tx([&](Tx& t) { return t.client_api().home_timeline(alice.actor.id, {}); });
+  EXPECT_TRUE(home->empty());
+}
+
+TYPED_TEST_P(ClientApiConformance, CommunityThreadsShowAsBoostsByTheCommunity) {
+  const auto alice = this->user("alice");
+  const auto carol = this->user("carol");
+  const auto dave = this->user("dave");
+  const CommunityView eng = this->community("eng", carol.actor.id);
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.memberships().create({.community_id = eng.actor.id,
+                                   .actor_id = alice.actor.id,
+                                   .role = MemberRole::member,
+                                   .state = MemberState::accepted});
+  }));
+  const Post thread = this->tx([&](Tx& t) {
+                            return t.posts().create(new_thread(carol.actor.id, eng.actor.id, "T"));
+                          })
+                          .value();
+  this->post(dave.actor.id, "comment", thread.id);  // comments are not distributed
+  auto home = this->tx([&](Tx& t) { return t.client_api().home_timeline(alice.actor.id, {}); });
+  ASSERT_OK(home);
+  ASSERT_EQ(home->size(), 1u);
+  EXPECT_EQ(home->front().post.id, thread.id);
+  EXPECT_EQ(home->front().reblogged_by, std::optional<Id>(eng.actor.id));
+  // Carol's own home shows her thread as her post, once.
+  auto own = this->tx([&](Tx& t) { return t.client_api().home_timeline(carol.actor.id, {}); });
+  ASSERT_EQ(own->size(), 1u);
+  EXPECT_FALSE(own->front().reblogged_by.has_value());
+  auto notes =
+      this->tx([&](Tx& t) { return t.client_api().notifications(carol.actor.id, {"reblog"}, {}); });
+  EXPECT_TRUE(notes->empty()) << "a community's distribution is no boost";
+}
+
+TYPED_TEST_P(ClientApiConformance, MentionsNotifyOnceAndWebLocaleIsNullable) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const Post mine = this->post(alice.actor.id, "mine");
+  const Post hello = this->post(bob.actor.id, "@alice hello");
+  const Post reply = this->post(bob.actor.id, "@alice reply", mine.id);
+  ASSERT_OK(this->tx([&](Tx& t) -> Result<void> {
+    if (auto a = t.client_api().add_mentions(hello.id, {alice.actor.id}); !a)
+      return a;
+    if (auto b = t.client_api().add_mentions(reply.id, {alice.actor.id}); !b)
+      return b;
+    return t.client_api().add_mentions(hello.id, {alice.actor.id});  // idempotent
+  }));
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().mentions(hello.id); }),
+            (std::vector<Id>{alice.actor.id}));
+  auto notes = this->tx(
+      [&](Tx& t) { return t.client_api().notifications(alice.actor.id, {"mention"}, {}); });
+  ASSERT_OK(notes);
+  ASSERT_EQ(notes->size(), 2u) << "the reply that mentions counts once";
+  EXPECT_EQ(notes->front().post_id, std::optional<Id>(reply.id));
+  EXPECT_EQ(notes->back().post_id, std::optional<Id>(hello.id));
+
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().web_locale(alice.actor.id); }),
+            std::nullopt);
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().set_web_locale(alice.actor.id, "de"); }));
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().web_locale(alice.actor.id); }),
+            std::optional<std::string>("de"));
+  ASSERT_OK(
+      this->tx([&](Tx& t) { return t.client_api().set_web_locale(alice.actor.id, std::nullopt); }));
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().web_locale(alice.actor.id); }),
+            std::nullopt);
+  EXPECT_ERROR(this->tx([&](Tx& t) { return t.client_api().set_web_locale(hello.id, "de"); }),
+               not_found);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUnique,
                             CodesAreSingleUse, TokensAreRevocableOnlyByTheirApp,
                             BookmarksIdempotencyAndMarkers, TimelinesFollowFollowsAndSkipTombstones,
-                            NotificationsAreDerivedFromLikesFollowsAndReplies);
+                            NotificationsAreDerivedFromLikesFollowsAndReplies,
+                            BoostsShowInHomeAndNotifyTheAuthor,
+                            CommunityThreadsShowAsBoostsByTheCommunity,
+                            MentionsNotifyOnceAndWebLocaleIsNullable);
 
 }  // namespace guildhall::storage::testing

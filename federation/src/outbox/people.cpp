@@ -275,6 +275,89 @@ Result<void> People::unlike(Id actor_id, Id post_id) {
   });
 }
 
+namespace {
+
+// A boost reaches the booster's followers and the boosted post's author (shared inboxes; the
+// queue collapses duplicates).
+Result<std::vector<std::string>> boost_inboxes(Tx& tx, Id actor_id, const storage::Actor& author) {
+  auto inboxes = follower_inboxes(tx, actor_id);
+  if (!inboxes)
+    return inboxes;
+  if (!author.is_local())
+    inboxes->push_back(inbox_of(author));
+  return inboxes;
+}
+
+as::Object announce_of(const std::string& id, const storage::Actor& actor,
+                       const storage::Post& post, const storage::Actor& author) {
+  auto announce = as::make_activity(as::Kind::announce, id, actor.ap_id, as::Ref(post.ap_id));
+  announce.to = {std::string(as::kPublic)};
+  announce.cc = {author.ap_id};
+  if (actor.followers_url)
+    announce.cc.push_back(*actor.followers_url);
+  announce.published = post.published_at;
+  return announce;
+}
+
+}  // namespace
+
+Result<storage::Reblog> People::reblog(Id actor_id, Id post_id) {
+  return transact_and_notify([&](Tx& tx) -> Result<storage::Reblog> {
+    auto actor = local_actor(tx, actor_id);
+    if (!actor)
+      return std::move(actor).error();
+    auto post = tx.posts().get(post_id);
+    if (!post)
+      return std::move(post).error();
+    if (post->deleted_at || post->removed_at)
+      return Error::not_found("the post was deleted");
+    const Id activity_id = tx.next_id();
+    const std::string announce_id = urls_.activity(core::to_string_id(activity_id));
+    auto reblog = tx.client_api().add_reblog(actor_id, post_id, announce_id);
+    if (!reblog)
+      return std::move(reblog).error();
+    if (reblog->ap_id != announce_id)
+      return reblog;  // boosted before: nothing new to send
+    auto author = tx.actors().get(post->author_id);
+    if (!author)
+      return std::move(author).error();
+    auto inboxes = boost_inboxes(tx, actor_id, *author);
+    if (!inboxes)
+      return std::move(inboxes).error();
+    auto announce = announce_of(announce_id, *actor, *post, *author);
+    announce.published = reblog->created_at;
+    if (auto q = enqueue(tx, activity_id, announce, actor_id, *inboxes); !q)
+      return std::move(q).error();
+    return reblog;
+  });
+}
+
+Result<void> People::unreblog(Id actor_id, Id post_id) {
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
+    auto actor = local_actor(tx, actor_id);
+    if (!actor)
+      return std::move(actor).error();
+    auto post = tx.posts().get(post_id);
+    if (!post)
+      return std::move(post).error();
+    auto removed = tx.client_api().remove_reblog(actor_id, post_id);
+    if (!removed)
+      return std::move(removed).error();
+    auto author = tx.actors().get(post->author_id);
+    if (!author)
+      return std::move(author).error();
+    auto inboxes = boost_inboxes(tx, actor_id, *author);
+    if (!inboxes)
+      return std::move(inboxes).error();
+    const Id activity_id = tx.next_id();
+    auto undo = as::make_activity(as::Kind::undo, urls_.activity(core::to_string_id(activity_id)),
+                                  actor->ap_id,
+                                  as::Ref(announce_of(removed->ap_id, *actor, *post, *author)));
+    undo.to = {std::string(as::kPublic)};
+    return enqueue(tx, activity_id, undo, actor_id, *inboxes);
+  });
+}
+
 Result<storage::Follow> People::follow(Id follower_id, Id followee_id) {
   return transact_and_notify([&](Tx& tx) -> Result<storage::Follow> {
     auto follower = local_actor(tx, follower_id);
@@ -287,9 +370,10 @@ Result<storage::Follow> People::follow(Id follower_id, Id followee_id) {
       return Error::invalid_input("you cannot follow yourself");
     const Id activity_id = tx.next_id();
     const std::string follow_id = urls_.activity(core::to_string_id(activity_id));
-    // A local followee needs no handshake (approval-required local accounts come with the API).
-    const auto state =
-        followee->is_local() ? storage::FollowState::accepted : storage::FollowState::pending;
+    // A local followee needs no handshake unless they approve followers by hand.
+    const auto state = followee->is_local() && !followee->manually_approves_followers
+                           ? storage::FollowState::accepted
+                           : storage::FollowState::pending;
     auto row = tx.follows().create(follower_id, followee_id, state, follow_id);
     if (!row)
       return std::move(row).error();
@@ -326,6 +410,46 @@ Result<void> People::unfollow(Id follower_id, Id followee_id) {
                                   follower->ap_id, as::Ref(original));
     undo.to = {followee->ap_id};
     return enqueue(tx, activity_id, undo, follower_id, {followee->inbox_url});
+  });
+}
+
+Result<void> People::accept_follower(Id person_id, Id follower_id) {
+  return answer_follower(person_id, follower_id, true);
+}
+
+Result<void> People::reject_follower(Id person_id, Id follower_id) {
+  return answer_follower(person_id, follower_id, false);
+}
+
+Result<void> People::answer_follower(Id person_id, Id follower_id, bool accept) {
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
+    auto person = local_actor(tx, person_id);
+    if (!person)
+      return std::move(person).error();
+    auto follow = tx.follows().get(follower_id, person_id);
+    if (!follow)
+      return std::move(follow).error();
+    if (follow->state != storage::FollowState::pending)
+      return Error::not_found("no pending follow request");
+    auto follower = tx.actors().get(follower_id);
+    if (!follower)
+      return std::move(follower).error();
+    if (accept) {
+      if (auto accepted = tx.follows().accept(follower_id, person_id); !accepted)
+        return std::move(accepted).error();
+    } else if (auto removed = tx.follows().remove(follower_id, person_id); !removed) {
+      return std::move(removed).error();
+    }
+    if (follower->is_local() || !follow->ap_id)
+      return {};
+    const Id activity_id = tx.next_id();
+    auto original = as::make_activity(as::Kind::follow, *follow->ap_id, follower->ap_id,
+                                      as::Ref(person->ap_id));
+    auto answer = as::make_activity(accept ? as::Kind::accept : as::Kind::reject,
+                                    urls_.activity(core::to_string_id(activity_id)), person->ap_id,
+                                    as::Ref(original));
+    answer.to = {follower->ap_id};
+    return enqueue(tx, activity_id, answer, person_id, {follower->inbox_url});
   });
 }
 

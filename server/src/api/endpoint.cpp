@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "scopes.hpp"
+#include "session.hpp"
 
 namespace guildhall::server::api {
 
@@ -27,6 +28,23 @@ std::optional<std::string> bearer_token(const Request& req) {
   return std::nullopt;
 }
 
+// The token a request presents: a bearer token (header or query), else, on routes that accept it,
+// the web app's session cookie, but only when there is no Authorization header at all.
+struct Credential {
+  std::string token;
+  bool from_cookie = false;
+};
+
+std::optional<Credential> credential(const Request& req, bool session_cookie_allowed) {
+  if (auto bearer = bearer_token(req))
+    return Credential{std::move(*bearer), false};
+  if (!session_cookie_allowed || req.header("Authorization"))
+    return std::nullopt;
+  if (auto session = cookie(req, kSessionCookie); session && !session->empty())
+    return Credential{std::move(*session), true};
+  return std::nullopt;
+}
+
 Response unauthorized(std::string_view message, std::string_view code) {
   Response res = api_error(401, message);
   res.set_header("WWW-Authenticate", "Bearer realm=\"Guildhall\", error=\"" + std::string(code) +
@@ -36,14 +54,15 @@ Response unauthorized(std::string_view message, std::string_view code) {
 
 // Token -> caller, or the refusal to send.
 std::variant<std::optional<Caller>, Response> authenticate(ApiContext& ctx, const Request& req,
-                                                           const Requirement& need) {
-  const auto token = bearer_token(req);
-  if (!token) {
+                                                           const Requirement& need,
+                                                           bool session_cookie_allowed) {
+  const auto presented = credential(req, session_cookie_allowed);
+  if (!presented) {
     if (need.access == Requirement::Access::none)
       return std::optional<Caller>{};
     return unauthorized("The access token is missing", "invalid_token");
   }
-  const std::string hash = sha256_hex(*token);
+  const std::string hash = sha256_hex(presented->token);
   auto found = ctx.app.db.read([&](storage::Tx& tx) -> core::Result<Caller> {
     auto row = tx.oauth().get_token_by_hash(hash);
     if (!row)
@@ -67,6 +86,9 @@ std::variant<std::optional<Caller>, Response> authenticate(ApiContext& ctx, cons
   if (found->user && (found->user->user.disabled_at || found->user->actor.suspended_at ||
                       found->user->actor.deleted_at))
     return unauthorized("Your login is currently disabled", "invalid_token");
+  // A page on another site can make the browser send the cookie, never this header.
+  if (presented->from_cookie && changes_state(req) && !csrf_matches(req, presented->token))
+    return api_error(403, "CSRF token missing or invalid");
   if (need.access == Requirement::Access::user && !found->user)
     return api_error(422, "This method requires an authenticated user");
   if (!need.any_of_scopes.empty() &&
@@ -90,33 +112,41 @@ std::variant<std::optional<Caller>, Response> authenticate(ApiContext& ctx, cons
 }
 
 // The client a rate limit applies to: the token when there is one, else the address.
-std::string rate_key(const Request& req) {
-  if (auto token = bearer_token(req); token && !token->empty())
-    return "t:" + sha256_hex(*token);
-  const std::string& address = req.remote_address();
-  return "a:" + address.substr(0, address.rfind(':'));
+std::string rate_key(const Request& req, bool session_cookie_allowed) {
+  if (auto presented = credential(req, session_cookie_allowed);
+      presented && !presented->token.empty())
+    return "t:" + sha256_hex(presented->token);
+  return "a:" + client_address(req);
 }
 
 struct Route {
   Requirement requirement;
   Endpoint endpoint;
+  bool session_cookie = false;  // the client API (/api/...) also accepts the web app's cookie
+  // The web app's own endpoints (/web/...): no CORS, no token authentication, and the endpoint
+  // reads its body itself.
+  bool web = false;
 };
 
 Response serve(ApiContext& ctx, const Route& route, const Request& req) {
   Response limits;
-  if (!ctx.limiter.admit(rate_key(req), limits)) {
+  if (!ctx.limiter.admit(rate_key(req, route.session_cookie), limits)) {
     Response res = api_error(429, "Too many requests");
     res.headers.insert(res.headers.end(), limits.headers.begin(), limits.headers.end());
-    add_cors_headers(res);
+    if (!route.web)
+      add_cors_headers(res);
     return res;
   }
   Response res;
   try {
-    auto params = request_params(req);
+    auto params = route.web ? core::Result<json>(json::object()) : request_params(req);
     if (!params) {
       res = api_error(422, params.error().message);
     } else {
-      auto auth = authenticate(ctx, req, route.requirement);
+      using Authenticated = std::variant<std::optional<Caller>, Response>;
+      Authenticated auth = route.web
+                               ? Authenticated(std::optional<Caller>{})
+                               : authenticate(ctx, req, route.requirement, route.session_cookie);
       if (auto* refusal = std::get_if<Response>(&auth)) {
         res = std::move(*refusal);
       } else {
@@ -132,7 +162,8 @@ Response serve(ApiContext& ctx, const Route& route, const Request& req) {
   }
   for (auto& [name, value] : limits.headers)
     res.set_header(name, value);
-  add_cors_headers(res);
+  if (!route.web)
+    add_cors_headers(res);
   return res;
 }
 
@@ -147,7 +178,10 @@ asio::awaitable<Response> run_route(std::shared_ptr<ApiContext> ctx,
 }  // namespace
 
 ApiContext::ApiContext(AppContext& a)
-    : app(a), people(a.db, a.urls, [&a] { a.federation.worker().notify(); }) {}
+    : app(a),
+      people(a.db, a.urls, [&a] { a.federation.worker().notify(); }),
+      communities(a.db, a.urls, [&a] { a.federation.worker().notify(); }),
+      remote_communities(a.db, a.urls, [&a] { a.federation.worker().notify(); }) {}
 
 void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
                    const std::string& pattern) {
@@ -161,7 +195,8 @@ void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
 void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
                const std::string& pattern, std::string name, Requirement requirement,
                Endpoint endpoint) {
-  auto route = std::make_shared<const Route>(Route{std::move(requirement), std::move(endpoint)});
+  auto route = std::make_shared<const Route>(
+      Route{std::move(requirement), std::move(endpoint), pattern.starts_with("/api/"), false});
   router.add(
       verb, pattern,
       [ctx, route](Request& req) -> asio::awaitable<Response> {
@@ -169,6 +204,18 @@ void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, htt
       },
       std::move(name));
   add_preflight(router, ctx, pattern);
+}
+
+void add_web_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
+                   const std::string& pattern, std::string name, Endpoint endpoint) {
+  auto route =
+      std::make_shared<const Route>(Route{public_access(), std::move(endpoint), false, true});
+  router.add(
+      verb, pattern,
+      [ctx, route](Request& req) -> asio::awaitable<Response> {
+        return run_route(ctx, route, req);
+      },
+      std::move(name));
 }
 
 }  // namespace guildhall::server::api

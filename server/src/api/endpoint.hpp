@@ -1,8 +1,9 @@
 #pragma once
 
 // The one way a client API route runs: on the blocking pool, it counts the request against the
-// client's rate limit, parses the parameters, authenticates the bearer token and checks the
-// route's scope, then calls the endpoint; the response gets CORS and rate-limit headers.
+// client's rate limit, parses the parameters, authenticates the bearer token (on /api/ routes,
+// without an Authorization header, the web app's session cookie, with X-CSRF-Token on writes) and
+// checks the route's scope, then calls the endpoint; the response gets CORS and rate-limit headers.
 //
 //   api::add_route(router, ctx, http::Verb::get, "/api/v1/timelines/home", "timelines_home",
 //                  api::user_scope("read:statuses"), [](api::Call& call) { ... });
@@ -14,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "guildhall/federation/outbox/communities.hpp"
 #include "guildhall/federation/outbox/people.hpp"
+#include "guildhall/federation/outbox/remote_communities.hpp"
 #include "guildhall/server/http/router.hpp"
 #include "guildhall/storage/client_api.hpp"
 
@@ -28,7 +31,13 @@ struct ApiContext {
   explicit ApiContext(AppContext& a);
   AppContext& app;
   federation::outbox::People people;
+  // Following a group account joins its community: hosted here, or elsewhere.
+  federation::outbox::Communities communities;
+  federation::outbox::RemoteCommunities remote_communities;
   RateLimiter limiter;
+  // Failed sign-ins (/web/session), per address and per login.
+  RateLimiter sign_in_failures{30, std::chrono::minutes(5)};
+  RateLimiter sign_in_failures_per_login{10, std::chrono::minutes(5)};
   std::set<std::string> preflight_patterns;  // OPTIONS already routed
 };
 
@@ -91,6 +100,11 @@ struct RouteTable {
   }
 };
 
+// The web app's own endpoints (/web/...): the same pool, rate limit and errors, but no CORS (only
+// the app's origin calls them) and no token authentication: the endpoint reads the session cookie.
+void add_web_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
+                   const std::string& pattern, std::string name, Endpoint endpoint);
+
 // Answers CORS preflight requests on `pattern` (idempotent per pattern).
 void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
                    const std::string& pattern);
@@ -100,5 +114,6 @@ void register_oauth(http::Router& router, const std::shared_ptr<ApiContext>& ctx
 void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+void register_web_session(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 }  // namespace guildhall::server::api

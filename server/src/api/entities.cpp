@@ -109,6 +109,25 @@ bool favourited_by(Tx& tx, Id post_id, Id viewer) {
   }
 }
 
+std::string profile_url(const federation::Urls& urls, const Actor& actor) {
+  return actor.url.value_or(actor.is_local() ? urls.user_profile(actor.handle) : actor.ap_id);
+}
+
+json mentions_json(Tx& tx, const federation::Urls& urls, Id post_id) {
+  json out = json::array();
+  const std::vector<Id> mentioned = tx.client_api().mentions(post_id).value();
+  for (Id id : mentioned) {
+    auto actor = tx.actors().get(id);
+    if (!actor)
+      continue;
+    out.push_back({{"id", to_string_id(actor->id)},
+                   {"username", actor->handle},
+                   {"acct", acct_of(*actor)},
+                   {"url", profile_url(urls, *actor)}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string acct_of(const Actor& actor) {
@@ -183,23 +202,25 @@ std::string link_hashtags(std::string_view html, const federation::Urls& urls) {
 json account_json(Tx& tx, const federation::Urls& urls, const Actor& actor) {
   const bool group = actor.kind == storage::ActorKind::group;
   std::int64_t followers = 0;
+  bool locked = actor.manually_approves_followers;
   if (group) {
+    // A community: its members are its followers, and joins that need approval make it locked.
     auto community = tx.communities().get(actor.id);
     followers = community ? community->member_count : 0;
+    locked = community && community->community.join_policy == storage::JoinPolicy::approval;
   } else {
     followers = tx.follows().count_followers(actor.id).value();
   }
   const auto last = tx.client_api().last_post_at(actor.id).value();
   const std::string avatar = actor.icon_url.value_or(default_image(urls, "avatars"));
   const std::string header = default_image(urls, "headers");
-  const std::string url =
-      actor.url.value_or(actor.is_local() ? urls.user_profile(actor.handle) : actor.ap_id);
+  const std::string url = profile_url(urls, actor);
   return {
       {"id", to_string_id(actor.id)},
       {"username", actor.handle},
       {"acct", acct_of(actor)},
       {"display_name", actor.display_name.value_or("")},
-      {"locked", actor.manually_approves_followers},
+      {"locked", locked},
       {"bot",
        actor.kind == storage::ActorKind::service || actor.kind == storage::ActorKind::application},
       {"group", group},
@@ -272,10 +293,10 @@ json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::op
       {"sensitive", post.sensitive},
       {"spoiler_text", post.summary.value_or("")},
       {"media_attachments", attachments},
-      {"mentions", json::array()},
+      {"mentions", mentions_json(tx, urls, post.id)},
       {"tags", tags},
       {"emojis", json::array()},
-      {"reblogs_count", 0},
+      {"reblogs_count", tx.client_api().count_reblogs(post.id).value()},
       {"favourites_count", favourites_of(tx, post.id)},
       {"replies_count", tx.client_api().count_replies(post.id).value()},
       {"in_reply_to_id", post.parent_id ? json(to_string_id(*post.parent_id)) : json(nullptr)},
@@ -291,7 +312,7 @@ json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::op
   };
   if (viewer) {
     status["favourited"] = favourited_by(tx, post.id, *viewer);
-    status["reblogged"] = false;
+    status["reblogged"] = tx.client_api().is_reblogged(*viewer, post.id).value();
     status["muted"] = false;
     status["bookmarked"] = tx.client_api().is_bookmarked(*viewer, post.id).value();
     status["pinned"] = false;
@@ -301,14 +322,52 @@ json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::op
   return status;
 }
 
+json reblog_json(Tx& tx, const federation::Urls& urls, Id id, const Actor& booster,
+                 const Post& post, std::optional<Id> viewer) {
+  json inner = status_json(tx, urls, post, viewer);
+  std::string uri = post.ap_id;
+  storage::TimePoint at = post.published_at;
+  if (auto boost = tx.client_api().get_reblog(id); boost) {
+    uri = boost->ap_id;
+    at = boost->created_at;
+  }
+  json status = inner;
+  status["id"] = to_string_id(id);
+  status["uri"] = uri;
+  status["url"] = nullptr;
+  status["created_at"] = core::format_rfc3339(at);
+  status["account"] = account_json(tx, urls, booster);
+  status["content"] = "";
+  status["spoiler_text"] = "";
+  status["media_attachments"] = json::array();
+  status["mentions"] = json::array();
+  status["tags"] = json::array();
+  status["in_reply_to_id"] = nullptr;
+  status["in_reply_to_account_id"] = nullptr;
+  status["edited_at"] = nullptr;
+  status["reblog"] = std::move(inner);
+  return status;
+}
+
 json relationship_json(Tx& tx, Id me, Id other) {
-  const auto following = tx.follows().get(me, other);
-  const auto followed_by = tx.follows().get(other, me);
-  const bool follows_accepted =
-      following.ok() && following->state == storage::FollowState::accepted;
-  const bool requested = following.ok() && following->state == storage::FollowState::pending;
-  const bool followed = followed_by.ok() && followed_by->state == storage::FollowState::accepted;
-  const bool requested_by = followed_by.ok() && followed_by->state == storage::FollowState::pending;
+  bool follows_accepted = false;
+  bool requested = false;
+  bool followed = false;
+  bool requested_by = false;
+  if (auto community = tx.communities().get(other); community) {
+    // Following a community is being its member: pending until a manager approves.
+    if (auto membership = tx.memberships().get(other, me); membership) {
+      follows_accepted = membership->state == storage::MemberState::accepted;
+      requested = membership->state == storage::MemberState::pending;
+    }
+  } else {
+    const auto following = tx.follows().get(me, other);
+    const auto followed_by = tx.follows().get(other, me);
+    follows_accepted = following.ok() && following->state == storage::FollowState::accepted;
+    requested = following.ok() && following->state == storage::FollowState::pending;
+    followed = followed_by.ok() && followed_by->state == storage::FollowState::accepted;
+    requested_by = followed_by.ok() && followed_by->state == storage::FollowState::pending;
+  }
   return {{"id", to_string_id(other)},
           {"following", follows_accepted},
           {"showing_reblogs", follows_accepted || requested},

@@ -25,6 +25,11 @@ json credential_account_json(storage::Tx& tx, const federation::Urls& urls,
 // `viewer` fills favourited/bookmarked; `with_source` adds `text` (delete-and-redraft).
 json status_json(storage::Tx& tx, const federation::Urls& urls, const storage::Post& post,
                  std::optional<storage::Id> viewer, bool with_source = false);
+// A reblog: the status `id` (the boost's row, or the post's own id when a community distributes
+// its thread) by `booster`, wrapping the boosted post's status.
+json reblog_json(storage::Tx& tx, const federation::Urls& urls, storage::Id id,
+                 const storage::Actor& booster, const storage::Post& post,
+                 std::optional<storage::Id> viewer);
 json relationship_json(storage::Tx& tx, storage::Id me, storage::Id other);
 json application_json(const storage::OAuthApp& app);
 

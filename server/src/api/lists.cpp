@@ -19,6 +19,11 @@ Result<storage::Id> path_id(const Call& call, std::string_view name) {
 
 Result<storage::Post> live_post(storage::Tx& tx, storage::Id id) {
   auto post = tx.posts().get(id);
+  if (!post && post.error().kind == core::ErrorKind::not_found) {
+    // A boost's id (the status clients hold for a reblog) stands for the boosted post.
+    if (auto boost = tx.client_api().get_reblog(id))
+      post = tx.posts().get(boost->post_id);
+  }
   if (!post)
     return std::move(post).error();
   if (post->deleted_at || post->removed_at)

@@ -15,7 +15,7 @@ namespace guildhall::server::api {
 // found"). Endpoints unwrap it with .value(): serve() turns the thrown error into that 404.
 core::Result<storage::Id> path_id(const Call& call, std::string_view name = "id");
 
-// A live post (not deleted, not removed), else not_found.
+// A live post (not deleted, not removed), else not_found. A boost's id names the boosted post.
 core::Result<storage::Post> live_post(storage::Tx& tx, storage::Id id);
 // A person or group account, else not_found.
 core::Result<storage::Actor> account_actor(storage::Tx& tx, storage::Id id);

@@ -370,9 +370,8 @@ http::Response cors_preflight() {
   return res;
 }
 
-bool RateLimiter::admit(const std::string& client, http::Response& out) {
+RateLimiter::Window& RateLimiter::current(const std::string& client) {
   const auto now = std::chrono::system_clock::now();
-  std::lock_guard lock(mutex_);
   if (windows_.size() > 100000)  // bounded memory: forget every client (budgets restart)
     windows_.clear();
   Window& w = windows_[client];
@@ -380,6 +379,22 @@ bool RateLimiter::admit(const std::string& client, http::Response& out) {
     w.start = now;
     w.used = 0;
   }
+  return w;
+}
+
+bool RateLimiter::has_budget(const std::string& client) {
+  std::lock_guard lock(mutex_);
+  return current(client).used < limit_;
+}
+
+void RateLimiter::charge(const std::string& client) {
+  std::lock_guard lock(mutex_);
+  ++current(client).used;
+}
+
+bool RateLimiter::admit(const std::string& client, http::Response& out) {
+  std::lock_guard lock(mutex_);
+  Window& w = current(client);
   ++w.used;
   out.set_header("X-RateLimit-Limit", std::to_string(limit_));
   out.set_header("X-RateLimit-Remaining", std::to_string(std::max(0, limit_ - w.used)));
@@ -409,6 +424,11 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   for (std::size_t i = 0; i < a.size(); ++i)
     diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
+}
+
+std::string client_address(const http::Request& req) {
+  const std::string& address = req.remote_address();
+  return address.substr(0, address.rfind(':'));
 }
 
 std::string url_encode(std::string_view text) {

@@ -77,12 +77,17 @@ class RateLimiter {
       : limit_(limit), window_(window) {}
   // Counts one request; adds the X-RateLimit-* headers; false when over the limit.
   bool admit(const std::string& client, http::Response& headers_out);
+  // For budgets of failures: whether the client has any left, and counting one.
+  bool has_budget(const std::string& client);
+  void charge(const std::string& client);
 
  private:
   struct Window {
     std::chrono::system_clock::time_point start{};
     int used = 0;
   };
+  Window& current(const std::string& client);  // under mutex_; starts a new window when due
+
   const int limit_;
   const std::chrono::seconds window_;
   std::mutex mutex_;
@@ -98,6 +103,8 @@ std::string pkce_s256(std::string_view verifier);
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 std::string url_encode(std::string_view text);
+// The request's address without its port (rate limits per client).
+std::string client_address(const http::Request& req);
 // application/x-www-form-urlencoded decoding ('+' is a space).
 std::string form_decode(std::string_view text);
 

@@ -187,15 +187,54 @@ Response relationship_response(Call& call, Id other) {
                    [&](Tx& tx) -> Result<json> { return relationship_json(tx, call.me(), other); });
 }
 
+// The community behind a group account, if `actor` is one.
+Result<std::optional<storage::CommunityView>> community_of(Call& call,
+                                                           const storage::Actor& actor) {
+  if (actor.kind != storage::ActorKind::group)
+    return std::optional<storage::CommunityView>{};
+  auto community = call.app().db.read([&](Tx& tx) { return tx.communities().get(actor.id); });
+  if (!community)
+    return std::move(community).error();
+  return std::optional<storage::CommunityView>(std::move(*community));
+}
+
+// Following a group account joins its community (pending while a manager must approve);
+// unfollowing leaves it. Hosted here: the group engine; elsewhere: a Follow to the group.
+Result<void> join(Call& call, const storage::CommunityView& community) {
+  if (community.actor.is_local()) {
+    auto joined = call.ctx.communities.join(call.me(), community.actor.id);
+    if (!joined && joined.error().kind != core::ErrorKind::already_exists)
+      return std::move(joined).error();
+    return {};
+  }
+  auto joined = call.ctx.remote_communities.join(call.me(), community.actor.id);
+  if (!joined)
+    return std::move(joined).error();
+  return {};
+}
+
+Result<void> leave(Call& call, const storage::CommunityView& community) {
+  auto left = community.actor.is_local()
+                  ? call.ctx.communities.leave(call.me(), community.actor.id)
+                  : call.ctx.remote_communities.leave(call.me(), community.actor.id);
+  if (!left && left.error().kind != core::ErrorKind::not_found)
+    return left;
+  return {};
+}
+
 Response follow(Call& call) {
   const Id id = path_id(call).value();
   auto target = call.app().db.read([&](Tx& tx) { return account_actor(tx, id); });
   if (!target)
     return from_error(target.error());
-  // Following a group means joining the community: that path (memberships, FEP-1b12) is not wired
-  // into the client API yet, and a person-style follow would be wrong.
-  if (target->kind == storage::ActorKind::group)
-    return api_error(422, "Joining communities through the client API is not supported yet");
+  auto community = community_of(call, *target);
+  if (!community)
+    return from_error(community.error());
+  if (*community) {
+    if (auto joined = join(call, **community); !joined)
+      return from_error(joined.error());
+    return relationship_response(call, id);
+  }
   if (id == call.me())
     return api_error(422, "You cannot follow yourself");
   auto followed = call.ctx.people.follow(call.me(), id);
@@ -209,6 +248,14 @@ Response unfollow(Call& call) {
   auto target = call.app().db.read([&](Tx& tx) { return account_actor(tx, id); });
   if (!target)
     return from_error(target.error());
+  auto community = community_of(call, *target);
+  if (!community)
+    return from_error(community.error());
+  if (*community) {
+    if (auto left = leave(call, **community); !left)
+      return from_error(left.error());
+    return relationship_response(call, id);
+  }
   auto done = call.ctx.people.unfollow(call.me(), id);
   if (!done && done.error().kind != core::ErrorKind::not_found)
     return from_error(done.error());
@@ -263,9 +310,17 @@ Result<storage::Actor> find_account(Call& call, const Acct& acct, bool resolve) 
   });
   if (known || !acct.domain || !resolve || known.error().kind != core::ErrorKind::not_found)
     return known;
-  auto fetched = call.app().federation.actors().resolve_handle(acct.handle + "@" + *acct.domain);
+  const std::string handle = acct.handle + "@" + *acct.domain;
+  auto fetched = call.app().federation.actors().resolve_handle(handle);
   if (!fetched)
     return Error::not_found("Record not found");
+  if (fetched->kind == storage::ActorKind::group) {
+    // A remote community: stored with its settings, so following it joins it.
+    auto community = call.app().federation.groups().resolve(handle);
+    if (!community)
+      return Error::not_found("Record not found");
+    return community->actor;
+  }
   return call.app().db.read([&](Tx& tx) { return account_actor(tx, fetched->id); });
 }
 
@@ -429,6 +484,26 @@ Response save_markers(Call& call) {
   });
 }
 
+// Communities hosted here that the caller manages (owner or moderator): their join requests are
+// the caller's follow requests too.
+Result<std::vector<Id>> managed_communities(Tx& tx, Id me) {
+  auto memberships =
+      tx.memberships().list_for_actor(me, storage::MemberState::accepted, {.limit = 200});
+  if (!memberships)
+    return std::move(memberships).error();
+  std::vector<Id> out;
+  for (const auto& m : *memberships) {
+    if (m.role == storage::MemberRole::member)
+      continue;
+    auto community = tx.communities().get(m.community_id);
+    if (community && community->actor.is_local())
+      out.push_back(m.community_id);
+  }
+  return out;
+}
+
+// People asking to follow the caller, and to join the communities the caller manages, newest
+// first, paged by the follow or membership row.
 Response follow_requests(Call& call) {
   return accounts_page(
       call,
@@ -439,8 +514,61 @@ Response follow_requests(Call& call) {
         std::vector<std::pair<Id, Id>> out;
         for (const auto& f : *rows)
           out.emplace_back(f.id, f.follower_id);
+        auto communities = managed_communities(tx, call.me());
+        if (!communities)
+          return std::move(communities).error();
+        for (Id community : *communities) {
+          auto pending = tx.memberships().list(community, storage::MemberState::pending, page);
+          if (!pending)
+            return std::move(pending).error();
+          for (const auto& m : *pending)
+            out.emplace_back(m.id, m.actor_id);
+        }
+        std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+          return page.oldest_first ? a.first < b.first : a.first > b.first;
+        });
+        if (out.size() > page.limit)
+          out.resize(page.limit);
         return out;
       });
+}
+
+// Authorizes (or rejects) the account's follow request, else its pending joins of the
+// communities the caller manages.
+Response answer_follow_request(Call& call, bool accept) {
+  const Id id = path_id(call).value();
+  auto pending = call.app().db.read([&](Tx& tx) -> Result<std::pair<bool, std::vector<Id>>> {
+    auto follow = tx.follows().get(id, call.me());
+    const bool follows = follow && follow->state == storage::FollowState::pending;
+    auto communities = managed_communities(tx, call.me());
+    if (!communities)
+      return std::move(communities).error();
+    std::vector<Id> joins;
+    for (Id community : *communities)
+      if (auto m = tx.memberships().get(community, id);
+          m && m->state == storage::MemberState::pending)
+        joins.push_back(community);
+    return std::make_pair(follows, joins);
+  });
+  if (!pending)
+    return from_error(pending.error());
+  if (!pending->first && pending->second.empty())
+    return api_error(404, "Record not found");
+  if (pending->first) {
+    auto done = accept ? call.ctx.people.accept_follower(call.me(), id)
+                       : call.ctx.people.reject_follower(call.me(), id);
+    if (!done)
+      return from_error(done.error());
+  }
+  for (Id community : pending->second) {
+    if (accept) {
+      if (auto approved = call.ctx.communities.approve(call.me(), community, id); !approved)
+        return from_error(approved.error());
+    } else if (auto rejected = call.ctx.communities.reject(call.me(), community, id); !rejected) {
+      return from_error(rejected.error());
+    }
+  }
+  return relationship_response(call, id);
 }
 
 // Bookmarks and favourites: statuses listed by the caller's own rows (bookmark or like ids).
@@ -464,7 +592,7 @@ Response own_post_list(Call& call, OwnPostList list) {
       });
 }
 
-const std::vector<std::string> kNotificationTypes = {"mention", "favourite", "follow",
+const std::vector<std::string> kNotificationTypes = {"mention", "reblog", "favourite", "follow",
                                                      "follow_request"};
 
 // types[] minus exclude_types[], among the types Guildhall produces; empty means none match.
@@ -620,6 +748,12 @@ void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiC
             save_markers);
   table.add(Verb::get, "/api/v1/follow_requests", "api_follow_requests", user_scope("read:follows"),
             follow_requests);
+  table.add(Verb::post, "/api/v1/follow_requests/{id}/authorize", "api_follow_requests_authorize",
+            user_scope("write:follows"),
+            [](Call& call) { return answer_follow_request(call, true); });
+  table.add(Verb::post, "/api/v1/follow_requests/{id}/reject", "api_follow_requests_reject",
+            user_scope("write:follows"),
+            [](Call& call) { return answer_follow_request(call, false); });
 
   table.add(Verb::get, "/api/v1/accounts/verify_credentials", "api_accounts_verify",
             Requirement{Requirement::Access::user, {"read:accounts", "profile"}},

@@ -237,9 +237,9 @@ Response interact(Call& call, const std::function<Result<void>(Id post_id)>& act
   auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, id); });
   if (!live)
     return from_error(live.error());
-  if (auto done = act(id); !done)
+  if (auto done = act(live->id); !done)  // a boost's id acts on the boosted post
     return from_error(done.error());
-  return status_response(call, id);
+  return status_response(call, live->id);
 }
 
 Response favourite(Call& call) {
@@ -264,8 +264,33 @@ Response unbookmark(Call& call) {
   });
 }
 
-Response reblog_unsupported(Call&) {
-  return api_error(422, "Boosts are not supported yet");
+// Answers the boost as Mastodon does: a status by the caller whose `reblog` is the post.
+Response reblog(Call& call) {
+  const Id id = path_id(call).value();
+  auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, id); });
+  if (!live)
+    return from_error(live.error());
+  auto boost = call.ctx.people.reblog(call.me(), live->id);
+  if (!boost)
+    return from_error(boost.error());
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto me = tx.actors().get(call.me());
+    if (!me)
+      return std::move(me).error();
+    auto post = live_post(tx, boost->post_id);
+    if (!post)
+      return std::move(post).error();
+    return reblog_json(tx, call.app().urls, boost->id, *me, *post, call.viewer());
+  });
+}
+
+Response unreblog(Call& call) {
+  return interact(call, [&](Id post) -> Result<void> {
+    auto done = call.ctx.people.unreblog(call.me(), post);
+    if (!done && done.error().kind == core::ErrorKind::not_found)
+      return {};  // not boosted: nothing to undo
+    return done;
+  });
 }
 
 Response favourited_by(Call& call) {
@@ -288,16 +313,37 @@ Response favourited_by(Call& call) {
 
 Response reblogged_by(Call& call) {
   const Id id = path_id(call).value();
-  auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, id); });
-  if (!live)
-    return from_error(live.error());
-  return Response::json(200, json::array());
+  return accounts_page(
+      call,
+      [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, Id>>> {
+        auto post = live_post(tx, id);
+        if (!post)
+          return std::move(post).error();
+        return tx.client_api().reblogged_by(post->id, page);
+      });
 }
 
+// Posts, people's boosts and the threads of the caller's communities, boosted by the community.
 Response home_timeline(Call& call) {
-  return statuses_page(call, [&](Tx& tx, const storage::PageRequest& page) {
-    return tx.client_api().home_timeline(call.me(), page);
-  });
+  return paged_response(
+      call, 20, 40,
+      [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, json>>> {
+        auto entries = tx.client_api().home_timeline(call.me(), page);
+        if (!entries)
+          return std::move(entries).error();
+        std::vector<std::pair<Id, json>> out;
+        for (const auto& e : *entries) {
+          if (!e.reblogged_by) {
+            out.emplace_back(e.cursor, status_json(tx, call.app().urls, e.post, call.viewer()));
+            continue;
+          }
+          auto booster = account_actor(tx, *e.reblogged_by);
+          out.emplace_back(e.cursor, booster ? reblog_json(tx, call.app().urls, e.cursor, *booster,
+                                                           e.post, call.viewer())
+                                             : json(nullptr));
+        }
+        return out;
+      });
 }
 
 storage::PublicScope public_scope(const Call& call) {
@@ -384,9 +430,9 @@ void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiC
   table.add(Verb::post, "/api/v1/statuses/{id}/unbookmark", "api_statuses_unbookmark",
             user_scope("write:bookmarks"), unbookmark);
   table.add(Verb::post, "/api/v1/statuses/{id}/reblog", "api_statuses_reblog",
-            user_scope("write:statuses"), reblog_unsupported);
+            user_scope("write:statuses"), reblog);
   table.add(Verb::post, "/api/v1/statuses/{id}/unreblog", "api_statuses_unreblog",
-            user_scope("write:statuses"), reblog_unsupported);
+            user_scope("write:statuses"), unreblog);
   table.add(Verb::get, "/api/v1/statuses/{id}/favourited_by", "api_statuses_favourited_by",
             public_access(), favourited_by);
   table.add(Verb::get, "/api/v1/statuses/{id}/reblogged_by", "api_statuses_reblogged_by",

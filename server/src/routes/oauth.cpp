@@ -13,6 +13,7 @@
 #include "../api/endpoint.hpp"
 #include "../api/entities.hpp"
 #include "../api/scopes.hpp"
+#include "../api/session.hpp"
 
 namespace guildhall::server::api {
 
@@ -194,27 +195,8 @@ Response error_page(int status, std::string_view message) {
       "<h1>Authorization failed</h1><p class=\"error\">" + content::escape_html(message) + "</p>");
 }
 
-std::optional<std::string> cookie(const Request& req, std::string_view name) {
-  const auto header = req.header("Cookie");
-  if (!header)
-    return std::nullopt;
-  std::string_view rest = *header;
-  while (!rest.empty()) {
-    const auto end = rest.find(';');
-    std::string_view item = rest.substr(0, end);
-    while (!item.empty() && item.front() == ' ')
-      item.remove_prefix(1);
-    if (item.starts_with(name) && item.size() > name.size() && item[name.size()] == '=')
-      return std::string(item.substr(name.size() + 1));
-    if (end == std::string_view::npos)
-      break;
-    rest.remove_prefix(end + 1);
-  }
-  return std::nullopt;
-}
-
-Response consent_form(const AuthorizeRequest& a, const std::string& csrf, const std::string& user,
-                      std::string_view error, int status) {
+Response consent_form(const AuthorizeRequest& a, const std::string& csrf,
+                      const storage::LocalUser& user) {
   std::string scopes;
   for (const auto& s : a.scopes)
     scopes += "<li><code>" + content::escape_html(s) + "</code></li>";
@@ -222,9 +204,9 @@ Response consent_form(const AuthorizeRequest& a, const std::string& csrf, const 
     return "<input type=\"hidden\" name=\"" + std::string(name) + "\" value=\"" +
            content::escape_html(value) + "\">";
   };
-  std::string body = "<h1>Sign in to authorize " + content::escape_html(a.app.name) + "</h1>";
-  if (!error.empty())
-    body += "<p class=\"error\">" + content::escape_html(error) + "</p>";
+  std::string body = "<h1>Authorize " + content::escape_html(a.app.name) +
+                     "</h1><p>Signed in as <strong>@" + content::escape_html(user.actor.handle) +
+                     "</strong>.</p>";
   body += "<p><strong>" + content::escape_html(a.app.name) + "</strong> asks for:</p><ul>" +
           scopes + "</ul><form method=\"post\" action=\"/oauth/authorize\">" +
           hidden("csrf_token", csrf) + hidden("client_id", a.app.client_id) +
@@ -232,25 +214,13 @@ Response consent_form(const AuthorizeRequest& a, const std::string& csrf, const 
           hidden("scope", join_scopes(a.scopes)) + hidden("state", a.state.value_or("")) +
           hidden("code_challenge", a.code_challenge.value_or("")) +
           hidden("code_challenge_method", a.code_challenge ? "S256" : "") +
-          "<label for=\"username\">Username or email</label><input id=\"username\" "
-          "name=\"username\" autocomplete=\"username\" required value=\"" +
-          content::escape_html(user) +
-          "\"><label for=\"password\">Password</label><input id=\"password\" name=\"password\" "
-          "type=\"password\" autocomplete=\"current-password\" required>"
           "<button type=\"submit\" name=\"decision\" value=\"approve\">Authorize</button>"
-          "<button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button>"
+          "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>"
           "</form>";
-  Response res = html(status, "Authorize " + a.app.name, body);
+  Response res = html(200, "Authorize " + a.app.name, body);
   res.set_header("Set-Cookie", std::string(kCsrfCookie) + "=" + csrf +
                                    "; Path=/oauth; HttpOnly; SameSite=Strict");
   return res;
-}
-
-Response authorize_page(Call& call) {
-  auto request = check_authorize(call.app().db, call.params);
-  if (!request)
-    return error_page(400, request.error().message);
-  return consent_form(*request, core::random_token(32), "", "", 200);
 }
 
 std::string with_query(const std::string& uri, const std::string& query) {
@@ -265,22 +235,27 @@ Response redirect(const std::string& location) {
   return res;
 }
 
-// A local user by handle or email, if the password matches (argon2: runs on the pool).
-Result<storage::LocalUser> check_password(storage::Database& db, const std::string& login,
-                                          const std::string& password) {
-  auto user = db.read([&](storage::Tx& tx) {
-    if (login.find('@') != std::string::npos)
-      return tx.users().get_by_email(login);
-    return tx.users().get_by_handle(login);
-  });
-  // Hash anyway on an unknown login so timing does not reveal which logins exist.
-  static const std::string dummy = hash_password("not-a-real-password").value();
-  const bool ok = verify_password(password, user ? user->user.password_hash : dummy);
-  if (!user || !ok)
-    return Error::unauthorized("Invalid username or password");
-  if (user->user.disabled_at || user->actor.suspended_at || user->actor.deleted_at)
-    return Error::forbidden("This account is disabled");
-  return user;
+// The person signed in to the web app (the session cookie), if any.
+std::optional<storage::LocalUser> signed_in(const Call& call) {
+  const auto token = cookie(call.req, kSessionCookie);
+  if (!token || token->empty())
+    return std::nullopt;
+  auto user = session_user(call.app().db, *token);
+  if (!user)
+    return std::nullopt;
+  return std::move(*user);
+}
+
+// Signed in: the consent page. Otherwise the web app's sign-in, which comes back here (`next` is
+// this request's own path and query, so it never leaves the site).
+Response authorize_page(Call& call) {
+  auto request = check_authorize(call.app().db, call.params);
+  if (!request)
+    return error_page(400, request.error().message);
+  auto user = signed_in(call);
+  if (!user)
+    return redirect("/sign-in?next=" + url_encode(call.req.target()));
+  return consent_form(*request, core::random_token(32), *user);
 }
 
 Response authorize_submit(Call& call) {
@@ -300,12 +275,9 @@ Response authorize_submit(Call& call) {
       query += "&state=" + url_encode(*a.state);
     return redirect(with_query(a.redirect_uri, query));
   }
-  const auto login = string_param(call.params, "username").value_or("");
-  auto user =
-      check_password(call.app().db, login, string_param(call.params, "password").value_or(""));
+  auto user = signed_in(call);
   if (!user)
-    return consent_form(a, core::random_token(32), login, user.error().message,
-                        user.error().kind == core::ErrorKind::forbidden ? 403 : 401);
+    return error_page(401, "You are not signed in any more. Go back, sign in and retry.");
 
   const std::string code = core::random_token(32);
   auto stored = call.app().db.transact([&](storage::Tx& tx) {
@@ -586,6 +558,7 @@ void register_client_api(http::Router& router, AppContext& app) {
   auto ctx = std::make_shared<api::ApiContext>(app);
   api::register_oauth(router, ctx);
   api::register_mastodon(router, ctx);
+  api::register_web_session(router, ctx);
 }
 
 }  // namespace guildhall::server::routes

@@ -10,17 +10,23 @@ const [base, user, password] = process.argv.slice(2);
 const OOB = "urn:ietf:wg:oauth:2.0:oob";
 const SCOPES = "read write follow";
 
-// Plays the browser on the consent page: returns the out-of-band code.
+// Plays the browser: signs in to the web app (/web/session), approves on the consent page and
+// returns the out-of-band code.
 async function signInAndConsent(url) {
-  const page = await fetch(url);
+  const session = await fetch(new URL("/web/session", base), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: user, password }),
+  });
+  assert.equal(session.status, 200);
+  const sessionCookie = session.headers.get("set-cookie").split(";")[0];
+  const page = await fetch(url, { headers: { Cookie: sessionCookie } });
   assert.equal(page.status, 200);
   const html = await page.text();
-  const cookie = page.headers.get("set-cookie").split(";")[0];
+  const cookie = `${sessionCookie}; ${page.headers.get("set-cookie").split(";")[0]}`;
   const fields = new URLSearchParams();
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
     fields.set(m[1], m[2].replaceAll("&amp;", "&").replaceAll("&quot;", '"'));
-  fields.set("username", user);
-  fields.set("password", password);
   fields.set("decision", "approve");
   const shown = await fetch(new URL("/oauth/authorize", base), {
     method: "POST",

@@ -514,7 +514,7 @@ AnnouncePrep prepare_announce(storage::Database& db, const Urls& urls, const as:
   auto group =
       db.read([&](storage::Tx& tx) { return followed_community(tx, announce.actor.id()); });
   if (!group || !*group)
-    return prep;  // a boost, or a group nobody here follows: nothing to fetch
+    return prepare_boost(db, urls, announce, objects, actors);
   const as::Object* inner = ref.get();
   if (!inner && objects && !same_origin_ids(ref.id(), urls.origin())) {
     auto fetched = objects->fetch(ref.id());

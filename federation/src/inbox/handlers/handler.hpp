@@ -89,6 +89,10 @@ struct AnnouncePrep {
 };
 AnnouncePrep prepare_announce(storage::Database& db, const Urls& urls, const as::Object& announce,
                               ObjectSource* objects, ActorSource* actors);
+// The same for a person's boost (announce.cpp): the boosted post from its origin, and its author
+// stored, when the boost concerns us and we do not have the post yet.
+AnnouncePrep prepare_boost(storage::Database& db, const Urls& urls, const as::Object& announce,
+                           ObjectSource* objects, ActorSource* actors);
 // The remote community (not local) that `ap_id` names, if a local person is an accepted member.
 core::Result<std::optional<storage::CommunityView>> followed_community(storage::Tx& tx,
                                                                        std::string_view ap_id);

@@ -1,5 +1,5 @@
 // Undo of the actor's own earlier activity: Follow (the follow goes), Like/Dislike/EmojiReact (the
-// reaction goes), Announce and Block (nothing stored for them, so nothing to undo).
+// reaction goes), Announce (the boost goes), Block (nothing stored, so nothing to undo).
 // The undone activity is identified by id when we stored it (follows and reactions keep their
 // activity ids), else by its embedded copy, whose actor must be the Undo's actor.
 #include "post_fields.hpp"
@@ -66,6 +66,34 @@ core::Result<void> undo_reaction(HandlerContext& ctx, const as::Ref& ref) {
   return {};
 }
 
+core::Result<void> undo_boost(HandlerContext& ctx, const as::Ref& ref) {
+  auto by_id = ctx.tx.client_api().get_reblog_by_ap_id(ref.id());
+  std::optional<storage::Reblog> boost;
+  if (by_id.ok())
+    boost = std::move(by_id).value();
+  else if (by_id.error().kind != core::ErrorKind::not_found)
+    return std::move(by_id).error();
+  if (!boost && ref.get()) {  // re-numbered: match the embedded copy's object
+    auto post = find_post(ctx.tx, ref.get()->object_ref().id());
+    if (!post)
+      return std::move(post).error();
+    if (*post) {
+      auto removed = ctx.tx.client_api().remove_reblog(ctx.actor.id, (*post)->id);
+      if (!removed && removed.error().kind != core::ErrorKind::not_found)
+        return std::move(removed).error();
+      return {};
+    }
+  }
+  if (!boost)
+    return ctx.ignore("no such boost");
+  if (boost->actor_id != ctx.actor.id)
+    return core::Error::forbidden("undo of someone else's boost");
+  auto removed = ctx.tx.client_api().remove_reblog(boost->actor_id, boost->post_id);
+  if (!removed && removed.error().kind != core::ErrorKind::not_found)
+    return std::move(removed).error();
+  return {};
+}
+
 }  // namespace
 
 core::Result<void> handle_undo(HandlerContext& ctx) {
@@ -83,6 +111,8 @@ core::Result<void> handle_undo(HandlerContext& ctx) {
       kind = as::Kind::follow;
     else if (auto reaction = ctx.tx.reactions().get_by_ap_id(ref.id()); reaction.ok())
       kind = as::Kind::like;
+    else if (auto boost = ctx.tx.client_api().get_reblog_by_ap_id(ref.id()); boost.ok())
+      kind = as::Kind::announce;
   }
   switch (kind) {
     case as::Kind::follow:
@@ -92,7 +122,7 @@ core::Result<void> handle_undo(HandlerContext& ctx) {
     case as::Kind::emoji_react:
       return undo_reaction(ctx, ref);
     case as::Kind::announce:
-      return ctx.ignore("boosts are not stored");
+      return undo_boost(ctx, ref);
     case as::Kind::block:
       return ctx.ignore("blocks are not stored");
     default:

@@ -6,8 +6,9 @@
 //   OAuthRepo      registered applications, authorization codes and access tokens. Secrets, codes
 //                  and tokens are stored only as hashes (the caller hashes: SHA-256, hex), so a
 //                  leaked database does not leak credentials.
-//   ClientApiRepo  per-user client state (bookmarks, Idempotency-Key replays, read markers) and
-//                  the timeline queries the API pages through.
+//   ClientApiRepo  per-user client state (bookmarks, Idempotency-Key replays, read markers, the web
+//                  app's language), boosts and mentions (migration 0010), and the timeline queries
+//                  the API pages through.
 //
 // Both live inside a transaction: Tx::oauth(), Tx::client_api(). Every call blocks.
 
@@ -125,13 +126,32 @@ struct Marker {
 
 enum class PublicScope { all, local, remote };
 
+// A boost: a person's Announce of a post (local or remote).
+struct Reblog {
+  Id id = 0;
+  Id actor_id = 0;
+  Id post_id = 0;
+  std::string ap_id{};  // the Announce
+  TimePoint created_at{};
+};
+
+// One entry of the home timeline: a post as itself, or boosted by `reblogged_by` (a person's
+// Announce, or a community the viewer belongs to distributing one of its threads). `cursor` pages
+// the timeline: the reblog row's id for a person's boost, the post's id otherwise.
+struct TimelineEntry {
+  Id cursor = 0;
+  Post post{};
+  std::optional<Id> reblogged_by{};
+};
+
 // A notification, derived from the rows that cause it (no table of its own): a like of one of
 // the actor's posts (favourite), a follow of the actor (follow, or follow_request while pending),
-// a reply to one of its posts (mention). `id` is the causing row's Snowflake, so notifications
-// page by time like everything else.
+// a reply to one of its posts or a post that mentions it (mention), a person's boost of one of its
+// posts (reblog; communities' Announces are no boosts). `id` is the causing row's Snowflake, so
+// notifications page by time like everything else.
 struct NotificationRow {
   Id id = 0;
-  std::string type{};  // "favourite" | "follow" | "follow_request" | "mention"
+  std::string type{};  // "favourite" | "follow" | "follow_request" | "mention" | "reblog"
   Id from_actor_id = 0;
   std::optional<Id> post_id{};
   TimePoint created_at{};
@@ -163,8 +183,31 @@ class ClientApiRepo {
   virtual Result<Marker> save_marker(Id actor_id, std::string_view timeline,
                                      std::string_view last_read_id) = 0;
 
-  // Live posts (not deleted, not removed) by the actor and by everyone it follows (accepted).
-  virtual Result<std::vector<Post>> home_timeline(Id actor_id, const PageRequest& page) = 0;
+  // The web app's language (a BCP 47 tag), nullopt: follow the browser.
+  virtual Result<std::optional<std::string>> web_locale(Id actor_id) = 0;
+  virtual Result<void> set_web_locale(Id actor_id, const std::optional<std::string>& locale) = 0;
+
+  // Boosts. add_reblog is idempotent per (actor, post): it returns the existing row.
+  virtual Result<Reblog> add_reblog(Id actor_id, Id post_id, std::string_view ap_id) = 0;
+  // The removed row; not_found if there was none.
+  virtual Result<Reblog> remove_reblog(Id actor_id, Id post_id) = 0;
+  virtual Result<Reblog> get_reblog(Id id) = 0;
+  virtual Result<Reblog> get_reblog_by_ap_id(std::string_view ap_id) = 0;
+  virtual Result<bool> is_reblogged(Id actor_id, Id post_id) = 0;
+  virtual Result<std::int64_t> count_reblogs(Id post_id) = 0;
+  // (reblog id as the cursor, actor id), newest first.
+  virtual Result<std::vector<std::pair<Id, Id>>> reblogged_by(Id post_id,
+                                                              const PageRequest& page) = 0;
+
+  // Who a post mentions; adding is idempotent.
+  virtual Result<void> add_mentions(Id post_id, const std::vector<Id>& actor_ids) = 0;
+  virtual Result<std::vector<Id>> mentions(Id post_id) = 0;
+
+  // Live posts (not deleted, not removed) by the actor and by everyone it follows (accepted), the
+  // boosts of both, and the threads of the communities it belongs to (boosted by the community)
+  // unless their author is already among the former.
+  virtual Result<std::vector<TimelineEntry>> home_timeline(Id actor_id,
+                                                           const PageRequest& page) = 0;
   virtual Result<std::vector<Post>> public_timeline(PublicScope scope, const PageRequest& page) = 0;
   // Live posts whose HTML or source contains `needle` (case-insensitive); the caller filters
   // on word boundaries.

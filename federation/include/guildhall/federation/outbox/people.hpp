@@ -6,6 +6,7 @@
 
 #include "guildhall/core/result.hpp"
 #include "guildhall/federation/urls.hpp"
+#include "guildhall/storage/client_api.hpp"
 #include "guildhall/storage/model.hpp"
 
 namespace guildhall::storage {
@@ -36,13 +37,25 @@ class People {
   core::Result<void> delete_note(storage::Id author_id, storage::Id post_id);
   core::Result<void> like(storage::Id actor_id, storage::Id post_id);
   core::Result<void> unlike(storage::Id actor_id, storage::Id post_id);
-  // Follows a (remote or local) person: pending until their Accept arrives (local: accepted now).
+  // Boosts (Announce, Mastodon's shape) to the booster's followers and the post's author.
+  // Boosting twice keeps the first boost and sends nothing new.
+  core::Result<storage::Reblog> reblog(storage::Id actor_id, storage::Id post_id);
+  // Undo(Announce) to the same inboxes; not_found when there was no boost.
+  core::Result<void> unreblog(storage::Id actor_id, storage::Id post_id);
+  // Follows a (remote or local) person: pending until their Accept arrives (local: accepted now,
+  // unless they approve followers by hand).
   core::Result<storage::Follow> follow(storage::Id follower_id, storage::Id followee_id);
   core::Result<void> unfollow(storage::Id follower_id, storage::Id followee_id);
+  // A person who approves followers by hand answers a pending follow: the follow is accepted or
+  // goes, and a remote follower gets Accept(Follow) or Reject(Follow). not_found when nothing is
+  // pending.
+  core::Result<void> accept_follower(storage::Id person_id, storage::Id follower_id);
+  core::Result<void> reject_follower(storage::Id person_id, storage::Id follower_id);
 
  private:
   template <typename F>
   auto transact_and_notify(F&& body);
+  core::Result<void> answer_follower(storage::Id person_id, storage::Id follower_id, bool accept);
 
   storage::Database& db_;
   Urls urls_;
