@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { expectAccessible, launchBrowser, openPage as open, output, startServer } from './support.mjs';
+import { admin, expectAccessible, launchBrowser, openPage as open, output, startServer } from './support.mjs';
 
 let server;
 let origin;
@@ -50,15 +50,12 @@ describe('the web app served by guildhall', () => {
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
     await page.screenshot({ path: join(output, 'sign-in-en.png'), fullPage: true });
-    // The German and English messages on a failed sign-in (the server has no sessions yet: 404).
+    // A wrong password: the server's 401 in the person's words.
     await page.getByLabel('Username').fill('alice');
-    await page.getByLabel('Password').fill('secret');
+    await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
-    assert.equal(
-      await page.getByRole('alert').textContent(),
-      'This could not be found.',
-    );
+    assert.equal(await page.getByRole('alert').textContent(), 'The username or password is wrong.');
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -79,6 +76,42 @@ describe('the web app served by guildhall', () => {
     assert.equal(overflow, 0, 'no horizontal scrolling');
     await page.screenshot({ path: join(output, 'sign-in-phone.png'), fullPage: true });
     await expectAccessible(page, 'sign-in on a phone');
+    await context.close();
+  });
+
+  it('signs in with the session cookie, keeps the language with the account, and signs out', async () => {
+    await admin(server, ['user', 'create', 'alice', '--password', 'correct horse battery staple']);
+    const { context, page, problems } = await openPage({ locale: 'en-US' });
+    await page.goto(`${origin}/settings`);
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Back to the page asked for.
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === 'guildhall_session');
+    assert.ok(cookie, 'the session cookie is set');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Lax');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'no cookie the page can read');
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'guildhall.locale').length), 0);
+
+    await page.getByLabel('Language of the app').selectOption('de');
+    await page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();
+    // Stored with the account: another browser (a new context, no local storage) comes up in German.
+    const other = await openPage({ locale: 'en-US' });
+    await other.page.goto(`${origin}/settings`);
+    await other.page.getByLabel('Username').fill('alice');
+    await other.page.getByLabel('Password').fill('correct horse battery staple');
+    await other.page.getByRole('button', { name: 'Sign in' }).click();
+    await other.page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();
+    await other.context.close();
+
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+    assert.equal((await context.cookies()).find((c) => c.name === 'guildhall_session'), undefined);
+    await page.goto(`${origin}/`);
+    await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+    assert.deepEqual(problems, []);
     await context.close();
   });
 
