@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "guildhall/federation/community_service.hpp"
 #include "guildhall/federation/outbox/people.hpp"
 #include "guildhall/server/http/router.hpp"
 #include "guildhall/storage/client_api.hpp"
@@ -28,6 +29,7 @@ struct ApiContext {
   explicit ApiContext(AppContext& a);
   AppContext& app;
   federation::outbox::People people;
+  federation::CommunityService communities;  // the community API (routes/community_*.cpp)
   RateLimiter limiter;
   std::set<std::string> preflight_patterns;  // OPTIONS already routed
 };
@@ -100,5 +102,7 @@ void register_oauth(http::Router& router, const std::shared_ptr<ApiContext>& ctx
 void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+// The community API under /api/guildhall/v1 (routes/community_*.cpp).
+void register_community(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 }  // namespace guildhall::server::api

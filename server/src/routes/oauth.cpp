@@ -586,6 +586,7 @@ void register_client_api(http::Router& router, AppContext& app) {
   auto ctx = std::make_shared<api::ApiContext>(app);
   api::register_oauth(router, ctx);
   api::register_mastodon(router, ctx);
+  api::register_community(router, ctx);
 }
 
 }  // namespace guildhall::server::routes
