@@ -2,9 +2,8 @@
 
 #include <ostream>
 
-#include "guildhall/federation/outbox/communities.hpp"
+#include "guildhall/federation/community_service.hpp"
 #include "guildhall/federation/outbox/people.hpp"
-#include "guildhall/federation/outbox/remote_communities.hpp"
 #include "guildhall/federation/policy.hpp"
 
 #include "federation_runtime.hpp"
@@ -17,25 +16,6 @@ using core::Error;
 using core::Result;
 using storage::Id;
 
-// A person given as name@host (remote: WebFinger), a bare local handle, or an actor URL.
-Result<storage::Actor> find_person(FederationRuntime& fed, storage::Database& db,
-                                   const std::string& who) {
-  if (who.starts_with("https://") || who.starts_with("http://"))
-    return fed.actors().get(who);
-  if (who.find('@') != std::string::npos)
-    return fed.actors().resolve_handle(who);
-  return db.read([&](storage::Tx& tx) { return tx.actors().get_local_by_handle(who); });
-}
-
-// A post given as its local id or its ActivityPub id.
-Result<storage::Post> find_post(storage::Database& db, const std::string& ref) {
-  return db.read([&](storage::Tx& tx) -> Result<storage::Post> {
-    if (Id id = 0; core::parse_id(ref, id))
-      return tx.posts().get(id);
-    return tx.posts().get_by_ap_id(ref);
-  });
-}
-
 Result<void> expect_args(const std::vector<std::string>& args, std::size_t n, const char* usage) {
   if (args.size() != n)
     return Error::invalid_input(std::string("usage: ") + usage);
@@ -43,27 +23,7 @@ Result<void> expect_args(const std::vector<std::string>& args, std::size_t n, co
 }
 
 // ---------------------------------------------------------------------------------------------
-// Community verbs (outbox::Communities): communities hosted here.
-
-// A community given as a local handle, name@host (also !name@host) or its actor URL. Remote ones
-// are found only when already known here (joining them is the member side's work).
-Result<storage::CommunityView> find_community(storage::Database& db, const std::string& domain,
-                                              std::string ref) {
-  return db.read([&](storage::Tx& tx) -> Result<storage::CommunityView> {
-    if (ref.starts_with("https://") || ref.starts_with("http://"))
-      return tx.communities().get_by_ap_id(ref);
-    if (!ref.empty() && (ref.front() == '!' || ref.front() == '@'))
-      ref.erase(0, 1);
-    const auto at = ref.find('@');
-    if (at == std::string::npos)
-      return tx.communities().get_local_by_handle(ref);
-    const std::string name = ref.substr(0, at);
-    const std::string host = ref.substr(at + 1);
-    if (host == domain)
-      return tx.communities().get_local_by_handle(name);
-    return tx.communities().get_by_handle(name, host);
-  });
-}
+// Community verbs, through federation::CommunityService whichever instance hosts the community.
 
 // key=value settings; unknown keys are an error so a typo never passes silently.
 Result<federation::outbox::CommunitySettingsInput> parse_settings(
@@ -127,12 +87,10 @@ Result<storage::ReactionKind> parse_reaction(const std::string& text, std::strin
 }
 
 // Runs a community verb; nullopt when `verb` is not one (the person verbs handle it).
-std::optional<Result<std::string>> community_action(const Config& config, storage::Database& db,
-                                                    FederationRuntime& fed, Id me,
-                                                    const std::string& verb,
+std::optional<Result<std::string>> community_action(federation::CommunityService& communities,
+                                                    Id me, const std::string& verb,
                                                     const std::vector<std::string>& args) {
-  federation::outbox::Communities communities(db, federation::Urls(config.public_origin()));
-  auto group_arg = [&](std::size_t i) { return find_community(db, config.domain, args[i]); };
+  auto group_arg = [&](std::size_t i) { return communities.find_community(args[i]); };
   auto need = [&](std::size_t min, std::size_t max, const char* usage) -> Result<void> {
     if (args.size() < min || args.size() > max)
       return Error::invalid_input(std::string("usage: act USER ") + usage);
@@ -220,7 +178,7 @@ std::optional<Result<std::string>> community_action(const Config& config, storag
     auto group = group_arg(0);
     if (!group)
       return Out(group.error());
-    auto person = find_person(fed, db, args[1]);
+    auto person = communities.find_person(args[1]);
     if (!person)
       return Out(person.error());
     const Id g = group->actor.id;
@@ -306,7 +264,7 @@ std::optional<Result<std::string>> community_action(const Config& config, storag
     return Out("posted " + core::to_string_id(post->id) + " " + post->ap_id);
   }
 
-  // Verbs on a post of a community hosted here.
+  // Verbs on a post of a community.
   static const std::vector<std::string> kPostVerbs = {"comment", "react", "unreact", "remove",
                                                       "restore", "lock",  "unlock",  "pin",
                                                       "unpin",   "report"};
@@ -317,7 +275,7 @@ std::optional<Result<std::string>> community_action(const Config& config, storag
     return std::nullopt;
   if (args.empty())
     return Out(Error::invalid_input("usage: act USER " + verb + " POST ..."));
-  auto post = find_post(db, args[0]);
+  auto post = communities.find_post(args[0]);
   if (!post) {
     if (shared_verb)
       return std::nullopt;  // the person verbs report it
@@ -375,111 +333,6 @@ std::optional<Result<std::string>> community_action(const Config& config, storag
   return done(communities.pin(me, p, verb == "pin"), verb + "ned " + post->ap_id);
 }
 
-// ---------------------------------------------------------------------------------------------
-// The same verbs for communities hosted ELSEWHERE (outbox::RemoteCommunities), in the host side's
-// spelling: join|leave GROUP, thread GROUP TITLE BODY [language=xx], comment POST BODY,
-// edit POST BODY [TITLE], delete POST, react|unreact POST like|dislike|EMOJI, like|unlike POST,
-// plus report POST REASON. A group given as name@host is resolved over WebFinger. nullopt when the
-// verb is not one of these or its community is hosted here (community_action handles those).
-std::optional<Result<std::string>> remote_community_action(const Config& config,
-                                                           storage::Database& db,
-                                                           FederationRuntime& fed, Id me,
-                                                           const std::string& verb,
-                                                           const std::vector<std::string>& args) {
-  using Out = Result<std::string>;
-  federation::outbox::RemoteCommunities communities(db, federation::Urls(config.public_origin()));
-  auto done = [](Result<void> r, std::string what) -> Out {
-    if (!r)
-      return std::move(r).error();
-    return what;
-  };
-  if (verb == "join" || verb == "leave" || verb == "thread") {
-    // A bare handle is a community of ours.
-    if (args.empty() || (args[0].find('@') == std::string::npos && !args[0].starts_with("http")))
-      return std::nullopt;
-    auto group = fed.groups().resolve(args[0]);
-    if (!group)
-      return Out(group.error());
-    if (group->actor.is_local())
-      return std::nullopt;
-    const Id g = group->actor.id;
-    if (verb == "leave")
-      return done(communities.leave(me, g), "left " + group->actor.ap_id);
-    if (verb == "join") {
-      auto joined = communities.join(me, g);
-      if (!joined)
-        return Out(joined.error());
-      return Out("joined " + group->actor.ap_id + " (" +
-                 std::string(storage::to_string(joined->state)) + ")");
-    }
-    if (args.size() < 3 || args.size() > 4)
-      return Out(Error::invalid_input("usage: act USER thread GROUP TITLE BODY [language=xx]"));
-    federation::outbox::ThreadInput in{.title = args[1], .markdown = args[2]};
-    if (args.size() == 4) {
-      if (!args[3].starts_with("language="))
-        return Out(Error::invalid_input("unknown thread option '" + args[3] + "'"));
-      in.language = args[3].substr(9);
-    }
-    auto post = communities.post_thread(me, g, in);
-    if (!post)
-      return Out(post.error());
-    return Out("posted " + core::to_string_id(post->id) + " " + post->ap_id);
-  }
-  static const std::vector<std::string> kPostVerbs = {"comment", "edit", "delete", "react",
-                                                      "unreact", "like", "unlike", "report"};
-  if (std::find(kPostVerbs.begin(), kPostVerbs.end(), verb) == kPostVerbs.end() || args.empty())
-    return std::nullopt;
-  auto post = find_post(db, args[0]);
-  if (!post || !post->community_id)
-    return std::nullopt;  // reported by the other verbs
-  auto group = db.read([&](storage::Tx& tx) { return tx.actors().get(*post->community_id); });
-  if (!group)
-    return Out(group.error());
-  if (group->is_local())
-    return std::nullopt;
-  const Id p = post->id;
-  auto need = [&](std::size_t min, std::size_t max, const char* usage) -> Result<void> {
-    if (args.size() < min || args.size() > max)
-      return Error::invalid_input(std::string("usage: act USER ") + usage);
-    return {};
-  };
-  if (verb == "comment" || verb == "edit") {
-    if (auto ok = need(2, 3, "comment|edit POST BODY [TITLE]"); !ok)
-      return Out(ok.error());
-    auto made =
-        verb == "comment"
-            ? communities.comment(me, p, {.markdown = args[1]})
-            : communities.edit(me, p,
-                               {.title = args.size() > 2 ? std::optional(args[2]) : std::nullopt,
-                                .markdown = args[1]});
-    if (!made)
-      return Out(made.error());
-    return Out((verb == "comment" ? "posted " + core::to_string_id(made->id) + " "
-                                  : std::string("edited ")) +
-               made->ap_id);
-  }
-  if (verb == "report") {
-    if (auto ok = need(2, 2, "report POST REASON"); !ok)
-      return Out(ok.error());
-    return done(communities.report(me, p, args[1]), "reported " + post->ap_id);
-  }
-  if (verb == "delete")
-    return done(communities.remove(me, p), "deleted " + post->ap_id);
-  std::string emoji;
-  auto kind = verb == "like" || verb == "unlike"
-                  ? Result<storage::ReactionKind>(storage::ReactionKind::like)
-                  : (args.size() == 2 ? parse_reaction(args[1], emoji)
-                                      : Result<storage::ReactionKind>(Error::invalid_input(
-                                            "usage: act USER react|unreact POST "
-                                            "like|dislike|EMOJI")));
-  if (!kind)
-    return Out(kind.error());
-  const bool add = verb == "react" || verb == "like";
-  return done(
-      add ? communities.react(me, p, *kind, emoji) : communities.unreact(me, p, *kind, emoji),
-      (verb.ends_with("e") ? verb + "d " : verb + "ed ") + post->ap_id);
-}
-
 }  // namespace
 
 int run_action(const Config& config, storage::Database& db, const std::string& user,
@@ -502,11 +355,10 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
   auto runtime = FederationRuntime::create(config, db, peers);
   if (!runtime)
     return fail(runtime.error());
-  federation::outbox::People people(db, federation::Urls(config.public_origin()));
-  // Communities hosted elsewhere first (they resolve name@host), then those hosted here.
-  auto handled = remote_community_action(config, db, **runtime, me, verb, args);
-  if (!handled)
-    handled = community_action(config, db, **runtime, me, verb, args);
+  const federation::Urls urls(config.public_origin());
+  federation::outbox::People people(db, urls);
+  federation::CommunityService communities(db, urls, &(*runtime)->groups(), &(*runtime)->actors());
+  auto handled = community_action(communities, me, verb, args);
   if (handled) {
     if (!*handled)
       return fail(handled->error());
@@ -517,7 +369,7 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
   if (verb == "follow" || verb == "unfollow") {
     if (auto ok = expect_args(args, 1, "act USER follow|unfollow name@host"); !ok)
       return fail(ok.error());
-    auto target = find_person(**runtime, db, args[0]);
+    auto target = communities.find_person(args[0]);
     if (!target)
       return fail(target.error());
     if (verb == "unfollow") {
@@ -545,7 +397,7 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
   if (verb == "edit") {
     if (auto ok = expect_args(args, 2, "act USER edit POST TEXT"); !ok)
       return fail(ok.error());
-    auto post = find_post(db, args[0]);
+    auto post = communities.find_post(args[0]);
     if (!post)
       return fail(post.error());
     auto edited = people.edit_note(me, post->id, {.markdown = args[1]});
@@ -557,7 +409,7 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
   if (verb == "delete" || verb == "like" || verb == "unlike") {
     if (auto ok = expect_args(args, 1, "act USER delete|like|unlike POST"); !ok)
       return fail(ok.error());
-    auto post = find_post(db, args[0]);
+    auto post = communities.find_post(args[0]);
     if (!post)
       return fail(post.error());
     auto done = verb == "delete" ? people.delete_note(me, post->id)

@@ -41,20 +41,6 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return out;
 }
 
-std::string param_ref(const Params& params) {
-  return "$" + std::to_string(params.size());
-}
-
-std::string escape_like(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\')
-      out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 OAuthApp app_from(const Row& r) {
   OAuthApp a;
   a.id = r.i64("id");
@@ -453,7 +439,7 @@ class ClientApiRepoImpl final : public ClientApiRepo {
 
   Result<std::vector<Post>> posts_containing(std::string_view needle, PublicScope scope,
                                              const PageRequest& page) override {
-    const std::string pattern = "%" + escape_like(core_lower(needle)) + "%";
+    const std::string pattern = contains_pattern(needle);
     Params params{pattern};
     std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost) +
                       " AND (lower(content_html) LIKE $1 ESCAPE '\\' OR "
@@ -520,7 +506,7 @@ class ClientApiRepoImpl final : public ClientApiRepo {
         sql += " AND type IN (";
         for (std::size_t i = 0; i < types.size(); ++i) {
           params.emplace_back(types[i]);
-          sql += (i > 0 ? ", " : "") + param_ref(params);
+          sql += (i > 0 ? ", " : "") + placeholder(params);
         }
         sql += ")";
       }
@@ -534,7 +520,7 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   }
 
   Result<std::vector<Actor>> search_actors(std::string_view text, std::size_t limit) override {
-    const std::string pattern = "%" + escape_like(core_lower(text)) + "%";
+    const std::string pattern = contains_pattern(text);
     auto ids = x_.read([&]() -> Result<std::vector<Id>> {
       std::vector<Id> out;
       for (auto row :
@@ -559,20 +545,12 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   }
 
  private:
-  static std::string core_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z')
-        c = static_cast<char>(c - 'A' + 'a');
-    return out;
-  }
-
   // Booleans are bound, not spelled: SQLite stores 0/1, PostgreSQL a BOOLEAN.
   static std::string scope_filter(PublicScope scope, Params& params) {
     if (scope == PublicScope::all)
       return {};
     params.emplace_back(scope == PublicScope::local);
-    return " AND is_local = " + param_ref(params);
+    return " AND is_local = " + placeholder(params);
   }
 
   // (row id, post id) pairs of a per-actor list, paged by the row id.

@@ -16,6 +16,11 @@
 
 namespace guildhall::storage::detail {
 
+// The placeholder of the parameter last added: "$3" after three.
+inline std::string placeholder(const driver::Params& params) {
+  return "$" + std::to_string(params.size());
+}
+
 // Appends id bounds, order and limit for keyset pagination on column.
 inline void paginate(std::string& sql, driver::Params& params, const PageRequest& page,
                      std::string_view column) {
@@ -32,6 +37,18 @@ inline void paginate(std::string& sql, driver::Params& params, const PageRequest
   params.emplace_back(limit);
   sql += " ORDER BY " + std::string(column) + (page.oldest_first ? " ASC" : " DESC") + " LIMIT " +
          next();
+}
+
+// A LIKE pattern matching `text` anywhere, ASCII case-insensitively: use it as
+// `lower(column) LIKE $n ESCAPE '\'`.
+inline std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\')
+      out += '\\';
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out + "%";
 }
 
 struct RepoContext {

@@ -7,6 +7,7 @@
 
 #include "client_api_impl.hpp"
 #include "community_log_impl.hpp"
+#include "community_queries_impl.hpp"
 #include "federation_queue_impl.hpp"
 #include "repo_context.hpp"
 #include "repositories_impl.hpp"
@@ -28,10 +29,6 @@ std::string ascii_lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z')
       c = static_cast<char>(c - 'A' + 'a');
   return out;
-}
-
-std::string placeholder(const Params& params) {
-  return "$" + std::to_string(params.size());
 }
 
 template <typename E>
@@ -1336,6 +1333,15 @@ class ReactionRepoImpl final : public ReactionRepo {
     });
   }
 
+  Result<std::vector<Reaction>> list_by_actor(Id post_id, Id actor_id) override {
+    return x_.read([&]() -> Result<std::vector<Reaction>> {
+      return map_rows<Reaction>(
+          x_.q("SELECT * FROM reactions WHERE post_id = $1 AND actor_id = $2 ORDER BY id",
+               {post_id, actor_id}),
+          reaction_from);
+    });
+  }
+
   Result<std::vector<ReactionCount>> counts(Id post_id) override {
     return x_.read([&]() -> Result<std::vector<ReactionCount>> {
       return map_rows<ReactionCount>(
@@ -1411,6 +1417,11 @@ class TxImpl final : public Tx {
       community_reports_ = make_community_report_repo(ctx_.c, ctx_.ids, ctx_.clock);
     return *community_reports_;
   }
+  CommunityQueryRepo& community_queries() override {
+    if (!community_queries_)
+      community_queries_ = make_community_query_repo(ctx_.c, ctx_.ids, ctx_.clock, *this);
+    return *community_queries_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1431,6 +1442,7 @@ class TxImpl final : public Tx {
   std::unique_ptr<OAuthRepo> oauth_;
   std::unique_ptr<ClientApiRepo> client_api_;
   std::unique_ptr<CommunityReportRepo> community_reports_;
+  std::unique_ptr<CommunityQueryRepo> community_queries_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "client_api_conformance.hpp"
 #include "community_log_conformance.hpp"
+#include "community_queries_conformance.hpp"
 #include "conformance.hpp"
 
 // Declared at global scope so that test names read Storage.Test<Postgres>.
@@ -14,6 +15,7 @@ namespace guildhall::storage::testing {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Postgres);
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Postgres);
 
 }  // namespace guildhall::storage::testing

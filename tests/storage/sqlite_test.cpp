@@ -4,6 +4,7 @@
 
 #include "client_api_conformance.hpp"
 #include "community_log_conformance.hpp"
+#include "community_queries_conformance.hpp"
 #include "conformance.hpp"
 
 // Declared at global scope so that test names read Storage.Test<Sqlite>.
@@ -13,6 +14,7 @@ namespace guildhall::storage::testing {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Sqlite);
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Sqlite);
 
 TEST(StorageOpen, InMemoryDatabaseWorks) {

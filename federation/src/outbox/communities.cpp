@@ -27,6 +27,7 @@ constexpr std::size_t kMaxMarkdownBytes = 64 * 1024;
 constexpr std::size_t kMaxRules = 20;
 constexpr std::size_t kMaxRuleBytes = 1000;
 constexpr std::size_t kMaxLanguages = 20;
+constexpr std::size_t kMaxUrlBytes = 2048;
 
 Result<void> check_text(const std::string& text, std::size_t max, const char* what, bool required) {
   if (required && text.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -295,7 +296,12 @@ Result<storage::CommunityView> Communities::update_settings(Id manager_id, Id co
   if (input.languages)
     if (auto ok = check_languages(*input.languages); !ok)
       return std::move(ok).error();
+  if (input.icon_url && *input.icon_url &&
+      (!((*input.icon_url)->starts_with("https://") || (*input.icon_url)->starts_with("http://")) ||
+       (*input.icon_url)->size() > kMaxUrlBytes))
+    return Error::invalid_input("the icon must be an http(s) URL of at most 2048 bytes");
   storage::CommunityUpdate update;
+  update.icon_url = input.icon_url;
   if (input.title)
     update.title = std::optional<std::string>(*input.title);
   if (input.description) {

@@ -180,8 +180,8 @@ asio::awaitable<Response> run_route(std::shared_ptr<ApiContext> ctx,
 ApiContext::ApiContext(AppContext& a)
     : app(a),
       people(a.db, a.urls, [&a] { a.federation.worker().notify(); }),
-      communities(a.db, a.urls, [&a] { a.federation.worker().notify(); }),
-      remote_communities(a.db, a.urls, [&a] { a.federation.worker().notify(); }) {}
+      communities(a.db, a.urls, &a.federation.groups(), &a.federation.actors(),
+                  [&a] { a.federation.worker().notify(); }) {}
 
 void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
                    const std::string& pattern) {

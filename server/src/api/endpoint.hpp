@@ -15,9 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "guildhall/federation/outbox/communities.hpp"
+#include "guildhall/federation/community_service.hpp"
 #include "guildhall/federation/outbox/people.hpp"
-#include "guildhall/federation/outbox/remote_communities.hpp"
 #include "guildhall/server/http/router.hpp"
 #include "guildhall/storage/client_api.hpp"
 
@@ -31,9 +30,7 @@ struct ApiContext {
   explicit ApiContext(AppContext& a);
   AppContext& app;
   federation::outbox::People people;
-  // Following a group account joins its community: hosted here, or elsewhere.
-  federation::outbox::Communities communities;
-  federation::outbox::RemoteCommunities remote_communities;
+  federation::CommunityService communities;  // the community API (routes/community_*.cpp)
   RateLimiter limiter;
   // Failed sign-ins (/web/session), per address and per login.
   RateLimiter sign_in_failures{30, std::chrono::minutes(5)};
@@ -115,5 +112,7 @@ void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& 
 void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_web_session(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+// The community API under /api/guildhall/v1 (routes/community_*.cpp).
+void register_community(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 }  // namespace guildhall::server::api

@@ -97,16 +97,9 @@ std::int64_t favourites_of(Tx& tx, Id post_id) {
 }
 
 bool favourited_by(Tx& tx, Id post_id, Id viewer) {
-  storage::PageRequest page{.limit = 200};
-  for (;;) {
-    auto batch = tx.reactions().list_for_post(post_id, page).value();
-    for (const auto& r : batch)
-      if (r.actor_id == viewer && r.kind == storage::ReactionKind::like)
-        return true;
-    if (batch.size() < page.limit)
-      return false;
-    page.before = batch.back().id;
-  }
+  const auto mine = tx.reactions().list_by_actor(post_id, viewer).value();
+  return std::any_of(mine.begin(), mine.end(),
+                     [](const auto& r) { return r.kind == storage::ReactionKind::like; });
 }
 
 std::string profile_url(const federation::Urls& urls, const Actor& actor) {

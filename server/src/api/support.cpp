@@ -324,20 +324,42 @@ core::Result<PageParams> page_params(const json& params, std::size_t default_lim
   return out;
 }
 
+namespace {
+
+// The request's URL on the public origin without the cursor parameters, ready for one more.
+std::string link_base(const std::string& origin, const http::Request& req) {
+  std::string kept;
+  for (const auto& [key, value] : req.query().items()) {
+    if (key == "max_id" || key == "min_id" || key == "since_id" || key == "page")
+      continue;
+    kept += url_encode(key) + "=" + url_encode(value) + "&";
+  }
+  return origin + req.path() + "?" + kept;
+}
+
+}  // namespace
+
 void add_link_header(http::Response& res, const std::string& origin, const http::Request& req,
                      std::optional<storage::Id> newest, std::optional<storage::Id> oldest) {
   if (!newest || !oldest)
     return;
-  std::string kept;
-  for (const auto& [key, value] : req.query().items()) {
-    if (key == "max_id" || key == "min_id" || key == "since_id")
-      continue;
-    kept += url_encode(key) + "=" + url_encode(value) + "&";
-  }
-  const std::string base = origin + req.path() + "?" + kept;
+  const std::string base = link_base(origin, req);
   res.set_header("Link", "<" + base + "max_id=" + core::to_string_id(*oldest) +
                              ">; rel=\"next\", <" + base + "min_id=" + core::to_string_id(*newest) +
                              ">; rel=\"prev\"");
+}
+
+void add_page_link_header(http::Response& res, const std::string& origin, const http::Request& req,
+                          std::size_t page, bool has_next) {
+  const std::string base = link_base(origin, req);
+  std::string links;
+  if (has_next)
+    links = "<" + base + "page=" + std::to_string(page + 1) + ">; rel=\"next\"";
+  if (page > 1)
+    links += (links.empty() ? "" : ", ") +
+             ("<" + base + "page=" + std::to_string(page - 1) + ">; rel=\"prev\"");
+  if (!links.empty())
+    res.set_header("Link", links);
 }
 
 http::Response api_error(int status, std::string_view message) {

@@ -55,6 +55,10 @@ core::Result<PageParams> page_params(const json& params, std::size_t default_lim
 // finds it there), nothing for an empty page (Mastodon.py crashes on that).
 void add_link_header(http::Response& res, const std::string& origin, const http::Request& req,
                      std::optional<storage::Id> newest, std::optional<storage::Id> oldest);
+// For lists paged by position (`page`, 1-based): `next` when there may be more, `prev` after the
+// first page.
+void add_page_link_header(http::Response& res, const std::string& origin, const http::Request& req,
+                          std::size_t page, bool has_next);
 
 // ---------------------------------------------------------------------------------------------
 // responses

@@ -199,24 +199,17 @@ Result<std::optional<storage::CommunityView>> community_of(Call& call,
 }
 
 // Following a group account joins its community (pending while a manager must approve);
-// unfollowing leaves it. Hosted here: the group engine; elsewhere: a Follow to the group.
+// unfollowing leaves it. CommunityService routes it: hosted here, the group engine; elsewhere, a
+// Follow to the group.
 Result<void> join(Call& call, const storage::CommunityView& community) {
-  if (community.actor.is_local()) {
-    auto joined = call.ctx.communities.join(call.me(), community.actor.id);
-    if (!joined && joined.error().kind != core::ErrorKind::already_exists)
-      return std::move(joined).error();
-    return {};
-  }
-  auto joined = call.ctx.remote_communities.join(call.me(), community.actor.id);
-  if (!joined)
+  auto joined = call.ctx.communities.join(call.me(), community.actor.id);
+  if (!joined && joined.error().kind != core::ErrorKind::already_exists)
     return std::move(joined).error();
   return {};
 }
 
 Result<void> leave(Call& call, const storage::CommunityView& community) {
-  auto left = community.actor.is_local()
-                  ? call.ctx.communities.leave(call.me(), community.actor.id)
-                  : call.ctx.remote_communities.leave(call.me(), community.actor.id);
+  auto left = call.ctx.communities.leave(call.me(), community.actor.id);
   if (!left && left.error().kind != core::ErrorKind::not_found)
     return left;
   return {};

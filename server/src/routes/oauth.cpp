@@ -559,6 +559,7 @@ void register_client_api(http::Router& router, AppContext& app) {
   api::register_oauth(router, ctx);
   api::register_mastodon(router, ctx);
   api::register_web_session(router, ctx);
+  api::register_community(router, ctx);
 }
 
 }  // namespace guildhall::server::routes

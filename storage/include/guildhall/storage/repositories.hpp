@@ -181,6 +181,8 @@ class ReactionRepo {
   virtual Result<Reaction> get_by_ap_id(std::string_view ap_id) = 0;
   virtual Result<bool> remove_by_ap_id(std::string_view ap_id) = 0;
   virtual Result<std::vector<Reaction>> list_for_post(Id post_id, const PageRequest& page) = 0;
+  // One actor's reactions to a post (a vote and any emoji), oldest first.
+  virtual Result<std::vector<Reaction>> list_by_actor(Id post_id, Id actor_id) = 0;
   // One entry per (kind, emoji) present, ordered by kind then emoji.
   virtual Result<std::vector<ReactionCount>> counts(Id post_id) = 0;
 };

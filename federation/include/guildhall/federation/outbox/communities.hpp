@@ -50,6 +50,7 @@ struct CommunitySettingsInput {
   std::optional<storage::JoinPolicy> join_policy{};
   std::optional<storage::PostingPolicy> posting_policy{};
   std::optional<std::vector<std::string>> languages{};
+  storage::Nullable<std::string> icon_url{};  // an http(s) URL; optional{nullopt} removes it
 };
 
 struct ThreadInput {
