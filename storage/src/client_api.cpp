@@ -191,6 +191,8 @@ class OAuthRepoImpl final : public OAuthRepo {
           "UPDATE oauth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND app_id = $3 AND "
           "revoked_at IS NULL RETURNING id",
           {x_.now(), token_hash, app_id});
+      for (auto row : rows)
+        x_.record(ChangeKind::token_revoked, row.i64("id"));
       return !rows.empty();
     });
   }
@@ -201,6 +203,8 @@ class OAuthRepoImpl final : public OAuthRepo {
           "UPDATE oauth_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND code_id IN "
           "(SELECT id FROM oauth_codes WHERE code_hash = $2) RETURNING id",
           {x_.now(), code_hash});
+      for (auto row : rows)
+        x_.record(ChangeKind::token_revoked, row.i64("id"));
       return static_cast<std::int64_t>(rows.size());
     });
   }
@@ -362,20 +366,7 @@ class ClientApiRepoImpl final : public ClientApiRepo {
                                                      const std::vector<std::string>& types,
                                                      const PageRequest& page) override {
     return x_.read([&]() -> Result<std::vector<NotificationRow>> {
-      // One UNION over the causing rows; CAST(NULL ...) types the empty post column for
-      // PostgreSQL.
-      std::string sql =
-          "SELECT id, type, from_id, post_id, created_at FROM ("
-          "SELECT r.id AS id, 'favourite' AS type, r.actor_id AS from_id, r.post_id AS post_id, "
-          "r.created_at AS created_at FROM reactions r JOIN posts p ON p.id = r.post_id "
-          "WHERE p.author_id = $1 AND r.kind = 'like' AND r.actor_id <> $1 AND "
-          "p.deleted_at IS NULL "
-          "UNION ALL SELECT f.id, CASE f.state WHEN 'accepted' THEN 'follow' ELSE "
-          "'follow_request' END, f.follower_id, CAST(NULL AS BIGINT), f.created_at FROM follows f "
-          "WHERE f.followee_id = $1 "
-          "UNION ALL SELECT c.id, 'mention', c.author_id, c.id, c.published_at FROM posts c "
-          "JOIN posts parent ON parent.id = c.parent_id WHERE parent.author_id = $1 AND "
-          "c.author_id <> $1 AND c.deleted_at IS NULL AND c.removed_at IS NULL) n WHERE 1 = 1";
+      std::string sql = notification_sql(false);
       Params params{actor_id};
       if (!types.empty()) {
         sql += " AND type IN (";
@@ -390,6 +381,17 @@ class ClientApiRepoImpl final : public ClientApiRepo {
       for (auto row : x_.q(sql, params))
         out.push_back({row.i64("id"), row.text("type"), row.i64("from_id"), row.opt_i64("post_id"),
                        row.time("created_at")});
+      return out;
+    });
+  }
+
+  Result<std::vector<std::pair<Id, NotificationRow>>> notifications_caused_by(Id row_id) override {
+    return x_.read([&]() -> Result<std::vector<std::pair<Id, NotificationRow>>> {
+      std::vector<std::pair<Id, NotificationRow>> out;
+      for (auto row : x_.q(notification_sql(true), {row_id}))
+        out.emplace_back(row.i64("recipient_id"),
+                         NotificationRow{row.i64("id"), row.text("type"), row.i64("from_id"),
+                                         row.opt_i64("post_id"), row.time("created_at")});
       return out;
     });
   }
@@ -420,6 +422,30 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   }
 
  private:
+  // The one derivation of notifications from the rows that cause them, as one UNION with the
+  // filter pushed into each branch: by recipient ($1 = the actor) or by the causing row ($1 = its
+  // id). CAST(NULL ...) types the empty post column for PostgreSQL.
+  static std::string notification_sql(bool by_cause) {
+    const auto where = [by_cause](std::string_view recipient, std::string_view id) {
+      return std::string(by_cause ? id : recipient) + " = $1";
+    };
+    return "SELECT recipient_id, id, type, from_id, post_id, created_at FROM ("
+           "SELECT p.author_id AS recipient_id, r.id AS id, 'favourite' AS type, r.actor_id AS "
+           "from_id, r.post_id AS post_id, r.created_at AS created_at FROM reactions r JOIN posts "
+           "p ON p.id = r.post_id WHERE " +
+           where("p.author_id", "r.id") +
+           " AND r.kind = 'like' AND r.actor_id <> p.author_id AND p.deleted_at IS NULL "
+           "UNION ALL SELECT f.followee_id, f.id, CASE f.state WHEN 'accepted' THEN 'follow' ELSE "
+           "'follow_request' END, f.follower_id, CAST(NULL AS BIGINT), f.created_at FROM follows f "
+           "WHERE " +
+           where("f.followee_id", "f.id") +
+           " UNION ALL SELECT parent.author_id, c.id, 'mention', c.author_id, c.id, c.published_at "
+           "FROM posts c JOIN posts parent ON parent.id = c.parent_id WHERE " +
+           where("parent.author_id", "c.id") +
+           " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS "
+           "NULL) n WHERE 1 = 1";
+  }
+
   static std::string core_lower(std::string_view s) {
     std::string out(s);
     for (char& c : out)
@@ -480,9 +506,8 @@ class ClientApiRepoImpl final : public ClientApiRepo {
 
 }  // namespace
 
-std::unique_ptr<OAuthRepo> make_oauth_repo(driver::Connection& connection, core::IdGenerator& ids,
-                                           const core::Clock& clock) {
-  return std::make_unique<OAuthRepoImpl>(RepoContext{connection, ids, clock});
+std::unique_ptr<OAuthRepo> make_oauth_repo(const RepoContext& context) {
+  return std::make_unique<OAuthRepoImpl>(context);
 }
 
 std::unique_ptr<ClientApiRepo> make_client_api_repo(driver::Connection& connection,

@@ -19,6 +19,7 @@
 #include "guildhall/storage/client_api.hpp"
 
 #include "../app_context.hpp"
+#include "streaming.hpp"
 #include "support.hpp"
 
 namespace guildhall::server::api {
@@ -30,6 +31,7 @@ struct ApiContext {
   federation::outbox::People people;
   RateLimiter limiter;
   std::set<std::string> preflight_patterns;  // OPTIONS already routed
+  StreamingHub streaming;                    // the streaming API's open streams
 };
 
 // Who is calling: the token, and its user unless it is an app-only (client_credentials) token.
@@ -79,15 +81,16 @@ using Endpoint = std::function<http::Response(Call&)>;
 
 void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
                const std::string& pattern, std::string name, Requirement requirement,
-               Endpoint endpoint);
+               Endpoint endpoint, http::RouteOptions options = {});
 
 // Registers routes of one group on one router with one context.
 struct RouteTable {
   http::Router& router;
   std::shared_ptr<ApiContext> ctx;
   void add(http::Verb verb, const std::string& pattern, std::string name, Requirement need,
-           Endpoint endpoint) const {
-    add_route(router, ctx, verb, pattern, std::move(name), std::move(need), std::move(endpoint));
+           Endpoint endpoint, http::RouteOptions options = {}) const {
+    add_route(router, ctx, verb, pattern, std::move(name), std::move(need), std::move(endpoint),
+              options);
   }
 };
 
@@ -100,5 +103,6 @@ void register_oauth(http::Router& router, const std::shared_ptr<ApiContext>& ctx
 void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+void register_mastodon_streaming(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 }  // namespace guildhall::server::api
