@@ -69,7 +69,7 @@ asio::awaitable<void> client(tcp::endpoint endpoint) {
 }
 
 long rss_kb() {
-  return proc_status_kb(::getpid(), "VmRSS:").value_or(0);
+  return proc_status_kb(::getpid(), "VmRSS").value_or(0);
 }
 
 }  // namespace
@@ -108,8 +108,11 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < streams; ++i)
     asio::co_spawn(clients, client(endpoint), asio::detached);
   client_thread = std::thread([&clients] { clients.run(); });
-  while (metrics.open_streams() < static_cast<std::int64_t>(streams) &&
-         seconds_since(open_start) < 120)
+  const auto opened = [&channels] {
+    std::lock_guard lock(channels.mutex);
+    return channels.open.size();
+  };
+  while (opened() < streams && seconds_since(open_start) < 120)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const double open_seconds = seconds_since(open_start);
   const long after = rss_kb();

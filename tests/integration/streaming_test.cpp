@@ -188,6 +188,8 @@ class Streaming : public ::testing::Test {
           instances_[i]->cli({"admin", "user", "create", people[i], "--password", kPassword});
       ASSERT_EQ(rc, 0) << text;
     }
+    auto [rc, text] = a().cli({"admin", "user", "create", "carol", "--password", kPassword});
+    ASSERT_EQ(rc, 0) << text;
     app_ = register_app(a());
   }
   static void TearDownTestSuite() {
@@ -242,6 +244,20 @@ TEST_F(Streaming, WebSocketReceivesUpdatesForPostsMadeThroughTheApi) {
     EXPECT_NE(status["content"].get<std::string>().find("Streaming works"), std::string::npos);
   }
   EXPECT_EQ(streams, (std::set<std::string>{R"(["user"])", R"(["hashtag","guild"])"}));
+
+  // carol favourites it: alice's user stream gets the notification.
+  const std::string carol = password_token(a(), app_, "carol");
+  ASSERT_EQ(http_request("127.0.0.1", a().port, "POST", "/api/v1/statuses/" + id + "/favourite", "",
+                         {{"Authorization", "Bearer " + carol}})
+                .status,
+            200);
+  json notification = client.next_event("notification");
+  ASSERT_TRUE(notification.is_object());
+  EXPECT_EQ(notification["stream"], json::array({"user"}));
+  const json entity = json::parse(notification["payload"].get<std::string>());
+  EXPECT_EQ(entity["type"], "favourite");
+  EXPECT_EQ(entity["account"]["username"], "carol");
+  EXPECT_EQ(entity["status"]["id"], id);
 
   // Deleting it streams the bare id.
   auto headers = std::map<std::string, std::string>{{"Authorization", "Bearer " + token}};
