@@ -1,4 +1,7 @@
 // The processor and the person-level handlers, end to end from a signed POST.
+#include <map>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "inbox_fixture.hpp"
@@ -346,6 +349,94 @@ TEST_F(Handlers, CreateWithObjectByIdOnlyAndUpdateOfUnknownAreIgnored) {
   EXPECT_FALSE(post_by_ap_id("https://a.example/notes/9"));
   EXPECT_EQ(processor_->stats().handled, 2u);
   EXPECT_EQ(processor_->stats().failed, 0u);
+}
+
+// Documents as their origin serves them: what resolve_object_by_id fetches.
+class ByIdObjects final : public ObjectSource {
+ public:
+  core::Result<activitystreams::Object> fetch(std::string_view id) override {
+    fetched.emplace_back(id);
+    auto it = documents.find(std::string(id));
+    if (it == documents.end())
+      return core::Error::not_found("404 from the origin");
+    if (it->second.empty())
+      return core::Error::unavailable("origin down");
+    return activitystreams::parse(it->second);
+  }
+  std::map<std::string, std::string> documents;  // an empty body: the origin is down
+  std::vector<std::string> fetched;
+};
+
+class ObjectsById : public Handlers {
+ protected:
+  ObjectsById() {
+    ProcessorOptions options;
+    options.objects = &objects_;
+    processor_ = std::make_unique<InboxProcessor>(*db_, urls_, clock_, options);
+  }
+  ByIdObjects objects_;
+};
+
+TEST_F(ObjectsById, CreateAndUpdateByIdAreFetchedFromTheOriginThenHandled) {
+  const std::string id = "https://a.example/notes/9";
+  objects_.documents[id] =
+      note(id, kAlice, "<p>from the origin<script>x()</script></p>", {kDave}).dump();
+  ASSERT_EQ(deliver(activity("Create", "https://a.example/c/1", kAlice, id).dump()), 202);
+  auto stored = post_by_ap_id(id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->content_html, "<p>from the origin</p>");  // sanitized like an embedded one
+  EXPECT_EQ(objects_.fetched, std::vector<std::string>{id});
+
+  json edited = note(id, kAlice, "<p>edited</p>", {kDave});
+  edited["updated"] = "2026-03-01T10:00:00Z";
+  objects_.documents[id] = edited.dump();
+  ASSERT_EQ(deliver(activity("Update", "https://a.example/u/1", kAlice, id).dump()), 202);
+  EXPECT_EQ(post_by_ap_id(id)->content_html, "<p>edited</p>");
+  EXPECT_EQ(processor_->stats().failed, 0u);
+}
+
+TEST_F(ObjectsById, TheOriginsCopyMustBeOwnedByTheActor) {  // ORI-02: the fetched copy decides
+  const std::string id = "https://a.example/notes/10";
+  objects_.documents[id] = note(id, kBob, "<p>not alice's</p>", {kDave}).dump();
+  ASSERT_EQ(deliver(activity("Create", "https://a.example/c/2", kAlice, id).dump()), 202);
+  EXPECT_FALSE(post_by_ap_id(id));
+  EXPECT_EQ(processor_->stats().failed, 1u);
+}
+
+TEST_F(ObjectsById, AnObjectOnAnotherOriginIsNeverFetched) {
+  ASSERT_EQ(
+      deliver(
+          activity("Create", "https://a.example/c/3", kAlice, "https://b.example/notes/1").dump()),
+      202);
+  EXPECT_TRUE(objects_.fetched.empty());
+  EXPECT_EQ(processor_->stats().failed, 1u);  // forbidden: final, never retried
+  EXPECT_EQ(log_rows(), 0);
+}
+
+TEST_F(ObjectsById, AGoneObjectFailsForGoodADownOriginIsRetried) {
+  ASSERT_EQ(
+      deliver(activity("Create", "https://a.example/c/4", kAlice, "https://a.example/gone").dump()),
+      202);
+  EXPECT_EQ(processor_->stats().failed, 1u);
+  const std::string id = "https://a.example/notes/11";
+  objects_.documents[id] = "";  // down
+  ASSERT_EQ(deliver(activity("Create", "https://a.example/c/5", kAlice, id).dump()), 202);
+  EXPECT_EQ(processor_->stats().retried, 1u);
+  EXPECT_EQ(log_rows(), 1);
+  // Back up: the retry stores it.
+  objects_.documents[id] = note(id, kAlice, "<p>late</p>", {kDave}).dump();
+  clock_.advance(std::chrono::hours(1));
+  processor_->process_due();
+  EXPECT_TRUE(post_by_ap_id(id));
+  EXPECT_EQ(log_rows(), 0);
+}
+
+TEST_F(ObjectsById, OurOwnIdsAndLikesByIdNeedNoFetch) {
+  storage::Post mine = local_post(kOrigin + "/posts/1");
+  ASSERT_EQ(deliver(activity("Like", "https://a.example/likes/1", kAlice, mine.ap_id).dump()), 202);
+  EXPECT_EQ(reactions(mine.id).size(), 1u);
+  ASSERT_EQ(deliver(activity("Update", "https://a.example/u/2", kAlice, mine.ap_id).dump()), 202);
+  EXPECT_TRUE(objects_.fetched.empty());
 }
 
 TEST_F(Handlers, LikeOfRemoteOrUnknownPostIsIgnored) {

@@ -159,8 +159,13 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
         spdlog::debug("inbox.actor_unavailable id={} actor={} error=\"{}\"", item.ap_id, item.actor,
                       ensured.error().message);
     }
-    // A group's Announce of something from another origin: fetched from there, outside any
-    // transaction (ORI-13).
+    // An object sent by id only, or a group's Announce of something from another origin: fetched
+    // from its origin, outside any transaction (ORI-13).
+    auto by_id = detail::resolve_object_by_id(urls_, *parsed, options_.objects);
+    if (!by_id)
+      outcome = std::move(by_id).error();
+    else if (*by_id)
+      parsed = std::move(**by_id);
     prep = detail::prepare_announce(db_, urls_, *parsed, options_.objects, options_.actors);
     if (outcome.ok()) {
       auto done = db_.transact([&](storage::Tx& tx) -> core::Result<void> {

@@ -5,6 +5,7 @@ target_sources(guildhall_federation PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/processor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/backfill.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/common.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/handlers/by_id.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/post_fields.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/follow.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/accept.cpp

@@ -3,8 +3,8 @@
 // person follows. Posts to one of our groups, or replies in a group thread, are left to the
 // communities work (they need their community).
 //
-// An object sent only by id is not fetched here (fetching belongs to the fetch part and must not
-// happen inside a transaction); it is ignored and the note says so. A Create for an id that a
+// An object sent only by id was fetched from its origin and embedded before the transaction
+// (resolve_object_by_id); without an ObjectSource it is ignored. A Create for an id that a
 // Delete already tombstoned (Delete arrived first) is ignored: see handle_delete.
 #include <algorithm>
 
@@ -62,7 +62,7 @@ core::Result<void> handle_create(HandlerContext& ctx) {
   const as::Ref& ref = ctx.activity.object_ref();
   const as::Object* object = ref.get();
   if (!object)
-    return ctx.ignore("object not embedded (needs a fetch)");
+    return ctx.ignore("object not embedded (no object source to fetch it)");
   if (!is_post_kind(object->kind))
     return ctx.ignore("create of an unhandled object type");
   if (auto owned = check_owned_object(ctx, *object); !owned)

@@ -93,6 +93,13 @@ AnnouncePrep prepare_announce(storage::Database& db, const Urls& urls, const as:
 // stored, when the boost concerns us and we do not have the post yet.
 AnnouncePrep prepare_boost(storage::Database& db, const Urls& urls, const as::Object& announce,
                            ObjectSource* objects, ActorSource* actors);
+// Before the handler's transaction (BLOCKING: the network): a Create or Update whose object came
+// as an id only, with that object fetched from its origin and embedded; nullopt when there is
+// nothing to fetch (embedded, our own, no ObjectSource). Errors: forbidden when the id is not on
+// the actor's origin or the fetched copy left it, and the fetch's own (not_found, unavailable...).
+core::Result<std::optional<as::Object>> resolve_object_by_id(const Urls& urls,
+                                                             const as::Object& activity,
+                                                             ObjectSource* objects);
 // The remote community (not local) that `ap_id` names, if a local person is an accepted member.
 core::Result<std::optional<storage::CommunityView>> followed_community(storage::Tx& tx,
                                                                        std::string_view ap_id);

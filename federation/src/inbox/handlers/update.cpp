@@ -10,7 +10,7 @@ namespace guildhall::federation::inbox::detail {
 core::Result<void> handle_update(HandlerContext& ctx) {
   const as::Object* object = ctx.activity.object_ref().get();
   if (!object)
-    return ctx.ignore("object not embedded (needs a fetch)");
+    return ctx.ignore("object not embedded (no object source to fetch it)");
   if (!is_post_kind(object->kind))
     return ctx.ignore("update of an unhandled object type");
   if (auto owned = check_owned_object(ctx, *object); !owned)
