@@ -6,6 +6,7 @@
 #include <map>
 
 #include "client_api_impl.hpp"
+#include "community_content_impl.hpp"
 #include "community_log_impl.hpp"
 #include "federation_queue_impl.hpp"
 #include "repo_context.hpp"
@@ -1411,6 +1412,16 @@ class TxImpl final : public Tx {
       community_reports_ = make_community_report_repo(ctx_.c, ctx_.ids, ctx_.clock);
     return *community_reports_;
   }
+  PollRepo& polls() override {
+    if (!polls_)
+      polls_ = make_poll_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *polls_;
+  }
+  EventRepo& events() override {
+    if (!events_)
+      events_ = make_event_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *events_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1431,6 +1442,8 @@ class TxImpl final : public Tx {
   std::unique_ptr<OAuthRepo> oauth_;
   std::unique_ptr<ClientApiRepo> client_api_;
   std::unique_ptr<CommunityReportRepo> community_reports_;
+  std::unique_ptr<PollRepo> polls_;
+  std::unique_ptr<EventRepo> events_;
 };
 
 }  // namespace
