@@ -260,7 +260,7 @@ TEST_F(CommunityApi, ThreadsCommentsReactionsEditsAndHistory) {
   EXPECT_EQ(api("POST", "/communities/" + id + "/threads", bob_, {{"title", "No body"}}).status,
             422);
   EXPECT_EQ(api("POST", "/communities/" + id + "/threads", bob_,
-                {{"title", "Poll"}, {"body", "x"}, {"poll", {{"options", {"a", "b"}}}}})
+                {{"title", "Poll"}, {"body", "x"}, {"poll", "yes"}})
                 .status,
             422);
   auto list = api("GET", "/communities/" + id + "/threads", bob_);
@@ -489,6 +489,69 @@ TEST_F(CommunityApi, HomeFeedUnreadMarkersAndInsights) {
   EXPECT_FALSE(in["questions"]["median_seconds_to_first_answer"].is_null());
   EXPECT_EQ(in["members_by_instance"][0]["host"], server_->host());
   EXPECT_EQ(in["members_by_instance"][0]["local"], true);
+}
+
+TEST_F(CommunityApi, QuestionsPollsAndEvents) {
+  const std::string id = create("qapollevent");
+  for (const auto* token : {&bob_, &carol_})
+    api("POST", "/communities/" + id + "/join", *token);
+
+  // Q&A: the asker accepts an answer; others may not; clearing it again.
+  const std::string question = thread(id, bob_, "Which CI?", {{"question", true}});
+  auto answer = api("POST", "/posts/" + question + "/comments", alice_, {{"body", "Ours"}});
+  ASSERT_EQ(answer.status, 200);
+  const std::string answer_id = answer.body["id"];
+  EXPECT_EQ(api("POST", "/posts/" + answer_id + "/accept", carol_).status, 403);
+  auto accepted = api("POST", "/posts/" + answer_id + "/accept", bob_);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(accepted.body["accepted_answer_id"], answer_id);
+  EXPECT_EQ(api("GET", "/threads/" + question, carol_).body["comments"][0]["accepted"], true);
+  auto cleared = api("DELETE", "/posts/" + answer_id + "/accept", bob_);
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_TRUE(cleared.body["accepted_answer_id"].is_null());
+
+  // A poll: one vote per person, tallies and my choices.
+  auto poll =
+      api("POST", "/communities/" + id + "/threads", alice_,
+          {{"title", "Lunch?"},
+           {"body", "Pick one"},
+           {"poll", {{"options", {"Pizza", "Salad"}}, {"ends_at", "2099-01-01T00:00:00Z"}}}});
+  ASSERT_EQ(poll.status, 200) << poll.body;
+  ASSERT_TRUE(poll.body["poll"].is_object()) << poll.body;
+  EXPECT_EQ(poll.body["poll"]["options"][1]["name"], "Salad");
+  const std::string poll_id = poll.body["id"];
+  EXPECT_EQ(api("POST", "/posts/" + poll_id + "/votes", carol_, {{"choices", {"Soup"}}}).status,
+            422);
+  auto voted = api("POST", "/posts/" + poll_id + "/votes", carol_, {{"choices", {"Salad"}}});
+  ASSERT_EQ(voted.status, 200) << voted.body;
+  EXPECT_EQ(voted.body["poll"]["options"][1]["votes"], 1);
+  EXPECT_EQ(voted.body["poll"]["my_choices"], json({"Salad"}));
+  EXPECT_GE(api("POST", "/posts/" + poll_id + "/votes", carol_, {{"choices", {"Pizza"}}}).status,
+            400);
+  EXPECT_EQ(api("GET", "/threads/" + poll_id, alice_).body["poll"]["voters_count"], 1);
+
+  // An event: answers counted, withdrawn; an event needs a start.
+  EXPECT_EQ(api("POST", "/communities/" + id + "/threads", alice_,
+                {{"title", "Meetup"}, {"body", "x"}, {"event", {{"location_name", "Hall"}}}})
+                .status,
+            422);
+  auto event = api("POST", "/communities/" + id + "/threads", alice_,
+                   {{"title", "Meetup"},
+                    {"body", "Come"},
+                    {"event", {{"starts_at", "2099-05-01T18:00:00Z"}, {"location_name", "Hall"}}}});
+  ASSERT_EQ(event.status, 200) << event.body;
+  EXPECT_EQ(event.body["event"]["location_name"], "Hall");
+  const std::string event_id = event.body["id"];
+  EXPECT_EQ(api("POST", "/posts/" + event_id + "/rsvp", carol_, {{"status", "perhaps"}}).status,
+            422);
+  auto going = api("POST", "/posts/" + event_id + "/rsvp", carol_, {{"status", "going"}});
+  ASSERT_EQ(going.status, 200) << going.body;
+  EXPECT_EQ(going.body["event"]["rsvps"]["going"], 1);
+  EXPECT_EQ(going.body["event"]["my_rsvp"], "going");
+  auto withdrawn = api("DELETE", "/posts/" + event_id + "/rsvp", carol_);
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+  EXPECT_EQ(withdrawn.body["event"]["rsvps"]["going"], 0);
+  EXPECT_TRUE(withdrawn.body["event"]["my_rsvp"].is_null());
 }
 
 TEST_F(CommunityApi, PrivateCommunityContentIsHiddenFromOutsiders) {

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "client_api_conformance.hpp"
+#include "community_content_conformance.hpp"
 #include "community_log_conformance.hpp"
 #include "community_queries_conformance.hpp"
 #include "conformance.hpp"
@@ -16,6 +17,7 @@ namespace guildhall::storage::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Postgres);
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityContentConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Postgres);
 
 }  // namespace guildhall::storage::testing

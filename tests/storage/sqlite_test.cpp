@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "client_api_conformance.hpp"
+#include "community_content_conformance.hpp"
 #include "community_log_conformance.hpp"
 #include "community_queries_conformance.hpp"
 #include "conformance.hpp"
@@ -15,6 +16,7 @@ namespace guildhall::storage::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Sqlite);
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityContentConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Sqlite);
 
 TEST(StorageOpen, InMemoryDatabaseWorks) {
