@@ -51,6 +51,7 @@ constexpr std::pair<Kind, std::string_view> kNames[] = {
     {Kind::join, "Join"},
     {Kind::leave, "Leave"},
     {Kind::move, "Move"},
+    {Kind::choose_answer, "ChooseAnswer"},
     {Kind::view, "View"},
 };
 

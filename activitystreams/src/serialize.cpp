@@ -240,6 +240,7 @@ const json& default_context() {
       "https://w3id.org/security/v1",
       {
           {"as", "https://www.w3.org/ns/activitystreams#"},
+          {"gh", "https://w3id.org/guildhall#"},
           {"lemmy", "https://join-lemmy.org/ns#"},
           {"litepub", "http://litepub.social/ns#"},
           {"pt", "https://joinpeertube.org/ns#"},
@@ -262,6 +263,10 @@ const json& default_context() {
           {"Emoji", "toot:Emoji"},
           {"votersCount", "toot:votersCount"},
           {"EmojiReact", "litepub:EmojiReact"},
+          {"ChooseAnswer", "gh:ChooseAnswer"},
+          {"isQuestion", "gh:isQuestion"},
+          {"acceptedAnswer", {{"@type", "@id"}, {"@id", "sc:acceptedAnswer"}}},
+          {"address", "sc:address"},
       },
   });
   return context;

@@ -192,6 +192,27 @@ Result<void> CommunityService::report(Id actor_id, Id post_id,
       [&] { return remote_.report(actor_id, post_id, reason.value_or("")); });
 }
 
+Result<void> CommunityService::choose_answer(Id actor_id, Id comment_id, bool chosen) {
+  return route(
+      post_hosted_here(comment_id),
+      [&] { return hosted_.choose_answer(actor_id, comment_id, chosen); },
+      [&] { return remote_.choose_answer(actor_id, comment_id, chosen); });
+}
+
+Result<void> CommunityService::vote(Id actor_id, Id poll_id,
+                                    const std::vector<std::string>& options) {
+  return route(
+      post_hosted_here(poll_id), [&] { return hosted_.vote(actor_id, poll_id, options); },
+      [&] { return remote_.vote(actor_id, poll_id, options); });
+}
+
+Result<void> CommunityService::rsvp(Id actor_id, Id event_id,
+                                    std::optional<storage::RsvpStatus> status) {
+  return route(
+      post_hosted_here(event_id), [&] { return hosted_.rsvp(actor_id, event_id, status); },
+      [&] { return remote_.rsvp(actor_id, event_id, status); });
+}
+
 // ---------------------------------------------------------------------------------------------
 // hosted here only: outbox::Communities refuses remote communities itself
 

@@ -23,6 +23,119 @@ Result<void> expect_args(const std::vector<std::string>& args, std::size_t n, co
 }
 
 // ---------------------------------------------------------------------------------------------
+// Options after `thread GROUP TITLE BODY`, for communities here and elsewhere alike:
+// language=xx, question (Q&A), poll=A|B|C with multiple and ends=RFC3339, event=RFC3339 with
+// until=RFC3339, place=NAME and address=TEXT.
+Result<void> parse_thread_options(const std::vector<std::string>& args, std::size_t from,
+                                  federation::outbox::ThreadInput& in) {
+  auto time_of = [](const std::string& text, const char* what) -> Result<core::TimePoint> {
+    core::TimePoint t;
+    if (!core::parse_rfc3339(text, t))
+      return Error::invalid_input(std::string(what) + " needs an RFC 3339 time such as " +
+                                  "2026-12-01T18:00:00Z");
+    return t;
+  };
+  auto event = [&]() -> federation::outbox::EventInput& {
+    if (!in.event)
+      in.event.emplace();
+    return *in.event;
+  };
+  auto poll = [&]() -> federation::outbox::PollInput& {
+    if (!in.poll)
+      in.poll.emplace();
+    return *in.poll;
+  };
+  for (std::size_t i = from; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const auto value = a.substr(a.find('=') + 1);
+    if (a == "question") {
+      in.is_question = true;
+    } else if (a == "multiple") {
+      poll().multiple = true;
+    } else if (a.starts_with("language=")) {
+      in.language = value;
+    } else if (a.starts_with("poll=")) {
+      auto& options = poll().options;
+      for (std::size_t start = 0; start <= value.size();) {
+        const auto bar = std::min(value.find('|', start), value.size());
+        options.push_back(value.substr(start, bar - start));
+        start = bar + 1;
+      }
+    } else if (a.starts_with("ends=")) {
+      auto t = time_of(value, "ends=");
+      if (!t)
+        return std::move(t).error();
+      poll().end_time = *t;
+    } else if (a.starts_with("event=")) {
+      auto t = time_of(value, "event=");
+      if (!t)
+        return std::move(t).error();
+      event().start_time = *t;
+    } else if (a.starts_with("until=")) {
+      auto t = time_of(value, "until=");
+      if (!t)
+        return std::move(t).error();
+      event().end_time = *t;
+    } else if (a.starts_with("place=")) {
+      event().location_name = value;
+    } else if (a.starts_with("address=")) {
+      event().location_address = value;
+    } else {
+      return Error::invalid_input("unknown thread option '" + a + "'");
+    }
+  }
+  if (in.event && in.event->start_time == core::TimePoint{})
+    return Error::invalid_input("an event needs event=START");
+  return {};
+}
+
+// accept-answer|unaccept-answer COMMENT, vote POLL OPTION..., rsvp EVENT going|maybe|no|withdraw:
+// routed by federation::CommunityService wherever the community is hosted.
+std::optional<Result<std::string>> thread_kind_action(federation::CommunityService& communities,
+                                                      Id me, const std::string& verb,
+                                                      const std::vector<std::string>& args,
+                                                      const storage::Post& post) {
+  using Out = Result<std::string>;
+  auto done = [](Result<void> r, std::string what) -> Out {
+    if (!r)
+      return std::move(r).error();
+    return what;
+  };
+  if (verb == "accept-answer" || verb == "unaccept-answer") {
+    if (args.size() != 1)
+      return Out(Error::invalid_input("usage: act USER " + verb + " COMMENT"));
+    const bool chosen = verb == "accept-answer";
+    return done(communities.choose_answer(me, post.id, chosen),
+                (chosen ? "accepted answer " : "unaccepted answer ") + post.ap_id);
+  }
+  if (verb == "vote") {
+    if (args.size() < 2)
+      return Out(Error::invalid_input("usage: act USER vote POLL OPTION [OPTION...]"));
+    return done(communities.vote(me, post.id, {args.begin() + 1, args.end()}),
+                "voted in " + post.ap_id);
+  }
+  if (verb == "rsvp") {
+    std::optional<storage::RsvpStatus> status;
+    if (args.size() == 2 && args[1] == "no")
+      status = storage::RsvpStatus::not_going;
+    else if (args.size() == 2 && args[1] != "withdraw") {
+      storage::RsvpStatus parsed{};
+      if (!storage::parse(args[1], parsed))
+        return Out(Error::invalid_input("usage: act USER rsvp EVENT going|maybe|no|withdraw"));
+      status = parsed;
+    } else if (args.size() != 2) {
+      return Out(Error::invalid_input("usage: act USER rsvp EVENT going|maybe|no|withdraw"));
+    }
+    return done(communities.rsvp(me, post.id, status),
+                "answered " + std::string(status ? storage::to_string(*status) : "withdraw") +
+                    " to " + post.ap_id);
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string> kThreadKindVerbs = {"accept-answer", "unaccept-answer", "vote",
+                                                   "rsvp"};
+
 // Community verbs, through federation::CommunityService whichever instance hosts the community.
 
 // key=value settings; unknown keys are an error so a typo never passes silently.
@@ -109,17 +222,8 @@ std::optional<Result<std::string>> community_action(federation::CommunityService
     auto settings = parse_settings(args, 2);
     if (!settings)
       return Out(settings.error());
-    federation::outbox::CommunityInput in;
-    in.handle = args[0];
-    in.title = args[1];
-    in.description = settings->description.value_or("");
-    in.welcome = settings->welcome.value_or("");
-    in.rules = settings->rules.value_or(std::vector<std::string>{});
-    in.visibility = settings->visibility.value_or(in.visibility);
-    in.join_policy = settings->join_policy.value_or(in.join_policy);
-    in.posting_policy = settings->posting_policy.value_or(in.posting_policy);
-    in.languages = settings->languages.value_or(std::vector<std::string>{});
-    auto created = communities.create(me, in);
+    settings->title = args[1];
+    auto created = communities.create(me, federation::outbox::community_input(args[0], *settings));
     if (!created)
       return Out(created.error());
     return Out("created community " + created->actor.ap_id);
@@ -244,20 +348,14 @@ std::optional<Result<std::string>> community_action(federation::CommunityService
     return Out("resolved report " + args[0]);
   }
   if (verb == "thread") {
-    if (auto ok = need(3, 6, "thread GROUP TITLE BODY [language=xx] [question]"); !ok)
+    if (auto ok = need(3, 12, "thread GROUP TITLE BODY [OPTIONS...]"); !ok)
       return Out(ok.error());
     auto group = group_arg(0);
     if (!group)
       return Out(group.error());
     federation::outbox::ThreadInput in{.title = args[1], .markdown = args[2]};
-    for (std::size_t i = 3; i < args.size(); ++i) {
-      if (args[i] == "question")
-        in.is_question = true;
-      else if (args[i].starts_with("language="))
-        in.language = args[i].substr(9);
-      else
-        return Out(Error::invalid_input("unknown thread option '" + args[i] + "'"));
-    }
+    if (auto ok = parse_thread_options(args, 3, in); !ok)
+      return Out(ok.error());
     auto post = communities.post_thread(me, group->actor.id, in);
     if (!post)
       return Out(post.error());
@@ -269,7 +367,8 @@ std::optional<Result<std::string>> community_action(federation::CommunityService
                                                       "restore", "lock",  "unlock",  "pin",
                                                       "unpin",   "report"};
   const bool community_post_verb =
-      std::find(kPostVerbs.begin(), kPostVerbs.end(), verb) != kPostVerbs.end();
+      std::find(kPostVerbs.begin(), kPostVerbs.end(), verb) != kPostVerbs.end() ||
+      std::find(kThreadKindVerbs.begin(), kThreadKindVerbs.end(), verb) != kThreadKindVerbs.end();
   const bool shared_verb = verb == "edit" || verb == "delete" || verb == "like" || verb == "unlike";
   if (!community_post_verb && !shared_verb)
     return std::nullopt;
@@ -287,6 +386,8 @@ std::optional<Result<std::string>> community_action(federation::CommunityService
     return Out(Error::invalid_input("post " + args[0] + " is not in a community"));
   }
   const Id p = post->id;
+  if (auto kind_verb = thread_kind_action(communities, me, verb, args, *post))
+    return kind_verb;
   if (verb == "comment" || verb == "edit") {
     if (auto ok = need(2, 3, "comment|edit POST BODY [TITLE]"); !ok)
       return Out(ok.error());
@@ -424,8 +525,8 @@ int run_action(const Config& config, storage::Database& db, const std::string& u
       "unknown action '" + verb +
       "': use follow, unfollow, post, edit, delete, like, unlike, community-create, "
       "community-set, join, leave, approve, reject, thread, comment, react, unreact, remove, "
-      "restore, lock, unlock, pin, unpin, ban, unban, mod, unmod, report, reports, resolve or "
-      "modlog"));
+      "restore, lock, unlock, pin, unpin, ban, unban, mod, unmod, report, reports, resolve, "
+      "accept-answer, unaccept-answer, vote, rsvp or modlog"));
 }
 
 }  // namespace guildhall::server

@@ -96,16 +96,7 @@ class CommunityQueryRepoImpl final : public CommunityQueryRepo {
         out.push_back(row.i64("id"));
       return out;
     });
-    if (!ids)
-      return std::move(ids).error();
-    std::vector<CommunityView> out;
-    for (Id id : *ids) {
-      auto community = tx_.communities().get(id);
-      if (!community)
-        return std::move(community).error();
-      out.push_back(std::move(*community));
-    }
-    return out;
+    return load_each<CommunityView>(ids, [&](Id id) { return tx_.communities().get(id); });
   }
 
   Result<std::vector<ThreadSummary>> threads(const ThreadQuery& query) override {
@@ -172,16 +163,8 @@ class CommunityQueryRepoImpl final : public CommunityQueryRepo {
         out.push_back(row.i64("actor_id"));
       return out;
     });
-    if (!ids)
-      return std::move(ids).error();
-    std::vector<Membership> out;
-    for (Id actor : *ids) {
-      auto m = tx_.memberships().get(community_id, actor);
-      if (!m)
-        return std::move(m).error();
-      out.push_back(std::move(*m));
-    }
-    return out;
+    return load_each<Membership>(
+        ids, [&](Id actor) { return tx_.memberships().get(community_id, actor); });
   }
 
   Result<CommunityInsights> insights(Id community_id, TimePoint now, int days) override {
@@ -304,6 +287,22 @@ class CommunityQueryRepoImpl final : public CommunityQueryRepo {
 
  private:
   static constexpr std::size_t kUnansweredShown = 20;
+
+  // The rows for ids selected here, each loaded through the Tx's own repository.
+  template <typename T, typename Get>
+  static Result<std::vector<T>> load_each(const Result<std::vector<Id>>& ids, Get get) {
+    if (!ids)
+      return ids.error();
+    std::vector<T> out;
+    out.reserve(ids->size());
+    for (Id id : *ids) {
+      auto row = get(id);
+      if (!row)
+        return std::move(row).error();
+      out.push_back(std::move(*row));
+    }
+    return out;
+  }
 
   struct Figures {
     Id id = 0;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "client_api_impl.hpp"
+#include "community_content_impl.hpp"
 #include "community_log_impl.hpp"
 #include "community_queries_impl.hpp"
 #include "federation_queue_impl.hpp"
@@ -1438,6 +1439,16 @@ class TxImpl final : public Tx {
       community_queries_ = make_community_query_repo(ctx_.c, ctx_.ids, ctx_.clock, *this);
     return *community_queries_;
   }
+  PollRepo& polls() override {
+    if (!polls_)
+      polls_ = make_poll_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *polls_;
+  }
+  EventRepo& events() override {
+    if (!events_)
+      events_ = make_event_repo(ctx_.c, ctx_.ids, ctx_.clock);
+    return *events_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1459,6 +1470,8 @@ class TxImpl final : public Tx {
   std::unique_ptr<ClientApiRepo> client_api_;
   std::unique_ptr<CommunityReportRepo> community_reports_;
   std::unique_ptr<CommunityQueryRepo> community_queries_;
+  std::unique_ptr<PollRepo> polls_;
+  std::unique_ptr<EventRepo> events_;
 };
 
 }  // namespace

@@ -257,3 +257,100 @@ TEST_F(Communities, ModerationOnTheHostReachesMembersElsewhere) {
   })) << c().server->output();
   EXPECT_NE(c().cli({"admin", "act", "carol", "thread", name, "Still here", "x"}).first, 0);
 }
+
+namespace {
+
+template <typename T, typename F>
+std::optional<T> read_thread_kind(const Instance& at, const std::string& ap_id, F f) {
+  auto r = at.read([&](storage::Tx& tx) -> core::Result<T> {
+    auto p = tx.posts().get_by_ap_id(ap_id);
+    if (!p)
+      return std::move(p).error();
+    return f(tx, *p);
+  });
+  if (!r)
+    return std::nullopt;
+  return *r;
+}
+
+std::optional<storage::Poll> poll_at(const Instance& at, const std::string& ap_id) {
+  return read_thread_kind<storage::Poll>(
+      at, ap_id, [](storage::Tx& tx, const storage::Post& p) { return tx.polls().get(p.id); });
+}
+
+std::optional<storage::RsvpCounts> rsvps_at(const Instance& at, const std::string& ap_id) {
+  return read_thread_kind<storage::RsvpCounts>(
+      at, ap_id, [](storage::Tx& tx, const storage::Post& p) { return tx.events().counts(p.id); });
+}
+
+}  // namespace
+
+TEST_F(Communities, QuestionsPollsAndEventsFederateToEveryMember) {
+  Host host(a());
+  auto forum = host.communities->create(host.alice, {.handle = "forum", .title = "Forum"});
+  ASSERT_TRUE(forum.ok()) << forum.error().message;
+  const std::string name = "forum@" + a().host();
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "join", name}).first, 0);
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "join", name}).first, 0);
+  ASSERT_TRUE(eventually([&] {
+    return state_in(b(), forum->actor.ap_id, "bob") == storage::MemberState::accepted &&
+           state_in(c(), forum->actor.ap_id, "carol") == storage::MemberState::accepted;
+  }));
+
+  // Q&A: alice asks on A (CLI), bob answers from B, alice accepts his answer: C sees it.
+  auto [rc_q, out_q] = a().cli(
+      {"admin", "act", "alice", "thread", "forum", "How to build?", "Any tips?", "question"});
+  ASSERT_EQ(rc_q, 0) << out_q;
+  const std::string question = printed_ap_id(out_q);
+  ASSERT_TRUE(eventually([&] { return post(b(), question).has_value(); })) << b().server->output();
+  EXPECT_TRUE(post(b(), question)->is_question);
+  auto [rc_a, out_a] = b().cli({"admin", "act", "bob", "comment", question, "Use cmake"});
+  ASSERT_EQ(rc_a, 0) << out_a;
+  const std::string answer = printed_ap_id(out_a);
+  ASSERT_TRUE(eventually([&] {
+    return post(a(), answer).has_value() && post(c(), answer).has_value();
+  })) << c().server->output();
+  auto [rc_c, out_c] = a().cli({"admin", "act", "alice", "accept-answer", answer});
+  ASSERT_EQ(rc_c, 0) << out_c;
+  ASSERT_TRUE(eventually([&] {
+    return post(c(), question)->accepted_answer_id == post(c(), answer)->id &&
+           post(b(), question)->accepted_answer_id == post(b(), answer)->id;
+  })) << c().server->output();
+  // Only the question's author or a moderator: carol may not.
+  EXPECT_NE(c().cli({"admin", "act", "carol", "unaccept-answer", answer}).first, 0);
+
+  // A poll on A: bob's vote from B is counted on A and the tallies reach C.
+  auto [rc_p, out_p] = a().cli(
+      {"admin", "act", "alice", "thread", "forum", "Lunch?", "Pick one", "poll=Pizza|Soup"});
+  ASSERT_EQ(rc_p, 0) << out_p;
+  const std::string poll = printed_ap_id(out_p);
+  ASSERT_TRUE(eventually([&] { return poll_at(b(), poll) && poll_at(c(), poll); }))
+      << b().server->output();
+  EXPECT_EQ(poll_at(c(), poll)->options[1].name, "Soup");
+  auto [rc_v, out_v] = b().cli({"admin", "act", "bob", "vote", poll, "Soup"});
+  ASSERT_EQ(rc_v, 0) << out_v;
+  ASSERT_TRUE(eventually([&] { return poll_at(a(), poll)->options[1].votes == 1; }))
+      << a().server->output();
+  ASSERT_TRUE(eventually([&] {
+    auto p = poll_at(c(), poll);
+    return p && p->options[1].votes == 1 && p->voters_count == 1;
+  })) << c().server->output();
+  // One vote per person, refused on B already.
+  EXPECT_NE(b().cli({"admin", "act", "bob", "vote", poll, "Pizza"}).first, 0);
+
+  // An event on A: bob answers "going" from B, carol "maybe" from C; every instance counts both.
+  auto [rc_e, out_e] =
+      a().cli({"admin", "act", "alice", "thread", "forum", "Meetup", "Come along",
+               "event=2030-01-10T18:00:00Z", "until=2030-01-10T20:00:00Z", "place=Town hall"});
+  ASSERT_EQ(rc_e, 0) << out_e;
+  const std::string event = printed_ap_id(out_e);
+  ASSERT_TRUE(eventually([&] { return rsvps_at(b(), event) && rsvps_at(c(), event); }))
+      << b().server->output();
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "rsvp", event, "going"}).first, 0);
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "rsvp", event, "maybe"}).first, 0);
+  for (const Instance* at : {&a(), &b(), &c()})
+    ASSERT_TRUE(eventually([&] {
+      auto n = rsvps_at(*at, event);
+      return n && n->going == 1 && n->maybe == 1;
+    })) << at->server->output();
+}

@@ -5,6 +5,7 @@
 
 #include "change_feed_conformance.hpp"
 #include "client_api_conformance.hpp"
+#include "community_content_conformance.hpp"
 #include "community_log_conformance.hpp"
 #include "community_queries_conformance.hpp"
 #include "conformance.hpp"
@@ -17,6 +18,7 @@ namespace guildhall::storage::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Postgres);
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityContentConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Changes, ChangeFeedConformance, ::Postgres);
 

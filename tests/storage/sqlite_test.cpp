@@ -4,6 +4,7 @@
 
 #include "change_feed_conformance.hpp"
 #include "client_api_conformance.hpp"
+#include "community_content_conformance.hpp"
 #include "community_log_conformance.hpp"
 #include "community_queries_conformance.hpp"
 #include "conformance.hpp"
@@ -16,6 +17,7 @@ namespace guildhall::storage::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Sqlite);
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityContentConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Changes, ChangeFeedConformance, ::Sqlite);
 

@@ -19,9 +19,14 @@ Result<std::optional<T>> optional_row(Result<T> r) {
   return std::move(r).error();
 }
 
+struct FollowerInbox {
+  std::string inbox;
+  std::string host;  // the member's instance
+};
+
 // Shared inboxes of the group's remote accepted members; the queue collapses duplicates.
-Result<std::vector<std::string>> follower_inboxes(storage::Tx& tx, Id group_id) {
-  std::vector<std::string> inboxes;
+Result<std::vector<FollowerInbox>> follower_inboxes(storage::Tx& tx, Id group_id) {
+  std::vector<FollowerInbox> inboxes;
   storage::PageRequest page{.limit = kMemberPage, .oldest_first = true};
   for (;;) {
     auto batch = tx.memberships().list(group_id, storage::MemberState::accepted, page);
@@ -32,7 +37,7 @@ Result<std::vector<std::string>> follower_inboxes(storage::Tx& tx, Id group_id) 
       if (!member)
         return std::move(member).error();
       if (!member->is_local() && !member->deleted_at && !member->suspended_at)
-        inboxes.push_back(inbox_of(*member));
+        inboxes.push_back({inbox_of(*member), member->domain.value_or("")});
     }
     if (batch->size() < page.limit)
       break;
@@ -66,6 +71,37 @@ void address(json& activity, const storage::CommunityView& group) {
     activity["to"] = json::array({std::string(as::kPublic)});
     activity["cc"] = json::array({followers_of(group)});
   }
+}
+
+std::vector<std::string> inbox_urls(const std::vector<FollowerInbox>& inboxes) {
+  std::vector<std::string> out;
+  out.reserve(inboxes.size());
+  for (const auto& i : inboxes)
+    out.push_back(i.inbox);
+  return out;
+}
+
+// FEP-c0e0's fallback: the Like a server without EmojiReact reads instead (same actor and object,
+// id = the reaction's id + "#like", on the reactor's origin); an Undo gets the same treatment.
+json like_fallback(const json& wire) {
+  json like = {{"id", wire.value("id", "") + "#like"},
+               {"type", "Like"},
+               {"actor", wire.value("actor", "")},
+               {"object", wire.value("object", json())}};
+  if (wire.contains("audience"))
+    like["audience"] = wire["audience"];
+  if (wire.value("type", "") == "Undo") {
+    like["type"] = "Undo";
+    like["object"] = like_fallback(wire.value("object", json::object()));
+  }
+  return like;
+}
+
+bool is_emoji_react(const json& wire) {
+  const std::string type = wire.value("type", "");
+  if (type == "Undo" && wire.contains("object") && wire["object"].is_object())
+    return is_emoji_react(wire["object"]);
+  return type == "EmojiReact";
 }
 
 }  // namespace
@@ -173,13 +209,33 @@ Result<void> announce(GroupContext& ctx, std::string_view kind,
     return std::move(recorded).error();
   if (ctx.group.community.visibility == storage::CommunityVisibility::local_only)
     return {};
-  auto inboxes = follower_inboxes(ctx.tx, ctx.group.actor.id);
-  if (!inboxes)
-    return std::move(inboxes).error();
-  inboxes->insert(inboxes->end(), extra_inboxes.begin(), extra_inboxes.end());
-  if (auto q = enqueue(ctx.tx, ctx.group, id, ap_id, a, *inboxes); !q)
+  auto followers = follower_inboxes(ctx.tx, ctx.group.actor.id);
+  if (!followers)
+    return std::move(followers).error();
+  std::vector<std::string> inboxes;
+  std::vector<std::string> like_inboxes;  // instances without EmojiReact get the Like fallback
+  const bool emoji = is_emoji_react(ctx.wire);
+  for (auto& f : *followers) {
+    bool understood = true;
+    if (emoji) {
+      auto knows = instance_understands_emoji_react(ctx.tx, f.host);
+      if (!knows)
+        return std::move(knows).error();
+      understood = *knows;
+    }
+    (understood ? inboxes : like_inboxes).push_back(std::move(f.inbox));
+  }
+  inboxes.insert(inboxes.end(), extra_inboxes.begin(), extra_inboxes.end());
+  if (auto q = enqueue(ctx.tx, ctx.group, id, ap_id, a, inboxes); !q)
     return q;
-  ctx.out.enqueued = ctx.out.enqueued || !inboxes->empty();
+  if (!like_inboxes.empty()) {
+    const Id like_id = ctx.tx.next_id();
+    json like = announce_of_wire(ctx, like_id);
+    like["object"] = like_fallback(ctx.wire);
+    if (auto q = enqueue(ctx.tx, ctx.group, like_id, like["id"], like, like_inboxes); !q)
+      return q;
+  }
+  ctx.out.enqueued = ctx.out.enqueued || !inboxes.empty() || !like_inboxes.empty();
   return {};
 }
 
@@ -202,12 +258,13 @@ Result<void> announce_object(GroupContext& ctx, const json& object) {
   address(a, ctx.group);
   a["object"] = object;
   a["audience"] = ctx.group.actor.ap_id;
-  auto inboxes = follower_inboxes(ctx.tx, ctx.group.actor.id);
-  if (!inboxes)
-    return std::move(inboxes).error();
-  if (auto q = enqueue(ctx.tx, ctx.group, id, a["id"], a, *inboxes); !q)
+  auto followers = follower_inboxes(ctx.tx, ctx.group.actor.id);
+  if (!followers)
+    return std::move(followers).error();
+  const std::vector<std::string> inboxes = inbox_urls(*followers);
+  if (auto q = enqueue(ctx.tx, ctx.group, id, a["id"], a, inboxes); !q)
     return q;
-  ctx.out.enqueued = ctx.out.enqueued || !inboxes->empty();
+  ctx.out.enqueued = ctx.out.enqueued || !inboxes.empty();
   return {};
 }
 

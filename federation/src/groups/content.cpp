@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "guildhall/content/html.hpp"
+#include "guildhall/federation/groups/thread_kinds.hpp"
 #include "guildhall/federation/signatures/verify.hpp"
 
 #include "../inbox/handlers/post_fields.hpp"
@@ -23,7 +24,7 @@ std::size_t code_points(std::string_view text) {
 
 bool is_content_kind(as::Kind kind) noexcept {
   return kind == as::Kind::note || kind == as::Kind::page || kind == as::Kind::article ||
-         kind == as::Kind::question;
+         kind == as::Kind::question || kind == as::Kind::event;
 }
 
 // Only the author creates or edits a post, and a remote one only on its own origin (catalogue 2.2:
@@ -102,6 +103,8 @@ Result<Applied> apply_create(GroupContext& ctx) {
     return std::move(standing).error();
   if (auto ok = check_may_contribute(ctx.group, *standing, !parent); !ok)
     return std::move(ok).error();
+  if (parent && is_poll_vote(*object, *parent) && ctx.tx.polls().get(parent->id).ok())
+    return apply_poll_vote(ctx, *object, *parent);
   if (parent) {
     auto thread = ctx.tx.posts().get(parent->thread_id);
     if (!thread)
@@ -143,7 +146,7 @@ Result<Applied> apply_create(GroupContext& ctx) {
   post.sensitive = f.sensitive;
   post.url = f.url;
   post.is_local = ctx.actor.is_local();
-  post.is_question = !parent && (f.is_question || ctx.options.is_question);
+  post.is_question = !parent && f.is_question;
   const core::TimePoint now = ctx.tx.now();
   post.published_at = std::min(object->published.value_or(now), now);  // JS-11
   post.attachments = std::move(f.attachments);
@@ -151,6 +154,9 @@ Result<Applied> apply_create(GroupContext& ctx) {
   if (!created)
     return std::move(created).error();
   ctx.out.post = *created;
+  if (!parent)
+    if (auto shaped = store_new_shape(ctx.tx, *created, *object); !shaped)
+      return std::move(shaped).error();
 
   if (auto a = announce(ctx, "Create"); !a)
     return std::move(a).error();
@@ -205,6 +211,10 @@ Result<Applied> apply_update(GroupContext& ctx) {
   if (!updated)
     return std::move(updated).error();
   ctx.out.post = *updated;
+  // The host counts its polls' votes itself: an edit moves an event, never a tally.
+  if (post.is_thread())
+    if (auto shaped = store_edited_shape(ctx.tx, *updated, *object, false); !shaped)
+      return std::move(shaped).error();
   if (auto a = announce(ctx, "Update"); !a)
     return std::move(a).error();
   if (post.is_thread()) {

@@ -73,9 +73,20 @@ Result<MaybeGroup> find_group(storage::Tx& tx, const as::Object& activity, int d
   std::size_t budget = kMaxAddressLookups;
   switch (activity.kind) {
     case as::Kind::follow:
-    case as::Kind::join:
-    case as::Kind::leave:
       return local_group(tx, object_id);
+    case as::Kind::join:
+    case as::Kind::leave: {
+      auto g = local_group(tx, object_id);
+      if (!g || *g)
+        return g;
+      return group_of_post(tx, object_id);  // an answer to an event
+    }
+    case as::Kind::accept:
+    case as::Kind::tentative_accept:
+    case as::Kind::reject:
+    case as::Kind::choose_answer:
+      // An event's answer or a question's accepted answer; an Accept of our Follow names no post.
+      return object_id.empty() ? Result<MaybeGroup>(MaybeGroup()) : group_of_post(tx, object_id);
     case as::Kind::create: {
       const as::Object* object = activity.object_ref().get();
       if (!object)
@@ -197,6 +208,15 @@ Result<Applied> undo_reaction(GroupContext& ctx, const as::Ref& ref) {
 
 }  // namespace
 
+namespace {
+
+bool is_post(GroupContext& ctx, const std::string& ap_id) {
+  auto post = find_post(ctx.tx, ap_id);
+  return post && *post;
+}
+
+}  // namespace
+
 Result<Applied> detail::apply_undo(GroupContext& ctx) {
   const as::Ref& ref = ctx.activity.object_ref();
   if (ref.id().empty())
@@ -212,9 +232,18 @@ Result<Applied> detail::apply_undo(GroupContext& ctx) {
       kind = as::Kind::like;  // the only other thing find_target_group matches by id
   }
   switch (kind) {
-    case as::Kind::follow:
     case as::Kind::join:
+      if (is_post(ctx, inner->object_ref().id()))
+        return apply_rsvp(ctx, inner->object_ref().id(), std::nullopt);
       return apply_leave(ctx);
+    case as::Kind::follow:
+      return apply_leave(ctx);
+    case as::Kind::accept:
+    case as::Kind::tentative_accept:
+    case as::Kind::reject:
+      return apply_rsvp(ctx, inner->object_ref().id(), std::nullopt);
+    case as::Kind::choose_answer:
+      return apply_choose_answer(ctx, *inner, false);
     case as::Kind::like:
     case as::Kind::dislike:
     case as::Kind::emoji_react:
@@ -255,6 +284,25 @@ core::Result<std::optional<storage::CommunityView>> find_target_group(storage::T
   return find_group(tx, activity, 0);
 }
 
+bool understands_emoji_react(const std::optional<std::string>& software) {
+  if (!software)
+    return true;  // unknown: FEP-c0e0 as is (servers that do not know it ignore it)
+  for (const char* name : {"lemmy", "mbin", "kbin", "mastodon", "nodebb", "peertube", "lotide"})
+    if (*software == name)
+      return false;
+  return true;
+}
+
+Result<bool> instance_understands_emoji_react(storage::Tx& tx, const std::string& host) {
+  auto instance = tx.instances().get_by_host(host);
+  if (!instance) {
+    if (instance.error().kind == core::ErrorKind::not_found)
+      return true;
+    return std::move(instance).error();
+  }
+  return understands_emoji_react(instance->software_name);
+}
+
 core::Result<bool> is_moderator(storage::Tx& tx, const storage::CommunityView& group,
                                 const storage::Actor& actor) {
   auto standing = standing_of(tx, group, actor);
@@ -275,10 +323,23 @@ core::Result<Applied> apply(storage::Tx& tx, const Urls& urls, const storage::Co
   GroupContext ctx{tx, urls, group, actor, activity, wire, options};
   switch (activity.kind) {
     case as::Kind::follow:
-    case as::Kind::join:
       return apply_join(ctx);
-    case as::Kind::leave:
-      return apply_leave(ctx);
+    case as::Kind::join:
+    case as::Kind::leave: {
+      const std::string& object_id = activity.object_ref().id();
+      if (object_id != group.actor.ap_id)
+        return apply_rsvp(ctx, object_id,
+                          activity.kind == as::Kind::join
+                              ? std::optional<storage::RsvpStatus>(storage::RsvpStatus::going)
+                              : std::nullopt);
+      return activity.kind == as::Kind::join ? apply_join(ctx) : apply_leave(ctx);
+    }
+    case as::Kind::accept:
+    case as::Kind::tentative_accept:
+    case as::Kind::reject:
+      return apply_rsvp(ctx, activity.object_ref().id(), rsvp_status(activity.kind));
+    case as::Kind::choose_answer:
+      return apply_choose_answer(ctx, activity, true);
     case as::Kind::create:
       return apply_create(ctx);
     case as::Kind::update:

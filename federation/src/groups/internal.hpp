@@ -101,6 +101,19 @@ Result<Applied> apply_block(GroupContext& ctx, bool ban);
 Result<Applied> restore_post(GroupContext& ctx, const std::string& post_ap_id);
 Result<Applied> apply_flag(GroupContext& ctx);
 
+// Q&A, polls and events (questions_polls_events.cpp).
+Result<Applied> apply_choose_answer(GroupContext& ctx, const as::Object& choose, bool chosen);
+// A Note with a `name` and no content replying to a thread: a vote when the thread is a poll.
+bool is_poll_vote(const as::Object& object, const storage::Post& parent);
+Result<Applied> apply_poll_vote(GroupContext& ctx, const as::Object& vote,
+                                const storage::Post& thread);
+Result<void> announce_poll_tallies(GroupContext& ctx, const storage::Post& thread);
+// nullopt status: the answer is withdrawn (Leave, Undo).
+Result<Applied> apply_rsvp(GroupContext& ctx, const std::string& event_ap_id,
+                           std::optional<storage::RsvpStatus> status);
+// Accept and Join = going, TentativeAccept = maybe, Reject = not going.
+std::optional<storage::RsvpStatus> rsvp_status(as::Kind kind);
+
 // Accept(Follow) + welcome message for a member whose membership just became accepted.
 Result<bool> welcome_member(storage::Tx& tx, const Urls& urls, const storage::CommunityView& group,
                             const storage::Actor& member, const std::string& follow_id,

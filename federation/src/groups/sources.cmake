@@ -6,5 +6,7 @@ target_sources(guildhall_federation PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/membership.cpp
   ${CMAKE_CURRENT_LIST_DIR}/content.cpp
   ${CMAKE_CURRENT_LIST_DIR}/moderation.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/reports.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/reports.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/thread_kinds.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/questions_polls_events.cpp)
 target_link_libraries(guildhall_federation PRIVATE guildhall::content)

@@ -10,6 +10,8 @@
 
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/core/result.hpp"
+#include "guildhall/federation/groups/thread_kinds.hpp"
+#include "guildhall/federation/outbox/communities.hpp"
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
@@ -21,20 +23,25 @@ inline std::string inbox_of(const storage::Actor& a) {
   return a.shared_inbox_url.value_or(a.inbox_url);
 }
 
-// Enqueues `activity` (signed by `actor_id`) to `inboxes` inside the caller's transaction.
+// Enqueues `payload` (the activity `ap_id`, signed by `actor_id`) to `inboxes` inside the
+// caller's transaction.
 inline core::Result<void> enqueue(storage::Tx& tx, storage::Id activity_id,
-                                  const as::Object& activity, storage::Id actor_id,
-                                  const std::vector<std::string>& inboxes) {
+                                  const std::string& ap_id, std::string payload,
+                                  storage::Id actor_id, const std::vector<std::string>& inboxes) {
   if (inboxes.empty())
     return {};  // nobody to tell (no remote followers yet)
-  auto queued = tx.delivery_queue().enqueue({.id = activity_id,
-                                             .ap_id = activity.id,
-                                             .actor_id = actor_id,
-                                             .payload = as::serialize(activity)},
-                                            inboxes);
+  auto queued = tx.delivery_queue().enqueue(
+      {.id = activity_id, .ap_id = ap_id, .actor_id = actor_id, .payload = std::move(payload)},
+      inboxes);
   if (!queued)
     return std::move(queued).error();
   return {};
+}
+
+inline core::Result<void> enqueue(storage::Tx& tx, storage::Id activity_id,
+                                  const as::Object& activity, storage::Id actor_id,
+                                  const std::vector<std::string>& inboxes) {
+  return enqueue(tx, activity_id, activity.id, as::serialize(activity), actor_id, inboxes);
 }
 
 inline core::Result<storage::Actor> local_actor(storage::Tx& tx, storage::Id id) {
@@ -106,6 +113,69 @@ inline core::Result<PostInCommunity> post_in_community(storage::Tx& tx, storage:
   if (!group)
     return std::move(group).error();
   return PostInCommunity{std::move(post).value(), std::move(group).value()};
+}
+
+constexpr std::size_t kMaxPollOptions = 20;
+constexpr std::size_t kMaxPollOptionBytes = 200;
+constexpr std::size_t kMaxLocationBytes = 500;
+
+// A poll or event thread as asked for: valid options and times, wherever the community lives.
+inline core::Result<void> check_thread_kind(const ThreadInput& input, core::TimePoint now) {
+  if (input.poll && input.event)
+    return core::Error::invalid_input("a thread is a poll or an event, not both");
+  if (input.poll) {
+    const auto& options = input.poll->options;
+    if (options.size() < 2 || options.size() > kMaxPollOptions)
+      return core::Error::invalid_input("a poll needs 2 to 20 options");
+    for (std::size_t i = 0; i < options.size(); ++i) {
+      if (options[i].find_first_not_of(" \t\r\n") == std::string::npos ||
+          options[i].size() > kMaxPollOptionBytes)
+        return core::Error::invalid_input("a poll option has 1 to 200 bytes of text");
+      for (std::size_t j = 0; j < i; ++j)
+        if (options[j] == options[i])
+          return core::Error::invalid_input("poll options must differ: '" + options[i] + "'");
+    }
+    if (input.poll->end_time && *input.poll->end_time <= now)
+      return core::Error::invalid_input("a poll must end in the future");
+  }
+  if (input.event) {
+    if (input.event->end_time && *input.event->end_time < input.event->start_time)
+      return core::Error::invalid_input("an event cannot end before it starts");
+    for (const auto* text : {&input.event->location_name, &input.event->location_address})
+      if (*text && (*text)->size() > kMaxLocationBytes)
+        return core::Error::invalid_input("a location has at most 500 bytes");
+  }
+  return {};
+}
+
+// Mobilizon's answers to an event: Accept = going, TentativeAccept = maybe, Reject = not going.
+inline as::Kind rsvp_kind(storage::RsvpStatus status) {
+  switch (status) {
+    case storage::RsvpStatus::maybe:
+      return as::Kind::tentative_accept;
+    case storage::RsvpStatus::not_going:
+      return as::Kind::reject;
+    default:
+      return as::Kind::accept;
+  }
+}
+
+// What a new thread is on the wire besides a Page (groups/thread_kinds.hpp).
+inline groups::ThreadShape shape_of(const ThreadInput& input) {
+  groups::ThreadShape shape;
+  shape.question = input.is_question;
+  if (input.poll) {
+    storage::Poll poll;
+    poll.multiple = input.poll->multiple;
+    poll.end_time = input.poll->end_time;
+    for (std::size_t i = 0; i < input.poll->options.size(); ++i)
+      poll.options.push_back({static_cast<int>(i), input.poll->options[i], 0});
+    shape.poll = std::move(poll);
+  }
+  if (input.event)
+    shape.event = storage::Event{0, input.event->start_time, input.event->end_time,
+                                 input.event->location_name, input.event->location_address};
+  return shape;
 }
 
 }  // namespace guildhall::federation::outbox::detail

@@ -227,6 +227,20 @@ std::string Communities::new_activity_id(Tx& tx) const {
   return urls_.activity(core::to_string_id(tx.next_id()));
 }
 
+CommunityInput community_input(std::string handle, const CommunitySettingsInput& settings) {
+  CommunityInput in;
+  in.handle = std::move(handle);
+  in.title = settings.title.value_or("");
+  in.description = settings.description.value_or("");
+  in.welcome = settings.welcome.value_or("");
+  in.rules = settings.rules.value_or(std::vector<std::string>{});
+  in.visibility = settings.visibility.value_or(in.visibility);
+  in.join_policy = settings.join_policy.value_or(in.join_policy);
+  in.posting_policy = settings.posting_policy.value_or(in.posting_policy);
+  in.languages = settings.languages.value_or(std::vector<std::string>{});
+  return in;
+}
+
 Communities::Communities(storage::Database& db, Urls urls, std::function<void()> on_enqueued)
     : db_(db), urls_(std::move(urls)), on_enqueued_(std::move(on_enqueued)) {}
 
@@ -425,6 +439,8 @@ Result<storage::Post> Communities::post_thread(Id author_id, Id community_id,
     return std::move(ok).error();
   const std::string html = content::render_markdown(input.markdown);
   return transact_and_notify([&](Tx& tx) -> Result<storage::Post> {
+    if (auto ok = detail::check_thread_kind(input, tx.now()); !ok)
+      return std::move(ok).error();
     auto acting = acting_in_group(tx, author_id, community_id);
     if (!acting)
       return std::move(acting).error();
@@ -445,11 +461,16 @@ Result<storage::Post> Communities::post_thread(Id author_id, Id community_id,
     page.published = tx.now();
     auto create = to_group(as::Kind::create, urls_.activity(core::to_string_id(tx.next_id())),
                            *author, as::Ref(page), *group);
+    // Polls, events and Q&A are properties as::Object does not model: they are written onto the
+    // JSON, which the engine reads back like a remote member's.
+    nlohmann::json wire = groups::wire_json(create);
+    groups::write_shape(detail::shape_of(input), wire["object"]);
+    auto shaped = as::parse_document(wire);
+    if (!shaped)
+      return std::move(shaped).error();
     groups::ApplyOptions options;
     options.new_post_id = post_id;
-    options.is_question = input.is_question;
-    auto applied =
-        groups::apply(tx, urls_, *group, *author, create, groups::wire_json(create), options);
+    auto applied = groups::apply(tx, urls_, *group, *author, *shaped, wire, options);
     if (!applied)
       return std::move(applied).error();
     return *applied->post;
@@ -624,6 +645,79 @@ Result<void> Communities::unreact(Id actor_id, Id post_id, storage::ReactionKind
                                                           target.post, target.group, emoji);
                            return to_group(as::Kind::undo, new_activity_id(tx), actor,
                                            as::Ref(inner), target.group);
+                         });
+}
+
+Result<void> Communities::choose_answer(Id actor_id, Id comment_id, bool chosen) {
+  return send_about_post(actor_id, comment_id,
+                         [&](Tx& tx, const storage::Actor& actor,
+                             const detail::PostInCommunity& target) -> Result<as::Object> {
+                           auto thread = tx.posts().get(target.post.thread_id);
+                           if (!thread)
+                             return std::move(thread).error();
+                           auto choose = to_group(as::Kind::choose_answer, new_activity_id(tx),
+                                                  actor, as::Ref(target.post.ap_id), target.group);
+                           choose.target = as::Ref(thread->ap_id);
+                           if (chosen)
+                             return choose;
+                           return to_group(as::Kind::undo, new_activity_id(tx), actor,
+                                           as::Ref(choose), target.group);
+                         });
+}
+
+Result<void> Communities::vote(Id actor_id, Id poll_id, const std::vector<std::string>& options) {
+  if (options.empty())
+    return Error::invalid_input("choose at least one option");
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
+    auto acting = acting_on_post(tx, actor_id, poll_id);
+    if (!acting)
+      return std::move(acting).error();
+    const auto& target = acting->target;
+    if (!target.post.is_thread())
+      return Error::invalid_input("the post is not a poll");
+    for (const std::string& option : options) {
+      // Mastodon's vote: a Note with the option as `name`, addressed to the group only (votes are
+      // not public).
+      as::Object note =
+          as::make_object(as::Kind::note, urls_.post(core::to_string_id(tx.next_id())));
+      note.attributed_to = {as::Ref(acting->actor.ap_id)};
+      note.to = {target.group.actor.ap_id};
+      note.audience = {target.group.actor.ap_id};
+      note.name = option;
+      note.in_reply_to = as::Ref(target.post.ap_id);
+      as::Object create = as::make_activity(as::Kind::create, new_activity_id(tx),
+                                            acting->actor.ap_id, as::Ref(note));
+      create.to = {target.group.actor.ap_id};
+      create.audience = {target.group.actor.ap_id};
+      auto applied =
+          groups::apply(tx, urls_, target.group, acting->actor, create, groups::wire_json(create));
+      if (!applied)
+        return std::move(applied).error();
+      if (!applied->note.empty())
+        return Error::invalid_input(applied->note);
+    }
+    return {};
+  });
+}
+
+Result<void> Communities::rsvp(Id actor_id, Id event_id,
+                               std::optional<storage::RsvpStatus> status) {
+  return send_about_post(actor_id, event_id,
+                         [&](Tx& tx, const storage::Actor& actor,
+                             const detail::PostInCommunity& target) -> Result<as::Object> {
+                           if (status)
+                             return to_group(detail::rsvp_kind(*status), new_activity_id(tx), actor,
+                                             as::Ref(target.post.ap_id), target.group);
+                           auto earlier = tx.events().rsvp_of(target.post.id, actor_id);
+                           if (!earlier)
+                             return std::move(earlier).error();
+                           if (!*earlier)
+                             return Error::not_found("you have not answered this event");
+                           auto answer = to_group(detail::rsvp_kind((*earlier)->status),
+                                                  (*earlier)->ap_id.value_or(new_activity_id(tx)),
+                                                  actor, as::Ref(target.post.ap_id), target.group);
+                           return to_group(as::Kind::undo, new_activity_id(tx), actor,
+                                           as::Ref(answer), target.group);
                          });
 }
 

@@ -4,6 +4,7 @@
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
+#include "guildhall/federation/groups/engine.hpp"
 #include "guildhall/storage/database.hpp"
 
 #include "common.hpp"
@@ -152,7 +153,16 @@ Result<void> send_post(Tx& tx, const Urls& urls, as::Kind kind, const storage::P
   activity.to = {to.back()};
   activity.cc = {group.actor.ap_id};
   activity.audience = {group.actor.ap_id};
-  return send_to_group(tx, activity_id, activity, author.id, group);
+  if (!post.is_thread())
+    return send_to_group(tx, activity_id, activity, author.id, group);
+  // A question, poll or event: properties as::Object does not model, written onto the JSON.
+  auto shape = groups::stored_shape(tx, post);
+  if (!shape)
+    return std::move(shape).error();
+  nlohmann::json wire = groups::wire_json(activity);
+  groups::write_shape(*shape, wire["object"]);
+  return detail::enqueue(tx, activity_id, activity.id, wire.dump(), author.id,
+                         {group.actor.inbox_url});
 }
 
 std::string emoji_or_empty(storage::ReactionKind kind, const std::string& emoji) {
@@ -172,14 +182,41 @@ as::Kind kind_of(storage::ReactionKind kind) {
 
 // The reaction activity as sent (and as embedded in its Undo): object and audience only, no
 // public addressing (Lemmy's votes are not public).
-as::Object reaction_activity(storage::ReactionKind kind, const std::string& id,
-                             const storage::Actor& actor, const storage::Post& post,
-                             const storage::CommunityView& group, const std::string& emoji) {
+Result<as::Object> reaction_activity(Tx& tx, storage::ReactionKind kind, const std::string& id,
+                                     const storage::Actor& actor, const storage::Post& post,
+                                     const storage::CommunityView& group,
+                                     const std::string& emoji) {
+  if (kind == storage::ReactionKind::emoji) {
+    // FEP-c0e0's fallback: a group on Lemmy, Mbin, ... hears a Like (engine.hpp's rule).
+    auto knows =
+        groups::instance_understands_emoji_react(tx, group.actor.domain.value_or(std::string()));
+    if (!knows)
+      return std::move(knows).error();
+    if (!*knows)
+      kind = storage::ReactionKind::like;
+  }
   auto activity = as::make_activity(kind_of(kind), id, actor.ap_id, as::Ref(post.ap_id));
   activity.audience = {group.actor.ap_id};
   if (kind == storage::ReactionKind::emoji)
     activity.content = emoji;
   return activity;
+}
+
+// Our copy of a poll (its tallies follow the host's Update) or event we start.
+Result<void> store_thread_kind(Tx& tx, const storage::Post& thread, const ThreadInput& input) {
+  if (input.poll) {
+    auto poll = tx.polls().create(
+        {thread.id, input.poll->multiple, input.poll->end_time, input.poll->options});
+    if (!poll)
+      return std::move(poll).error();
+  }
+  if (input.event) {
+    auto event = tx.events().put({thread.id, input.event->start_time, input.event->end_time,
+                                  input.event->location_name, input.event->location_address});
+    if (!event)
+      return std::move(event).error();
+  }
+  return {};
 }
 
 }  // namespace
@@ -255,6 +292,8 @@ Result<storage::Post> RemoteCommunities::post_thread(Id author_id, Id community_
     return Error::invalid_input("a content warning may have at most 1024 characters");
   const std::string html = content::render_markdown(input.markdown);
   return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<storage::Post> {
+    if (auto ok = detail::check_thread_kind(input, tx.now()); !ok)
+      return std::move(ok).error();
     auto in = acting_in(tx, author_id, community_id);
     if (!in)
       return std::move(in).error();
@@ -281,6 +320,8 @@ Result<storage::Post> RemoteCommunities::post_thread(Id author_id, Id community_
     auto created = tx.posts().create(row);
     if (!created)
       return std::move(created).error();
+    if (auto kind = store_thread_kind(tx, *created, input); !kind)
+      return std::move(kind).error();
     if (auto sent = send_post(tx, urls_, as::Kind::create, *created, in->actor, in->group); !sent)
       return std::move(sent).error();
     return created;
@@ -408,8 +449,10 @@ Result<void> RemoteCommunities::react(Id actor_id, Id post_id, storage::Reaction
     if (reaction->ap_id != reaction_id)
       return {};  // reacted before: nothing new to send
     auto activity =
-        reaction_activity(kind, reaction_id, on->actor, on->post, on->group, form.emoji);
-    return send_to_group(tx, activity_id, activity, actor_id, on->group);
+        reaction_activity(tx, kind, reaction_id, on->actor, on->post, on->group, form.emoji);
+    if (!activity)
+      return std::move(activity).error();
+    return send_to_group(tx, activity_id, *activity, actor_id, on->group);
   });
 }
 
@@ -435,9 +478,11 @@ Result<void> RemoteCommunities::unreact(Id actor_id, Id post_id, storage::Reacti
     if (!*removed || !reaction_id)
       return {};
     const Id activity_id = tx.next_id();
-    auto undone = reaction_activity(kind, *reaction_id, on->actor, on->post, on->group, wanted);
+    auto undone = reaction_activity(tx, kind, *reaction_id, on->actor, on->post, on->group, wanted);
+    if (!undone)
+      return std::move(undone).error();
     auto undo = as::make_activity(as::Kind::undo, urls_.activity(core::to_string_id(activity_id)),
-                                  on->actor.ap_id, as::Ref(undone));
+                                  on->actor.ap_id, as::Ref(*undone));
     undo.audience = {on->group.actor.ap_id};
     return send_to_group(tx, activity_id, undo, actor_id, on->group);
   });
@@ -457,6 +502,149 @@ Result<void> RemoteCommunities::report(Id actor_id, Id post_id, const std::strin
     flag.audience = {on->group.actor.ap_id};
     flag.summary = reason;
     return send_to_group(tx, activity_id, flag, actor_id, on->group);
+  });
+}
+
+Result<void> RemoteCommunities::choose_answer(Id actor_id, Id comment_id, bool chosen) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = acting_on(tx, actor_id, comment_id);
+    if (!on)
+      return std::move(on).error();
+    if (on->post.is_thread())
+      return Error::invalid_input("the accepted answer must be a comment");
+    auto thread = tx.posts().get(on->post.thread_id);
+    if (!thread)
+      return std::move(thread).error();
+    if (!thread->is_question)
+      return Error::invalid_input("the thread is not a question");
+    if (thread->author_id != actor_id) {
+      auto member = accepted_member(tx, on->group.actor.id, actor_id);
+      if (!member)
+        return std::move(member).error();
+      if (member->role == storage::MemberRole::member)
+        return Error::forbidden("only the question's author or a moderator may choose its answer");
+    }
+    if (!chosen && thread->accepted_answer_id != on->post.id)
+      return Error::invalid_input("this comment is not the accepted answer");
+    // Stored now: the group's Announce of our own activity is not applied twice.
+    auto set = tx.posts().set_accepted_answer(
+        thread->id, chosen ? std::optional<Id>(on->post.id) : std::nullopt);
+    if (!set)
+      return std::move(set).error();
+    const Id activity_id = tx.next_id();
+    auto choose =
+        as::make_activity(as::Kind::choose_answer, urls_.activity(core::to_string_id(activity_id)),
+                          on->actor.ap_id, as::Ref(on->post.ap_id));
+    choose.target = as::Ref(thread->ap_id);
+    choose.to = {audience_of(on->group).back()};
+    choose.cc = {on->group.actor.ap_id};
+    choose.audience = {on->group.actor.ap_id};
+    if (chosen)
+      return send_to_group(tx, activity_id, choose, actor_id, on->group);
+    const Id undo_id = tx.next_id();
+    auto undo = as::make_activity(as::Kind::undo, urls_.activity(core::to_string_id(undo_id)),
+                                  on->actor.ap_id, as::Ref(choose));
+    undo.to = choose.to;
+    undo.cc = choose.cc;
+    undo.audience = choose.audience;
+    return send_to_group(tx, undo_id, undo, actor_id, on->group);
+  });
+}
+
+Result<void> RemoteCommunities::vote(Id actor_id, Id poll_id,
+                                     const std::vector<std::string>& options) {
+  if (options.empty())
+    return Error::invalid_input("choose at least one option");
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = acting_on(tx, actor_id, poll_id);
+    if (!on)
+      return std::move(on).error();
+    if (auto member = accepted_member(tx, on->group.actor.id, actor_id); !member)
+      return std::move(member).error();
+    auto poll = tx.polls().get(poll_id);
+    if (!poll) {
+      if (poll.error().kind == core::ErrorKind::not_found)
+        return Error::invalid_input("the post is not a poll");
+      return std::move(poll).error();
+    }
+    if (poll->end_time && tx.now() >= *poll->end_time)
+      return Error::forbidden("the poll has ended");
+    auto earlier = tx.polls().votes_of(poll_id, actor_id);
+    if (!earlier)
+      return std::move(earlier).error();
+    if (!poll->multiple && (options.size() > 1 || !earlier->empty()))
+      return Error::forbidden("this poll takes one vote per person");
+    for (const std::string& option : options) {
+      auto chosen = std::find_if(poll->options.begin(), poll->options.end(),
+                                 [&](const storage::PollOption& o) { return o.name == option; });
+      if (chosen == poll->options.end())
+        return Error::invalid_input("no such option in the poll: '" + option + "'");
+      // Mastodon's vote: a Note named after the option, to the group only (votes are private).
+      const std::string note_id = urls_.post(core::to_string_id(tx.next_id()));
+      auto added = tx.polls().add_vote(poll_id, chosen->position, actor_id, note_id);
+      if (!added) {
+        if (added.error().kind == core::ErrorKind::already_exists)
+          return Error::forbidden("you voted for '" + option + "' before");
+        return std::move(added).error();
+      }
+      as::Object note = as::make_object(as::Kind::note, note_id);
+      note.attributed_to = {as::Ref(on->actor.ap_id)};
+      note.to = {on->group.actor.ap_id};
+      note.audience = {on->group.actor.ap_id};
+      note.name = option;
+      note.in_reply_to = as::Ref(on->post.ap_id);
+      const Id activity_id = tx.next_id();
+      auto create =
+          as::make_activity(as::Kind::create, urls_.activity(core::to_string_id(activity_id)),
+                            on->actor.ap_id, as::Ref(note));
+      create.to = {on->group.actor.ap_id};
+      create.audience = {on->group.actor.ap_id};
+      if (auto sent = send_to_group(tx, activity_id, create, actor_id, on->group); !sent)
+        return sent;
+    }
+    return {};
+  });
+}
+
+Result<void> RemoteCommunities::rsvp(Id actor_id, Id event_id,
+                                     std::optional<storage::RsvpStatus> status) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = acting_on(tx, actor_id, event_id);
+    if (!on)
+      return std::move(on).error();
+    if (auto member = accepted_member(tx, on->group.actor.id, actor_id); !member)
+      return std::move(member).error();
+    if (!tx.events().get(event_id).ok())
+      return Error::invalid_input("the post is not an event");
+    auto earlier = tx.events().rsvp_of(event_id, actor_id);
+    if (!earlier)
+      return std::move(earlier).error();
+    const Id activity_id = tx.next_id();
+    const std::string id = urls_.activity(core::to_string_id(activity_id));
+    auto address = [&](as::Object& a) {
+      a.to = {audience_of(on->group).back()};
+      a.cc = {on->group.actor.ap_id};
+      a.audience = {on->group.actor.ap_id};
+    };
+    if (status) {
+      if (auto set = tx.events().set_rsvp(event_id, actor_id, *status, id); !set)
+        return std::move(set).error();
+      auto answer = as::make_activity(detail::rsvp_kind(*status), id, on->actor.ap_id,
+                                      as::Ref(on->post.ap_id));
+      address(answer);
+      return send_to_group(tx, activity_id, answer, actor_id, on->group);
+    }
+    if (!*earlier)
+      return Error::not_found("you have not answered this event");
+    if (auto removed = tx.events().remove_rsvp(event_id, actor_id); !removed)
+      return std::move(removed).error();
+    auto answer = as::make_activity(detail::rsvp_kind((*earlier)->status),
+                                    (*earlier)->ap_id.value_or(id + "#answer"), on->actor.ap_id,
+                                    as::Ref(on->post.ap_id));
+    address(answer);
+    auto undo = as::make_activity(as::Kind::undo, id, on->actor.ap_id, as::Ref(answer));
+    address(undo);
+    return send_to_group(tx, activity_id, undo, actor_id, on->group);
   });
 }
 

@@ -118,17 +118,9 @@ Response create_community(Call& call) {
   auto settings = settings_input(call.params);
   if (!settings)
     return from_error(settings.error());
-  federation::outbox::CommunityInput in;
-  in.handle = string_param(call.params, "handle").value_or("");
-  in.title = settings->title.value_or("");
-  in.description = settings->description.value_or("");
-  in.welcome = settings->welcome.value_or("");
-  in.rules = settings->rules.value_or(std::vector<std::string>{});
-  in.visibility = settings->visibility.value_or(in.visibility);
-  in.join_policy = settings->join_policy.value_or(in.join_policy);
-  in.posting_policy = settings->posting_policy.value_or(in.posting_policy);
-  in.languages = settings->languages.value_or(std::vector<std::string>{});
-  auto created = call.ctx.communities.create(call.me(), in);
+  auto created = call.ctx.communities.create(
+      call.me(), federation::outbox::community_input(
+                     string_param(call.params, "handle").value_or(""), *settings));
   if (!created)
     return from_error(created.error());
   if (settings->icon_url && *settings->icon_url) {

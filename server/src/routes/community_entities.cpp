@@ -72,6 +72,49 @@ json attachments_json(const storage::Post& post) {
   return out;
 }
 
+json poll_json(Tx& tx, Id post_id, Id viewer) {
+  auto poll = tx.polls().get(post_id);
+  if (!poll) {
+    if (poll.error().kind == core::ErrorKind::not_found)
+      return nullptr;
+    throw core::ErrorException(poll.error());
+  }
+  const std::vector<storage::PollVote> mine = tx.polls().votes_of(post_id, viewer).value();
+  json options = json::array();
+  json my_choices = json::array();
+  for (const auto& o : poll->options) {
+    options.push_back({{"name", o.name}, {"votes", o.votes}});
+    if (std::any_of(mine.begin(), mine.end(),
+                    [&](const auto& v) { return v.position == o.position; }))
+      my_choices.push_back(o.name);
+  }
+  return {{"options", std::move(options)},
+          {"multiple", poll->multiple},
+          {"ends_at", time_json(poll->end_time)},
+          {"expired", poll->end_time && *poll->end_time <= tx.now()},
+          {"voters_count", poll->voters_count},
+          {"my_choices", std::move(my_choices)}};
+}
+
+json event_json(Tx& tx, Id post_id, Id viewer) {
+  auto event = tx.events().get(post_id);
+  if (!event) {
+    if (event.error().kind == core::ErrorKind::not_found)
+      return nullptr;
+    throw core::ErrorException(event.error());
+  }
+  const auto counts = tx.events().counts(post_id).value();
+  const auto mine = tx.events().rsvp_of(post_id, viewer).value();
+  return {{"starts_at", core::format_rfc3339(event->start_time)},
+          {"ends_at", time_json(event->end_time)},
+          {"location_name", event->location_name ? json(*event->location_name) : json(nullptr)},
+          {"location_address",
+           event->location_address ? json(*event->location_address) : json(nullptr)},
+          {"rsvps",
+           {{"going", counts.going}, {"maybe", counts.maybe}, {"not_going", counts.not_going}}},
+          {"my_rsvp", mine ? json(storage::to_string(mine->status)) : json(nullptr)}};
+}
+
 }  // namespace
 
 json person_json(const federation::Urls& urls, const storage::Actor& actor) {
@@ -216,8 +259,8 @@ json thread_json(Tx& tx, const ApiContext& ctx, const storage::ThreadSummary& th
           {"comment_count", thread.comment_count},
           {"reactions", reactions_json(tx, p.id, viewer)},
           {"read", std::move(read)},
-          {"poll", nullptr},
-          {"event", nullptr}};
+          {"poll", hidden ? json(nullptr) : poll_json(tx, p.id, viewer)},
+          {"event", hidden ? json(nullptr) : event_json(tx, p.id, viewer)}};
 }
 
 json comment_json(Tx& tx, const federation::Urls& urls, const storage::Post& c, Id viewer,

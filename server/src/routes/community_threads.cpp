@@ -22,13 +22,18 @@ using storage::Tx;
 constexpr std::size_t kMaxTreeComments = 1000;
 constexpr std::size_t kMaxLanguageTag = 35;
 
-Result<std::optional<std::string>> language_param(const json& params) {
+// The `body` (required Markdown) and `language` every post input has.
+template <typename Input>
+Result<void> text_params(const json& params, Input& in) {
+  in.markdown = string_param(params, "body").value_or("");
+  if (in.markdown.empty())
+    return Error::invalid_input("body is required");
   auto language = string_param(params, "language");
-  if (!language || language->empty())
-    return std::optional<std::string>{};
-  if (language->size() > kMaxLanguageTag)
+  if (language && language->size() > kMaxLanguageTag)
     return Error::invalid_input("language must be a BCP 47 tag");
-  return std::optional<std::string>(*language);
+  if (language && !language->empty())
+    in.language = *language;
+  return {};
 }
 
 // sort, period and paging of a thread list into `query`; the page number for active/top.
@@ -137,19 +142,62 @@ Response home(Call& call) {
   return threads_response(call, query, *page, [](Tx&) -> Result<bool> { return false; });
 }
 
+// An RFC 3339 time field of a nested object, if present.
+Result<std::optional<core::TimePoint>> time_field(const json& object, const char* key) {
+  if (!object.contains(key) || object[key].is_null())
+    return std::optional<core::TimePoint>{};
+  core::TimePoint t;
+  if (!object[key].is_string() || !core::parse_rfc3339(object[key].get<std::string>(), t))
+    return Error::invalid_input(std::string(key) + " must be an RFC 3339 timestamp");
+  return std::optional<core::TimePoint>(t);
+}
+
+// `poll: {options, multiple, ends_at}` and `event: {starts_at, ends_at, location_name,
+// location_address}` of a new thread (JSON objects; the services check the rest).
+Result<void> poll_and_event(const json& params, federation::outbox::ThreadInput& in) {
+  if (params.contains("poll") && !params["poll"].is_null()) {
+    const json& poll = params["poll"];
+    if (!poll.is_object())
+      return Error::invalid_input("poll must be an object with options");
+    federation::outbox::PollInput p;
+    p.options = list_param(poll, "options");
+    p.multiple = bool_param(poll, "multiple").value_or(false);
+    auto ends = time_field(poll, "ends_at");
+    if (!ends)
+      return std::move(ends).error();
+    p.end_time = *ends;
+    in.poll = std::move(p);
+  }
+  if (params.contains("event") && !params["event"].is_null()) {
+    const json& event = params["event"];
+    if (!event.is_object())
+      return Error::invalid_input("event must be an object with starts_at");
+    federation::outbox::EventInput e;
+    auto starts = time_field(event, "starts_at");
+    if (!starts)
+      return std::move(starts).error();
+    if (!*starts)
+      return Error::invalid_input("an event needs starts_at");
+    e.start_time = **starts;
+    auto ends = time_field(event, "ends_at");
+    if (!ends)
+      return std::move(ends).error();
+    e.end_time = *ends;
+    e.location_name = string_param(event, "location_name");
+    e.location_address = string_param(event, "location_address");
+    in.event = std::move(e);
+  }
+  return {};
+}
+
 Response post_thread(Call& call) {
   const Id community = path_id(call).value();
-  if (call.params.contains("poll") || call.params.contains("event"))
-    return api_error(422, "polls and events are not supported yet");
   federation::outbox::ThreadInput in;
+  if (auto ok = poll_and_event(call.params, in); !ok)
+    return from_error(ok.error());
   in.title = string_param(call.params, "title").value_or("");
-  in.markdown = string_param(call.params, "body").value_or("");
-  if (in.markdown.empty())
-    return api_error(422, "body is required");
-  auto language = language_param(call.params);
-  if (!language)
-    return from_error(language.error());
-  in.language = *language;
+  if (auto ok = text_params(call.params, in); !ok)
+    return from_error(ok.error());
   in.is_question = bool_param(call.params, "question").value_or(false);
   if (auto summary = string_param(call.params, "summary"); summary && !summary->empty())
     in.summary = *summary;
@@ -235,13 +283,8 @@ Response mark_read(Call& call) {
 Response post_comment(Call& call) {
   const Id parent = path_id(call).value();
   federation::outbox::CommentInput in;
-  in.markdown = string_param(call.params, "body").value_or("");
-  if (in.markdown.empty())
-    return api_error(422, "body is required");
-  auto language = language_param(call.params);
-  if (!language)
-    return from_error(language.error());
-  in.language = *language;
+  if (auto ok = text_params(call.params, in); !ok)
+    return from_error(ok.error());
   auto post = call.ctx.communities.comment(call.me(), parent, in);
   if (!post)
     return from_error(post.error());
@@ -251,14 +294,9 @@ Response post_comment(Call& call) {
 Response edit_post(Call& call) {
   const Id id = path_id(call).value();
   federation::outbox::EditInput in;
-  in.markdown = string_param(call.params, "body").value_or("");
-  if (in.markdown.empty())
-    return api_error(422, "body is required");
+  if (auto ok = text_params(call.params, in); !ok)
+    return from_error(ok.error());
   in.title = string_param(call.params, "title");
-  auto language = language_param(call.params);
-  if (!language)
-    return from_error(language.error());
-  in.language = *language;
   auto post = call.ctx.communities.edit(call.me(), id, in);
   if (!post)
     return from_error(post.error());
@@ -327,6 +365,42 @@ Response react(Call& call, bool add) {
   return read_json(call, [&](Tx& tx) -> Result<json> { return reactions_json(tx, id, call.me()); });
 }
 
+// Q&A: POST marks the comment {id} as its question's accepted answer, DELETE clears it; the
+// answer is the question thread.
+Response choose_answer(Call& call, bool chosen) {
+  const Id id = path_id(call).value();
+  if (auto done = call.ctx.communities.choose_answer(call.me(), id, chosen); !done)
+    return from_error(done.error());
+  auto comment = call.app().db.read([&](Tx& tx) { return tx.posts().get(id); });
+  if (!comment)
+    return from_error(comment.error());
+  return post_response(call, comment->thread_id);
+}
+
+Response vote(Call& call) {
+  const Id id = path_id(call).value();
+  const auto choices = list_param(call.params, "choices");
+  if (choices.empty())
+    return api_error(422, "choices names at least one option");
+  if (auto done = call.ctx.communities.vote(call.me(), id, choices); !done)
+    return from_error(done.error());
+  return post_response(call, id);
+}
+
+Response rsvp(Call& call, bool answer) {
+  const Id id = path_id(call).value();
+  std::optional<storage::RsvpStatus> status;
+  if (answer) {
+    storage::RsvpStatus parsed{};
+    if (!storage::parse(string_param(call.params, "status").value_or(""), parsed))
+      return api_error(422, "status must be going, maybe or not_going");
+    status = parsed;
+  }
+  if (auto done = call.ctx.communities.rsvp(call.me(), id, status); !done)
+    return from_error(done.error());
+  return post_response(call, id);
+}
+
 Response report(Call& call) {
   const Id id = path_id(call).value();
   const auto reason = string_param(call.params, "reason").value_or("");
@@ -360,6 +434,15 @@ void register_community_threads(http::Router& router, const std::shared_ptr<ApiC
   t.add(Verb::delete_, base + "/posts/{id}/reactions", "community_unreact", write,
         [](Call& call) { return react(call, false); });
   t.add(Verb::post, base + "/posts/{id}/report", "community_report", write, report);
+  t.add(Verb::post, base + "/posts/{id}/accept", "community_accept_answer", write,
+        [](Call& call) { return choose_answer(call, true); });
+  t.add(Verb::delete_, base + "/posts/{id}/accept", "community_unaccept_answer", write,
+        [](Call& call) { return choose_answer(call, false); });
+  t.add(Verb::post, base + "/posts/{id}/votes", "community_poll_vote", write, vote);
+  t.add(Verb::post, base + "/posts/{id}/rsvp", "community_rsvp", write,
+        [](Call& call) { return rsvp(call, true); });
+  t.add(Verb::delete_, base + "/posts/{id}/rsvp", "community_rsvp_withdraw", write,
+        [](Call& call) { return rsvp(call, false); });
 }
 
 }  // namespace guildhall::server::api

@@ -58,6 +58,7 @@ enum class Kind {
   join,
   leave,
   move,
+  choose_answer,  // PieFed's Q&A: the accepted answer of a question thread
   view,
 };
 

@@ -87,6 +87,13 @@ class CommunityService {
                              const std::string& emoji = {});
   core::Result<void> report(storage::Id actor_id, storage::Id post_id,
                             const std::optional<std::string>& reason);
+  // Q&A: the asker or a moderator marks a comment as the accepted answer (or clears it).
+  core::Result<void> choose_answer(storage::Id actor_id, storage::Id comment_id, bool chosen);
+  core::Result<void> vote(storage::Id actor_id, storage::Id poll_id,
+                          const std::vector<std::string>& options);
+  // nullopt withdraws the answer.
+  core::Result<void> rsvp(storage::Id actor_id, storage::Id event_id,
+                          std::optional<storage::RsvpStatus> status);
 
   // ---- what only the hosting instance does (invalid_input for a remote community)
 

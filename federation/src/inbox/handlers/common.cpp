@@ -42,7 +42,7 @@ bool same_origin_ids(std::string_view a, std::string_view b) {
 
 bool is_post_kind(as::Kind kind) noexcept {
   return kind == as::Kind::note || kind == as::Kind::page || kind == as::Kind::article ||
-         kind == as::Kind::question;
+         kind == as::Kind::question || kind == as::Kind::event;
 }
 
 core::Result<void> dispatch(HandlerContext& ctx) {

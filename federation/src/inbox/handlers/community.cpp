@@ -15,6 +15,7 @@
 #include "guildhall/content/html.hpp"
 #include "guildhall/federation/fetch/remote_actors.hpp"
 #include "guildhall/federation/fetch/remote_groups.hpp"
+#include "guildhall/federation/groups/thread_kinds.hpp"
 
 #include "post_fields.hpp"
 
@@ -46,6 +47,7 @@ bool is_moderation(const as::Object& activity) {
     case as::Kind::lock:
     case as::Kind::block:
     case as::Kind::delete_:
+    case as::Kind::choose_answer:  // the question's author, or a moderator
       return true;
     case as::Kind::undo:
       return activity.object_ref().get() && is_moderation(*activity.object_ref().get());
@@ -95,6 +97,12 @@ core::Result<void> apply_update(HandlerContext& ctx, const storage::CommunityVie
     return std::move(post).error();
   if (!*post)
     return {};
+  if (ctx.actor.id == group.actor.id) {
+    // The host's tallies of a poll (it counts the votes): only the counts are taken.
+    if (!(*post)->is_thread())
+      return ctx.ignore("group update of a comment");
+    return groups::store_edited_shape(ctx.tx, **post, *object, true);
+  }
   return handle_update(ctx);  // owner checks, edit history, stale updates dropped
 }
 
@@ -267,6 +275,12 @@ core::Result<void> ban(HandlerContext& ctx, const storage::CommunityView& group,
   return {};
 }
 
+core::Result<void> choose_answer(HandlerContext& ctx, const storage::CommunityView& group,
+                                 const as::Object& choose, bool chosen);
+core::Result<void> rsvp(HandlerContext& ctx, const storage::CommunityView& group,
+                        const std::string& event_ap_id, std::optional<storage::RsvpStatus> status,
+                        const std::string& answer_id);
+
 core::Result<void> apply_undo(HandlerContext& ctx, const storage::CommunityView& group) {
   const as::Object* undone = ctx.activity.object_ref().get();
   if (undone && !undone->actor.id().empty() && undone->actor.id() != ctx.actor.ap_id)
@@ -277,6 +291,13 @@ core::Result<void> apply_undo(HandlerContext& ctx, const storage::CommunityView&
       return set_locked(ctx, group, *undone, false);
     case as::Kind::block:
       return ban(ctx, group, *undone, false);
+    case as::Kind::choose_answer:
+      return choose_answer(ctx, group, *undone, false);
+    case as::Kind::accept:
+    case as::Kind::tentative_accept:
+    case as::Kind::reject:
+    case as::Kind::join:
+      return rsvp(ctx, group, undone->object_ref().id(), std::nullopt, undone->id);
     case as::Kind::delete_: {
       // Restoring a moderator's removal; an author's own delete cleared the content for good.
       auto post = community_post(ctx, group, undone->object_ref().id());
@@ -303,6 +324,69 @@ core::Result<void> apply_undo(HandlerContext& ctx, const storage::CommunityView&
     }
     default:
       return ctx.ignore("undo of an unhandled type");
+  }
+}
+
+// ChooseAnswer by the question's author or a moderator (the host checked too); Undo clears it.
+core::Result<void> choose_answer(HandlerContext& ctx, const storage::CommunityView& group,
+                                 const as::Object& choose, bool chosen) {
+  auto answer = community_post(ctx, group, choose.object_ref().id());
+  if (!answer)
+    return std::move(answer).error();
+  if (!*answer)
+    return {};
+  if ((*answer)->is_thread())
+    return core::Error::invalid_input("the accepted answer must be a comment");
+  auto thread = ctx.tx.posts().get((*answer)->thread_id);
+  if (!thread)
+    return std::move(thread).error();
+  if (thread->author_id != ctx.actor.id && !is_moderator(ctx, group))
+    return core::Error::forbidden("only the question's author or a moderator chooses its answer");
+  if (!chosen && thread->accepted_answer_id != (*answer)->id)
+    return ctx.ignore("not the accepted answer");
+  if (!thread->is_question) {
+    // The thread arrived before we knew it was a question (a peer that sends no isQuestion).
+    return ctx.ignore("the thread is not a question");
+  }
+  auto set = ctx.tx.posts().set_accepted_answer(
+      thread->id, chosen ? std::optional<storage::Id>((*answer)->id) : std::nullopt);
+  if (!set)
+    return std::move(set).error();
+  return {};
+}
+
+// An answer to an event thread of this community: going, maybe, not going, or withdrawn.
+core::Result<void> rsvp(HandlerContext& ctx, const storage::CommunityView& group,
+                        const std::string& event_ap_id, std::optional<storage::RsvpStatus> status,
+                        const std::string& answer_id) {
+  auto post = community_post(ctx, group, event_ap_id);
+  if (!post)
+    return std::move(post).error();
+  if (!*post)
+    return {};
+  if (!ctx.tx.events().get((*post)->id).ok())
+    return ctx.ignore("not an event");
+  if (!status) {
+    if (auto removed = ctx.tx.events().remove_rsvp((*post)->id, ctx.actor.id); !removed)
+      return std::move(removed).error();
+    return {};
+  }
+  if (auto set = ctx.tx.events().set_rsvp((*post)->id, ctx.actor.id, *status, answer_id); !set)
+    return std::move(set).error();
+  return {};
+}
+
+std::optional<storage::RsvpStatus> rsvp_status(as::Kind kind) {
+  switch (kind) {
+    case as::Kind::accept:
+    case as::Kind::join:
+      return storage::RsvpStatus::going;
+    case as::Kind::tentative_accept:
+      return storage::RsvpStatus::maybe;
+    case as::Kind::reject:
+      return storage::RsvpStatus::not_going;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -333,6 +417,14 @@ core::Result<void> apply_member_activity(HandlerContext& ctx, const storage::Com
       return add_or_remove(ctx, group, activity, false);
     case as::Kind::block:
       return ban(ctx, group, activity, true);
+    case as::Kind::choose_answer:
+      return choose_answer(ctx, group, activity, true);
+    case as::Kind::accept:
+    case as::Kind::tentative_accept:
+    case as::Kind::reject:
+    case as::Kind::join:
+    case as::Kind::leave:
+      return rsvp(ctx, group, activity.object_ref().id(), rsvp_status(activity.kind), activity.id);
     default:
       return ctx.ignore("announced activity of an unhandled type");
   }
@@ -390,6 +482,9 @@ core::Result<void> store_community_post(HandlerContext& ctx, const storage::Comm
   auto created = ctx.tx.posts().create(post);
   if (!created)
     return std::move(created).error();
+  if (!parent)
+    if (auto shaped = groups::store_new_shape(ctx.tx, *created, object); !shaped)
+      return shaped;
   // Mbin and PieFed still say "locked" on the object (Lemmy sends Lock).
   if (!parent && object.comments_enabled == false) {
     if (auto locked = ctx.tx.posts().set_locked(created->id, true); !locked)

@@ -4,6 +4,7 @@
 
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/url.hpp"
+#include "guildhall/federation/groups/thread_kinds.hpp"
 #include "guildhall/federation/signatures/verify.hpp"
 
 namespace guildhall::federation::inbox::detail {
@@ -21,7 +22,7 @@ PostFields post_fields(const as::Object& object) {
   f.sensitive = object.sensitive.value_or(false) || f.summary.has_value();
   if (!object.url.empty())
     f.url = content::safe_url(object.url, false);
-  f.is_question = object.kind == as::Kind::question;
+  f.is_question = groups::read_shape(object).question;
   int position = 0;
   for (const as::Ref& ref : object.attachment) {
     const as::Object* a = ref.get();

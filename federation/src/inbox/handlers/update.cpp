@@ -3,6 +3,8 @@
 // dropped (peers may deliver out of order, catalogue 3.4). An Update of a post we do not have is
 // ignored (Mastodon does the same). An Update of the actor itself was turned into a refetch by the
 // processor (ActorSource::refresh) before this runs; its embedded copy is never used.
+#include "guildhall/federation/groups/thread_kinds.hpp"
+
 #include "post_fields.hpp"
 
 namespace guildhall::federation::inbox::detail {
@@ -34,6 +36,9 @@ core::Result<void> handle_update(HandlerContext& ctx) {
   auto updated = ctx.tx.posts().update(post.id, edit);
   if (!updated)
     return std::move(updated).error();
+  // A moved event; a poll's tallies as its author counted them (Mastodon updates its polls so).
+  if (updated->is_thread())
+    return groups::store_edited_shape(ctx.tx, *updated, *object, true);
   return {};
 }
 

@@ -27,6 +27,7 @@
 #include "guildhall/core/result.hpp"
 #include "guildhall/storage/changes.hpp"
 #include "guildhall/storage/client_api.hpp"
+#include "guildhall/storage/community_content.hpp"
 #include "guildhall/storage/community_log.hpp"
 #include "guildhall/storage/community_queries.hpp"
 #include "guildhall/storage/federation_queue.hpp"
@@ -83,6 +84,8 @@ class Tx {
   virtual CommunityReportRepo& community_reports() = 0;
   // The community API's reads: directory, thread lists, read markers, insights.
   virtual CommunityQueryRepo& community_queries() = 0;
+  virtual PollRepo& polls() = 0;  // polls and events in threads (community_content.hpp)
+  virtual EventRepo& events() = 0;
   // A fresh Snowflake id (for callers that must know an id before inserting, e.g. to build ap_id).
   virtual Id next_id() = 0;
   virtual TimePoint now() const = 0;

@@ -29,8 +29,6 @@ namespace as = guildhall::activitystreams;
 struct ApplyOptions {
   // A local Create: the Snowflake its object id was built from (the post row gets that id).
   std::optional<storage::Id> new_post_id{};
-  // Q&A flag for a local thread (remote ones are questions when they are AS2 `Question`s).
-  bool is_question = false;
 };
 
 struct Applied {
@@ -71,6 +69,12 @@ core::Result<Applied> announce_group_update(storage::Tx& tx, const Urls& urls,
 // An activity we build, as sent: serialized with `audience` as one id (Lemmy reads a single id,
 // not a list), on the activity and on the objects it embeds.
 nlohmann::json wire_json(const as::Object& activity);
+
+// FEP-c0e0's fallback rule: servers whose NodeInfo `software.name` is Lemmy, Mbin, kbin, Mastodon,
+// NodeBB, PeerTube or lotide do not read `EmojiReact`: they get a `Like` instead. Unknown software
+// (no NodeInfo stored yet) gets EmojiReact. `host` is an instance as stored (host[:port]).
+bool understands_emoji_react(const std::optional<std::string>& software);
+core::Result<bool> instance_understands_emoji_react(storage::Tx& tx, const std::string& host);
 
 // Whether `actor` may moderate `group`: an accepted owner or moderator, or an admin of this
 // instance (the group's host).

@@ -17,6 +17,7 @@
 
 #include "guildhall/core/result.hpp"
 #include "guildhall/federation/urls.hpp"
+#include "guildhall/storage/community_content.hpp"
 #include "guildhall/storage/community_log.hpp"
 #include "guildhall/storage/model.hpp"
 
@@ -53,13 +54,34 @@ struct CommunitySettingsInput {
   storage::Nullable<std::string> icon_url{};  // an http(s) URL; optional{nullopt} removes it
 };
 
+// A poll thread (AS2 Question): 2 to 20 options, one per person (oneOf) or several (anyOf).
+struct PollInput {
+  std::vector<std::string> options{};
+  bool multiple = false;
+  std::optional<core::TimePoint> end_time{};  // must be in the future
+};
+
+// An event thread (AS2 Event).
+struct EventInput {
+  core::TimePoint start_time{};
+  std::optional<core::TimePoint> end_time{};
+  std::optional<std::string> location_name{};
+  std::optional<std::string> location_address{};
+};
+
+// A new community's input from settings given as changes (the CLI's key=value pairs, the API's
+// body): unset fields take the defaults.
+CommunityInput community_input(std::string handle, const CommunitySettingsInput& settings);
+
 struct ThreadInput {
   std::string title{};
   std::string markdown{};
   std::optional<std::string> language{};
-  bool is_question = false;
+  bool is_question = false;              // Q&A: one comment can become the accepted answer
   std::optional<std::string> summary{};  // content warning
   bool sensitive = false;
+  std::optional<PollInput> poll{};    // the thread is a poll
+  std::optional<EventInput> event{};  // the thread is an event (not both)
 };
 
 struct CommentInput {
@@ -109,6 +131,18 @@ class Communities {
                            const std::string& emoji = {});
   core::Result<void> unreact(storage::Id actor_id, storage::Id post_id, storage::ReactionKind kind,
                              const std::string& emoji = {});
+
+  // Q&A: the question's author or a moderator marks a comment of a question thread as its
+  // accepted answer (ChooseAnswer), or clears it (`chosen` false: Undo).
+  core::Result<void> choose_answer(storage::Id actor_id, storage::Id comment_id, bool chosen);
+  // A vote in a poll thread: one Note per option (Mastodon's shape); one option per person unless
+  // the poll takes several; none after its end.
+  core::Result<void> vote(storage::Id actor_id, storage::Id poll_id,
+                          const std::vector<std::string>& options);
+  // An answer to an event thread: going (Accept), maybe (TentativeAccept), not going (Reject);
+  // nullopt withdraws it (Undo).
+  core::Result<void> rsvp(storage::Id actor_id, storage::Id event_id,
+                          std::optional<storage::RsvpStatus> status);
 
   // Moderation (moderators, the owner and instance admins), each in the moderation log.
   core::Result<void> remove_post(storage::Id moderator_id, storage::Id post_id,

@@ -58,6 +58,16 @@ class RemoteCommunities {
   core::Result<void> unreact(storage::Id actor_id, storage::Id post_id, storage::ReactionKind kind,
                              const std::string& emoji = {});
 
+  // Q&A, polls and events, as Communities does them for communities hosted here (same rules),
+  // sent to the group: ChooseAnswer / Undo, one vote Note per option (our vote is remembered so a
+  // second one is refused here already; the tallies come from the host's Update), and
+  // Accept / TentativeAccept / Reject of the event / Undo.
+  core::Result<void> choose_answer(storage::Id actor_id, storage::Id comment_id, bool chosen);
+  core::Result<void> vote(storage::Id actor_id, storage::Id poll_id,
+                          const std::vector<std::string>& options);
+  core::Result<void> rsvp(storage::Id actor_id, storage::Id event_id,
+                          std::optional<storage::RsvpStatus> status);
+
   // Flag to the group (its moderators see it); nothing is stored here.
   core::Result<void> report(storage::Id actor_id, storage::Id post_id, const std::string& reason);
 
