@@ -100,6 +100,10 @@ Result<Applied> apply_add_remove(GroupContext& ctx, bool add);
 Result<Applied> apply_block(GroupContext& ctx, bool ban);
 Result<Applied> restore_post(GroupContext& ctx, const std::string& post_ap_id);
 Result<Applied> apply_flag(GroupContext& ctx);
+// The report as the group forwards it to the reported author's server (Mastodon's forwarding:
+// `Flag {actor: group, object: [post, author], summary}`, id `{group}/reports/{report id}`).
+json forwarded_flag(const storage::CommunityView& group, const storage::CommunityReport& report,
+                    const storage::Actor& author, const storage::Post* post);
 
 // Q&A, polls and events (questions_polls_events.cpp).
 Result<Applied> apply_choose_answer(GroupContext& ctx, const as::Object& choose, bool chosen);
