@@ -115,8 +115,6 @@ Result<void> announce_poll_tallies(GroupContext& ctx, const storage::Post& threa
 // nullopt status: the answer is withdrawn (Leave, Undo).
 Result<Applied> apply_rsvp(GroupContext& ctx, const std::string& event_ap_id,
                            std::optional<storage::RsvpStatus> status);
-// Accept and Join = going, TentativeAccept = maybe, Reject = not going.
-std::optional<storage::RsvpStatus> rsvp_status(as::Kind kind);
 
 // Accept(Follow) + welcome message for a member whose membership just became accepted.
 Result<bool> welcome_member(storage::Tx& tx, const Urls& urls, const storage::CommunityView& group,
