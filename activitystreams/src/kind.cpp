@@ -52,6 +52,7 @@ constexpr std::pair<Kind, std::string_view> kNames[] = {
     {Kind::leave, "Leave"},
     {Kind::move, "Move"},
     {Kind::choose_answer, "ChooseAnswer"},
+    {Kind::resolve, "Resolve"},
     {Kind::view, "View"},
 };
 

@@ -1,5 +1,6 @@
 // Q&A, polls, events and the EmojiReact fallback in a community hosted here: from remote members
 // (through the inbox) and local ones (outbox::Communities), with what the group distributes.
+#include "fixture_sender.hpp"
 #include "group_fixture.hpp"
 
 namespace guildhall::federation::groups::testing {
@@ -231,6 +232,60 @@ TEST_F(ThreadKinds, EventAnswersAreCountedAndAnnounced) {
            outbox::EventInput{.start_time = start, .end_time = start - std::chrono::hours(1)}});
   ASSERT_FALSE(backwards.ok());
   EXPECT_EQ(backwards.error().kind, core::ErrorKind::invalid_input);
+}
+
+// The fixture's object, as if alice had sent it to the group (the payload's own actor cannot sign).
+json fixture_object_from_alice(const std::string& file, const std::string& id,
+                               const std::string& group) {
+  json doc = json::parse(inbox::testing::read_file(inbox::testing::kFixtures / file));
+  json object = doc.contains("object") && doc["object"].is_object() ? doc["object"] : doc;
+  object.erase("@context");
+  object["id"] = id;
+  object["attributedTo"] = kAlice;
+  object.erase("actor");
+  object["to"] = {group, "https://www.w3.org/ns/activitystreams#Public"};
+  object["audience"] = group;
+  return object;
+}
+
+TEST_F(ThreadKinds, PollsAndEventsFromOtherSoftwareAreAccepted) {
+  // Mastodon's poll (via Pleroma's fixture): options with their tallies, the end time.
+  json question =
+      fixture_object_from_alice("from-pleroma-repo/fixtures/mastodon-question-activity.json",
+                                "https://a.example/polls/1", group_id("garden"));
+  json create = activity("Create", "https://a.example/polls/1/create", kAlice, question);
+  create["to"] = question["to"];
+  ASSERT_EQ(send(create), 202);
+  const storage::Post poll = post_by("https://a.example/polls/1");
+  EXPECT_EQ(poll.title, "Why is Tenshi eating a corndog so cute?");
+  EXPECT_FALSE(poll.is_question);  // a poll, not a Q&A question
+  const storage::Poll stored = poll_of(poll.id);
+  ASSERT_EQ(stored.options.size(), 4u);
+  EXPECT_FALSE(stored.multiple);
+  EXPECT_EQ(stored.options[1].name, "Everyone knows that!");
+  EXPECT_EQ(stored.options[1].votes, 1);
+  ASSERT_TRUE(stored.end_time);
+  const auto announced = of_type(sent(), "Announce", "Create");
+  ASSERT_EQ(announced.size(), 2u);
+  EXPECT_EQ(announced[0].body["object"]["object"]["type"], "Question");
+
+  // Mobilizon's event: start, end, the place with its PostalAddress.
+  json event = fixture_object_from_alice("mobilizon/objects/event.json",
+                                         "https://a.example/events/1", group_id("garden"));
+  json create_event = activity("Create", "https://a.example/events/1/create", kAlice, event);
+  create_event["to"] = event["to"];
+  ASSERT_EQ(send(create_event), 202);
+  const storage::Post thread = post_by("https://a.example/events/1");
+  EXPECT_EQ(thread.title, "Caledonian scottish dance class");
+  auto stored_event =
+      db_->read([&](storage::Tx& tx) { return tx.events().get(thread.id); }).value();
+  EXPECT_EQ(stored_event.location_name, "The Kenn Centre");
+  EXPECT_EQ(stored_event.location_address,
+            "Devon Expressway, EX6 7TW, Teignbridge, England, United Kingdom");
+  core::TimePoint start;
+  ASSERT_TRUE(core::parse_rfc3339("2022-12-11T19:00:00+00:00", start));
+  EXPECT_EQ(stored_event.start_time, start);
+  ASSERT_TRUE(stored_event.end_time);
 }
 
 TEST_F(ThreadKinds, EmojiReactionsReachLemmyStylePeersAsLike) {

@@ -354,3 +354,49 @@ TEST_F(Communities, QuestionsPollsAndEventsFederateToEveryMember) {
       return n && n->going == 1 && n->maybe == 1;
     })) << at->server->output();
 }
+
+TEST_F(Communities, AReportReachesTheAuthorsInstanceAndItsResolutionFollows) {
+  Host host(a());
+  auto desk = host.communities->create(host.alice, {.handle = "desk", .title = "Desk"});
+  ASSERT_TRUE(desk.ok()) << desk.error().message;
+  const std::string name = "desk@" + a().host();
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "join", name}).first, 0);
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "join", name}).first, 0);
+  ASSERT_TRUE(eventually([&] {
+    return state_in(b(), desk->actor.ap_id, "bob") == storage::MemberState::accepted &&
+           state_in(c(), desk->actor.ap_id, "carol") == storage::MemberState::accepted;
+  }));
+  auto [rc_t, out_t] = b().cli({"admin", "act", "bob", "thread", name, "Offer", "Buy now"});
+  ASSERT_EQ(rc_t, 0) << out_t;
+  const std::string thread = printed_ap_id(out_t);
+  ASSERT_TRUE(eventually([&] { return post(c(), thread).has_value(); }));
+
+  // carol (C) reports bob's thread to the community on A; A forwards it to B, bob's instance.
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "report", thread, "spam"}).first, 0);
+  const auto open_reports = [&](const Instance& at, const std::string& group) {
+    return at.read([&](storage::Tx& tx) -> core::Result<std::vector<storage::CommunityReport>> {
+      auto g = tx.communities().get_by_ap_id(group);
+      if (!g)
+        return std::move(g).error();
+      return tx.community_reports().list(g->actor.id, false, {});
+    });
+  };
+  ASSERT_TRUE(eventually([&] {
+    auto on_b = open_reports(b(), desk->actor.ap_id);
+    return on_b && on_b->size() == 1;
+  })) << b().server->output();
+  auto on_b = open_reports(b(), desk->actor.ap_id).value();
+  EXPECT_EQ(on_b[0].reason, "spam");
+  EXPECT_EQ(on_b[0].post_id, post(b(), thread)->id);
+  EXPECT_FALSE(on_b[0].resolved_at);
+
+  // A's moderator resolves it: recorded on A and on B.
+  auto on_a = host.communities->reports(host.alice, desk->actor.id, true, {});
+  ASSERT_TRUE(on_a.ok()) << on_a.error().message;
+  ASSERT_EQ(on_a->size(), 1u);
+  ASSERT_TRUE(host.communities->resolve_report(host.alice, (*on_a)[0].id).ok());
+  ASSERT_TRUE(eventually([&] {
+    auto now_b = open_reports(b(), desk->actor.ap_id);
+    return now_b && now_b->size() == 1 && (*now_b)[0].resolved_at.has_value();
+  })) << b().server->output();
+}

@@ -2,6 +2,7 @@
 // activity is for; Undo.
 #include "guildhall/activitystreams/serialize.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
+#include "guildhall/federation/groups/thread_kinds.hpp"
 
 #include "../inbox/handlers/post_fields.hpp"
 #include "internal.hpp"

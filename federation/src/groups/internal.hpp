@@ -100,6 +100,10 @@ Result<Applied> apply_add_remove(GroupContext& ctx, bool add);
 Result<Applied> apply_block(GroupContext& ctx, bool ban);
 Result<Applied> restore_post(GroupContext& ctx, const std::string& post_ap_id);
 Result<Applied> apply_flag(GroupContext& ctx);
+// The report as the group forwards it to the reported author's server (Mastodon's forwarding:
+// `Flag {actor: group, object: [post, author], summary}`, id `{group}/reports/{report id}`).
+json forwarded_flag(const storage::CommunityView& group, const storage::CommunityReport& report,
+                    const storage::Actor& author, const storage::Post* post);
 
 // Q&A, polls and events (questions_polls_events.cpp).
 Result<Applied> apply_choose_answer(GroupContext& ctx, const as::Object& choose, bool chosen);
@@ -111,8 +115,6 @@ Result<void> announce_poll_tallies(GroupContext& ctx, const storage::Post& threa
 // nullopt status: the answer is withdrawn (Leave, Undo).
 Result<Applied> apply_rsvp(GroupContext& ctx, const std::string& event_ap_id,
                            std::optional<storage::RsvpStatus> status);
-// Accept and Join = going, TentativeAccept = maybe, Reject = not going.
-std::optional<storage::RsvpStatus> rsvp_status(as::Kind kind);
 
 // Accept(Follow) + welcome message for a member whose membership just became accepted.
 Result<bool> welcome_member(storage::Tx& tx, const Urls& urls, const storage::CommunityView& group,

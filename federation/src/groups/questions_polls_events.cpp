@@ -170,18 +170,4 @@ Result<Applied> apply_rsvp(GroupContext& ctx, const std::string& event_ap_id,
   return ctx.done();
 }
 
-std::optional<storage::RsvpStatus> rsvp_status(as::Kind kind) {
-  switch (kind) {
-    case as::Kind::accept:
-    case as::Kind::join:
-      return storage::RsvpStatus::going;
-    case as::Kind::tentative_accept:
-      return storage::RsvpStatus::maybe;
-    case as::Kind::reject:
-      return storage::RsvpStatus::not_going;
-    default:
-      return std::nullopt;
-  }
-}
-
 }  // namespace guildhall::federation::groups::detail

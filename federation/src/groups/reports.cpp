@@ -3,6 +3,7 @@
 // public, and the author's instance may act too).
 #include <set>
 
+#include "guildhall/activitystreams/serialize.hpp"
 #include "guildhall/content/html.hpp"
 
 #include "internal.hpp"
@@ -37,6 +38,23 @@ Result<std::vector<std::string>> moderator_inboxes(storage::Tx& tx, Id group_id)
 }
 
 }  // namespace
+
+json forwarded_flag(const storage::CommunityView& group, const storage::CommunityReport& report,
+                    const storage::Actor& author, const storage::Post* post) {
+  json objects = json::array();
+  if (post)
+    objects.push_back(post->ap_id);
+  objects.push_back(author.ap_id);
+  json flag = {{"@context", as::default_context()},
+               {"id", group.actor.ap_id + "/reports/" + core::to_string_id(report.id)},
+               {"type", "Flag"},
+               {"actor", group.actor.ap_id},
+               {"object", std::move(objects)},
+               {"to", json::array({author.ap_id})}};
+  if (report.reason)
+    flag["summary"] = *report.reason;
+  return flag;
+}
 
 Result<Applied> apply_flag(GroupContext& ctx) {
   auto standing = standing_of(ctx.tx, ctx.group, ctx.actor);
@@ -88,8 +106,16 @@ Result<Applied> apply_flag(GroupContext& ctx) {
     auto author = ctx.tx.actors().get(*person);
     if (!author)
       return std::move(author).error();
-    if (!author->is_local())
+    if (!author->is_local()) {
       inboxes->push_back(inbox_of(*author));
+      // Forwarded as Mastodon does, by the group itself: the author's server cannot fetch the
+      // reporter's Flag (reports are not public), but it trusts the group's signature.
+      if (auto f = send_direct(ctx.tx, ctx.group,
+                               forwarded_flag(ctx.group, *stored, *author, post ? &*post : nullptr),
+                               *author);
+          !f)
+        return std::move(f).error();
+    }
   }
   // The reporter's own server already knows.
   std::set<std::string> seen;
@@ -104,3 +130,36 @@ Result<Applied> apply_flag(GroupContext& ctx) {
 }
 
 }  // namespace guildhall::federation::groups::detail
+
+namespace guildhall::federation::groups {
+
+using namespace detail;
+
+core::Result<bool> forward_resolution(storage::Tx& tx, const storage::CommunityView& group,
+                                      const storage::CommunityReport& report) {
+  if (!report.target_actor_id)
+    return false;
+  auto author = tx.actors().get(*report.target_actor_id);
+  if (!author)
+    return std::move(author).error();
+  if (author->is_local())
+    return false;
+  std::optional<storage::Post> post;
+  if (report.post_id) {
+    auto p = tx.posts().get(*report.post_id);
+    if (!p)
+      return std::move(p).error();
+    post = std::move(p).value();
+  }
+  json flag = forwarded_flag(group, report, *author, post ? &*post : nullptr);
+  flag.erase("@context");
+  json resolve = {{"@context", as::default_context()},
+                  {"id", flag["id"].get<std::string>() + "/resolve"},
+                  {"type", "Resolve"},
+                  {"actor", group.actor.ap_id},
+                  {"object", std::move(flag)},
+                  {"to", json::array({author->ap_id})}};
+  return send_direct(tx, group, std::move(resolve), *author);
+}
+
+}  // namespace guildhall::federation::groups

@@ -187,4 +187,18 @@ Result<void> store_edited_shape(storage::Tx& tx, const storage::Post& thread,
   return {};
 }
 
+std::optional<storage::RsvpStatus> rsvp_status(as::Kind kind) {
+  switch (kind) {
+    case as::Kind::accept:
+    case as::Kind::join:
+      return storage::RsvpStatus::going;
+    case as::Kind::tentative_accept:
+      return storage::RsvpStatus::maybe;
+    case as::Kind::reject:
+      return storage::RsvpStatus::not_going;
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace guildhall::federation::groups

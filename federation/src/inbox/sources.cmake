@@ -17,5 +17,6 @@ target_sources(guildhall_federation PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/handlers/announce.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/community.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/block.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/handlers/report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handlers/group.cpp)
 target_link_libraries(guildhall_federation PRIVATE guildhall::content spdlog::spdlog Threads::Threads)

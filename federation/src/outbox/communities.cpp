@@ -865,30 +865,49 @@ Result<void> require_moderator(Tx& tx, const storage::CommunityView& group,
   return {};
 }
 
+// Who handles a community's reports here: its moderators for a community hosted here; our
+// admins for one hosted elsewhere (the reports forwarded to us are about our own people's posts).
+Result<ActingInGroup> report_handler(Tx& tx, Id actor_id, Id community_id) {
+  auto actor = local_person(tx, actor_id);
+  if (!actor)
+    return std::move(actor).error();
+  auto group = tx.communities().get(community_id);
+  if (!group)
+    return std::move(group).error();
+  if (group->actor.is_local()) {
+    if (auto ok = require_moderator(tx, *group, *actor); !ok)
+      return std::move(ok).error();
+  } else {
+    auto user = tx.users().get(actor_id);
+    if (!user)
+      return std::move(user).error();
+    if (!user->user.is_admin)
+      return Error::forbidden(
+          "reports about our people in communities hosted elsewhere are for admins");
+  }
+  return ActingInGroup{std::move(*actor), std::move(*group)};
+}
+
 }  // namespace
 
 Result<std::vector<storage::CommunityReport>> Communities::reports(
     Id moderator_id, Id community_id, bool open_only, const storage::PageRequest& page) {
   return db_.read([&](Tx& tx) -> Result<std::vector<storage::CommunityReport>> {
-    auto acting = acting_in_group(tx, moderator_id, community_id);
-    if (!acting)
-      return std::move(acting).error();
-    if (auto ok = require_moderator(tx, acting->group, acting->actor); !ok)
+    if (auto ok = report_handler(tx, moderator_id, community_id); !ok)
       return std::move(ok).error();
     return tx.community_reports().list(community_id, open_only, page);
   });
 }
 
 Result<storage::CommunityReport> Communities::resolve_report(Id moderator_id, Id report_id) {
-  return db_.transact([&](Tx& tx) -> Result<storage::CommunityReport> {
+  bool notify_after_commit = false;
+  auto result = db_.transact([&](Tx& tx) -> Result<storage::CommunityReport> {
     auto report = tx.community_reports().get(report_id);
     if (!report)
       return std::move(report).error();
-    auto acting = acting_in_group(tx, moderator_id, report->community_id);
+    auto acting = report_handler(tx, moderator_id, report->community_id);
     if (!acting)
       return std::move(acting).error();
-    if (auto ok = require_moderator(tx, acting->group, acting->actor); !ok)
-      return std::move(ok).error();
     if (report->resolved_at)
       return report;
     auto resolved = tx.community_reports().resolve(report_id, moderator_id);
@@ -903,8 +922,17 @@ Result<storage::CommunityReport> Communities::resolve_report(Id moderator_id, Id
                                            .expires_at = std::nullopt});
     if (!logged)
       return std::move(logged).error();
+    if (acting->group.actor.is_local()) {
+      auto forwarded = groups::forward_resolution(tx, acting->group, *resolved);
+      if (!forwarded)
+        return std::move(forwarded).error();
+      notify_after_commit = *forwarded;
+    }
     return resolved;
   });
+  if (result && notify_after_commit && on_enqueued_)
+    on_enqueued_();
+  return result;
 }
 
 Result<std::vector<storage::ModerationEntry>> Communities::moderation_log(

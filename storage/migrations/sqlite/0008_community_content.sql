@@ -31,6 +31,8 @@ CREATE TABLE poll_votes (
 ) STRICT;
 CREATE UNIQUE INDEX poll_votes_key ON poll_votes (post_id, actor_id, position);
 CREATE INDEX poll_votes_actor_idx ON poll_votes (actor_id);
+-- The option a vote names (the composite foreign key; position first so it leads an index).
+CREATE INDEX poll_votes_option_idx ON poll_votes (position, post_id);
 CREATE UNIQUE INDEX poll_votes_ap_id_key ON poll_votes (ap_id) WHERE ap_id IS NOT NULL;
 
 -- A thread that is an event (AS2 Event) and the answers of the people invited.

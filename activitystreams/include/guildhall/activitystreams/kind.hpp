@@ -59,6 +59,7 @@ enum class Kind {
   leave,
   move,
   choose_answer,  // PieFed's Q&A: the accepted answer of a question thread
+  resolve,        // Lemmy: a report (Flag) was dealt with
   view,
 };
 

@@ -74,6 +74,10 @@ core::Result<void> dispatch(HandlerContext& ctx) {
       return handle_announce(ctx);
     case as::Kind::block:
       return handle_block(ctx);
+    case as::Kind::flag:
+      return handle_flag(ctx);
+    case as::Kind::resolve:
+      return handle_resolve(ctx);
     default:
       return ctx.ignore("unhandled type");
   }

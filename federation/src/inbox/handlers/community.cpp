@@ -376,20 +376,6 @@ core::Result<void> rsvp(HandlerContext& ctx, const storage::CommunityView& group
   return {};
 }
 
-std::optional<storage::RsvpStatus> rsvp_status(as::Kind kind) {
-  switch (kind) {
-    case as::Kind::accept:
-    case as::Kind::join:
-      return storage::RsvpStatus::going;
-    case as::Kind::tentative_accept:
-      return storage::RsvpStatus::maybe;
-    case as::Kind::reject:
-      return storage::RsvpStatus::not_going;
-    default:
-      return std::nullopt;
-  }
-}
-
 core::Result<void> apply_member_activity(HandlerContext& ctx, const storage::CommunityView& group) {
   const as::Object& activity = ctx.activity;
   switch (activity.kind) {
@@ -424,7 +410,8 @@ core::Result<void> apply_member_activity(HandlerContext& ctx, const storage::Com
     case as::Kind::reject:
     case as::Kind::join:
     case as::Kind::leave:
-      return rsvp(ctx, group, activity.object_ref().id(), rsvp_status(activity.kind), activity.id);
+      return rsvp(ctx, group, activity.object_ref().id(), groups::rsvp_status(activity.kind),
+                  activity.id);
     default:
       return ctx.ignore("announced activity of an unhandled type");
   }

@@ -8,6 +8,7 @@
 // Delete already tombstoned (Delete arrived first) is ignored: see handle_delete.
 #include <algorithm>
 
+#include "guildhall/federation/groups/thread_kinds.hpp"
 #include "guildhall/federation/signatures/verify.hpp"
 
 #include "post_fields.hpp"
@@ -100,6 +101,8 @@ core::Result<void> handle_create(HandlerContext& ctx) {
   auto created = ctx.tx.posts().create(post);
   if (!created)
     return std::move(created).error();
+  if (created->is_thread())
+    return groups::store_new_shape(ctx.tx, *created, *object);  // a poll or an event
   return {};
 }
 

@@ -62,6 +62,9 @@ core::Result<void> handle_delete(HandlerContext& ctx);
 core::Result<void> handle_reaction(HandlerContext& ctx);  // Like, Dislike, EmojiReact
 core::Result<void> handle_announce(HandlerContext& ctx);
 core::Result<void> handle_block(HandlerContext& ctx);
+// A report (Flag) about our people's posts forwarded by another instance, and its Resolve.
+core::Result<void> handle_flag(HandlerContext& ctx);
+core::Result<void> handle_resolve(HandlerContext& ctx);
 // Activities for a community hosted here go to the group engine (groups/engine.hpp): true when
 // the activity was one (handled or deliberately ignored), false to fall through to the
 // person-level handlers.

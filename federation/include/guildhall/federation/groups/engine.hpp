@@ -66,6 +66,12 @@ core::Result<Applied> announce_group_update(storage::Tx& tx, const Urls& urls,
                                             const storage::CommunityView& group,
                                             const storage::Actor& manager);
 
+// A moderator resolved `report`: when its author is on another server, that server gets
+// `Resolve {actor: group, object: the forwarded Flag}` (it recorded the report when forwarded).
+// Returns whether a delivery was queued.
+core::Result<bool> forward_resolution(storage::Tx& tx, const storage::CommunityView& group,
+                                      const storage::CommunityReport& report);
+
 // An activity we build, as sent: serialized with `audience` as one id (Lemmy reads a single id,
 // not a list), on the activity and on the objects it embeds.
 nlohmann::json wire_json(const as::Object& activity);

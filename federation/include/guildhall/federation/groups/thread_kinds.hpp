@@ -52,4 +52,8 @@ core::Result<void> store_new_shape(storage::Tx& tx, const storage::Post& thread,
 core::Result<void> store_edited_shape(storage::Tx& tx, const storage::Post& thread,
                                       const as::Object& object, bool tallies);
 
+// An answer to an event: Accept and Join = going, TentativeAccept = maybe, Reject = not going;
+// nullopt for anything else (Leave withdraws).
+std::optional<storage::RsvpStatus> rsvp_status(as::Kind kind);
+
 }  // namespace guildhall::federation::groups

@@ -159,6 +159,9 @@ class Communities {
                                    storage::Id person_id, bool moderator);
 
   // Reports (Flag): anyone who may take part reports a post; moderators list and resolve them.
+  // Reports forwarded to us about our people's posts in communities hosted elsewhere are listed
+  // and resolved by our admins (`community_id` = that community). Resolving a report about an
+  // author on another server tells that server (Resolve).
   core::Result<void> report(storage::Id actor_id, storage::Id post_id,
                             const std::optional<std::string>& reason);
   core::Result<std::vector<storage::CommunityReport>> reports(storage::Id moderator_id,
