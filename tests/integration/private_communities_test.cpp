@@ -33,7 +33,7 @@ class PrivateCommunities : public ::testing::Test {
   static std::string group_id() { return a().origin() + "/c/hush"; }
 
   // A GET of A's `target` signed by `from`'s instance actor, as its fetches are.
-  static HttpResponse signed_get(const Instance& from, const std::string& target) {
+  static testrig::HttpResponse signed_get(const Instance& from, const std::string& target) {
     auto instance = from.read(
         [&](storage::Tx& tx) { return tx.actors().get_by_ap_id(from.origin() + "/actor"); });
     EXPECT_TRUE(instance.ok());
@@ -86,6 +86,20 @@ TEST_F(PrivateCommunities, OnlyMemberInstancesReadAndMembersTakePart) {
       << b().output();
   // Pending is not a member: B reads nothing yet.
   EXPECT_EQ(signed_get(b(), "/c/hush/outbox").status, 404);
+  // A has the request once B's Follow is delivered.
+  ASSERT_TRUE(eventually([] {
+    return a()
+        .read([](storage::Tx& tx) -> core::Result<storage::Membership> {
+          auto group = tx.communities().get_by_ap_id(group_id());
+          if (!group)
+            return std::move(group).error();
+          auto bob = tx.actors().get_by_ap_id(b().origin() + "/users/bob");
+          if (!bob)
+            return std::move(bob).error();
+          return tx.memberships().get(group->actor.id, bob->id);
+        })
+        .ok();
+  })) << a().output();
   auto [arc, aout] =
       a().cli({"admin", "act", "alice", "approve", "hush", b().origin() + "/users/bob"});
   ASSERT_EQ(arc, 0) << aout;
@@ -100,7 +114,7 @@ TEST_F(PrivateCommunities, OnlyMemberInstancesReadAndMembersTakePart) {
   ASSERT_TRUE(eventually([&] { return has_post(b(), thread); })) << a().output() << b().output();
 
   const std::string post_path = thread.substr(a().origin().size());
-  for (const std::string target :
+  for (const std::string& target :
        {std::string("/c/hush/outbox"), std::string("/c/hush/featured"),
         std::string("/c/hush/moderators"), std::string("/c/hush/followers"), post_path}) {
     // B holds a member: it reads.
