@@ -422,6 +422,30 @@ class ActorRepoImpl final : public ActorRepo {
     });
   }
 
+  Result<void> replace_multikeys(Id actor_id, const std::vector<ActorMultikey>& keys) override {
+    return x_.write([&]() -> Result<void> {
+      x_.q("DELETE FROM actor_multikeys WHERE actor_id = $1", {actor_id});
+      const TimePoint now = x_.now();
+      for (const ActorMultikey& key : keys)
+        x_.q(
+            "INSERT INTO actor_multikeys (actor_id, key_id, public_key_multibase, created_at) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (actor_id, key_id) DO NOTHING",
+            {actor_id, key.key_id, key.public_key_multibase, now});
+      return {};
+    });
+  }
+
+  Result<std::vector<ActorMultikey>> list_multikeys(std::string_view key_id) override {
+    return x_.read([&]() -> Result<std::vector<ActorMultikey>> {
+      std::vector<ActorMultikey> out;
+      for (auto row : x_.q("SELECT actor_id, key_id, public_key_multibase FROM actor_multikeys "
+                           "WHERE key_id = $1 ORDER BY actor_id LIMIT 8",
+                           {key_id}))
+        out.push_back({row.i64("actor_id"), row.text("key_id"), row.text("public_key_multibase")});
+      return out;
+    });
+  }
+
   Result<Actor> get_by_handle(std::string_view handle,
                               std::optional<std::string_view> domain) override {
     if (!domain)
@@ -735,6 +759,15 @@ class MembershipRepoImpl final : public MembershipRepo {
              {community_id, to_string(state)})
           .front()
           .i64("n");
+    });
+  }
+
+  Result<bool> has_member_on(Id community_id, std::string_view domain) override {
+    return x_.read([&]() -> Result<bool> {
+      return !x_.q("SELECT 1 AS one FROM memberships m JOIN actors a ON a.id = m.actor_id WHERE "
+                   "m.community_id = $1 AND m.state = $2 AND lower(a.domain) = lower($3) LIMIT 1",
+                   {community_id, to_string(MemberState::accepted), std::string(domain)})
+                  .empty();
     });
   }
 

@@ -10,6 +10,8 @@
 
 #include "guildhall/content/html.hpp"
 
+#include "sanitize_invariants.hpp"
+
 namespace {
 
 using guildhall::content::ImagePolicy;
@@ -79,14 +81,6 @@ constexpr std::array<std::string_view, 62> kPieces = {"<p>",
                                                       "x",
                                                       " "};
 
-bool has_tag(std::string_view html, std::string_view tag) {
-  std::string lower(html);
-  for (char& c : lower) {
-    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  return lower.find(tag) != std::string::npos;
-}
-
 TEST(SanitizeProperty, RandomTagSoupIsInertAndIdempotent) {
   std::mt19937 rng(20240611);
   std::uniform_int_distribution<std::size_t> piece(0, kPieces.size() - 1);
@@ -100,11 +94,8 @@ TEST(SanitizeProperty, RandomTagSoupIsInertAndIdempotent) {
     }
     for (const SanitizeOptions& options : {SanitizeOptions{}, keep}) {
       std::string once = sanitize_html(input, options);
-      ASSERT_EQ(sanitize_html(once, options), once) << "input: " << input;
-      for (std::string_view bad : {"<script", "<style", "<svg", "<math", "onerror", "<input",
-                                   "javascript:", "<textarea", "<template", "<button"}) {
-        ASSERT_FALSE(has_tag(once, bad)) << "input: " << input << "\noutput: " << once;
-      }
+      const std::string violation = guildhall::content::testing::sanitize_violation(once, options);
+      ASSERT_TRUE(violation.empty()) << violation << "\ninput: " << input << "\noutput: " << once;
     }
   }
 }

@@ -334,13 +334,83 @@ TEST_F(Discovery, GroupCollections) {
   EXPECT_EQ(as2(get("/c/devs/outbox", kAs2)).total_items, 0);
   EXPECT_EQ(get("/c/devs/following", kAs2).status, 404);
 
-  // Private: the count, not the members.
-  const auto res = get("/c/secret/followers", kAs2);
-  as::Object secret = as2(res);
-  EXPECT_EQ(secret.total_items, 1);
-  EXPECT_TRUE(secret.first.empty()) << res.body;
-  EXPECT_EQ(get("/c/secret/followers?page=1", kAs2).status, 404);
-  EXPECT_EQ(as2(get("/c/secret/moderators", kAs2)).items.size(), 1u);
+  // Private: the actor is public (peers must find it to ask to join), what it holds answers
+  // only member instances; an unsigned GET gets the 404 of an unknown name.
+  EXPECT_EQ(get("/c/secret", kAs2).status, 200);
+  for (const std::string collection :
+       {"followers", "followers?page=1", "moderators", "featured", "outbox", "outbox?page=1"}) {
+    const auto res = get("/c/secret/" + collection, kAs2);
+    EXPECT_EQ(res.status, 404) << collection << res.body;
+    EXPECT_EQ(json::parse(res.body).value("error", ""), "no such collection");
+    EXPECT_EQ(get("/c/inside/" + collection, kAs2).status, 404) << collection;
+  }
+}
+
+// The id in "posted ID AP_ID", the CLI's answer to post and thread.
+std::string posted_number(const std::string& output) {
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(output, m, std::regex(R"(posted (\d+) )"))) << output;
+  return m.size() > 1 ? m[1].str() : std::string();
+}
+
+std::string cli_output(const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env) {
+  Process p(guildhall_binary(), args, env);
+  EXPECT_EQ(p.wait(60s), 0) << p.output();
+  return p.output();
+}
+
+TEST_F(Discovery, PostsAreServedAndTombstonedWhenDeleted) {
+  const std::string n =
+      posted_number(cli_output({"admin", "act", "alice", "post", "Hello *there*"}, env_));
+  const std::string id = std::string(kOrigin) + "/posts/" + n;
+  auto res = get("/posts/" + n, kAs2);
+  ASSERT_EQ(res.status, 200) << res.body;
+  as::Object note = as2(res);
+  EXPECT_EQ(note.kind, as::Kind::note);
+  EXPECT_EQ(note.id, id);
+  ASSERT_EQ(note.attributed_to.size(), 1u);
+  EXPECT_EQ(note.attributed_to[0].id(), "http://guild.test/users/alice");
+  EXPECT_TRUE(note.is_public());
+  EXPECT_EQ(note.content, "<p>Hello <em>there</em></p>\n");
+  EXPECT_EQ(res.headers["vary"], "Accept");
+  EXPECT_EQ(get("/posts/" + n, kBrowserAccept).status, 302);
+
+  // A thread of a public community is Lemmy's Page, addressed to the group.
+  const std::string t = posted_number(
+      cli_output({"admin", "act", "alice", "thread", "devs", "A title", "Body"}, env_));
+  as::Object page = as2(get("/posts/" + t, kAs2));
+  EXPECT_EQ(page.kind, as::Kind::page);
+  EXPECT_EQ(page.name, "A title");
+  EXPECT_EQ(page.audience, std::vector<std::string>{"http://guild.test/c/devs"});
+
+  cli_output({"admin", "act", "alice", "delete", id}, env_);
+  res = get("/posts/" + n, kAs2);
+  EXPECT_EQ(res.status, 410) << res.body;
+  as::Object gone = as2(res);
+  EXPECT_EQ(gone.kind, as::Kind::tombstone);
+  EXPECT_EQ(gone.former_type, "Note");
+  EXPECT_FALSE(gone.content);
+
+  EXPECT_EQ(get("/posts/1", kAs2).status, 404);
+  EXPECT_EQ(get("/posts/not-a-number", kAs2).status, 404);
+}
+
+TEST_F(Discovery, PostsOfPrivateCommunitiesAreNotFoundWithoutAMemberSignature) {
+  const std::string t =
+      posted_number(cli_output({"admin", "act", "bob", "thread", "secret", "Plans", "Hush"}, env_));
+  auto res = get("/posts/" + t, kAs2);
+  EXPECT_EQ(res.status, 404) << res.body;
+  EXPECT_EQ(json::parse(res.body).value("error", ""), "no such post");
+  // Forged or foreign signatures get the same answer, never a 401 that would confirm the post.
+  res = http_request("127.0.0.1", port_, "GET", "/posts/" + t, "",
+                     {{"Accept", kAs2},
+                      {"Signature",
+                       "keyId=\"http://guild.test/users/alice#main-key\",algorithm=\"rsa-sha256\","
+                       "headers=\"(request-target) host\",signature=\"" +
+                           std::string(342, 'A') + "==\""}});
+  EXPECT_EQ(res.status, 404) << res.body;
+  EXPECT_EQ(get("/posts/" + t, kBrowserAccept).status, 404);
 }
 
 }  // namespace

@@ -347,6 +347,49 @@ TEST_F(FetchTest, WebFingerResolvesHandles) {
   EXPECT_FALSE(actors_->resolve_handle("a@b@c").ok());
 }
 
+TEST_F(FetchTest, HandleLookupsAreCachedAndMissesForAShortTime) {
+  const std::string webfinger = "/.well-known/webfinger?resource=acct:alice@peer.test";
+  peer_->set("/users/alice", as2(actor_json("/users/alice", "alice", keys().alice_a.public_pem)));
+  peer_->set(webfinger,
+             Canned{200,
+                    "application/jrd+json",
+                    webfinger_json("acct:alice@peer.test", "http://peer.test/users/alice"),
+                    {}});
+  for (const char* handle : {"alice@peer.test", "@Alice@peer.test", "acct:alice@PEER.test"}) {
+    auto actor = actors_->resolve_handle(handle);
+    ASSERT_TRUE(actor.ok()) << handle << ": " << actor.error().message;
+    EXPECT_EQ(actor->ap_id, "http://peer.test/users/alice");
+  }
+  EXPECT_EQ(gets_of(webfinger), 1u);
+  EXPECT_EQ(gets_of("/users/alice"), 1u);  // the stored copy serves while fresh
+  EXPECT_EQ(actors_->webfinger_requests(), 1u);
+
+  // A name that does not exist: asked once, then answered from memory until handle_miss_ttl.
+  const std::string nobody = "/.well-known/webfinger?resource=acct:nobody@peer.test";
+  for (int i = 0; i < 3; ++i) {
+    auto miss = actors_->resolve_handle("nobody@peer.test");
+    ASSERT_FALSE(miss.ok());
+    EXPECT_EQ(miss.error().kind, core::ErrorKind::not_found);
+  }
+  EXPECT_EQ(gets_of(nobody), 1u);
+  clock_->advance(RemoteActorsOptions{}.handle_miss_ttl + std::chrono::seconds(1));
+  EXPECT_FALSE(actors_->resolve_handle("nobody@peer.test").ok());
+  EXPECT_EQ(gets_of(nobody), 2u);
+
+  // After handle_ttl the name is looked up again (an account may have moved).
+  clock_->advance(RemoteActorsOptions{}.handle_ttl);
+  ASSERT_TRUE(actors_->resolve_handle("alice@peer.test").ok());
+  EXPECT_EQ(gets_of(webfinger), 2u);
+
+  // A peer that is down is not remembered as a miss.
+  auto down = actors_->resolve_handle("someone@down.test");
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().kind, core::ErrorKind::unavailable);
+  EXPECT_EQ(actors_->webfinger_requests(), 5u);  // alice twice, nobody twice, this one
+  EXPECT_FALSE(actors_->resolve_handle("someone@down.test").ok());
+  EXPECT_EQ(actors_->webfinger_requests(), 6u);
+}
+
 // ---- FetchingKeyResolver ----
 
 TEST_F(FetchTest, KeyOfActorDocument) {
@@ -479,11 +522,22 @@ TEST_F(FetchTest, Ed25519MultikeyFromAssertionMethodVerifiesAnRfc9421Signature) 
   EXPECT_EQ(verified->owner, "http://peer.test/users/erin");
   EXPECT_EQ(verified->algorithm, "ed25519");
 
-  // A multikey controlled by someone else is not erin's.
+  // Stored with erin: a new resolver (a restart, another process) finds it without any fetch.
+  peer_->clear();
+  FetchingKeyResolver restarted(*actors_);
+  auto again = signatures::verify_request(verify, restarted, *clock_, options);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->owner, "http://peer.test/users/erin");
+  EXPECT_EQ(restarted.network_fetches(), 0u);
+  EXPECT_EQ(peer_->count(), 0u);
+
+  // A multikey controlled by someone else is not erin's (and the stored one goes with it).
   doc["assertionMethod"][0]["controller"] = "http://peer.test/users/mallory";
   peer_->set("/users/erin", as2(doc.dump()));
   FetchingKeyResolver fresh(*actors_);
-  EXPECT_FALSE(fresh.resolve(ed_key_id, false).ok());
+  EXPECT_FALSE(fresh.resolve(ed_key_id, true).ok());
+  ASSERT_TRUE(actors_->refresh("http://peer.test/users/erin").ok());
+  EXPECT_FALSE(FetchingKeyResolver(*actors_).resolve(ed_key_id, false).ok());
 }
 
 TEST_F(FetchTest, KeyRotationRefreshesOnceThenRateLimits) {

@@ -663,9 +663,10 @@ TEST_F(Groups, OutboxListsTheGroupsAnnouncesOfNewContentNewestFirstAndPaged) {
   ASSERT_EQ(second["orderedItems"].size(), 2u);
   EXPECT_EQ(second["orderedItems"][1]["object"]["object"]["name"], "Thread 0");
   EXPECT_FALSE(second.contains("next"));
-  // A private community's outbox shows nothing.
+  // A local-only community's outbox shows nothing. (A private one's is served to member
+  // instances only: the route decides, routes/signed_fetch.hpp.)
   outbox::CommunityInput input;
-  input.visibility = storage::CommunityVisibility::private_;
+  input.visibility = storage::CommunityVisibility::local_only;
   const auto team = make_group("team", input);
   ASSERT_TRUE(communities_.post_thread(dave_.id, team.actor.id, {.title = "Secret"}).ok());
   auto hidden =

@@ -33,13 +33,7 @@ class AuthorizedFetchFederation : public ::testing::Test {
     ASSERT_TRUE(start_three_with_people(instances_, "authfetch",
                                         {{"GUILDHALL_FEDERATION_AUTHORIZED_FETCH", "true"}}));
   }
-  static void TearDownTestSuite() {
-    for (auto& inst : instances_) {
-      EXPECT_TRUE(inst->stop());
-      std::filesystem::remove_all(inst->dir);
-    }
-    instances_.clear();
-  }
+  static void TearDownTestSuite() { stop_all(instances_); }
   static Instance& a() { return *instances_[0]; }
   static Instance& b() { return *instances_[1]; }
   static Instance& c() { return *instances_[2]; }
@@ -61,9 +55,12 @@ TEST_F(AuthorizedFetchFederation, DiscoveryStaysOpenAndEverythingElseNeedsASigna
   // A browser is redirected to the web app; nothing ActivityPub is in that answer.
   EXPECT_EQ(a().get("/users/alice", "text/html").status, 302);
 
+  auto [prc, pout] = a().cli({"admin", "act", "alice", "post", "Only for signed readers"});
+  ASSERT_EQ(prc, 0) << pout;
+  const std::string note_path = printed_id(pout).substr(a().origin().size());
   for (const std::string target :
        {"/users/alice", "/users/alice/followers", "/users/alice/following", "/users/alice/outbox",
-        "/users/alice/featured", "/actor/outbox"}) {
+        "/users/alice/featured", "/actor/outbox", note_path.c_str(), "/activities/1"}) {
     auto res = a().get(target, kAs2);
     EXPECT_EQ(res.status, 401) << target;
     EXPECT_NE(res.headers["content-type"].find("json"), std::string::npos) << target;

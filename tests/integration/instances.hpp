@@ -92,20 +92,22 @@ struct Instance {
   }
 };
 
-// Three instances a, b, c where a refuses c (blocklist mode), each with `extra_env` and one
-// person (alice on a, bob on b, carol on c), started.
+// Three instances a, b, c, each with `extra_env` and one person (alice on a, bob on b, carol on
+// c), started; with `a_refuses_c`, a refuses c (blocklist mode).
 inline ::testing::AssertionResult start_three_with_people(
     std::vector<std::unique_ptr<Instance>>& out, const std::string& suite,
-    const std::map<std::string, std::string>& extra_env = {}) {
+    const std::map<std::string, std::string>& extra_env = {}, bool a_refuses_c = true) {
   for (const char* name : {"a", "b", "c"}) {
     out.push_back(Instance::make(suite, name));
     for (const auto& [key, value] : extra_env)
       out.back()->env[key] = value;
   }
   Instance& a = *out[0];
-  a.env["GUILDHALL_FEDERATION_MODE"] = "blocklist";
-  if (auto [rc, text] = a.cli({"admin", "federation", "block", out[2]->host()}); rc != 0)
-    return ::testing::AssertionFailure() << text;
+  if (a_refuses_c) {
+    a.env["GUILDHALL_FEDERATION_MODE"] = "blocklist";
+    if (auto [rc, text] = a.cli({"admin", "federation", "block", out[2]->host()}); rc != 0)
+      return ::testing::AssertionFailure() << text;
+  }
   const char* people[] = {"alice", "bob", "carol"};
   for (std::size_t i = 0; i < 3; ++i) {
     if (auto started = out[i]->start(); !started)
@@ -116,6 +118,15 @@ inline ::testing::AssertionResult start_three_with_people(
       return ::testing::AssertionFailure() << text;
   }
   return ::testing::AssertionSuccess();
+}
+
+// Stops every instance (each must exit cleanly) and removes its data directory.
+inline void stop_all(std::vector<std::unique_ptr<Instance>>& instances) {
+  for (auto& inst : instances) {
+    EXPECT_TRUE(inst->stop());
+    std::filesystem::remove_all(inst->dir);
+  }
+  instances.clear();
 }
 
 // Waits for a condition that another process brings about (deliveries are asynchronous), checking

@@ -530,6 +530,40 @@ TYPED_TEST_P(StorageConformance, ListUsersPagesById) {
   EXPECT_EQ(this->db_->read([](Tx& t) { return t.users().count(); }).value(), 5);
 }
 
+TYPED_TEST_P(StorageConformance, ActorMultikeys) {
+  const Actor erin = this->remote("erin", "r.test");
+  const Actor forger = this->remote("forger", "evil.test");
+  const std::string key_id = "https://r.test/users/erin#ed25519-key";
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.actors().replace_multikeys(
+        erin.id, {{0, key_id, "z6MkjrsDCJZhz2qCS4quEaSFqwXk5B8F6uHZA8jMdYMA6tjP"},
+                  {0, key_id + "2", "z6MkSecond"}});
+  }));
+  // Another document claiming the same key id is stored too; the reader picks by origin.
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.actors().replace_multikeys(forger.id, {{0, key_id, "z6MkForged"}});
+  }));
+  auto listed = this->db_->read([&](Tx& t) { return t.actors().list_multikeys(key_id); });
+  ASSERT_OK(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0],
+            (ActorMultikey{erin.id, key_id, "z6MkjrsDCJZhz2qCS4quEaSFqwXk5B8F6uHZA8jMdYMA6tjP"}));
+  EXPECT_EQ((*listed)[1].actor_id, forger.id);
+
+  // Storing the document again replaces the set: a key the actor dropped is gone.
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.actors().replace_multikeys(erin.id, {{0, key_id + "2", "z6MkSecond"}});
+  }));
+  listed = this->db_->read([&](Tx& t) { return t.actors().list_multikeys(key_id); });
+  ASSERT_OK(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].actor_id, forger.id);
+  EXPECT_EQ(this->db_->read([&](Tx& t) { return t.actors().list_multikeys(key_id + "2"); })->size(),
+            1u);
+  EXPECT_TRUE(
+      this->db_->read([&](Tx& t) { return t.actors().list_multikeys("https://none"); })->empty());
+}
+
 TYPED_TEST_P(StorageConformance, ActorsByPublicKeyId) {
   RemoteActorForm mastodon = remote_person("gargron", "mastodon.test");
   mastodon.public_key_id = "https://mastodon.test/u/gargron/keys/rotated";  // not "#main-key"
@@ -808,6 +842,13 @@ TYPED_TEST_P(StorageConformance, Memberships) {
   });
   ASSERT_OK(accepted);
   EXPECT_EQ(accepted->state, MemberState::accepted);
+  auto member_on = [&](std::string_view domain) {
+    return this->db_->read([&](Tx& t) { return t.memberships().has_member_on(c.actor.id, domain); })
+        .value();
+  };
+  EXPECT_TRUE(member_on("r.test"));
+  EXPECT_TRUE(member_on("R.Test"));
+  EXPECT_FALSE(member_on("other.test"));
   EXPECT_EQ(
       this->db_
           ->read([&](Tx& t) { return t.memberships().count(c.actor.id, MemberState::accepted); })
@@ -822,6 +863,7 @@ TYPED_TEST_P(StorageConformance, Memberships) {
   ASSERT_OK(banned);
   EXPECT_EQ(banned->ban_reason, "spam");
   EXPECT_EQ(banned->ban_expires_at, until);
+  EXPECT_FALSE(member_on("r.test"));  // a banned member's instance is not answered
   auto unbanned = this->tx([&](Tx& t) {
     return t.memberships().set_state(c.actor.id, carol.id, MemberState::accepted);
   });
@@ -1740,12 +1782,12 @@ REGISTER_TYPED_TEST_SUITE_P(
     NestedTransactionIsAnError, ReadTransactionRejectsWrites, ConcurrentWritersAllSucceed,
     InstancesEnsureIsIdempotentAndLowercases, UserRoundTrip, UserUniqueness,
     UserAndGroupShareTheHandleNamespace, LocalHandleCheckConstraint, UserAccountUpdate,
-    ListUsersPagesById, ActorsByPublicKeyId, RemoteActorUpsert, ActorProfileUpdate, InstanceActor,
-    CommunityCreateWithOwner, CommunityCreateFailureLeavesNothing, CommunityListScopesAndCounts,
-    CommunityUpdateAndRules, Memberships, Follows, ThreadsAndComments, PostEditHistory,
-    SoftDeleteLeavesATombstone, CommunityTimelinePinnedFirst, Reactions, InboxDedupeAndWorkLog,
-    EnqueueDedupesInboxesInTheCallersTransaction, ClaimIsFifoPerHostWithinLimits,
-    LeasesExpireAndReleaseAndPermanentFailuresStop, PeerCircuitBreaker,
-    ConcurrentClaimersNeverShareADelivery);
+    ListUsersPagesById, ActorsByPublicKeyId, ActorMultikeys, RemoteActorUpsert, ActorProfileUpdate,
+    InstanceActor, CommunityCreateWithOwner, CommunityCreateFailureLeavesNothing,
+    CommunityListScopesAndCounts, CommunityUpdateAndRules, Memberships, Follows, ThreadsAndComments,
+    PostEditHistory, SoftDeleteLeavesATombstone, CommunityTimelinePinnedFirst, Reactions,
+    InboxDedupeAndWorkLog, EnqueueDedupesInboxesInTheCallersTransaction,
+    ClaimIsFifoPerHostWithinLimits, LeasesExpireAndReleaseAndPermanentFailuresStop,
+    PeerCircuitBreaker, ConcurrentClaimersNeverShareADelivery);
 
 }  // namespace guildhall::storage::testing

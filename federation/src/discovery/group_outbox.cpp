@@ -52,7 +52,7 @@ json items_of(const std::vector<storage::CommunityActivity>& rows) {
 core::Result<json> group_outbox(storage::Tx& tx, const storage::CommunityView& group,
                                 std::optional<std::int64_t> page) {
   const std::string id = group.actor.outbox_url.value_or(Urls::outbox(group.actor.ap_id));
-  const bool visible = members_are_public(group.community);
+  const bool visible = is_federated(group.community);
   std::int64_t total = 0;
   if (visible) {
     auto counted = tx.community_outbox().count(group.actor.id, kListed);

@@ -7,4 +7,5 @@ target_sources(guildhall_federation PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/lookup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/negotiation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/nodeinfo.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/posts.cpp
   ${CMAKE_CURRENT_LIST_DIR}/webfinger.cpp)

@@ -37,31 +37,13 @@ const as::PublicKey* find_key(const as::Object& actor, std::string_view key_id) 
   return nullptr;
 }
 
-// FEP-521a: an actor's `assertionMethod` lists Multikey entries {id, type: Multikey, controller,
-// publicKeyMultibase} (Ed25519, used for RFC 9421 ed25519 signatures). The entry must be the one
-// named by key_id and controlled by the actor itself. Bounded: at most 16 entries are looked at.
+// FEP-521a: the Multikey named by key_id among the actor's own (multikeys_of).
 std::optional<PublicKey> find_multikey(const as::Object& actor, std::string_view key_id) {
-  if (!actor.raw.is_object())
-    return std::nullopt;
-  const auto methods = actor.raw.find("assertionMethod");
-  if (methods == actor.raw.end())
-    return std::nullopt;
-  const nlohmann::json list = methods->is_array() ? *methods : nlohmann::json::array({*methods});
-  std::size_t looked = 0;
-  for (const auto& entry : list) {
-    if (++looked > 16)
-      break;
-    if (!entry.is_object())
+  for (const storage::ActorMultikey& key : multikeys_of(actor)) {
+    if (key.key_id != key_id)
       continue;
-    auto text = [&entry](const char* name) {
-      const auto it = entry.find(name);
-      return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    if (text("id") != key_id || text("type") != "Multikey" || text("controller") != actor.id)
-      continue;
-    auto key = PublicKey::from_multibase(text("publicKeyMultibase"));
-    if (key)
-      return std::move(*key);
+    if (auto decoded = PublicKey::from_multibase(key.public_key_multibase); decoded)
+      return std::move(*decoded);
   }
   return std::nullopt;
 }
@@ -123,6 +105,11 @@ core::Result<ResolvedKey> FetchingKeyResolver::from_storage(std::string_view key
         return std::move(candidate);
     return by_id;
   });
+  if (!local && (!actor || actor->public_key_id != key_id)) {
+    if (auto multikey = stored_multikey(key_id);
+        multikey || multikey.error().kind != core::ErrorKind::not_found)
+      return multikey;
+  }
   if (!actor)
     return actor.error();
   if (actor->suspended_at || actor->deleted_at)
@@ -134,6 +121,33 @@ core::Result<ResolvedKey> FetchingKeyResolver::from_storage(std::string_view key
     return key.error();
   // Local keys are authoritative: never ask for a refresh of them.
   return ResolvedKey{std::string(key_id), actor->ap_id, std::move(*key), !local};
+}
+
+core::Result<ResolvedKey> FetchingKeyResolver::stored_multikey(std::string_view key_id) {
+  using Found = std::pair<storage::Actor, storage::ActorMultikey>;
+  auto found = actors_.database().read([&](storage::Tx& tx) -> core::Result<Found> {
+    auto keys = tx.actors().list_multikeys(key_id);
+    if (!keys)
+      return std::move(keys).error();
+    for (storage::ActorMultikey& key : *keys) {
+      auto owner = tx.actors().get(key.actor_id);
+      if (!owner)
+        return std::move(owner).error();
+      // Only the key's own origin may claim it (another origin's document may name any key id).
+      if (signatures::same_origin(owner->ap_id, key_id.substr(0, key_id.find('#'))))
+        return Found{std::move(owner).value(), std::move(key)};
+    }
+    return core::Error::not_found("key not stored");
+  });
+  if (!found)
+    return found.error();
+  const auto& [owner, key] = *found;
+  if (owner.suspended_at || owner.deleted_at)
+    return suspended();
+  auto decoded = PublicKey::from_multibase(key.public_key_multibase);
+  if (!decoded)
+    return decoded.error();
+  return ResolvedKey{std::string(key_id), owner.ap_id, std::move(*decoded), true};
 }
 
 core::Result<ResolvedKey> FetchingKeyResolver::fetch_key(std::string_view key_id,
@@ -153,7 +167,7 @@ core::Result<ResolvedKey> FetchingKeyResolver::fetch_key(std::string_view key_id
       if (!multikey)
         return core::Error::invalid_input("actor document does not list key " +
                                           std::string(key_id));
-      // Stored with its RSA key (storage keeps one); the multikey is served from memory.
+      // Stored with the actor (actor_multikeys), so storage finds it after a restart.
       owner = actors_.store(doc);
       if (!owner)
         return owner.error();

@@ -1,5 +1,6 @@
 #include "guildhall/federation/fetch/remote_actors.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -160,12 +161,49 @@ RemoteActors::RemoteActors(const Dereferencer& deref, storage::Database& db,
                            RemoteActorsOptions options)
     : deref_(deref), db_(db), options_(options) {}
 
+std::vector<storage::ActorMultikey> multikeys_of(const as::Object& actor) {
+  std::vector<storage::ActorMultikey> keys;
+  if (!actor.raw.is_object())
+    return keys;
+  const auto methods = actor.raw.find("assertionMethod");
+  if (methods == actor.raw.end())
+    return keys;
+  const nlohmann::json list = methods->is_array() ? *methods : nlohmann::json::array({*methods});
+  std::size_t looked = 0;
+  for (const auto& entry : list) {
+    if (++looked > 16)
+      break;
+    if (!entry.is_object())
+      continue;
+    auto text = [&entry](const char* name) {
+      const auto it = entry.find(name);
+      return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const std::string id = text("id");
+    if (id.empty() || id.size() > 2048 || text("type") != "Multikey" ||
+        text("controller") != actor.id)
+      continue;
+    std::string multibase = text("publicKeyMultibase");
+    if (signatures::PublicKey::from_multibase(multibase))
+      keys.push_back({0, id, std::move(multibase)});
+  }
+  return keys;
+}
+
 core::Result<storage::Actor> RemoteActors::store(const as::Object& actor,
                                                  std::string_view preferred_key_id) const {
   auto form = to_remote_actor_form(actor, preferred_key_id);
   if (!form)
     return form.error();
-  return db_.transact([&](storage::Tx& tx) { return tx.actors().upsert_remote(*form); });
+  const std::vector<storage::ActorMultikey> multikeys = multikeys_of(actor);
+  return db_.transact([&](storage::Tx& tx) -> core::Result<storage::Actor> {
+    auto stored = tx.actors().upsert_remote(*form);
+    if (!stored)
+      return stored;
+    if (auto kept = tx.actors().replace_multikeys(stored->id, multikeys); !kept)
+      return std::move(kept).error();
+    return stored;
+  });
 }
 
 core::Result<storage::Actor> RemoteActors::refresh(std::string_view ap_id) const {
@@ -204,6 +242,10 @@ core::Result<std::string> RemoteActors::webfinger_self(std::string_view name, st
   const std::string resource = "acct:" + std::string(name) + "@" + std::string(host);
   const std::string url = deref_.options().webfinger_scheme + "://" + std::string(host) +
                           "/.well-known/webfinger?resource=" + resource;
+  {
+    std::lock_guard lock(handles_mutex_);
+    ++webfinger_requests_;
+  }
   // WebFinger needs no signature anywhere, but signing every GET costs little and keeps one rule.
   auto jrd = deref_.fetch_json(url, kAcceptJrd, true);
   if (!jrd)
@@ -240,6 +282,11 @@ core::Result<std::string> RemoteActors::webfinger_self(std::string_view name, st
   return core::Error::not_found("WebFinger answer has no ActivityPub self link");
 }
 
+std::size_t RemoteActors::webfinger_requests() const {
+  std::lock_guard lock(handles_mutex_);
+  return webfinger_requests_;
+}
+
 core::Result<storage::Actor> RemoteActors::resolve_handle(std::string_view handle,
                                                           bool prefer_group) const {
   auto parts = split_handle(handle);
@@ -249,6 +296,46 @@ core::Result<storage::Actor> RemoteActors::resolve_handle(std::string_view handl
   if (deref_.is_local(host)) {
     return db_.read([&](storage::Tx& tx) { return tx.actors().get_by_handle(name, std::nullopt); });
   }
+  std::string key = name + "@" + host + (prefer_group ? "#group" : "");
+  std::transform(key.begin(), key.end(), key.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const core::TimePoint now = deref_.clock().now();
+  std::optional<std::string> known;
+  {
+    std::lock_guard lock(handles_mutex_);
+    if (auto it = handles_.find(key); it != handles_.end() && now < it->second.expires) {
+      if (!it->second.ap_id)
+        return core::Error::not_found(it->second.miss);
+      known = it->second.ap_id;
+    }
+  }
+  if (known) {
+    auto actor = get(*known);  // stored copy while fresh (refresh_after), else refetched
+    if (actor || actor.error().kind == core::ErrorKind::unavailable)
+      return actor;
+  }
+  auto resolved = resolve_uncached(handle, name, host, prefer_group);
+  HandleEntry entry;
+  if (resolved) {
+    entry.ap_id = resolved->ap_id;
+    entry.expires = now + options_.handle_ttl;
+  } else if (resolved.error().kind == core::ErrorKind::not_found) {
+    entry.miss = resolved.error().message;
+    entry.expires = now + options_.handle_miss_ttl;
+  } else {
+    return resolved;  // network trouble or a refusal: asked again next time
+  }
+  std::lock_guard lock(handles_mutex_);
+  if (handles_.size() >= options_.max_handles && handles_.find(key) == handles_.end())
+    handles_.clear();  // bounded; hot names come back on their next lookup
+  handles_[key] = std::move(entry);
+  return resolved;
+}
+
+core::Result<storage::Actor> RemoteActors::resolve_uncached(std::string_view handle,
+                                                            std::string_view name,
+                                                            std::string_view host,
+                                                            bool prefer_group) const {
   auto self = webfinger_self(name, host, prefer_group);
   if (!self)
     return self.error();

@@ -2,6 +2,7 @@
 
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/content/markdown.hpp"
+#include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
@@ -55,29 +56,6 @@ Result<std::vector<std::string>> follower_inboxes(Tx& tx, Id actor_id) {
     page.after = batch->back().id;
   }
   return inboxes;
-}
-
-// The Note for a local post, as served and as embedded in Create/Update.
-as::Object note_of(const storage::Post& post, const storage::Actor& author,
-                   const std::optional<std::string>& parent_ap_id) {
-  as::Object note = as::make_object(as::Kind::note, post.ap_id);
-  note.attributed_to = {as::Ref(author.ap_id)};
-  note.to = {std::string(as::kPublic)};
-  if (author.followers_url)
-    note.cc = {*author.followers_url};
-  note.content = post.content_html;
-  if (post.content_source)
-    note.source = as::Source{*post.content_source, "text/markdown"};
-  if (post.language)
-    note.content_map = {{*post.language, post.content_html}};
-  note.summary = post.summary;
-  note.sensitive = post.sensitive;
-  note.published = post.published_at;
-  note.updated = post.updated_at;
-  note.url = post.url.value_or(post.ap_id);
-  if (parent_ap_id)
-    note.in_reply_to = as::Ref(*parent_ap_id);
-  return note;
 }
 
 }  // namespace
@@ -135,9 +113,9 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
         inboxes->push_back(inbox_of(*parent_author));
     }
     const Id activity_id = tx.next_id();
-    auto create =
-        as::make_activity(as::Kind::create, urls_.activity(core::to_string_id(activity_id)),
-                          author->ap_id, as::Ref(note_of(*created, *author, parent_ap_id)));
+    auto create = as::make_activity(
+        as::Kind::create, urls_.activity(core::to_string_id(activity_id)), author->ap_id,
+        as::Ref(discovery::post_object(*created, *author, parent_ap_id, nullptr)));
     create.to = {std::string(as::kPublic)};
     if (author->followers_url)
       create.cc = {*author->followers_url};
@@ -177,9 +155,9 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     if (!inboxes)
       return std::move(inboxes).error();
     const Id activity_id = tx.next_id();
-    auto update =
-        as::make_activity(as::Kind::update, urls_.activity(core::to_string_id(activity_id)),
-                          author->ap_id, as::Ref(note_of(*updated, *author, parent_ap_id)));
+    auto update = as::make_activity(
+        as::Kind::update, urls_.activity(core::to_string_id(activity_id)), author->ap_id,
+        as::Ref(discovery::post_object(*updated, *author, parent_ap_id, nullptr)));
     update.to = {std::string(as::kPublic)};
     if (auto q = enqueue(tx, activity_id, update, author_id, *inboxes); !q)
       return std::move(q).error();

@@ -16,6 +16,7 @@
 #include "guildhall/federation/discovery/lookup.hpp"
 #include "guildhall/federation/discovery/negotiation.hpp"
 #include "guildhall/federation/discovery/nodeinfo.hpp"
+#include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/discovery/webfinger.hpp"
 
 #include "../app_context.hpp"
@@ -79,21 +80,42 @@ auto read_db(AppContext& app, F body) -> asio::awaitable<std::invoke_result_t<F&
   co_return co_await app.pool.run([&app, &body] { return app.db.read(body); });
 }
 
+// What every collection request starts with: the public fetch check, then `?page`; `refusal` is
+// the answer when either fails.
+struct CollectionRequest {
+  FetchAccess access;
+  Page page;
+  std::optional<Response> refusal;
+};
+
+asio::awaitable<CollectionRequest> collection_request(AppContext& app, Request& req) {
+  CollectionRequest out;
+  out.access = co_await check_public_fetch(app, req);
+  if (out.access.refusal) {
+    out.refusal = std::move(out.access.refusal);
+    co_return out;
+  }
+  auto page = disc::parse_page_param(req.query().get("page"));
+  if (!page)
+    out.refusal = failure(page.error());
+  else
+    out.page = *page;
+  co_return out;
+}
+
 // A collection handler: `build` runs inside the read transaction with the handle and `?page`.
 using CollectionBuilder =
     std::function<Result<json>(storage::Tx&, const std::string& handle, Page page)>;
 
 http::Handler collection_handler(AppContext& app, CollectionBuilder build) {
   return [&app, build = std::move(build)](Request& req) -> asio::awaitable<Response> {
-    FetchAccess access = co_await check_public_fetch(app, req);
-    if (access.refusal)
-      co_return std::move(*access.refusal);
-    auto page = disc::parse_page_param(req.query().get("page"));
-    if (!page)
-      co_return failure(page.error());
+    CollectionRequest request = co_await collection_request(app, req);
+    if (request.refusal)
+      co_return std::move(*request.refusal);
     const std::string handle(req.param("handle"));
+    const Page page = request.page;
     auto body = co_await read_db(
-        app, [&](storage::Tx& tx) -> Result<json> { return build(tx, handle, *page); });
+        app, [&](storage::Tx& tx) -> Result<json> { return build(tx, handle, page); });
     if (!body)
       co_return failure(body.error());
     co_return activity(*body);
@@ -116,6 +138,33 @@ Result<storage::CommunityView> live_group(storage::Tx& tx, const std::string& ha
   if (group && group->actor.deleted_at)
     return not_found();
   return group;
+}
+
+// A community's collection: `build` runs inside the read transaction with the group, once the
+// requester may read it (check_community_fetch: private communities answer member instances only).
+using GroupCollectionBuilder =
+    std::function<Result<json>(storage::Tx&, const storage::CommunityView& group, Page page)>;
+
+http::Handler group_collection_handler(AppContext& app, GroupCollectionBuilder build) {
+  return [&app, build = std::move(build)](Request& req) -> asio::awaitable<Response> {
+    CollectionRequest request = co_await collection_request(app, req);
+    if (request.refusal)
+      co_return std::move(*request.refusal);
+    const std::string handle(req.param("handle"));
+    auto group = co_await read_db(app, [&](storage::Tx& tx) { return live_group(tx, handle); });
+    if (!group)
+      co_return failure(group.error());
+    FetchAccess access = co_await check_community_fetch(app, req, *group, std::move(request.access),
+                                                        "no such collection");
+    if (access.refusal)
+      co_return std::move(*access.refusal);
+    const Page page = request.page;
+    auto body = co_await read_db(
+        app, [&](storage::Tx& tx) -> Result<json> { return build(tx, *group, page); });
+    if (!body)
+      co_return failure(body.error());
+    co_return activity(*body);
+  };
 }
 
 // followers/following of a person: paged.
@@ -273,71 +322,89 @@ void register_groups(http::Router& router, AppContext& app) {
         co_return vary(activity(disc::group_document(*group)));
       },
       "ap_group");
-  router.get("/c/{handle}/followers",
-             collection_handler(
-                 app,
-                 [](storage::Tx& tx, const std::string& handle, Page page) -> Result<json> {
-                   auto group = live_group(tx, handle);
-                   if (!group)
-                     return group.error();
-                   const auto id =
-                       group->actor.followers_url.value_or(Urls::followers(group->actor.ap_id));
-                   // Private groups: the member count is public, the members are not.
-                   const bool expose = disc::members_are_public(group->community);
-                   if (page && !expose)
-                     return not_found();
-                   auto slice = disc::group_followers(tx, *group, page);
-                   if (!slice)
-                     return slice.error();
-                   if (page)
-                     return disc::collection_page(id, *page, slice->total_items, slice->items,
-                                                  slice->has_more);
-                   return disc::group_followers_collection(id, slice->total_items, expose);
-                 }),
-             "ap_group_followers");
+  router.get(
+      "/c/{handle}/followers",
+      group_collection_handler(
+          app,
+          [](storage::Tx& tx, const storage::CommunityView& group, Page page) -> Result<json> {
+            const auto id = group.actor.followers_url.value_or(Urls::followers(group.actor.ap_id));
+            // Private groups: even member instances get the member count only.
+            const bool expose = disc::members_are_public(group.community);
+            if (page && !expose)
+              return not_found();
+            auto slice = disc::group_followers(tx, group, page);
+            if (!slice)
+              return slice.error();
+            if (page)
+              return disc::collection_page(id, *page, slice->total_items, slice->items,
+                                           slice->has_more);
+            return disc::group_followers_collection(id, slice->total_items, expose);
+          }),
+      "ap_group_followers");
   router.get("/c/{handle}/moderators",
-             collection_handler(
+             group_collection_handler(
                  app,
-                 [](storage::Tx& tx, const std::string& handle, Page) -> Result<json> {
-                   auto group = live_group(tx, handle);
-                   if (!group)
-                     return group.error();
-                   auto mods = disc::group_moderators(tx, *group);
+                 [](storage::Tx& tx, const storage::CommunityView& group, Page) -> Result<json> {
+                   auto mods = disc::group_moderators(tx, group);
                    if (!mods)
                      return mods.error();
                    return disc::inline_collection(
-                       group->actor.moderators_url.value_or(Urls::moderators(group->actor.ap_id)),
+                       group.actor.moderators_url.value_or(Urls::moderators(group.actor.ap_id)),
                        *mods);
                  }),
              "ap_group_moderators");
   router.get("/c/{handle}/featured",
-             collection_handler(
+             group_collection_handler(
                  app,
-                 [](storage::Tx& tx, const std::string& handle, Page) -> Result<json> {
-                   auto group = live_group(tx, handle);
-                   if (!group)
-                     return group.error();
-                   const auto id =
-                       group->actor.featured_url.value_or(Urls::featured(group->actor.ap_id));
-                   // A private group's threads are not public, not even their ids.
-                   if (!disc::members_are_public(group->community))
-                     return disc::inline_collection(id, {});
-                   auto pinned = disc::group_featured(tx, *group);
+                 [](storage::Tx& tx, const storage::CommunityView& group, Page) -> Result<json> {
+                   auto pinned = disc::group_featured(tx, group);
                    if (!pinned)
                      return pinned.error();
-                   return disc::inline_collection(id, *pinned);
+                   return disc::inline_collection(
+                       group.actor.featured_url.value_or(Urls::featured(group.actor.ap_id)),
+                       *pinned);
                  }),
              "ap_group_featured");
   router.get(
       "/c/{handle}/outbox",
-      collection_handler(app,
-                         [](storage::Tx& tx, const std::string& handle, Page page) -> Result<json> {
-                           auto group = live_group(tx, handle);
-                           if (!group)
-                             return group.error();
-                           return disc::group_outbox(tx, *group, page);
-                         }),
+      group_collection_handler(app, [](storage::Tx& tx, const storage::CommunityView& group,
+                                       Page page) { return disc::group_outbox(tx, group, page); }),
       "ap_group_outbox");
+}
+
+// GET /posts/{id}: a local post (Note or Page); 410 with a Tombstone once deleted or removed.
+// Posts of private communities answer member instances only, like the community's collections.
+asio::awaitable<Response> get_post(AppContext& app, Request& req) {
+  const bool wants_html = disc::negotiate(req.header("Accept")) == disc::Representation::html;
+  FetchAccess access;
+  if (!wants_html) {
+    access = co_await check_public_fetch(app, req);
+    if (access.refusal)
+      co_return vary(std::move(*access.refusal));
+  }
+  storage::Id id = 0;
+  if (!core::parse_id(req.param("id"), id))
+    co_return vary(Response::error(404, "no such post"));
+  auto post =
+      co_await read_db(app, [id](storage::Tx& tx) { return disc::find_local_post(tx, id); });
+  if (!post)
+    co_return vary(failure(post.error()));
+  if (post->community) {
+    access = co_await check_community_fetch(app, req, *post->community, std::move(access),
+                                            "no such post");
+    if (access.refusal)
+      co_return vary(std::move(*access.refusal));
+  }
+  if (wants_html)
+    co_return vary(to_web(
+        app, "/@" + (post->community ? post->community->actor.handle : post->author.handle)));
+  co_return vary(document(disc::is_gone(post->post) ? 410 : 200, disc::post_document(*post),
+                          disc::kActivityJsonContentType));
+}
+
+void register_posts(http::Router& router, AppContext& app) {
+  router.get(
+      "/posts/{id}", [&app](Request& req) { return get_post(app, req); }, "ap_post");
 }
 
 void register_instance_actor(http::Router& router, AppContext& app) {
@@ -370,6 +437,7 @@ void register_activitypub(http::Router& router, AppContext& app) {
   register_discovery(router, app);
   register_people(router, app);
   register_groups(router, app);
+  register_posts(router, app);
   register_instance_actor(router, app);
 }
 

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/server/http/native.hpp"
 
 namespace guildhall::server::routes {
@@ -53,6 +54,37 @@ asio::awaitable<FetchAccess> check_signed_fetch(AppContext& app, http::Request& 
 
 asio::awaitable<FetchAccess> check_public_fetch(AppContext& app, http::Request& req) {
   return check_signed_fetch(app, req, app.config.federation.authorized_fetch);
+}
+
+asio::awaitable<FetchAccess> check_community_fetch(AppContext& app, http::Request& req,
+                                                   const storage::CommunityView& group,
+                                                   FetchAccess access,
+                                                   std::string_view not_found_message) {
+  if (group.community.visibility == storage::CommunityVisibility::public_)
+    co_return access;
+  if (group.community.visibility == storage::CommunityVisibility::private_ && !access.signer) {
+    // A missing or bad signature ends as the same 404 as a non-member's (logged as fetch.reject).
+    FetchAccess verified = co_await check_signed_fetch(app, req, true);
+    access.signer = std::move(verified.signer);
+  }
+  std::optional<std::string> host;
+  if (access.signer)
+    host = access.signer->host;
+  const storage::CommunityView* community = &group;
+  auto work = [&app, community, &host] {
+    return app.db.read([community, &host](storage::Tx& tx) {
+      return federation::discovery::community_readable(tx, *community, host);
+    });
+  };
+  core::Result<bool> readable = co_await app.pool.run(work);
+  if (!readable) {
+    access.refusal = http::Response::from_error(readable.error());
+  } else if (!*readable) {
+    spdlog::info("fetch.hidden community={} signer={} request_id={}", group.actor.ap_id,
+                 host.value_or("-"), req.request_id());
+    access.refusal = http::Response::error(404, std::string(not_found_message));
+  }
+  co_return access;
 }
 
 }  // namespace guildhall::server::routes

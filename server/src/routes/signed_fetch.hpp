@@ -1,7 +1,7 @@
 #pragma once
 
 // Signed GETs of our ActivityPub documents: `federation.authorized_fetch` for public ones, and
-// (later) private communities, which answer only instances holding members.
+// private communities, which answer only instances holding accepted members.
 //
 //   FetchAccess access = co_await check_public_fetch(app, req);
 //   if (access.refusal)
@@ -9,6 +9,7 @@
 //   ... access.signer: who asked (nullopt when no signature was required) ...
 
 #include <optional>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -35,5 +36,16 @@ boost::asio::awaitable<FetchAccess> check_signed_fetch(AppContext& app, http::Re
 // Actors (people, groups), their collections and posts: required when
 // `federation.authorized_fetch` is on. Discovery documents and the instance actor never call it.
 boost::asio::awaitable<FetchAccess> check_public_fetch(AppContext& app, http::Request& req);
+
+// What a community holds (its collections, outbox, posts, media), after check_public_fetch (whose
+// `access` is passed on, so a signature is verified once): a public community is readable as is;
+// a private one only with a valid signature from an instance where an accepted member lives; a
+// local-only one by no other server. Every refusal is 404 `not_found_message`, the answer for
+// something that does not exist (a non-member learns nothing). The media route calls it for the
+// community a file belongs to.
+boost::asio::awaitable<FetchAccess> check_community_fetch(AppContext& app, http::Request& req,
+                                                          const storage::CommunityView& group,
+                                                          FetchAccess access,
+                                                          std::string_view not_found_message);
 
 }  // namespace guildhall::server::routes

@@ -107,6 +107,14 @@ struct NewLocalActor {
   std::optional<std::string> private_key_pem{};
 };
 
+// FEP-521a: an Ed25519 key an actor lists in `assertionMethod` (RFC 9421 ed25519 signatures).
+struct ActorMultikey {
+  Id actor_id = 0;
+  std::string key_id{};
+  std::string public_key_multibase{};  // "z6Mk..."
+  bool operator==(const ActorMultikey&) const = default;
+};
+
 // A remote actor as last fetched from its origin; an upsert replaces every field.
 struct RemoteActorForm {
   std::string ap_id{};

@@ -54,6 +54,12 @@ class ActorRepo {
   // Several remote documents may claim one key id: the caller decides which it believes (the key
   // resolver requires the keyId's origin).
   virtual Result<std::vector<Actor>> list_by_public_key_id(std::string_view key_id) = 0;
+  // FEP-521a Multikeys of an actor (besides its RSA public key): replaced as a whole each time the
+  // actor document is stored (the actor_id of each entry is ignored; `actor_id` is used).
+  virtual Result<void> replace_multikeys(Id actor_id, const std::vector<ActorMultikey>& keys) = 0;
+  // The Multikeys stored under this key id, oldest actor first, at most 8: several documents may
+  // claim one id; the caller decides which it believes (the key resolver requires its origin).
+  virtual Result<std::vector<ActorMultikey>> list_multikeys(std::string_view key_id) = 0;
   // Case-insensitive. domain nullopt: a local actor.
   virtual Result<Actor> get_by_handle(std::string_view handle,
                                       std::optional<std::string_view> domain) = 0;
@@ -120,6 +126,9 @@ class MembershipRepo {
                                                          std::optional<MemberState> state,
                                                          const PageRequest& page) = 0;
   virtual Result<std::int64_t> count(Id community_id, MemberState state) = 0;
+  // Whether an accepted member of the community is an actor of `domain` (host[:port], compared
+  // case-insensitively): the instances a private community answers.
+  virtual Result<bool> has_member_on(Id community_id, std::string_view domain) = 0;
 };
 
 class FollowRepo {

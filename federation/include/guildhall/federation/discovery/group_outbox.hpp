@@ -3,8 +3,10 @@
 // A local group's outbox (`/c/{handle}/outbox`): the group's Announces of new threads and comments
 // (Announce(Create(...))), newest first, as full activities. The front document lists the latest
 // page inline (`orderedItems`, what Lemmy reads to backfill on join) and links `first`; `?page=N`
-// answers OrderedCollectionPages of kCollectionPageSize. A private community's outbox is empty:
-// its content is not public. BLOCKS (storage): run inside Database::read.
+// answers OrderedCollectionPages of kCollectionPageSize. A private community's outbox is served
+// only to its members' instances: the route decides (routes/signed_fetch.hpp,
+// check_community_fetch); a local-only community's is empty. BLOCKS (storage): run inside
+// Database::read.
 
 #include <cstdint>
 #include <optional>

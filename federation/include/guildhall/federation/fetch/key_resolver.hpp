@@ -52,8 +52,8 @@ struct KeyResolverOptions {
 //     its `owner`, whose document is then fetched and must list the same keyId with the same key
 //     (SIG-18). The owner is stored (upsert) and returned as ResolvedKey::owner. An actor document
 //     may instead list keyId as an FEP-521a Multikey in `assertionMethod` (Ed25519
-//     `publicKeyMultibase`, controller = the actor): that key is returned (kept in memory only;
-//     storage holds the actor's RSA key).
+//     `publicKeyMultibase`, controller = the actor): that key is returned, and stored with the
+//     actor (actor_multikeys), so step 5 finds it after a restart and in other processes.
 // Thread-safe. Concurrent misses for one key fetch it once (single flight); the others wait for
 // that fetch's result.
 class FetchingKeyResolver final : public signatures::KeyResolver {
@@ -78,6 +78,8 @@ class FetchingKeyResolver final : public signatures::KeyResolver {
                                                   std::string_view document_url);
   core::Result<signatures::ResolvedKey> from_storage(std::string_view key_id,
                                                      std::string_view document_url, bool local);
+  // An FEP-521a Multikey stored with an actor on the key's origin.
+  core::Result<signatures::ResolvedKey> stored_multikey(std::string_view key_id);
   void remember(const std::string& key_id, Entry entry);
   // One fetch in progress for a key id; the threads that missed meanwhile wait for its result.
   struct Flight {

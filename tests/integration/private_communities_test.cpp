@@ -1,0 +1,158 @@
+// A private community across three Guildhall instances on loopback: A hosts it, bob on B is an
+// accepted member, C has nobody in it. What the community holds (collections, outbox, posts)
+// answers only GETs signed by an instance holding a member; C's signed GETs and unsigned ones get
+// the 404 of a name that does not exist. Bob reads the threads posted on A and posts from B.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "guildhall/federation/signatures/sign.hpp"
+
+#include "instances.hpp"
+
+using namespace guildhall;
+using namespace guildhall::testrig::instances;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+constexpr char kAs2[] = "application/activity+json";
+
+class PrivateCommunities : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(start_three_with_people(instances_, "private", {}, false));
+    auto [rc, out] = a().cli(
+        {"admin", "act", "alice", "community-create", "hush", "Hush", "visibility=private"});
+    ASSERT_EQ(rc, 0) << out;
+  }
+  static void TearDownTestSuite() { stop_all(instances_); }
+  static Instance& a() { return *instances_[0]; }
+  static Instance& b() { return *instances_[1]; }
+  static Instance& c() { return *instances_[2]; }
+  static std::string group_id() { return a().origin() + "/c/hush"; }
+
+  // A GET of A's `target` signed by `from`'s instance actor, as its fetches are.
+  static testrig::HttpResponse signed_get(const Instance& from, const std::string& target) {
+    auto instance = from.read(
+        [&](storage::Tx& tx) { return tx.actors().get_by_ap_id(from.origin() + "/actor"); });
+    EXPECT_TRUE(instance.ok());
+    if (!instance.ok())
+      return {};
+    namespace sig = federation::signatures;
+    sig::SignRequestInput in{"GET",
+                             target,
+                             a().host(),
+                             {{"Accept", kAs2}},
+                             std::nullopt,
+                             *instance->public_key_id,
+                             sig::PrivateKey::from_pem(*instance->private_key_pem).value()};
+    auto headers = sig::sign_request(in, core::SystemClock::instance()).value();
+    std::map<std::string, std::string> sent(headers.begin(), headers.end());
+    return a().get(target, kAs2, sent);
+  }
+
+  static std::optional<storage::MemberState> bobs_membership() {
+    auto m = b().read([&](storage::Tx& tx) -> core::Result<storage::Membership> {
+      auto group = tx.communities().get_by_ap_id(group_id());
+      if (!group)
+        return std::move(group).error();
+      auto bob = tx.users().get_by_handle("bob");
+      if (!bob)
+        return std::move(bob).error();
+      return tx.memberships().get(group->actor.id, bob->actor.id);
+    });
+    return m ? std::optional<storage::MemberState>(m->state) : std::nullopt;
+  }
+
+  static bool has_post(const Instance& at, const std::string& ap_id) {
+    return at.read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(ap_id); }).ok();
+  }
+
+  static std::vector<std::unique_ptr<Instance>> instances_;
+};
+std::vector<std::unique_ptr<Instance>> PrivateCommunities::instances_;
+
+}  // namespace
+
+TEST_F(PrivateCommunities, OnlyMemberInstancesReadAndMembersTakePart) {
+  // The actor stays public: peers must find it to ask to join.
+  EXPECT_EQ(a().get("/c/hush", kAs2).status, 200);
+
+  // bob asks to join from B; a private community approves by hand.
+  auto [jrc, jout] = b().cli({"admin", "act", "bob", "join", "hush@" + a().host()});
+  ASSERT_EQ(jrc, 0) << jout;
+  ASSERT_TRUE(eventually([] { return bobs_membership() == storage::MemberState::pending; }))
+      << b().output();
+  // Pending is not a member: B reads nothing yet.
+  EXPECT_EQ(signed_get(b(), "/c/hush/outbox").status, 404);
+  // A has the request once B's Follow is delivered.
+  ASSERT_TRUE(eventually([] {
+    return a()
+        .read([](storage::Tx& tx) -> core::Result<storage::Membership> {
+          auto group = tx.communities().get_by_ap_id(group_id());
+          if (!group)
+            return std::move(group).error();
+          auto bob = tx.actors().get_by_ap_id(b().origin() + "/users/bob");
+          if (!bob)
+            return std::move(bob).error();
+          return tx.memberships().get(group->actor.id, bob->id);
+        })
+        .ok();
+  })) << a().output();
+  auto [arc, aout] =
+      a().cli({"admin", "act", "alice", "approve", "hush", b().origin() + "/users/bob"});
+  ASSERT_EQ(arc, 0) << aout;
+  ASSERT_TRUE(eventually([] { return bobs_membership() == storage::MemberState::accepted; }))
+      << a().output() << b().output();
+
+  // A thread on A reaches bob on B, addressed to the followers, never Public.
+  auto [trc, tout] = a().cli({"admin", "act", "alice", "thread", "hush", "Plans", "Quietly"});
+  ASSERT_EQ(trc, 0) << tout;
+  const std::string thread = printed_id(tout);
+  ASSERT_FALSE(thread.empty()) << tout;
+  ASSERT_TRUE(eventually([&] { return has_post(b(), thread); })) << a().output() << b().output();
+
+  const std::string post_path = thread.substr(a().origin().size());
+  for (const std::string& target :
+       {std::string("/c/hush/outbox"), std::string("/c/hush/featured"),
+        std::string("/c/hush/moderators"), std::string("/c/hush/followers"), post_path}) {
+    // B holds a member: it reads.
+    auto member = signed_get(b(), target);
+    EXPECT_EQ(member.status, 200) << target << member.body;
+    // C holds none, and an unsigned GET proves nothing: both get the answer for "no such thing".
+    auto other = signed_get(c(), target);
+    EXPECT_EQ(other.status, 404) << target << other.body;
+    auto unsigned_get = a().get(target, kAs2);
+    EXPECT_EQ(unsigned_get.status, 404) << target << unsigned_get.body;
+    EXPECT_EQ(json::parse(other.body).value("error", ""),
+              json::parse(unsigned_get.body).value("error", ""));
+  }
+  auto page = json::parse(signed_get(b(), post_path).body);
+  EXPECT_EQ(page.value("type", ""), "Page");
+  EXPECT_EQ(page["to"], json::array({group_id(), group_id() + "/followers"})) << page.dump();
+  auto outbox = json::parse(signed_get(b(), "/c/hush/outbox").body);
+  EXPECT_EQ(outbox.value("totalItems", 0), 1) << outbox.dump();
+  // Nothing is sent to C, which has no member.
+  EXPECT_FALSE(has_post(c(), thread));
+
+  // bob posts from B: A stores it in the community.
+  auto [prc, pout] =
+      b().cli({"admin", "act", "bob", "thread", "hush@" + a().host(), "From B", "Hello"});
+  ASSERT_EQ(prc, 0) << pout;
+  const std::string bobs = printed_id(pout);
+  ASSERT_TRUE(eventually([&] { return has_post(a(), bobs); })) << a().output() << b().output();
+  EXPECT_FALSE(has_post(c(), bobs));
+}
+
+TEST_F(PrivateCommunities, LocalOnlyCommunitiesDoNotExistForOtherInstances) {
+  auto [rc, out] = a().cli(
+      {"admin", "act", "alice", "community-create", "staff", "Staff", "visibility=local_only"});
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_EQ(a().get("/.well-known/webfinger?resource=acct:staff@" + a().host()).status, 404);
+  EXPECT_EQ(a().get("/c/staff", kAs2).status, 404);
+  EXPECT_EQ(signed_get(b(), "/c/staff/outbox").status, 404);
+  // B cannot even find it to ask.
+  auto [jrc, jout] = b().cli({"admin", "act", "bob", "join", "staff@" + a().host()});
+  EXPECT_NE(jrc, 0) << jout;
+}
