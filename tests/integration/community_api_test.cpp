@@ -1,0 +1,560 @@
+// End-to-end: the community API (/api/guildhall/v1, docs/api.md "Community API") of a real
+// `guildhall serve` over HTTP on loopback. One instance is shared by the suite's tests, each with
+// its own communities; a second suite runs two instances, where a person on one joins a community
+// hosted on the other and posts into it through the API.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "instances.hpp"
+
+using namespace guildhall;
+using namespace guildhall::testrig;
+using namespace guildhall::testrig::instances;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kPassword = "long enough pw";
+const std::string kApi = "/api/guildhall/v1";
+
+struct Reply {
+  int status = 0;
+  json body;
+  std::map<std::string, std::string> headers;
+};
+
+Reply call(const Instance& at, const std::string& method, const std::string& target,
+           const std::string& token, const json& body = nullptr) {
+  std::map<std::string, std::string> headers;
+  if (!token.empty())
+    headers["Authorization"] = "Bearer " + token;
+  std::string text;
+  if (!body.is_null()) {
+    text = body.dump();
+    headers["Content-Type"] = "application/json";
+  }
+  auto res = http_request("127.0.0.1", at.port, method, target, text, headers);
+  return {res.status, json::parse(res.body, nullptr, false), res.headers};
+}
+
+// A token for `user` (password grant, enabled in these instances) with `scope`.
+std::string token_for(const Instance& at, const std::string& user,
+                      const std::string& scope = "read write") {
+  auto app = call(at, "POST", "/api/v1/apps", "",
+                  {{"client_name", "community test"},
+                   {"redirect_uris", "urn:ietf:wg:oauth:2.0:oob"},
+                   {"scopes", "read write"}});
+  EXPECT_EQ(app.status, 200) << app.body;
+  auto token = call(at, "POST", "/oauth/token", "",
+                    {{"grant_type", "password"},
+                     {"client_id", app.body.value("client_id", "")},
+                     {"client_secret", app.body.value("client_secret", "")},
+                     {"username", user},
+                     {"password", kPassword},
+                     {"scope", scope}});
+  EXPECT_EQ(token.status, 200) << token.body;
+  return token.body.value("access_token", "");
+}
+
+std::unique_ptr<Instance> start_instance(const std::string& suite, const std::string& name,
+                                         const std::vector<std::string>& users) {
+  auto inst = Instance::make(suite, name);
+  inst->env["GUILDHALL_OAUTH_PASSWORD_GRANT"] = "true";
+  EXPECT_TRUE(inst->start());
+  for (const auto& user : users) {
+    auto [rc, out] = inst->cli({"admin", "user", "create", user, "--password", kPassword});
+    EXPECT_EQ(rc, 0) << out;
+  }
+  return inst;
+}
+
+class CommunityApi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = start_instance("community-api", "a", {"alice", "bob", "carol"}).release();
+    alice_ = token_for(*server_, "alice");
+    bob_ = token_for(*server_, "bob");
+    carol_ = token_for(*server_, "carol");
+  }
+  static void TearDownTestSuite() {
+    EXPECT_TRUE(server_->stop());
+    std::filesystem::remove_all(server_->dir);
+    delete server_;
+    server_ = nullptr;
+  }
+
+  static Reply api(const std::string& method, const std::string& path, const std::string& token,
+                   const json& body = nullptr) {
+    return call(*server_, method, kApi + path, token, body);
+  }
+  // A community owned by alice; returns its id.
+  static std::string create(const std::string& handle, json extra = json::object()) {
+    extra["handle"] = handle;
+    extra["title"] = "Community " + handle;
+    auto res = api("POST", "/communities", alice_, extra);
+    EXPECT_EQ(res.status, 200) << res.body;
+    return res.body.value("id", "");
+  }
+  static std::string thread(const std::string& community, const std::string& token,
+                            const std::string& title, json extra = json::object()) {
+    extra["title"] = title;
+    extra["body"] = "Body of **" + title + "**";
+    auto res = api("POST", "/communities/" + community + "/threads", token, extra);
+    EXPECT_EQ(res.status, 200) << res.body;
+    return res.body.value("id", "");
+  }
+  static std::vector<std::string> titles(const json& threads) {
+    std::vector<std::string> out;
+    for (const auto& t : threads)
+      out.push_back(t.value("title", ""));
+    return out;
+  }
+
+  static Instance* server_;
+  static std::string alice_, bob_, carol_;
+};
+Instance* CommunityApi::server_ = nullptr;
+std::string CommunityApi::alice_, CommunityApi::bob_, CommunityApi::carol_;
+
+}  // namespace
+
+TEST_F(CommunityApi, CreateShowEditAndFindCommunities) {
+  auto created = api("POST", "/communities", alice_,
+                     {{"handle", "platform"},
+                      {"title", "Platform engineering"},
+                      {"description", "All things **CI**."},
+                      {"rules", {"Be kind", "No secrets"}},
+                      {"welcome", "Welcome!"},
+                      {"join_policy", "approval"},
+                      {"languages", {"en", "de"}}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto& c = created.body;
+  const std::string id = c["id"];
+  EXPECT_EQ(c["acct"], "platform@" + server_->host());
+  EXPECT_EQ(c["description_html"], "<p>All things <strong>CI</strong>.</p>\n");
+  EXPECT_EQ(c["rules"], json({"Be kind", "No secrets"}));
+  EXPECT_EQ(c["join_policy"], "approval");
+  EXPECT_EQ(c["visibility"], "public");
+  EXPECT_EQ(c["member_count"], 1);
+  EXPECT_EQ(c["me"]["membership"], "member");
+  EXPECT_EQ(c["me"]["role"], "owner");
+  EXPECT_EQ(c["me"]["can_manage"], true);
+  ASSERT_EQ(c["managers"].size(), 1u);
+  EXPECT_EQ(c["managers"][0]["person"]["handle"], "alice");
+
+  // Refusals store nothing: a taken handle, a bad policy, no title, no token, a read-only token.
+  EXPECT_EQ(api("POST", "/communities", alice_, {{"handle", "platform"}, {"title", "x"}}).status,
+            409);
+  auto bad = api("POST", "/communities", alice_,
+                 {{"handle", "badvis"}, {"title", "x"}, {"visibility", "secret"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_TRUE(bad.body.contains("error")) << bad.body;
+  EXPECT_EQ(api("POST", "/communities", alice_, {{"handle", "notitle"}}).status, 422);
+  EXPECT_EQ(api("POST", "/communities", "", {{"handle", "anon"}, {"title", "x"}}).status, 401);
+  const std::string reader = token_for(*server_, "alice", "read");
+  EXPECT_EQ(api("POST", "/communities", reader, {{"handle", "ro"}, {"title", "x"}}).status, 403);
+  for (const char* handle : {"badvis", "notitle", "anon", "ro"})
+    EXPECT_EQ(api("GET", "/communities/resolve?q=" + std::string(handle), alice_).status, 404);
+
+  // Bob sees it, not as a manager; he may not edit it.
+  auto seen = api("GET", "/communities/" + id, bob_);
+  ASSERT_EQ(seen.status, 200);
+  EXPECT_EQ(seen.body["me"]["membership"], "none");
+  EXPECT_EQ(seen.body["me"]["can_manage"], false);
+  auto refused = api("PATCH", "/communities/" + id, bob_, {{"title", "Hijacked"}});
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_TRUE(refused.body.contains("error"));
+  auto edited =
+      api("PATCH", "/communities/" + id, alice_,
+          {{"title", "Platform"}, {"icon", "https://cdn.example/p.png"}, {"rules", {"Only one"}}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.body["title"], "Platform");
+  EXPECT_EQ(edited.body["icon"], "https://cdn.example/p.png");
+  EXPECT_EQ(edited.body["rules"], json({"Only one"}));
+  EXPECT_EQ(edited.body["join_policy"], "approval");  // untouched
+  EXPECT_EQ(api("PATCH", "/communities/" + id, alice_, {{"icon", "javascript:alert(1)"}}).status,
+            422);
+  EXPECT_EQ(api("GET", "/communities/" + id, bob_).body["icon"], "https://cdn.example/p.png");
+
+  // The directory: search, filters, paging with Link; resolve by handle and name@host.
+  create("gardening", {{"description", "Tulips and roses"}});
+  auto found = api("GET", "/communities?q=TULIP", bob_);
+  ASSERT_EQ(found.status, 200);
+  ASSERT_EQ(found.body.size(), 1u);
+  EXPECT_EQ(found.body[0]["handle"], "gardening");
+  EXPECT_FALSE(found.body[0].contains("managers"));
+  EXPECT_EQ(api("GET", "/communities?language=de&q=platform", bob_).body.size(), 1u);
+  EXPECT_EQ(api("GET", "/communities?membership=managed&q=platform", bob_).body.size(), 0u);
+  EXPECT_EQ(api("GET", "/communities?membership=managed&q=platform", alice_).body.size(), 1u);
+  EXPECT_EQ(api("GET", "/communities?scope=elsewhere", bob_).status, 422);
+  auto page = api("GET", "/communities?limit=1", bob_);
+  ASSERT_EQ(page.body.size(), 1u);
+  EXPECT_NE(page.headers["link"].find("rel=\"next\""), std::string::npos);
+  EXPECT_EQ(api("GET", "/communities/resolve?q=platform", bob_).body["id"], id);
+  EXPECT_EQ(api("GET", "/communities/resolve?q=!platform@" + server_->host(), bob_).body["id"], id);
+  EXPECT_EQ(api("GET", "/communities/resolve?q=", bob_).status, 422);
+  EXPECT_EQ(api("GET", "/communities/123", bob_).status, 404);
+}
+
+TEST_F(CommunityApi, JoinRequestsAreApprovedOrRejectedByManagers) {
+  const std::string id =
+      create("approvals", {{"join_policy", "approval"}, {"welcome", "Hi *all*"}});
+  auto asked = api("POST", "/communities/" + id + "/join", bob_);
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(asked.body["membership"], "pending");
+  EXPECT_EQ(asked.body["community"]["me"]["membership"], "pending");
+  api("POST", "/communities/" + id + "/join", carol_);
+
+  // Only managers see and answer requests.
+  EXPECT_EQ(api("GET", "/communities/" + id + "/requests", bob_).status, 403);
+  auto requests = api("GET", "/communities/" + id + "/requests", alice_);
+  ASSERT_EQ(requests.status, 200);
+  ASSERT_EQ(requests.body.size(), 2u);
+  std::string bob_id, carol_id;
+  for (const auto& r : requests.body) {
+    EXPECT_EQ(r["state"], "pending");
+    (r["person"]["handle"] == "bob" ? bob_id : carol_id) = r["person"]["id"];
+  }
+  EXPECT_EQ(api("POST", "/communities/" + id + "/requests/" + carol_id + "/approve", bob_).status,
+            403);
+  auto approved = api("POST", "/communities/" + id + "/requests/" + bob_id + "/approve", alice_);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.body["state"], "accepted");
+  EXPECT_EQ(api("POST", "/communities/" + id + "/requests/" + carol_id + "/reject", alice_).status,
+            200);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/requests/" + carol_id + "/approve", alice_).status,
+            404);
+  EXPECT_EQ(api("GET", "/communities/" + id, carol_).body["me"]["membership"], "none");
+
+  auto members = api("GET", "/communities/" + id + "/members", carol_);
+  ASSERT_EQ(members.status, 200);
+  EXPECT_EQ(members.body.size(), 2u);
+  EXPECT_EQ(api("GET", "/communities/" + id, bob_).body["member_count"], 2);
+  EXPECT_EQ(api("GET", "/communities/" + id + "/requests", alice_).body.size(), 0u);
+
+  // Leaving; the owner cannot leave.
+  auto left = api("POST", "/communities/" + id + "/leave", bob_);
+  ASSERT_EQ(left.status, 200) << left.body;
+  EXPECT_EQ(left.body["me"]["membership"], "none");
+  EXPECT_GE(api("POST", "/communities/" + id + "/leave", alice_).status, 400);
+
+  // An open community admits at once and answers the welcome message.
+  const std::string open = create("opendoor", {{"welcome", "Welcome **in**"}});
+  auto joined = api("POST", "/communities/" + open + "/join", bob_);
+  ASSERT_EQ(joined.status, 200);
+  EXPECT_EQ(joined.body["membership"], "member");
+  EXPECT_EQ(joined.body["welcome_html"], "<p>Welcome <strong>in</strong></p>\n");
+}
+
+TEST_F(CommunityApi, ThreadsCommentsReactionsEditsAndHistory) {
+  const std::string id = create("discuss");
+  api("POST", "/communities/" + id + "/join", bob_);
+  const std::string first = thread(id, alice_, "First", {{"language", "en"}});
+  const std::string question = thread(id, bob_, "How?", {{"question", true}});
+
+  // Bad input stores nothing.
+  EXPECT_EQ(
+      api("POST", "/communities/" + id + "/threads", bob_, {{"title", ""}, {"body", "x"}}).status,
+      422);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/threads", bob_, {{"title", "No body"}}).status,
+            422);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/threads", bob_,
+                {{"title", "Poll"}, {"body", "x"}, {"poll", {{"options", {"a", "b"}}}}})
+                .status,
+            422);
+  auto list = api("GET", "/communities/" + id + "/threads", bob_);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(titles(list.body), (std::vector<std::string>{"How?", "First"}));
+  EXPECT_EQ(list.body[0]["question"], true);
+  EXPECT_EQ(list.body[1]["language"], "en");
+  EXPECT_EQ(list.body[1]["body_html"], "<p>Body of <strong>First</strong></p>\n");
+  EXPECT_EQ(list.body[1]["body"], "Body of **First**");
+  EXPECT_EQ(list.body[1]["author"]["handle"], "alice");
+
+  // A comment tree: a reply to a comment nests under it.
+  auto c1 = api("POST", "/posts/" + first + "/comments", bob_, {{"body", "Nice"}});
+  ASSERT_EQ(c1.status, 200) << c1.body;
+  EXPECT_EQ(c1.body["parent_id"], first);
+  auto c2 = api("POST", "/posts/" + c1.body["id"].get<std::string>() + "/comments", alice_,
+                {{"body", "Thanks"}});
+  ASSERT_EQ(c2.status, 200) << c2.body;
+  EXPECT_EQ(api("POST", "/posts/" + first + "/comments", bob_, {{"body", ""}}).status, 422);
+  auto full = api("GET", "/threads/" + first, carol_);
+  ASSERT_EQ(full.status, 200) << full.body;
+  ASSERT_EQ(full.body["comments"].size(), 1u);
+  EXPECT_EQ(full.body["comments"][0]["body"], "Nice");
+  ASSERT_EQ(full.body["comments"][0]["replies"].size(), 1u);
+  EXPECT_EQ(full.body["comments"][0]["replies"][0]["body"], "Thanks");
+  EXPECT_EQ(full.body["comment_count"], 2);
+  EXPECT_EQ(full.body["comments_truncated"], false);
+  EXPECT_EQ(api("GET", "/threads/" + c1.body["id"].get<std::string>(), carol_).status, 404);
+
+  // Sorts: active puts the commented thread first, top the liked one.
+  EXPECT_EQ(titles(api("GET", "/communities/" + id + "/threads?sort=active", bob_).body),
+            (std::vector<std::string>{"First", "How?"}));
+  auto liked = api("POST", "/posts/" + question + "/reactions", alice_, {{"kind", "like"}});
+  ASSERT_EQ(liked.status, 200) << liked.body;
+  EXPECT_EQ(liked.body["likes"], 1);
+  EXPECT_EQ(liked.body["my_vote"], "like");
+  auto top = api("GET", "/communities/" + id + "/threads?sort=top&limit=1", bob_);
+  EXPECT_EQ(titles(top.body), (std::vector<std::string>{"How?"}));
+  EXPECT_NE(top.headers["link"].find("page=2"), std::string::npos) << top.headers["link"];
+  EXPECT_EQ(
+      titles(api("GET", "/communities/" + id + "/threads?sort=top&limit=1&page=2", bob_).body),
+      (std::vector<std::string>{"First"}));
+  EXPECT_EQ(api("GET", "/communities/" + id + "/threads?sort=hot", bob_).status, 422);
+
+  // Reactions: a dislike replaces the like; emoji; my reactions; undo.
+  auto disliked = api("POST", "/posts/" + question + "/reactions", alice_, {{"kind", "dislike"}});
+  EXPECT_EQ(disliked.body["likes"], 0);
+  EXPECT_EQ(disliked.body["score"], -1);
+  auto party =
+      api("POST", "/posts/" + question + "/reactions", carol_, {{"kind", "emoji"}, {"emoji", "🎉"}});
+  ASSERT_EQ(party.status, 200) << party.body;
+  EXPECT_EQ(party.body["emoji"][0]["emoji"], "🎉");
+  EXPECT_EQ(party.body["emoji"][0]["me"], true);
+  EXPECT_EQ(api("POST", "/posts/" + question + "/reactions", carol_, {{"kind", "emoji"}}).status,
+            422);
+  EXPECT_EQ(api("POST", "/posts/" + question + "/reactions", carol_, {{"kind", "love"}}).status,
+            422);
+  auto undone =
+      api("DELETE", "/posts/" + question + "/reactions?kind=emoji&emoji=%F0%9F%8E%89", carol_);
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_EQ(undone.body["emoji"].size(), 0u);
+
+  // Edit by the author only, with history; delete leaves a tombstone in the tree.
+  EXPECT_EQ(api("PATCH", "/posts/" + first, bob_, {{"body", "mine now"}}).status, 403);
+  auto edited = api("PATCH", "/posts/" + first, alice_, {{"body", "Edited"}, {"title", "First!"}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.body["title"], "First!");
+  EXPECT_FALSE(edited.body["edited_at"].is_null());
+  auto history = api("GET", "/posts/" + first + "/history", bob_);
+  ASSERT_EQ(history.status, 200);
+  ASSERT_EQ(history.body.size(), 2u);
+  EXPECT_EQ(history.body[0]["title"], "First");
+  EXPECT_EQ(history.body[1]["title"], "First!");
+  EXPECT_EQ(history.body[1]["current"], true);
+  EXPECT_EQ(api("DELETE", "/posts/" + c1.body["id"].get<std::string>(), alice_).status, 403);
+  EXPECT_EQ(api("DELETE", "/posts/" + c1.body["id"].get<std::string>(), bob_).status, 200);
+  auto after = api("GET", "/threads/" + first, carol_);
+  EXPECT_EQ(after.body["comments"][0]["deleted"], true);
+  EXPECT_EQ(after.body["comments"][0]["body"], "");
+  EXPECT_EQ(after.body["comments"][0]["replies"].size(), 1u);
+}
+
+TEST_F(CommunityApi, ManagersModerateAndOthersAreRefused) {
+  const std::string id = create("moderated");
+  api("POST", "/communities/" + id + "/join", bob_);
+  const std::string older = thread(id, bob_, "Older");
+  const std::string newer = thread(id, bob_, "Newer");
+
+  // Pin and lock: managers only; pinned first; a locked thread takes no comments.
+  EXPECT_EQ(api("POST", "/posts/" + older + "/pin", bob_).status, 403);
+  auto pinned = api("POST", "/posts/" + older + "/pin", alice_);
+  ASSERT_EQ(pinned.status, 200) << pinned.body;
+  EXPECT_EQ(pinned.body["pinned"], true);
+  EXPECT_EQ(titles(api("GET", "/communities/" + id + "/threads", bob_).body),
+            (std::vector<std::string>{"Older", "Newer"}));
+  ASSERT_EQ(api("POST", "/posts/" + newer + "/lock", alice_).status, 200);
+  auto refused = api("POST", "/posts/" + newer + "/comments", bob_, {{"body", "late"}});
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_TRUE(refused.body.contains("error"));
+  EXPECT_EQ(api("GET", "/threads/" + newer, bob_).body["comment_count"], 0);
+  ASSERT_EQ(api("POST", "/posts/" + newer + "/unlock", alice_).status, 200);
+  auto comment = api("POST", "/posts/" + newer + "/comments", bob_, {{"body", "now"}});
+  ASSERT_EQ(comment.status, 200);
+  EXPECT_EQ(api("POST", "/posts/" + comment.body["id"].get<std::string>() + "/pin", alice_).status,
+            422);
+
+  // Remove with a reason: gone for members, visible to managers; restore.
+  ASSERT_EQ(api("POST", "/posts/" + newer + "/remove", alice_, {{"reason", "off topic"}}).status,
+            200);
+  EXPECT_EQ(api("GET", "/threads/" + newer, bob_).status, 404);
+  EXPECT_EQ(api("GET", "/threads/" + newer, alice_).body["removed"], true);
+  EXPECT_EQ(titles(api("GET", "/communities/" + id + "/threads", bob_).body),
+            (std::vector<std::string>{"Older"}));
+  ASSERT_EQ(api("POST", "/posts/" + newer + "/restore", alice_).status, 200);
+  EXPECT_EQ(api("GET", "/threads/" + newer, bob_).status, 200);
+
+  // Reports: anyone who takes part reports; managers list and resolve.
+  EXPECT_EQ(api("POST", "/posts/" + newer + "/report", carol_, {{"reason", ""}}).status, 422);
+  ASSERT_EQ(api("POST", "/posts/" + newer + "/report", carol_, {{"reason", "spam"}}).status, 200);
+  EXPECT_EQ(api("GET", "/communities/" + id + "/reports", bob_).status, 403);
+  auto reports = api("GET", "/communities/" + id + "/reports", alice_);
+  ASSERT_EQ(reports.status, 200);
+  ASSERT_EQ(reports.body.size(), 1u);
+  EXPECT_EQ(reports.body[0]["reason"], "spam");
+  EXPECT_EQ(reports.body[0]["reporter"]["handle"], "carol");
+  EXPECT_EQ(reports.body[0]["post"]["id"], newer);
+  const std::string report = reports.body[0]["id"];
+  EXPECT_EQ(api("POST", "/reports/" + report + "/resolve", bob_).status, 403);
+  auto resolved = api("POST", "/reports/" + report + "/resolve", alice_);
+  ASSERT_EQ(resolved.status, 200);
+  EXPECT_FALSE(resolved.body["resolved_at"].is_null());
+  EXPECT_EQ(api("GET", "/communities/" + id + "/reports", alice_).body.size(), 0u);
+  EXPECT_EQ(api("GET", "/communities/" + id + "/reports?state=all", alice_).body.size(), 1u);
+
+  // Ban: the banned person can neither post nor rejoin; unban.
+  EXPECT_EQ(api("POST", "/communities/" + id + "/bans", bob_, {{"person", "carol"}}).status, 403);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/bans", alice_,
+                {{"person", "bob"}, {"expires_at", "2001-01-01T00:00:00Z"}})
+                .status,
+            422);
+  auto banned =
+      api("POST", "/communities/" + id + "/bans", alice_,
+          {{"person", "bob"}, {"reason", "spam"}, {"expires_at", "2099-01-01T00:00:00Z"}});
+  ASSERT_EQ(banned.status, 200) << banned.body;
+  EXPECT_EQ(banned.body["state"], "banned");
+  EXPECT_EQ(banned.body["ban"]["reason"], "spam");
+  EXPECT_EQ(
+      api("POST", "/communities/" + id + "/threads", bob_, {{"title", "x"}, {"body", "y"}}).status,
+      403);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/join", bob_).status, 403);
+  EXPECT_EQ(api("GET", "/communities/" + id, bob_).body["me"]["membership"], "banned");
+  EXPECT_EQ(api("GET", "/communities/" + id + "/bans", alice_).body.size(), 1u);
+  const std::string bob_id = banned.body["person"]["id"];
+  ASSERT_EQ(api("DELETE", "/communities/" + id + "/bans/" + bob_id, alice_).status, 200);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/join", bob_).status, 200);
+
+  // A moderator appointed by handle gets the manager tools; removed again.
+  EXPECT_EQ(api("POST", "/communities/" + id + "/moderators", bob_, {{"person", "carol"}}).status,
+            403);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/moderators", alice_, {}).status, 422);
+  api("POST", "/communities/" + id + "/join", carol_);
+  auto appointed =
+      api("POST", "/communities/" + id + "/moderators", alice_, {{"person", "@carol"}});
+  ASSERT_EQ(appointed.status, 200) << appointed.body;
+  EXPECT_EQ(appointed.body["role"], "moderator");
+  EXPECT_EQ(api("POST", "/posts/" + newer + "/pin", carol_).status, 200);
+  EXPECT_EQ(api("GET", "/communities/" + id, bob_).body["managers"].size(), 2u);
+  const std::string carol_id = appointed.body["person"]["id"];
+  ASSERT_EQ(api("DELETE", "/communities/" + id + "/moderators/" + carol_id, alice_).status, 200);
+  EXPECT_EQ(api("POST", "/posts/" + newer + "/unpin", carol_).status, 403);
+
+  // Every step is in the moderation log, readable by members.
+  auto log = api("GET", "/communities/" + id + "/modlog", bob_);
+  ASSERT_EQ(log.status, 200);
+  std::vector<std::string> actions;
+  for (const auto& e : log.body)
+    actions.push_back(e["action"]);
+  for (const char* expected :
+       {"pin", "lock", "unlock", "remove_post", "restore_post", "resolve_report", "ban", "unban",
+        "add_moderator", "remove_moderator"})
+    EXPECT_NE(std::find(actions.begin(), actions.end(), expected), actions.end()) << expected;
+  EXPECT_EQ(log.body.back()["action"], "pin");
+  EXPECT_EQ(log.body.back()["moderator"]["handle"], "alice");
+}
+
+TEST_F(CommunityApi, HomeFeedUnreadMarkersAndInsights) {
+  const std::string id = create("insightful");
+  api("POST", "/communities/" + id + "/join", bob_);
+  const std::string q = thread(id, alice_, "Anyone?", {{"question", true}});
+  thread(id, alice_, "Unanswered", {{"question", true}});
+  auto home = api("GET", "/home", bob_);
+  ASSERT_EQ(home.status, 200) << home.body;
+  ASSERT_GE(home.body.size(), 2u);
+  EXPECT_EQ(home.body[1]["id"], q);
+  EXPECT_EQ(home.body[1]["read"]["unread"], true);
+  auto read = api("POST", "/threads/" + q + "/read", bob_);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_TRUE(read.body.contains("read_at"));
+  auto unread = api("GET", "/home?unread=true", bob_);
+  for (const auto& t : unread.body)
+    EXPECT_NE(t["id"], q);
+  ASSERT_EQ(api("POST", "/posts/" + q + "/comments", alice_, {{"body", "Me!"}}).status, 200);
+  ASSERT_EQ(api("POST", "/posts/" + q + "/comments", bob_, {{"body", "Answer"}}).status, 200);
+  // Alice's new comment makes it unread again (bob's own does not count).
+  home = api("GET", "/home?unread=true", bob_);
+  ASSERT_GE(home.body.size(), 2u);
+  EXPECT_EQ(home.body[0]["title"], "Unanswered");
+  EXPECT_EQ(home.body[1]["id"], q);
+  EXPECT_EQ(home.body[1]["read"]["new_comments"], 1);
+
+  EXPECT_EQ(api("GET", "/communities/" + id + "/insights", bob_).status, 403);
+  EXPECT_EQ(api("GET", "/communities/" + id + "/insights?days=0", alice_).status, 422);
+  auto insights = api("GET", "/communities/" + id + "/insights?days=7", alice_);
+  ASSERT_EQ(insights.status, 200) << insights.body;
+  const auto& in = insights.body;
+  EXPECT_EQ(in["members"]["total"], 2);
+  ASSERT_EQ(in["members"]["series"].size(), 7u);
+  EXPECT_EQ(in["members"]["series"].back()["total"], 2);
+  EXPECT_EQ(in["activity"].back()["threads"], 2);
+  EXPECT_EQ(in["activity"].back()["comments"], 2);
+  EXPECT_EQ(in["active_members"]["day"], 2);
+  EXPECT_EQ(in["questions"]["total"], 2);
+  EXPECT_EQ(in["questions"]["answered"], 1);
+  EXPECT_EQ(in["questions"]["unanswered"], 1);
+  EXPECT_EQ(in["questions"]["unanswered_threads"][0]["title"], "Unanswered");
+  EXPECT_FALSE(in["questions"]["median_seconds_to_first_answer"].is_null());
+  EXPECT_EQ(in["members_by_instance"][0]["host"], server_->host());
+  EXPECT_EQ(in["members_by_instance"][0]["local"], true);
+}
+
+TEST_F(CommunityApi, PrivateCommunityContentIsHiddenFromOutsiders) {
+  const std::string id = create("secret", {{"visibility", "private"}});
+  const std::string t = thread(id, alice_, "Plans");
+  auto about = api("GET", "/communities/" + id, carol_);
+  ASSERT_EQ(about.status, 200);  // the about page, so carol can ask to join
+  EXPECT_EQ(about.body["visibility"], "private");
+  EXPECT_EQ(api("GET", "/communities/" + id + "/threads", carol_).status, 404);
+  EXPECT_EQ(api("GET", "/communities/" + id + "/members", carol_).status, 404);
+  EXPECT_EQ(api("GET", "/threads/" + t, carol_).status, 404);
+  EXPECT_EQ(api("POST", "/posts/" + t + "/comments", carol_, {{"body", "hi"}}).status, 403);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/join", carol_).body["membership"], "pending");
+  EXPECT_EQ(api("GET", "/threads/" + t, carol_).status, 404);
+  EXPECT_EQ(api("GET", "/threads/" + t, alice_).status, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two instances: bob on B joins a community hosted on A and posts into it, all through the API.
+
+TEST(CommunityApiFederation, PersonJoinsARemoteCommunityAndPostsIntoIt) {
+  auto a = start_instance("community-api-fed", "a", {"alice"});
+  auto b = start_instance("community-api-fed", "b", {"bob"});
+  const std::string alice = token_for(*a, "alice");
+  const std::string bob = token_for(*b, "bob");
+  auto created =
+      call(*a, "POST", kApi + "/communities", alice, {{"handle", "guild"}, {"title", "The Guild"}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string on_a = created.body["id"];
+
+  // B has never seen the community: resolve fetches it, join sends the Follow.
+  auto resolved = call(*b, "GET", kApi + "/communities/resolve?q=guild@" + a->host(), bob);
+  ASSERT_EQ(resolved.status, 200) << resolved.body << b->output();
+  EXPECT_EQ(resolved.body["local"], false);
+  const std::string on_b = resolved.body["id"];
+  auto joined = call(*b, "POST", kApi + "/communities/" + on_b + "/join", bob);
+  ASSERT_EQ(joined.status, 200) << joined.body;
+  EXPECT_EQ(joined.body["membership"], "pending");
+  ASSERT_TRUE(eventually([&] {
+    return call(*b, "GET", kApi + "/communities/" + on_b, bob).body["me"]["membership"] == "member";
+  })) << a->output()
+      << b->output();
+  auto directory = call(*b, "GET", kApi + "/communities?scope=remote&membership=joined", bob);
+  ASSERT_EQ(directory.body.size(), 1u);
+
+  auto posted = call(*b, "POST", kApi + "/communities/" + on_b + "/threads", bob,
+                     {{"title", "Hello from B"}, {"body", "Greetings"}});
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  EXPECT_EQ(posted.body["community"]["local"], false);
+  ASSERT_TRUE(eventually([&] {
+    auto threads = call(*a, "GET", kApi + "/communities/" + on_a + "/threads", alice);
+    return threads.body.is_array() && !threads.body.empty() &&
+           threads.body[0]["title"] == "Hello from B";
+  })) << a->output()
+      << b->output();
+  auto on_a_threads = call(*a, "GET", kApi + "/communities/" + on_a + "/threads", alice);
+  EXPECT_EQ(on_a_threads.body[0]["author"]["acct"], "bob@" + b->host());
+  // Bob's home feed on B has the thread of the remote community.
+  auto home = call(*b, "GET", kApi + "/home", bob);
+  ASSERT_EQ(home.body.size(), 1u);
+  EXPECT_EQ(home.body[0]["title"], "Hello from B");
+  // Settings of a community hosted elsewhere are edited on its instance.
+  EXPECT_EQ(call(*b, "PATCH", kApi + "/communities/" + on_b, bob, {{"title", "x"}}).status, 422);
+
+  for (auto* inst : {a.get(), b.get()}) {
+    EXPECT_TRUE(inst->stop());
+    std::filesystem::remove_all(inst->dir);
+  }
+}
