@@ -1109,7 +1109,7 @@ void expect_mastodon_py_works(Server& server, const std::string& user) {
 }
 
 TEST(ClientApiRealClients, MastodonPy) {
-  Server server("mastodonpy", true);
+  Server server("mastodonpy", true, true);  // http origin: the session cookie is not Secure
   expect_mastodon_py_works(server, "pyuser");
 }
 
@@ -1119,7 +1119,7 @@ TEST(ClientApiRealClients, MastodonPyOnPostgres) {
   std::string reason;
   const std::string url = database.create(reason);
   ASSERT_FALSE(url.empty()) << reason;
-  Server server("mastodonpy-pg", true);
+  Server server("mastodonpy-pg", true, true);
   server.env["GUILDHALL_DATABASE_URL"] = url;
   expect_mastodon_py_works(server, "pguser");
 }
