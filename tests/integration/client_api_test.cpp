@@ -1077,6 +1077,75 @@ TEST_F(ClientApi, ReblogsShowInHomeAsReblogStatusesAndNotifyTheAuthor) {
       << "unboosting what is not boosted is fine";
 }
 
+TEST_F(ClientApi, MentionsAreLinkedListedAndNotifyThePersonMentioned) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  const std::string bob = password_token(app, "bob");
+  const json status = post_status(alice, "Hi @bob, and @nobody@nowhere.invalid stays text");
+  EXPECT_NE(status["content"].get<std::string>().find(
+                "<span class=\"h-card\"><a href=\"https://guild.test/@bob\" "
+                "class=\"u-url mention\">@<span>bob</span></a></span>, and"),
+            std::string::npos)
+      << status["content"];
+  ASSERT_EQ(status["mentions"].size(), 1u);
+  EXPECT_EQ(status["mentions"][0]["acct"], "bob");
+  EXPECT_EQ(status["mentions"][0]["url"], "https://guild.test/@bob");
+  auto notes = get_json("/api/v1/notifications?types[]=mention", bob);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0]["account"]["username"], "alice");
+  EXPECT_EQ(notes[0]["status"]["id"], status["id"]);
+}
+
+TEST_F(ClientApi, AStatusMentioningAGroupPostsIntoItsCommunityAndShowsAsItsReblog) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  const std::string bob = password_token(app, "bob");
+  const std::string carol = password_token(app, "carol");
+  const std::string eng_id = get_json("/api/v1/accounts/lookup?acct=eng", "")["id"];
+  for (const auto* token : {&alice, &bob})
+    ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + eng_id + "/follow", "", {}, *token).status,
+              200);
+
+  const json thread = post_status(alice, "@eng Release notes for 2.0\nWe shipped **it**.");
+  ASSERT_TRUE(thread.contains("id")) << thread.dump();
+  EXPECT_NE(thread["content"].get<std::string>().find("<strong>Release notes for 2.0</strong>"),
+            std::string::npos)
+      << thread["content"];
+  EXPECT_NE(thread["content"].get<std::string>().find("We shipped"), std::string::npos);
+  const std::string thread_id = thread["id"];
+
+  // bob's home: the community's distribution, as a reblog by the group account.
+  auto home = get_json("/api/v1/timelines/home", bob);
+  ASSERT_FALSE(home.empty());
+  EXPECT_EQ(home[0]["account"]["username"], "eng");
+  EXPECT_EQ(home[0]["account"]["group"], true);
+  EXPECT_EQ(home[0]["reblog"]["id"], thread_id);
+  EXPECT_EQ(home[0]["reblog"]["account"]["username"], "alice");
+  EXPECT_EQ(get_json("/api/v1/notifications?types[]=reblog", alice), json::array())
+      << "no reblog notifications for a group's distribution";
+  auto group_feed = get_json("/api/v1/accounts/" + eng_id + "/statuses", "");
+  ASSERT_FALSE(group_feed.empty()) << "a group's profile lists its threads";
+  EXPECT_EQ(group_feed[0]["id"], thread_id);
+
+  // A reply inside the thread is a comment in the community.
+  const json comment =
+      post_status(bob, "Congratulations!", json{{"in_reply_to_id", thread_id}}.dump());
+  ASSERT_TRUE(comment.contains("id")) << comment.dump();
+  auto context = get_json("/api/v1/statuses/" + thread_id + "/context", carol);
+  ASSERT_EQ(context["descendants"].size(), 1u);
+  EXPECT_EQ(context["descendants"][0]["id"], comment["id"]);
+
+  // Without a title there is nothing to post.
+  auto untitled = s().call("POST", "/api/v1/statuses", json{{"status", "@eng"}}.dump(), {}, alice);
+  EXPECT_EQ(untitled.status, 422) << untitled.body;
+  // Not a member: the community refuses, nothing is stored.
+  const std::string design_id = get_json("/api/v1/accounts/lookup?acct=design", "")["id"];
+  auto refused =
+      s().call("POST", "/api/v1/statuses", json{{"status", "@design Hello"}}.dump(), {}, bob);
+  EXPECT_GE(refused.status, 400) << refused.body;
+  EXPECT_LT(refused.status, 500) << refused.body;
+}
+
 TEST(ClientApiConfig, PasswordGrantIsOffByDefault) {
   Server server("nopassword", false);
   server.create_user("carol");
