@@ -13,6 +13,7 @@
 #include "guildhall/testrig/process.hpp"
 
 #include "../storage/backends.hpp"
+#include "instances.hpp"
 
 using namespace guildhall::testrig;
 using namespace std::chrono_literals;
@@ -1209,3 +1210,30 @@ TEST(ClientApiRealClients, MastoJs) {
 }
 
 }  // namespace
+
+// Two instances on loopback: alice on A, bob and the community `guild` on B. Mastodon.py on both
+// sides follows a person and joins a community on the other instance by name@host, posts into it,
+// boosts, favourites and mentions across, and sees the notifications arrive.
+TEST(ClientApiCrossInstance, MastodonPyFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
+  namespace inst = guildhall::testrig::instances;
+  const std::string password = "long enough pw";
+  auto a = inst::Instance::make("client-cross", "a");
+  auto b = inst::Instance::make("client-cross", "b");
+  for (auto* i : {a.get(), b.get()}) {
+    i->env["GUILDHALL_OAUTH_PASSWORD_GRANT"] = "true";
+    ASSERT_TRUE(i->start());
+  }
+  ASSERT_EQ(a->cli({"admin", "user", "create", "alice", "--password", password}).first, 0);
+  ASSERT_EQ(b->cli({"admin", "user", "create", "bob", "--password", password}).first, 0);
+  auto [rc, text] = b->cli({"admin", "act", "bob", "community-create", "guild", "Guild"});
+  ASSERT_EQ(rc, 0) << text;
+  Process client("/usr/bin/python3", {std::string(GUILDHALL_SOURCE_DIR) +
+                                          "/tests/integration/mastodon_py_cross_instance.py",
+                                      a->origin(), b->origin(), password});
+  EXPECT_EQ(client.wait(300s), 0) << client.output() << "\nA:\n"
+                                  << a->output() << "\nB:\n"
+                                  << b->output();
+  EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
+  EXPECT_TRUE(a->stop());
+  EXPECT_TRUE(b->stop());
+}
