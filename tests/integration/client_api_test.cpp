@@ -1203,7 +1203,7 @@ TEST(ClientApiRealClients, MastoJs) {
   ASSERT_NE(server.port, 0);
   Process client("/bin/bash",
                  {std::string(GUILDHALL_SOURCE_DIR) + "/tests/integration/masto_js/run.sh",
-                  std::string(GUILDHALL_TEST_BINARY_DIR) + "/masto_js",
+                  std::string(GUILDHALL_TEST_BINARY_DIR) + "/masto_js", "client.mjs",
                   "http://127.0.0.1:" + std::to_string(server.port), "jsuser", kPassword});
   EXPECT_EQ(client.wait(300s), 0) << client.output() << "\nserver:\n" << server.process->output();
   EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
@@ -1211,29 +1211,60 @@ TEST(ClientApiRealClients, MastoJs) {
 
 }  // namespace
 
-// Two instances on loopback: alice on A, bob and the community `guild` on B. Mastodon.py on both
-// sides follows a person and joins a community on the other instance by name@host, posts into it,
-// boosts, favourites and mentions across, and sees the notifications arrive.
-TEST(ClientApiCrossInstance, MastodonPyFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
-  namespace inst = guildhall::testrig::instances;
-  const std::string password = "long enough pw";
-  auto a = inst::Instance::make("client-cross", "a");
-  auto b = inst::Instance::make("client-cross", "b");
-  for (auto* i : {a.get(), b.get()}) {
-    i->env["GUILDHALL_OAUTH_PASSWORD_GRANT"] = "true";
-    ASSERT_TRUE(i->start());
+// Two instances on loopback: alice and carol on A, bob and the community `guild` on B, both
+// started with the password grant on.
+struct TwoInstances {
+  std::unique_ptr<guildhall::testrig::instances::Instance> a, b;
+  static constexpr const char* kPassword = "long enough pw";
+
+  ::testing::AssertionResult start(const std::string& suite) {
+    namespace inst = guildhall::testrig::instances;
+    a = inst::Instance::make(suite, "a");
+    b = inst::Instance::make(suite, "b");
+    for (auto* i : {a.get(), b.get()}) {
+      i->env["GUILDHALL_OAUTH_PASSWORD_GRANT"] = "true";
+      if (auto started = i->start(); !started)
+        return started;
+    }
+    for (const auto& [instance, args] :
+         std::vector<std::pair<inst::Instance*, std::vector<std::string>>>{
+             {a.get(), {"admin", "user", "create", "alice", "--password", kPassword}},
+             {a.get(), {"admin", "user", "create", "carol", "--password", kPassword}},
+             {b.get(), {"admin", "user", "create", "bob", "--password", kPassword}},
+             {b.get(), {"admin", "act", "bob", "community-create", "guild", "Guild"}}})
+      if (auto [rc, text] = instance->cli(args); rc != 0)
+        return ::testing::AssertionFailure() << text;
+    return ::testing::AssertionSuccess();
   }
-  ASSERT_EQ(a->cli({"admin", "user", "create", "alice", "--password", password}).first, 0);
-  ASSERT_EQ(b->cli({"admin", "user", "create", "bob", "--password", password}).first, 0);
-  auto [rc, text] = b->cli({"admin", "act", "bob", "community-create", "guild", "Guild"});
-  ASSERT_EQ(rc, 0) << text;
+  void expect_client_ok(Process& client) {
+    EXPECT_EQ(client.wait(300s), 0) << client.output() << "\nA:\n"
+                                    << a->output() << "\nB:\n"
+                                    << b->output();
+    EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
+    EXPECT_TRUE(a->stop());
+    EXPECT_TRUE(b->stop());
+  }
+};
+
+// Mastodon.py on both sides follows a person and joins a community on the other instance by
+// name@host, posts into it, boosts, favourites and mentions across, and sees the notifications
+// arrive.
+TEST(ClientApiCrossInstance, MastodonPyFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
+  TwoInstances two;
+  ASSERT_TRUE(two.start("client-cross-py"));
   Process client("/usr/bin/python3", {std::string(GUILDHALL_SOURCE_DIR) +
                                           "/tests/integration/mastodon_py_cross_instance.py",
-                                      a->origin(), b->origin(), password});
-  EXPECT_EQ(client.wait(300s), 0) << client.output() << "\nA:\n"
-                                  << a->output() << "\nB:\n"
-                                  << b->output();
-  EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
-  EXPECT_TRUE(a->stop());
-  EXPECT_TRUE(b->stop());
+                                      two.a->origin(), two.b->origin(), TwoInstances::kPassword});
+  two.expect_client_ok(client);
+}
+
+// The same with masto.js.
+TEST(ClientApiCrossInstance, MastoJsFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
+  TwoInstances two;
+  ASSERT_TRUE(two.start("client-cross-js"));
+  Process client("/bin/bash",
+                 {std::string(GUILDHALL_SOURCE_DIR) + "/tests/integration/masto_js/run.sh",
+                  std::string(GUILDHALL_TEST_BINARY_DIR) + "/masto_js", "cross_instance.mjs",
+                  two.a->origin(), two.b->origin(), TwoInstances::kPassword});
+  two.expect_client_ok(client);
 }
