@@ -92,6 +92,8 @@ const std::vector<KeyBinding>& bindings() {
           "How long an idle keep-alive connection is kept open."),
       key("http.shutdown_drain_seconds", GUILDHALL_FIELD(http.shutdown_drain_seconds),
           "On SIGTERM/SIGINT, how long in-flight requests may take to finish."),
+      key("http.max_streams", GUILDHALL_FIELD(http.max_streams),
+          "Most streaming API connections (WebSocket and SSE) open at once; beyond: 503."),
       key("database.pool_size", GUILDHALL_FIELD(database.pool_size),
           "Database connections (PostgreSQL) and blocking worker threads."),
       key("database.busy_timeout_ms", GUILDHALL_FIELD(database.busy_timeout_ms),
@@ -221,6 +223,8 @@ core::Result<void> validate(const Config& c) {
     return invalid("http.idle_timeout_seconds: must be between 1 and 3600");
   if (c.http.shutdown_drain_seconds < 0 || c.http.shutdown_drain_seconds > 600)
     return invalid("http.shutdown_drain_seconds: must be between 0 and 600");
+  if (c.http.max_streams < 1 || c.http.max_streams > 1'000'000)
+    return invalid("http.max_streams: must be between 1 and 1000000");
   if (federation::FederationMode mode; !federation::parse(c.federation.mode, mode))
     return invalid("federation.mode: '" + c.federation.mode +
                    "' must be one of open, blocklist, allowlist");

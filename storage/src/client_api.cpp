@@ -182,6 +182,8 @@ class OAuthRepoImpl final : public OAuthRepo {
           "UPDATE oauth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND app_id = $3 AND "
           "revoked_at IS NULL RETURNING id",
           {x_.now(), token_hash, app_id});
+      for (auto row : rows)
+        x_.record(ChangeKind::token_revoked, row.i64("id"));
       return !rows.empty();
     });
   }
@@ -192,6 +194,8 @@ class OAuthRepoImpl final : public OAuthRepo {
           "UPDATE oauth_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND code_id IN "
           "(SELECT id FROM oauth_codes WHERE code_hash = $2) RETURNING id",
           {x_.now(), code_hash});
+      for (auto row : rows)
+        x_.record(ChangeKind::token_revoked, row.i64("id"));
       return static_cast<std::int64_t>(rows.size());
     });
   }
@@ -479,28 +483,7 @@ class ClientApiRepoImpl final : public ClientApiRepo {
                                                      const std::vector<std::string>& types,
                                                      const PageRequest& page) override {
     return x_.read([&]() -> Result<std::vector<NotificationRow>> {
-      // One UNION over the causing rows; CAST(NULL ...) types the empty post column for
-      // PostgreSQL.
-      std::string sql =
-          "SELECT id, type, from_id, post_id, created_at FROM ("
-          "SELECT r.id AS id, 'favourite' AS type, r.actor_id AS from_id, r.post_id AS post_id, "
-          "r.created_at AS created_at FROM reactions r JOIN posts p ON p.id = r.post_id "
-          "WHERE p.author_id = $1 AND r.kind = 'like' AND r.actor_id <> $1 AND "
-          "p.deleted_at IS NULL "
-          "UNION ALL SELECT f.id, CASE f.state WHEN 'accepted' THEN 'follow' ELSE "
-          "'follow_request' END, f.follower_id, CAST(NULL AS BIGINT), f.created_at FROM follows f "
-          "WHERE f.followee_id = $1 "
-          "UNION ALL SELECT c.id, 'mention', c.author_id, c.id, c.published_at FROM posts c "
-          "JOIN posts parent ON parent.id = c.parent_id WHERE parent.author_id = $1 AND "
-          "c.author_id <> $1 AND c.deleted_at IS NULL AND c.removed_at IS NULL "
-          // A mention that is also a reply to one of our posts is counted once, above.
-          "UNION ALL SELECT m.post_id, 'mention', c.author_id, c.id, c.published_at FROM "
-          "post_mentions m JOIN posts c ON c.id = m.post_id WHERE m.actor_id = $1 AND "
-          "c.author_id <> $1 AND c.deleted_at IS NULL AND c.removed_at IS NULL AND NOT EXISTS "
-          "(SELECT 1 FROM posts parent WHERE parent.id = c.parent_id AND parent.author_id = $1) "
-          "UNION ALL SELECT rb.id, 'reblog', rb.actor_id, rb.post_id, rb.created_at FROM reblogs "
-          "rb JOIN posts p ON p.id = rb.post_id WHERE p.author_id = $1 AND rb.actor_id <> $1 AND "
-          "p.deleted_at IS NULL) n WHERE 1 = 1";
+      std::string sql = notification_sql(false);
       Params params{actor_id};
       if (!types.empty()) {
         sql += " AND type IN (";
@@ -515,6 +498,17 @@ class ClientApiRepoImpl final : public ClientApiRepo {
       for (auto row : x_.q(sql, params))
         out.push_back({row.i64("id"), row.text("type"), row.i64("from_id"), row.opt_i64("post_id"),
                        row.time("created_at")});
+      return out;
+    });
+  }
+
+  Result<std::vector<std::pair<Id, NotificationRow>>> notifications_caused_by(Id row_id) override {
+    return x_.read([&]() -> Result<std::vector<std::pair<Id, NotificationRow>>> {
+      std::vector<std::pair<Id, NotificationRow>> out;
+      for (auto row : x_.q(notification_sql(true), {row_id}))
+        out.emplace_back(row.i64("recipient_id"),
+                         NotificationRow{row.i64("id"), row.text("type"), row.i64("from_id"),
+                                         row.opt_i64("post_id"), row.time("created_at")});
       return out;
     });
   }
@@ -545,6 +539,40 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   }
 
  private:
+  // The one derivation of notifications from the rows that cause them, as one UNION with the
+  // filter pushed into each branch: by recipient ($1 = the actor) or by the causing row ($1 = its
+  // id). CAST(NULL ...) types the empty post column for PostgreSQL.
+  static std::string notification_sql(bool by_cause) {
+    const auto where = [by_cause](std::string_view recipient, std::string_view id) {
+      return std::string(by_cause ? id : recipient) + " = $1";
+    };
+    return "SELECT recipient_id, id, type, from_id, post_id, created_at FROM ("
+           "SELECT p.author_id AS recipient_id, r.id AS id, 'favourite' AS type, r.actor_id AS "
+           "from_id, r.post_id AS post_id, r.created_at AS created_at FROM reactions r JOIN posts "
+           "p ON p.id = r.post_id WHERE " +
+           where("p.author_id", "r.id") +
+           " AND r.kind = 'like' AND r.actor_id <> p.author_id AND p.deleted_at IS NULL "
+           "UNION ALL SELECT f.followee_id, f.id, CASE f.state WHEN 'accepted' THEN 'follow' ELSE "
+           "'follow_request' END, f.follower_id, CAST(NULL AS BIGINT), f.created_at FROM follows f "
+           "WHERE " +
+           where("f.followee_id", "f.id") +
+           " UNION ALL SELECT parent.author_id, c.id, 'mention', c.author_id, c.id, c.published_at "
+           "FROM posts c JOIN posts parent ON parent.id = c.parent_id WHERE " +
+           where("parent.author_id", "c.id") +
+           " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS NULL"
+           // A mention that is also a reply to one of the recipient's posts counts once, above.
+           " UNION ALL SELECT m.actor_id, m.post_id, 'mention', c.author_id, c.id, c.published_at "
+           "FROM post_mentions m JOIN posts c ON c.id = m.post_id WHERE " +
+           where("m.actor_id", "m.post_id") +
+           " AND c.author_id <> m.actor_id AND c.deleted_at IS NULL AND c.removed_at IS NULL AND "
+           "NOT EXISTS (SELECT 1 FROM posts parent WHERE parent.id = c.parent_id AND "
+           "parent.author_id = m.actor_id)"
+           " UNION ALL SELECT p.author_id, rb.id, 'reblog', rb.actor_id, rb.post_id, rb.created_at "
+           "FROM reblogs rb JOIN posts p ON p.id = rb.post_id WHERE " +
+           where("p.author_id", "rb.id") +
+           " AND rb.actor_id <> p.author_id AND p.deleted_at IS NULL) n WHERE 1 = 1";
+  }
+
   // Booleans are bound, not spelled: SQLite stores 0/1, PostgreSQL a BOOLEAN.
   static std::string scope_filter(PublicScope scope, Params& params) {
     if (scope == PublicScope::all)
@@ -604,9 +632,8 @@ class ClientApiRepoImpl final : public ClientApiRepo {
 
 }  // namespace
 
-std::unique_ptr<OAuthRepo> make_oauth_repo(driver::Connection& connection, core::IdGenerator& ids,
-                                           const core::Clock& clock) {
-  return std::make_unique<OAuthRepoImpl>(RepoContext{connection, ids, clock});
+std::unique_ptr<OAuthRepo> make_oauth_repo(const RepoContext& context) {
+  return std::make_unique<OAuthRepoImpl>(context);
 }
 
 std::unique_ptr<ClientApiRepo> make_client_api_repo(driver::Connection& connection,

@@ -7,13 +7,14 @@
 #include "guildhall/storage/database.hpp"
 
 #include "driver.hpp"
+#include "repo_context.hpp"
 
 namespace guildhall::storage::detail {
 
 // The client API repositories over one transaction's connection (client_api.cpp). The timeline
 // queries load posts through tx's PostRepo.
-std::unique_ptr<OAuthRepo> make_oauth_repo(driver::Connection& connection, core::IdGenerator& ids,
-                                           const core::Clock& clock);
+// Revocations are recorded in the context's change log (streams close).
+std::unique_ptr<OAuthRepo> make_oauth_repo(const RepoContext& context);
 std::unique_ptr<ClientApiRepo> make_client_api_repo(driver::Connection& connection,
                                                     core::IdGenerator& ids,
                                                     const core::Clock& clock, Tx& tx);

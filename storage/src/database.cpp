@@ -1,5 +1,10 @@
 #include "guildhall/storage/database.hpp"
 
+#include <map>
+#include <mutex>
+
+#include "guildhall/core/random.hpp"
+
 #include "driver.hpp"
 #include "migrations.hpp"
 #include "repositories_impl.hpp"
@@ -33,11 +38,43 @@ constexpr std::int64_t kMigrationLockKey = 0x6775696c64;  // "guild"
 class DatabaseImpl final : public Database {
  public:
   DatabaseImpl(Backend backend, std::unique_ptr<driver::ConnectionSource> source,
-               const DatabaseOptions& options)
+               const DatabaseOptions& options,
+               std::optional<driver::PostgresOptions> listen = std::nullopt)
       : backend_(backend),
         source_(std::move(source)),
         clock_(options.clock != nullptr ? *options.clock : core::SystemClock::instance()),
-        ids_(clock_) {}
+        ids_(clock_),
+        origin_(change_origin()),
+        listen_options_(std::move(listen)) {}
+
+  ~DatabaseImpl() override {
+    listener_.reset();  // joins the LISTEN thread before the subscribers go
+  }
+
+  core::Result<ChangeSubscription> subscribe_changes(ChangeListener listener) override {
+    std::lock_guard subscribe_lock(listener_mutex_);
+    if (listen_options_ && !listener_) {
+      try {
+        listener_ = driver::listen_postgres(
+            *listen_options_, std::string(detail::kChangeChannel),
+            [this](std::string_view payload) {
+              if (auto change = detail::decode_foreign_change(payload, origin_))
+                publish({*change});
+            });
+      } catch (const DriverError& e) {
+        return e.error();
+      }
+    }
+    std::lock_guard lock(subscribers_mutex_);
+    const ChangeSubscription id = ++last_subscription_;
+    subscribers_.emplace(id, std::move(listener));
+    return id;
+  }
+
+  void unsubscribe_changes(ChangeSubscription subscription) override {
+    std::lock_guard lock(subscribers_mutex_);
+    subscribers_.erase(subscription);
+  }
 
   Backend backend() const noexcept override { return backend_; }
 
@@ -153,22 +190,26 @@ class DatabaseImpl final : public Database {
       ~Active() { active_on_this_thread = previous; }
     } active(this);
     try {
-      auto lease = source_->acquire(m);
-      Connection& c = *lease;
-      c.begin(m);
-      try {
-        auto tx = detail::make_tx(c, ids_, clock_);
-        core::Result<void> result = body(*tx);
-        if (!result.ok()) {
+      detail::ChangeLog changes{origin_, {}};
+      {
+        auto lease = source_->acquire(m);
+        Connection& c = *lease;
+        c.begin(m);
+        try {
+          auto tx = detail::make_tx(c, ids_, clock_, &changes);
+          core::Result<void> result = body(*tx);
+          if (!result.ok()) {
+            c.rollback();
+            return result;
+          }
+          c.commit();
+        } catch (...) {
           c.rollback();
-          return result;
+          throw;
         }
-        c.commit();
-        return {};
-      } catch (...) {
-        c.rollback();
-        throw;
       }
+      publish(changes.changes);
+      return {};
     } catch (const DriverError& e) {
       return e.error();
     } catch (const core::ErrorException& e) {
@@ -217,12 +258,45 @@ class DatabaseImpl final : public Database {
       c.execute("SELECT pg_advisory_xact_lock($1)", {kMigrationLockKey});
   }
 
+  // 64 random bits in hex: tells this process's NOTIFY payloads from other processes'.
+  static std::string change_origin() {
+    std::uint64_t bits = 0;
+    core::random_bytes(&bits, sizeof bits);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, bits >>= 4)
+      out[static_cast<std::size_t>(i)] = kHex[bits & 0xf];
+    return out;
+  }
+
+  // Outside the transaction and any database lock: listeners may take their own locks.
+  void publish(const std::vector<Change>& changes) {
+    if (changes.empty())
+      return;
+    std::vector<ChangeListener> listeners;
+    {
+      std::lock_guard lock(subscribers_mutex_);
+      for (const auto& [id, listener] : subscribers_)
+        listeners.push_back(listener);
+    }
+    for (const auto& change : changes)
+      for (const auto& listener : listeners)
+        listener(change);
+  }
+
   static thread_local const DatabaseImpl* active_on_this_thread;
 
   Backend backend_;
   std::unique_ptr<driver::ConnectionSource> source_;
   const core::Clock& clock_;
   core::IdGenerator ids_;
+  const std::string origin_;
+  const std::optional<driver::PostgresOptions> listen_options_;  // PostgreSQL only
+  std::mutex listener_mutex_;                                    // opening the listener
+  std::unique_ptr<driver::NotificationListener> listener_;
+  std::mutex subscribers_mutex_;
+  std::map<ChangeSubscription, ChangeListener> subscribers_;
+  ChangeSubscription last_subscription_ = 0;
 };
 
 thread_local const DatabaseImpl* DatabaseImpl::active_on_this_thread = nullptr;
@@ -256,7 +330,7 @@ core::Result<std::unique_ptr<Database>> open_database(std::string_view url,
       db = std::make_unique<DatabaseImpl>(Backend::sqlite, driver::open_sqlite(o), options);
     } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
       driver::PostgresOptions o{std::string(url), options.pool_size, options.acquire_timeout};
-      db = std::make_unique<DatabaseImpl>(Backend::postgres, driver::open_postgres(o), options);
+      db = std::make_unique<DatabaseImpl>(Backend::postgres, driver::open_postgres(o), options, o);
     } else {
       return core::Error::invalid_input(
           "unsupported database URL (want sqlite:PATH, postgresql://... or postgres://...)");

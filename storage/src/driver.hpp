@@ -225,4 +225,16 @@ struct PostgresOptions {
 };
 std::unique_ptr<ConnectionSource> open_postgres(const PostgresOptions& options);
 
+// LISTEN on `channel` over a connection and thread of its own; on_payload runs on that thread for
+// every notification. A lost connection is re-opened (notifications sent meanwhile are lost).
+// The constructor waits until the first LISTEN is in place (DriverError unavailable after
+// options.acquire_timeout); destruction stops and joins.
+class NotificationListener {
+ public:
+  virtual ~NotificationListener() = default;
+};
+std::unique_ptr<NotificationListener> listen_postgres(
+    const PostgresOptions& options, std::string channel,
+    std::function<void(std::string_view payload)> on_payload);
+
 }  // namespace guildhall::storage::driver

@@ -2,7 +2,10 @@
 // unit of work, every pqxx exception translated here.
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <future>
+#include <thread>
 
 #include <pqxx/pqxx>
 
@@ -206,10 +209,90 @@ class PostgresSource final : public ConnectionSource {
   Pool pool_;
 };
 
+class ChannelReceiver final : public pqxx::notification_receiver {
+ public:
+  ChannelReceiver(pqxx::connection_base& c, const std::string& channel,
+                  const std::function<void(std::string_view)>& on_payload)
+      : pqxx::notification_receiver(c, channel), on_payload_(on_payload) {}
+  void operator()(const std::string& payload, int) override { on_payload_(payload); }
+
+ private:
+  const std::function<void(std::string_view)>& on_payload_;
+};
+
+class PostgresListener final : public NotificationListener {
+ public:
+  PostgresListener(const PostgresOptions& options, std::string channel,
+                   std::function<void(std::string_view)> on_payload)
+      : uri_(with_connect_timeout(options.uri, options.acquire_timeout)),
+        channel_(std::move(channel)),
+        on_payload_(std::move(on_payload)) {
+    auto listening = first_listen_.get_future();
+    thread_ = std::thread([this] { run(); });
+    if (listening.wait_for(options.acquire_timeout) != std::future_status::ready ||
+        !listening.get()) {
+      stop();
+      throw DriverError(
+          core::Error::unavailable("database unavailable: cannot LISTEN for changes"));
+    }
+  }
+  ~PostgresListener() override { stop(); }
+
+ private:
+  // How long one wait for notifications blocks: bounds how late stop() is noticed.
+  static constexpr long kPollMicroseconds = 200'000;
+  static constexpr auto kReconnectPause = std::chrono::seconds(1);
+
+  void run() {
+    bool reported = false;
+    while (!stopping_.load()) {
+      try {
+        pqxx::connection conn(uri_);
+        ChannelReceiver receiver(conn, channel_, on_payload_);
+        conn.get_notifs();  // the LISTEN is sent with the receiver; make sure it went through
+        if (!reported) {
+          first_listen_.set_value(true);
+          reported = true;
+        }
+        while (!stopping_.load())
+          conn.await_notification(0, kPollMicroseconds);
+        return;
+      } catch (const std::exception&) {
+        if (!reported) {
+          first_listen_.set_value(false);
+          reported = true;
+        }
+        for (auto waited = std::chrono::milliseconds(0);
+             waited < kReconnectPause && !stopping_.load(); waited += std::chrono::milliseconds(50))
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+  }
+
+  void stop() {
+    stopping_.store(true);
+    if (thread_.joinable())
+      thread_.join();
+  }
+
+  std::string uri_;
+  std::string channel_;
+  std::function<void(std::string_view)> on_payload_;
+  std::promise<bool> first_listen_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
 }  // namespace
 
 std::unique_ptr<ConnectionSource> open_postgres(const PostgresOptions& options) {
   return std::make_unique<PostgresSource>(options);
+}
+
+std::unique_ptr<NotificationListener> listen_postgres(
+    const PostgresOptions& options, std::string channel,
+    std::function<void(std::string_view payload)> on_payload) {
+  return std::make_unique<PostgresListener>(options, std::move(channel), std::move(on_payload));
 }
 
 }  // namespace guildhall::storage::driver

@@ -949,11 +949,14 @@ class FollowRepoImpl final : public FollowRepo {
       if (follower_id == followee_id)
         return core::Error::invalid_input("an actor cannot follow itself");
       const TimePoint now = x_.now();
-      return one<Follow>(
+      auto follow = one<Follow>(
           x_.q("INSERT INTO follows (id, follower_id, followee_id, state, ap_id, created_at, "
                "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *",
                {x_.ids.next(), follower_id, followee_id, to_string(state), ap_id, now}),
           follow_from, "follow");
+      if (follow)
+        x_.record(ChangeKind::follow_created, follow->id);
+      return follow;
     });
   }
 
@@ -1072,6 +1075,7 @@ class PostRepoImpl final : public PostRepo {
            n.is_question,
            n.published_at ? driver::from_millis(driver::to_millis(*n.published_at)) : x_.now()});
       insert_attachments(id, n.attachments);
+      x_.record(ChangeKind::post_created, id);
       return fetch("id = $1", {id});
     });
   }
@@ -1113,6 +1117,7 @@ class PostRepoImpl final : public PostRepo {
         x_.q("DELETE FROM attachments WHERE post_id = $1", {id});
         insert_attachments(id, *e.attachments);
       }
+      x_.record(ChangeKind::post_edited, id);
       return fetch("id = $1", {id});
     });
   }
@@ -1142,12 +1147,20 @@ class PostRepoImpl final : public PostRepo {
         return core::Error::not_found("post not found");
       x_.q("DELETE FROM attachments WHERE post_id = $1", {id});
       x_.q("DELETE FROM post_edits WHERE post_id = $1", {id});
+      x_.record(ChangeKind::post_deleted, id);
       return fetch("id = $1", {id});
     });
   }
 
   Result<Post> set_removed(Id id, bool removed) override {
-    return set_column(id, "removed_at", removed ? Param(x_.now()) : Param(std::nullopt));
+    return x_.write([&]() -> Result<Post> {
+      auto post =
+          set_column_unguarded(id, "removed_at", removed ? Param(x_.now()) : Param(std::nullopt));
+      // A removed post leaves timelines like a deleted one; a restored one comes back.
+      if (post)
+        x_.record(removed ? ChangeKind::post_deleted : ChangeKind::post_created, id);
+      return post;
+    });
   }
   Result<Post> set_locked(Id id, bool locked) override { return set_column(id, "locked", locked); }
   Result<Post> set_pinned(Id id, bool pinned) override { return set_column(id, "pinned", pinned); }
@@ -1292,8 +1305,11 @@ class ReactionRepoImpl final : public ReactionRepo {
           "kind, emoji) DO NOTHING RETURNING *",
           {x_.ids.next(), f.post_id, f.actor_id, to_string(f.kind), emoji, f.emoji_icon_url,
            f.ap_id, x_.now()});
-      if (!rows.empty())
-        return reaction_from(rows.front());
+      if (!rows.empty()) {
+        Reaction added = reaction_from(rows.front());
+        x_.record(ChangeKind::reaction_added, added.id);
+        return added;
+      }
       return one<Reaction>(x_.q("SELECT * FROM reactions WHERE post_id = $1 AND actor_id = $2 "
                                 "AND kind = $3 AND emoji = $4",
                                 {f.post_id, f.actor_id, to_string(f.kind), emoji}),
@@ -1362,8 +1378,8 @@ class ReactionRepoImpl final : public ReactionRepo {
 
 class TxImpl final : public Tx {
  public:
-  TxImpl(Connection& c, core::IdGenerator& ids, const core::Clock& clock)
-      : ctx_{c, ids, clock},
+  TxImpl(Connection& c, core::IdGenerator& ids, const core::Clock& clock, ChangeLog* changes)
+      : ctx_{c, ids, clock, changes},
         instances_(ctx_),
         actors_(ctx_, instances_),
         users_(ctx_, actors_),
@@ -1404,7 +1420,7 @@ class TxImpl final : public Tx {
   }
   OAuthRepo& oauth() override {
     if (!oauth_)
-      oauth_ = make_oauth_repo(ctx_.c, ctx_.ids, ctx_.clock);
+      oauth_ = make_oauth_repo(ctx_);
     return *oauth_;
   }
   ClientApiRepo& client_api() override {
@@ -1448,8 +1464,8 @@ class TxImpl final : public Tx {
 }  // namespace
 
 std::unique_ptr<Tx> make_tx(Connection& connection, core::IdGenerator& ids,
-                            const core::Clock& clock) {
-  return std::make_unique<TxImpl>(connection, ids, clock);
+                            const core::Clock& clock, ChangeLog* changes) {
+  return std::make_unique<TxImpl>(connection, ids, clock, changes);
 }
 
 }  // namespace guildhall::storage::detail

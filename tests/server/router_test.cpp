@@ -137,16 +137,21 @@ TEST(Router, HeadIsServedByGetWithoutBody) {
   EXPECT_EQ(res.header("Content-Type"), "text/plain; charset=utf-8");
 }
 
-TEST(Router, UpgradeRoutes) {
+TEST(Router, WebSocketRoutesAreGetRoutesWithTheOption) {
   Router router;
-  router.add_upgrade(
-      "/api/v1/streaming", [](Request&, UpgradeContext&) -> asio::awaitable<void> { co_return; },
-      "streaming");
+  router.get("/api/v1/streaming",
+             [](Request&) -> asio::awaitable<Response> { co_return Response::text(200, "plain"); },
+             "streaming", {.websocket = true});
+  router.get(
+      "/plain", [](Request&) -> asio::awaitable<Response> { co_return Response::text(200, "x"); },
+      "plain");
   auto req = Request::make(Verb::get, "/api/v1/streaming");
   auto m = router.match(req);
-  EXPECT_NE(m.upgrade, nullptr);
+  EXPECT_TRUE(m.websocket);
   EXPECT_EQ(m.route_name, "streaming");
-  EXPECT_EQ(dispatch(router, Verb::get, "/api/v1/streaming").status, 426);
+  auto plain = Request::make(Verb::get, "/plain");
+  EXPECT_FALSE(router.match(plain).websocket);
+  EXPECT_EQ(dispatch(router, Verb::get, "/api/v1/streaming").status, 200);
   EXPECT_EQ(dispatch(router, Verb::post, "/api/v1/streaming").status, 405);
 }
 

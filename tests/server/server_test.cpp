@@ -382,29 +382,4 @@ TEST_F(ServerTest, GracefulStopFinishesInFlightAndClosesIdle) {
   EXPECT_THROW(Client{server->port()}, boost::system::system_error);
 }
 
-TEST_F(ServerTest, UpgradeRequestsAreHandedOver) {
-  router.add_upgrade(
-      "/stream",
-      [](Request& req, UpgradeContext& ctx) -> asio::awaitable<void> {
-        // Stands in for a WebSocket handshake: the connection is ours now.
-        std::string reply =
-            "HTTP/1.1 101 Switching Protocols\r\nX-Route: " + std::string(req.route_name()) +
-            "\r\n\r\n";
-        co_await asio::async_write(ctx.stream, asio::buffer(reply), asio::use_awaitable);
-      },
-      "streaming");
-  start();
-  Client client(server->port());
-  auto res = client.request(bhttp::verb::get, "/stream", "",
-                            {{"Connection", "Upgrade"},
-                             {"Upgrade", "websocket"},
-                             {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
-                             {"Sec-WebSocket-Version", "13"}});
-  EXPECT_EQ(res.result_int(), 101);
-  EXPECT_EQ(res["X-Route"], "streaming");
-
-  Client plain(server->port());
-  EXPECT_EQ(plain.request(bhttp::verb::get, "/stream").result_int(), 426);
-}
-
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <pqxx/pqxx>
 
+#include "change_feed_conformance.hpp"
 #include "client_api_conformance.hpp"
 #include "community_log_conformance.hpp"
 #include "community_queries_conformance.hpp"
@@ -17,6 +18,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Postgres);
+INSTANTIATE_TYPED_TEST_SUITE_P(Changes, ChangeFeedConformance, ::Postgres);
 
 }  // namespace guildhall::storage::testing
 

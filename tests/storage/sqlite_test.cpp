@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "change_feed_conformance.hpp"
 #include "client_api_conformance.hpp"
 #include "community_log_conformance.hpp"
 #include "community_queries_conformance.hpp"
@@ -16,6 +17,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Sqlite);
+INSTANTIATE_TYPED_TEST_SUITE_P(Changes, ChangeFeedConformance, ::Sqlite);
 
 TEST(StorageOpen, InMemoryDatabaseWorks) {
   auto db = open_database("sqlite::memory:");

@@ -17,6 +17,7 @@ constexpr std::string_view kRequestsTotal = "guildhall_http_requests_total";
 constexpr std::string_view kDuration = "guildhall_http_request_duration_seconds";
 constexpr std::string_view kInFlight = "guildhall_http_requests_in_flight";
 constexpr std::string_view kConnections = "guildhall_http_open_connections";
+constexpr std::string_view kStreams = "guildhall_http_open_streams";
 constexpr std::size_t kShards = 16;
 
 struct RouteSeries {
@@ -248,6 +249,8 @@ std::string Metrics::render() const {
   gauge(kInFlight, "HTTP requests being handled.", static_cast<double>(requests_in_flight()),
         "gauge");
   gauge(kConnections, "Open HTTP connections.", static_cast<double>(open_connections()), "gauge");
+  gauge(kStreams, "Open live streams (WebSocket and server-sent events).",
+        static_cast<double>(open_streams()), "gauge");
   {
     std::lock_guard lock(impl_->callbacks_mutex);
     for (const auto& c : impl_->callbacks) {

@@ -3,6 +3,8 @@
 #include <boost/beast/core/string.hpp>
 #include <nlohmann/json.hpp>
 
+#include "guildhall/server/http/stream.hpp"
+
 namespace guildhall::server::http {
 
 namespace {
@@ -65,6 +67,16 @@ Response Response::from_error(const core::Error& error) {
   if (error.message.empty())
     return Response::error(status, core::to_string(error.kind));
   return Response::error(status, error.message);
+}
+
+Response Response::stream(StreamSetup setup) {
+  Response res;
+  res.headers.emplace_back("Content-Type", "text/event-stream");
+  res.headers.emplace_back("Cache-Control", "no-store");
+  // Reverse proxies (nginx) would otherwise buffer the events.
+  res.headers.emplace_back("X-Accel-Buffering", "no");
+  res.streaming = std::make_shared<StreamSetup>(std::move(setup));
+  return res;
 }
 
 Response Response::no_content() {

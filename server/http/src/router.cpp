@@ -32,8 +32,6 @@ struct Node {
   std::map<std::string, std::unique_ptr<Node>, std::less<>> literals;
   std::vector<ParamEdge> params;  // most specific (longest literal parts) first
   std::map<Verb, Route> routes;
-  std::optional<Route> upgrade_route;
-  std::optional<UpgradeHandler> upgrade;
 };
 
 struct Segment {
@@ -117,7 +115,7 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 const Node* find(const Node& node, const std::vector<std::string>& segs, std::size_t i,
                  Params& params) {
   if (i == segs.size())
-    return (!node.routes.empty() || node.upgrade) ? &node : nullptr;
+    return !node.routes.empty() ? &node : nullptr;
   const auto& seg = segs[i];
   if (auto it = node.literals.find(seg); it != node.literals.end())
     if (auto* found = find(*it->second, segs, i + 1, params))
@@ -144,8 +142,6 @@ std::string allow_header(const Node& node) {
   }
   if (node.routes.contains(Verb::get) && !node.routes.contains(Verb::head))
     methods.emplace_back("HEAD");
-  if (node.upgrade && !node.routes.contains(Verb::get))
-    methods.emplace_back("GET");
   std::sort(methods.begin(), methods.end());
   std::string out;
   for (const auto& m : methods) {
@@ -178,16 +174,6 @@ void Router::add(Verb method, std::string_view pattern, Handler handler, std::st
   node.routes.emplace(method, Route{std::move(name), std::move(handler), options});
 }
 
-void Router::add_upgrade(std::string_view pattern, UpgradeHandler handler, std::string name) {
-  if (!handler)
-    throw std::invalid_argument("upgrade route without a handler: " + std::string(pattern));
-  Node& node = insert(impl_->root, parse_pattern(pattern));
-  if (node.upgrade)
-    throw std::invalid_argument("duplicate upgrade route: " + std::string(pattern));
-  node.upgrade = std::move(handler);
-  node.upgrade_route = Route{std::move(name), {}, {}};
-}
-
 void Router::set_fallback(Handler handler, std::string name) {
   if (!handler)
     throw std::invalid_argument("fallback route without a handler");
@@ -211,10 +197,6 @@ Match Router::match(Request& req) const {
     req.set_route_name(m.route_name);
     return m;
   }
-  if (node->upgrade) {
-    m.upgrade = &*node->upgrade;
-    m.route_name = node->upgrade_route->name;
-  }
   const Route* route = nullptr;
   if (auto it = node->routes.find(req.method()); it != node->routes.end()) {
     route = &it->second;
@@ -230,14 +212,11 @@ Match Router::match(Request& req) const {
     m.route_name = route->name;
     m.handler = &route->handler;
     m.body_limit = route->options.body_limit;
-  } else if (m.upgrade && req.method() == Verb::get) {
-    // A plain GET on an upgrade-only path (the session takes real upgrades before this matters).
-    m.kind = Match::Kind::upgrade_required;
+    m.websocket = route->options.websocket && req.method() == Verb::get;
   } else {
     m.kind = Match::Kind::method_not_allowed;
     m.allow = allow_header(*node);
-    if (!m.upgrade)
-      m.route_name = node->routes.begin()->second.name;
+    m.route_name = node->routes.begin()->second.name;
   }
   req.set_route_name(m.route_name);
   return m;
@@ -250,11 +229,6 @@ boost::asio::awaitable<Response> Router::handle(const Match& match, Request& req
     case Match::Kind::method_not_allowed: {
       auto res = Response::error(405, "Method not allowed");
       res.set_header("Allow", match.allow);
-      co_return res;
-    }
-    case Match::Kind::upgrade_required: {
-      auto res = Response::error(426, "WebSocket upgrade required");
-      res.set_header("Upgrade", "websocket");
       co_return res;
     }
     case Match::Kind::found:

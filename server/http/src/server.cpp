@@ -33,6 +33,9 @@
 #include "guildhall/server/http/metrics.hpp"
 #include "guildhall/server/http/native.hpp"
 #include "guildhall/server/http/router.hpp"
+#include "guildhall/server/http/stream.hpp"
+
+#include "stream_session.hpp"
 
 #ifndef GUILDHALL_VERSION
 #define GUILDHALL_VERSION "0"
@@ -63,7 +66,7 @@ constexpr auto kForceCloseGrace = std::chrono::seconds(1);
 struct ConnectionState {
   asio::any_io_executor executor;  // the connection's strand
   beast::tcp_stream* stream = nullptr;
-  bool idle = false;  // waiting for a request (or upgraded): stop() may close it
+  bool idle = false;  // waiting for a request (or streaming): stop() may close it
 };
 
 bool valid_request_id(std::string_view id) {
@@ -425,24 +428,6 @@ asio::awaitable<void> Server::Impl::session(beast::tcp_stream stream,
       Match m = router.match(req);
       route = m.route_name;
 
-      if (m.upgrade && beast::websocket::is_upgrade(req.native().message)) {
-        log_access(method, route, log_path(target), 101, 0, Clock::now() - started, request_id,
-                   remote);
-        metrics.record_request(route, method_label(verb), 101, Clock::now() - started);
-        stream.expires_never();
-        UpgradeContext ctx{std::move(stream), std::move(buffer)};
-        // Long-lived: shutdown closes it like an idle connection.
-        state->stream = &ctx.stream;
-        state->idle = true;
-        try {
-          co_await (*m.upgrade)(req, ctx);
-        } catch (const std::exception& e) {
-          spdlog::error("http: upgrade handler failed request_id={}: {}", request_id, e.what());
-        }
-        state->stream = nullptr;
-        co_return;
-      }
-
       struct InFlight {
         Metrics& m;
         explicit InFlight(Metrics& metrics) : m(metrics) { m.request_started(); }
@@ -464,8 +449,34 @@ asio::awaitable<void> Server::Impl::session(beast::tcp_stream stream,
                       route);
         res = Response::error(500, "Internal server error");
       }
-      if (verb == bhttp::verb::head)
+      if (verb == bhttp::verb::head) {
         res.strip_body();
+        res.streaming.reset();
+      }
+      if (res.streaming && options.max_streams > 0 &&
+          metrics.open_streams() >= static_cast<std::int64_t>(options.max_streams))
+        res = Response::error(503, "Too many open streams");
+      if (res.streaming) {
+        const bool upgrade = m.websocket && beast::websocket::is_upgrade(req.native().message);
+        const int status = upgrade ? 101 : res.status;
+        metrics.record_request(route, method_label(verb), status, Clock::now() - started);
+        log_access(method, route, log_path(target), status, 0, Clock::now() - started, request_id,
+                   remote);
+        struct OpenStream {
+          Metrics& m;
+          explicit OpenStream(Metrics& metrics) : m(metrics) { m.stream_opened(); }
+          ~OpenStream() { m.stream_closed(); }
+        } open_stream{metrics};
+        // Long-lived: shutdown closes it like an idle connection.
+        state->idle = true;
+        if (upgrade)
+          co_await detail::serve_websocket(std::move(stream), req.native().message, *res.streaming,
+                                           server_header, state->stream);
+        else
+          co_await detail::serve_event_stream(stream, std::move(res), version, server_header,
+                                              request_id);
+        co_return;
+      }
     }
 
     const bool keep_alive =

@@ -1,5 +1,6 @@
 #include "endpoint.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <spdlog/spdlog.h>
 
 #include "scopes.hpp"
@@ -25,6 +26,11 @@ std::optional<std::string> bearer_token(const Request& req) {
   }
   if (auto q = req.query().get("access_token"))
     return std::string(*q);
+  // WebSocket clients in browsers cannot set headers: masto.js sends the token as the
+  // subprotocol (the streaming API echoes it back).
+  if (auto upgrade = req.header("Upgrade"); upgrade && boost::beast::iequals(*upgrade, "websocket"))
+    if (auto protocol = req.header("Sec-WebSocket-Protocol"); protocol && !protocol->empty())
+      return std::string(protocol->substr(0, protocol->find(',')));
   return std::nullopt;
 }
 
@@ -181,7 +187,8 @@ ApiContext::ApiContext(AppContext& a)
     : app(a),
       people(a.db, a.urls, [&a] { a.federation.worker().notify(); }),
       communities(a.db, a.urls, &a.federation.groups(), &a.federation.actors(),
-                  [&a] { a.federation.worker().notify(); }) {}
+                  [&a] { a.federation.worker().notify(); }),
+      streaming(a.db, a.urls) {}
 
 void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
                    const std::string& pattern) {
@@ -194,7 +201,7 @@ void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
 
 void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
                const std::string& pattern, std::string name, Requirement requirement,
-               Endpoint endpoint) {
+               Endpoint endpoint, http::RouteOptions options) {
   auto route = std::make_shared<const Route>(
       Route{std::move(requirement), std::move(endpoint), pattern.starts_with("/api/"), false});
   router.add(
@@ -202,7 +209,7 @@ void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, htt
       [ctx, route](Request& req) -> asio::awaitable<Response> {
         return run_route(ctx, route, req);
       },
-      std::move(name));
+      std::move(name), options);
   add_preflight(router, ctx, pattern);
 }
 

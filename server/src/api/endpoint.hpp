@@ -21,6 +21,7 @@
 #include "guildhall/storage/client_api.hpp"
 
 #include "../app_context.hpp"
+#include "streaming.hpp"
 #include "support.hpp"
 
 namespace guildhall::server::api {
@@ -36,6 +37,7 @@ struct ApiContext {
   RateLimiter sign_in_failures{30, std::chrono::minutes(5)};
   RateLimiter sign_in_failures_per_login{10, std::chrono::minutes(5)};
   std::set<std::string> preflight_patterns;  // OPTIONS already routed
+  StreamingHub streaming;                    // the streaming API's open streams
 };
 
 // Who is calling: the token, and its user unless it is an app-only (client_credentials) token.
@@ -85,15 +87,16 @@ using Endpoint = std::function<http::Response(Call&)>;
 
 void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
                const std::string& pattern, std::string name, Requirement requirement,
-               Endpoint endpoint);
+               Endpoint endpoint, http::RouteOptions options = {});
 
 // Registers routes of one group on one router with one context.
 struct RouteTable {
   http::Router& router;
   std::shared_ptr<ApiContext> ctx;
   void add(http::Verb verb, const std::string& pattern, std::string name, Requirement need,
-           Endpoint endpoint) const {
-    add_route(router, ctx, verb, pattern, std::move(name), std::move(need), std::move(endpoint));
+           Endpoint endpoint, http::RouteOptions options = {}) const {
+    add_route(router, ctx, verb, pattern, std::move(name), std::move(need), std::move(endpoint),
+              options);
   }
 };
 
@@ -114,5 +117,6 @@ void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiC
 void register_web_session(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 // The community API under /api/guildhall/v1 (routes/community_*.cpp).
 void register_community(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+void register_mastodon_streaming(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 }  // namespace guildhall::server::api

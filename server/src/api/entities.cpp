@@ -392,4 +392,24 @@ json application_json(const storage::OAuthApp& app) {
           {"vapid_key", ""}};
 }
 
+bool is_hashtag_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+bool has_hashtag(std::string_view text, std::string_view tag) {
+  std::string lowered(text);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string needle = "#" + std::string(tag);
+  for (auto pos = lowered.find(needle); pos != std::string::npos;
+       pos = lowered.find(needle, pos + 1)) {
+    const auto end = pos + needle.size();
+    if ((pos == 0 || !is_hashtag_char(lowered[pos - 1])) &&
+        (end >= lowered.size() || !is_hashtag_char(lowered[end])))
+      return true;
+  }
+  return false;
+}
+
 }  // namespace guildhall::server::api

@@ -40,5 +40,9 @@ std::string plain_text_to_html(std::string_view text);
 // Wraps #hashtags in Mastodon's markup (`<a href=".../tags/x" class="mention hashtag"
 // rel="tag">#<span>x</span></a>`), outside existing links and tags.
 std::string link_hashtags(std::string_view html, const federation::Urls& urls);
+// A character of a hashtag's name: letters, digits, '_' and any non-ASCII byte.
+bool is_hashtag_char(char c);
+// Whether `text` carries `#tag` as a whole hashtag (case-insensitive; `tag` lowercased).
+bool has_hashtag(std::string_view text, std::string_view tag);
 
 }  // namespace guildhall::server::api

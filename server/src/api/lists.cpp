@@ -84,6 +84,25 @@ Result<storage::Actor> find_account(Call& call, const Acct& acct, bool resolve) 
   return call.app().db.read([&](Tx& tx) { return account_actor(tx, fetched->id); });
 }
 
+json notification_json(storage::Tx& tx, const federation::Urls& urls,
+                       const storage::NotificationRow& n, std::optional<storage::Id> viewer) {
+  auto from = account_actor(tx, n.from_actor_id);
+  if (!from)
+    return nullptr;
+  json out{{"id", core::to_string_id(n.id)},
+           {"type", n.type},
+           {"created_at", core::format_rfc3339(n.created_at)},
+           {"account", account_json(tx, urls, *from)},
+           {"group_key", "ungrouped-" + core::to_string_id(n.id)}};
+  if (n.post_id) {
+    auto post = live_post(tx, *n.post_id);
+    if (!post)
+      return nullptr;
+    out["status"] = status_json(tx, urls, *post, viewer);
+  }
+  return out;
+}
+
 Response paged_response(Call& call, std::size_t default_limit, std::size_t max_limit,
                         const PageLoader& load) {
   auto page = page_params(call.params, default_limit, max_limit);

@@ -17,6 +17,9 @@ core::Result<storage::Id> path_id(const Call& call, std::string_view name = "id"
 
 // A live post (not deleted, not removed), else not_found. A boost's id names the boosted post.
 core::Result<storage::Post> live_post(storage::Tx& tx, storage::Id id);
+// A Notification entity, or null when its account or post is gone (so is the notification).
+json notification_json(storage::Tx& tx, const federation::Urls& urls,
+                       const storage::NotificationRow& n, std::optional<storage::Id> viewer);
 // A person or group account, else not_found.
 core::Result<storage::Actor> account_actor(storage::Tx& tx, storage::Id id);
 

@@ -562,24 +562,6 @@ std::vector<std::string> notification_types(const Call& call) {
   return out;
 }
 
-json notification_json(Call& call, Tx& tx, const storage::NotificationRow& n) {
-  auto from = account_actor(tx, n.from_actor_id);
-  if (!from)
-    return nullptr;  // the account is gone: so is the notification
-  json out{{"id", core::to_string_id(n.id)},
-           {"type", n.type},
-           {"created_at", core::format_rfc3339(n.created_at)},
-           {"account", account_json(tx, call.app().urls, *from)},
-           {"group_key", "ungrouped-" + core::to_string_id(n.id)}};
-  if (n.post_id) {
-    auto post = live_post(tx, *n.post_id);
-    if (!post)
-      return nullptr;
-    out["status"] = status_json(tx, call.app().urls, *post, call.viewer());
-  }
-  return out;
-}
-
 Response notifications(Call& call) {
   const auto types = notification_types(call);
   std::optional<Id> from_account;
@@ -601,7 +583,7 @@ Response notifications(Call& call) {
         for (const auto& n : *rows)
           out.emplace_back(n.id, from_account && n.from_actor_id != *from_account
                                      ? json(nullptr)
-                                     : notification_json(call, tx, n));
+                                     : notification_json(tx, call.app().urls, n, call.viewer()));
         return out;
       });
 }
@@ -613,7 +595,8 @@ Response notification(Call& call) {
                                               {.before = id + 1, .after = id - 1, .limit = 1});
     if (!rows)
       return std::move(rows).error();
-    json out = rows->empty() ? json(nullptr) : notification_json(call, tx, rows->front());
+    json out = rows->empty() ? json(nullptr)
+                             : notification_json(tx, call.app().urls, rows->front(), call.viewer());
     if (out.is_null())
       return Error::not_found("Record not found");
     return out;

@@ -492,32 +492,11 @@ Response public_timeline(Call& call) {
   });
 }
 
-bool tag_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
-// Whether `text` has `#tag` as a whole hashtag (case-insensitive).
-bool has_hashtag(std::string_view text, std::string_view tag) {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const std::string needle = "#" + std::string(tag);
-  for (auto pos = lowered.find(needle); pos != std::string::npos;
-       pos = lowered.find(needle, pos + 1)) {
-    const auto end = pos + needle.size();
-    if ((pos == 0 || !tag_char(lowered[pos - 1])) &&
-        (end >= lowered.size() || !tag_char(lowered[end])))
-      return true;
-  }
-  return false;
-}
-
 Response tag_timeline(Call& call) {
   std::string tag(call.req.param("hashtag"));
   std::transform(tag.begin(), tag.end(), tag.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (tag.empty() || tag.size() > 100 || !std::all_of(tag.begin(), tag.end(), tag_char))
+  if (tag.empty() || tag.size() > 100 || !std::all_of(tag.begin(), tag.end(), is_hashtag_char))
     return Response::json(200, json::array());
   const auto scope = public_scope(call);
   // Candidates contain "#tag"; whole-word matches only, so a page may hold fewer than `limit`.
@@ -577,6 +556,7 @@ void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiC
 void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& ctx) {
   register_mastodon_accounts(router, ctx);
   register_mastodon_statuses(router, ctx);
+  register_mastodon_streaming(router, ctx);
 }
 
 }  // namespace guildhall::server::api

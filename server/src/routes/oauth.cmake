@@ -7,5 +7,6 @@ target_sources(guildhall_server PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/../api/scopes.cpp
   ${CMAKE_CURRENT_LIST_DIR}/../api/endpoint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/../api/entities.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/../api/lists.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/../api/lists.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/../api/streaming.cpp)
 target_link_libraries(guildhall_server PRIVATE OpenSSL::Crypto guildhall::content)

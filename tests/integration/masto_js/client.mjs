@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 
-import { createOAuthAPIClient, createRestAPIClient } from "masto";
+import { createOAuthAPIClient, createRestAPIClient, createStreamingAPIClient } from "masto";
 
 const [base, user, password] = process.argv.slice(2);
 const OOB = "urn:ietf:wg:oauth:2.0:oob";
@@ -125,4 +125,32 @@ await assert.rejects(revoked.v1.accounts.verifyCredentials(), (e) => e.statusCod
 
 const instance = await masto.v2.instance.fetch();
 assert.ok(instance.version.startsWith("4.2.0 (compatible; Guildhall"));
+
+// Streaming: masto.js (Elk, Phanpy) opens the WebSocket at configuration.urls.streaming with the
+// token as the subprotocol, then subscribes by message.
+const streaming = createStreamingAPIClient({
+  streamingApiUrl: instance.configuration.urls.streaming,
+  accessToken: token.accessToken,
+});
+const events = streaming.user.subscribe()[Symbol.asyncIterator]();
+// The subscribe message may still be in flight when the first post commits: post again until the
+// update arrives (each wait is for the event itself, bounded).
+let update = null;
+let pending = events.next();
+for (let attempt = 0; attempt < 5 && !update; attempt++) {
+  await masto.v1.statuses.create({ status: `live ${attempt}` });
+  for (;;) {
+    const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 5000));
+    const result = await Promise.race([pending, timeout]);
+    if (!result) break; // still pending: kept for the next attempt
+    pending = events.next();
+    if (result.value.event === "update" && result.value.payload.content.includes("live")) {
+      update = result.value;
+      break;
+    }
+  }
+}
+assert.ok(update, "an update event arrived");
+assert.equal(update.payload.account.username, user);
+streaming.close();
 console.log("OK");

@@ -28,6 +28,7 @@ struct HttpConfig {
   int request_timeout_seconds = 30;
   int idle_timeout_seconds = 60;
   int shutdown_drain_seconds = 10;
+  int max_streams = 10000;  // open streaming connections (WebSocket and SSE) at once
 };
 
 struct DatabaseConfig {

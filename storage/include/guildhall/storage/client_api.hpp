@@ -222,6 +222,10 @@ class ClientApiRepo {
   virtual Result<std::vector<NotificationRow>> notifications(Id actor_id,
                                                              const std::vector<std::string>& types,
                                                              const PageRequest& page) = 0;
+  // The notifications a row (a like, a follow, a reply) causes, with their recipients: what the
+  // streaming API pushes when the row is created (the same derivation as notifications()).
+  virtual Result<std::vector<std::pair<Id, NotificationRow>>> notifications_caused_by(
+      Id row_id) = 0;
   // Actors whose handle or display name starts with / contains prefix (case-insensitive).
   virtual Result<std::vector<Actor>> search_actors(std::string_view text, std::size_t limit) = 0;
 };

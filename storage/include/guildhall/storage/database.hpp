@@ -25,6 +25,7 @@
 #include "guildhall/core/clock.hpp"
 #include "guildhall/core/id.hpp"
 #include "guildhall/core/result.hpp"
+#include "guildhall/storage/changes.hpp"
 #include "guildhall/storage/client_api.hpp"
 #include "guildhall/storage/community_log.hpp"
 #include "guildhall/storage/community_queries.hpp"
@@ -114,6 +115,14 @@ class Database {
   auto read(F&& body) -> std::invoke_result_t<F&, Tx&> {
     return run<std::invoke_result_t<F&, Tx&>>(TxMode::read_only, body);
   }
+
+  // The change feed (changes.hpp): `listener` gets every change committed from now on, by this
+  // process and, on PostgreSQL, by every other process on the same database. On PostgreSQL the
+  // first subscription opens the LISTEN connection and waits (up to the acquire timeout) until it
+  // listens; unavailable if it cannot. Thread-safe.
+  virtual core::Result<ChangeSubscription> subscribe_changes(ChangeListener listener) = 0;
+  // After it returns the listener is not called again (unless a call is running on another thread).
+  virtual void unsubscribe_changes(ChangeSubscription subscription) = 0;
 
   // A cheap round trip (SELECT 1) for /health.
   virtual core::Result<void> ping() = 0;

@@ -41,6 +41,10 @@ class Metrics {
   void connection_closed() noexcept { connections_.fetch_sub(1, std::memory_order_relaxed); }
   std::int64_t requests_in_flight() const noexcept { return in_flight_.load(); }
   std::int64_t open_connections() const noexcept { return connections_.load(); }
+  // Live streams (WebSocket, server-sent events): guildhall_http_open_streams.
+  void stream_opened() noexcept { streams_.fetch_add(1, std::memory_order_relaxed); }
+  void stream_closed() noexcept { streams_.fetch_sub(1, std::memory_order_relaxed); }
+  std::int64_t open_streams() const noexcept { return streams_.load(); }
 
   // The whole exposition, series sorted by name and labels (stable output for diffs and tests).
   std::string render() const;
@@ -51,6 +55,7 @@ class Metrics {
   std::unique_ptr<Impl> impl_;
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::int64_t> connections_{0};
+  std::atomic<std::int64_t> streams_{0};
 };
 
 }  // namespace guildhall::server::http

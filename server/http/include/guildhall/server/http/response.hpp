@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@
 
 namespace guildhall::server::http {
 
+struct StreamSetup;  // stream.hpp
+
 inline constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
 
 struct Response {
@@ -22,6 +25,8 @@ struct Response {
   std::string body;
   // Set when the body was dropped for HEAD: the Content-Length the GET would have had.
   std::optional<std::size_t> content_length;
+  // Set by stream(): the session keeps the connection open as a WebSocket or an event stream.
+  std::shared_ptr<StreamSetup> streaming;
 
   // Replaces every header of that name (case-insensitive).
   void set_header(std::string_view name, std::string value);
@@ -39,6 +44,9 @@ struct Response {
   // except for `internal`, whose details belong in the log only.
   static Response from_error(const core::Error& error);
   static Response no_content();
+  // A long-lived stream (stream.hpp): `text/event-stream` for plain requests, a WebSocket for
+  // upgrade requests on RouteOptions::websocket routes.
+  static Response stream(StreamSetup setup);
 };
 
 }  // namespace guildhall::server::http

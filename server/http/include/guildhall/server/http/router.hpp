@@ -16,15 +16,14 @@ namespace guildhall::server::http {
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
-// The connection handed over by the session on a WebSocket upgrade (defined in native.hpp: the
-// Beast stream and the bytes already read). The handler owns the connection from then on.
-struct UpgradeContext;
-using UpgradeHandler = std::function<boost::asio::awaitable<void>(Request&, UpgradeContext&)>;
-
 struct RouteOptions {
   // Overrides ServerOptions::body_limit for this route (larger for media uploads, smaller for
   // endpoints that take no body).
-  std::optional<std::size_t> body_limit;
+  std::optional<std::size_t> body_limit{};
+  // GET routes: WebSocket upgrade requests are served too. The handler runs as for any request;
+  // when it answers Response::stream(...) the session completes the handshake, otherwise its
+  // response (401, ...) is sent as plain HTTP (stream.hpp).
+  bool websocket = false;
 };
 
 // The metrics label for requests that matched no route: raw paths would explode cardinality.
@@ -33,13 +32,12 @@ inline constexpr std::string_view kUnmatchedRoute = "unmatched";
 // The outcome of routing one request, before its body is read (the session needs the route's body
 // limit and whether it is an upgrade first).
 struct Match {
-  enum class Kind { found, not_found, method_not_allowed, upgrade_required };
+  enum class Kind { found, not_found, method_not_allowed };
   Kind kind = Kind::not_found;
   std::string_view route_name = kUnmatchedRoute;
   const Handler* handler = nullptr;
-  // Set when the route has an upgrade handler; the session uses it only for upgrade requests.
-  const UpgradeHandler* upgrade = nullptr;
-  std::optional<std::size_t> body_limit;
+  bool websocket = false;  // RouteOptions::websocket
+  std::optional<std::size_t> body_limit{};
   bool head_from_get = false;
   std::string allow;  // for 405: "GET, HEAD, POST"
 };
@@ -74,9 +72,6 @@ class Router {
   void del(std::string_view pattern, Handler h, std::string name, RouteOptions o = {}) {
     add(Verb::delete_, pattern, std::move(h), std::move(name), o);
   }
-  // Serves WebSocket upgrade requests (GET with `Upgrade: websocket`) on `pattern`. A plain GET
-  // route may share the pattern; it serves the non-upgrade requests.
-  void add_upgrade(std::string_view pattern, UpgradeHandler handler, std::string name);
   // Serves GET and HEAD requests whose path matches no route (the web app's files and its
   // client-side routes); the handler decides what to answer, 404 included. Without a fallback, and
   // for other methods, unmatched paths get 404 JSON. Throws std::invalid_argument if set twice.

@@ -24,7 +24,8 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
   std::chrono::milliseconds drain_timeout{10'000};   // stop(): how long in-flight requests get
   unsigned max_requests_per_connection = 0;          // 0: unlimited
-  bool access_log = true;                            // one spdlog info line per request
+  std::size_t max_streams = 0;  // open WebSockets and event streams (stream.hpp); 0: unlimited
+  bool access_log = true;       // one spdlog info line per request
 };
 
 // The HTTP/1.1 server: one acceptor, one coroutine per connection on its own strand, keep-alive,

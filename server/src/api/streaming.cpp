@@ -1,0 +1,345 @@
+#include "streaming.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "guildhall/core/id.hpp"
+
+#include "entities.hpp"
+#include "lists.hpp"
+#include "scopes.hpp"
+
+namespace guildhall::server::api {
+
+namespace {
+
+using nlohmann::json;
+using storage::Change;
+using storage::ChangeKind;
+using storage::Id;
+
+// Changes waiting for the fan-out thread; beyond, the oldest are dropped (and logged): live
+// streams are best effort, clients re-read timelines on reconnect.
+constexpr std::size_t kMaxPendingChanges = 10'000;
+// The most followers of one author looked at for `user` streams (storage pages of 200).
+constexpr std::size_t kMaxFollowerPages = 100;
+
+bool is_user_stream(const StreamKey& key) {
+  return key.name == "user" || key.name == "user:notification";
+}
+
+bool is_status_stream(const StreamKey& key) {
+  return key.name != "user:notification";
+}
+
+json stream_array(const StreamKey& key) {
+  json out = json::array({key.name});
+  if (!key.tag.empty())
+    out.push_back(key.tag);
+  return out;
+}
+
+}  // namespace
+
+std::optional<StreamKey> parse_stream(std::string_view name, std::string_view tag) {
+  std::string n(name);
+  std::replace(n.begin(), n.end(), '/', ':');
+  static const std::set<std::string, std::less<>> kKnown = {
+      "user",          "user:notification", "public",       "public:local",
+      "public:remote", "hashtag",           "hashtag:local"};
+  if (!kKnown.contains(n))
+    return std::nullopt;
+  if (!n.starts_with("hashtag"))
+    return StreamKey{n, {}};
+  std::string t(tag.starts_with('#') ? tag.substr(1) : tag);
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (t.empty() || t.size() > 100 || !std::all_of(t.begin(), t.end(), is_hashtag_char))
+    return std::nullopt;
+  return StreamKey{n, t};
+}
+
+std::optional<std::string> stream_refusal(const StreamViewer& viewer, const StreamKey& key) {
+  if (!is_user_stream(key))
+    return std::nullopt;  // public streams, like the public timelines, need no token
+  if (!viewer.account)
+    return "Missing access token";
+  const char* needed = key.name == "user" ? "read:statuses" : "read:notifications";
+  if (!grants(viewer.scopes, needed))
+    return "Access token does not have the required scopes";
+  return std::nullopt;
+}
+
+StreamingHub::StreamingHub(storage::Database& db, federation::Urls urls)
+    : db_(db), urls_(std::move(urls)) {}
+
+StreamingHub::~StreamingHub() {
+  if (subscription_)
+    db_.unsubscribe_changes(*subscription_);
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  if (worker_.joinable())
+    worker_.join();
+  std::lock_guard lock(subscribers_mutex_);
+  for (auto& [ptr, subscriber] : subscribers_)
+    subscriber.channel->close();
+}
+
+core::Result<void> StreamingHub::start() {
+  auto subscription = db_.subscribe_changes([this](const Change& change) { enqueue(change); });
+  if (!subscription)
+    return std::move(subscription).error();
+  subscription_ = *subscription;
+  worker_ = std::thread([this] { run(); });
+  return {};
+}
+
+void StreamingHub::attach(const std::shared_ptr<http::StreamChannel>& channel, StreamViewer viewer,
+                          std::vector<StreamKey> initial) {
+  std::lock_guard lock(subscribers_mutex_);
+  subscribers_[channel.get()] =
+      Subscriber{channel, std::move(viewer), {initial.begin(), initial.end()}};
+}
+
+void StreamingHub::detach(http::StreamChannel& channel) {
+  std::lock_guard lock(subscribers_mutex_);
+  subscribers_.erase(&channel);
+}
+
+void StreamingHub::handle_message(http::StreamChannel& channel, std::string_view text) {
+  const json message = json::parse(text, nullptr, false);
+  const auto field = [&](const char* name) -> std::string {
+    if (!message.is_object() || !message.contains(name) || !message[name].is_string())
+      return {};
+    return message[name].get<std::string>();
+  };
+  const std::string type = field("type");
+  if (type != "subscribe" && type != "unsubscribe") {
+    channel.send(json{{"error", "Unknown message type"}}.dump());
+    return;
+  }
+  const auto key = parse_stream(field("stream"), field("tag"));
+  if (!key) {
+    channel.send(json{{"error", "Unknown stream type"}}.dump());
+    return;
+  }
+  std::lock_guard lock(subscribers_mutex_);
+  auto it = subscribers_.find(&channel);
+  if (it == subscribers_.end())
+    return;
+  if (type == "unsubscribe") {
+    it->second.streams.erase(*key);
+    return;
+  }
+  if (auto refusal = stream_refusal(it->second.viewer, *key)) {
+    channel.send(json{{"error", *refusal}, {"status", 401}}.dump());
+    return;
+  }
+  it->second.streams.insert(*key);
+}
+
+std::size_t StreamingHub::streams_of_token(Id token_id) const {
+  std::lock_guard lock(subscribers_mutex_);
+  return static_cast<std::size_t>(
+      std::count_if(subscribers_.begin(), subscribers_.end(),
+                    [&](const auto& entry) { return entry.second.viewer.token_id == token_id; }));
+}
+
+std::size_t StreamingHub::open_streams() const {
+  std::lock_guard lock(subscribers_mutex_);
+  return subscribers_.size();
+}
+
+std::uint64_t StreamingHub::changes_processed() const {
+  std::lock_guard lock(queue_mutex_);
+  return processed_;
+}
+
+void StreamingHub::enqueue(const Change& change) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (queue_.size() >= kMaxPendingChanges) {
+      queue_.pop_front();
+      spdlog::warn("streaming: fan-out is behind, a change was dropped");
+    }
+    queue_.push_back(change);
+  }
+  queue_ready_.notify_one();
+}
+
+void StreamingHub::run() {
+  for (;;) {
+    Change change;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_)
+        return;
+      change = queue_.front();
+      queue_.pop_front();
+    }
+    try {
+      fan_out(change);
+    } catch (const std::exception& e) {
+      spdlog::warn("streaming: {} {} not streamed: {}", storage::to_string(change.kind), change.id,
+                   e.what());
+    }
+    std::lock_guard lock(queue_mutex_);
+    ++processed_;
+  }
+}
+
+void StreamingHub::fan_out(const Change& change) {
+  switch (change.kind) {
+    case ChangeKind::token_revoked: {
+      std::lock_guard lock(subscribers_mutex_);
+      for (auto& [ptr, subscriber] : subscribers_)
+        if (subscriber.viewer.token_id == change.id)
+          subscriber.channel->close("token revoked");
+      return;
+    }
+    case ChangeKind::post_created:
+    case ChangeKind::post_edited:
+    case ChangeKind::post_deleted:
+      post_event(change);
+      if (change.kind == ChangeKind::post_created)
+        notify(change.id);  // a reply notifies the parent's author
+      return;
+    case ChangeKind::reaction_added:
+    case ChangeKind::follow_created:
+      notify(change.id);
+      return;
+  }
+}
+
+void StreamingHub::post_event(const Change& change) {
+  {
+    std::lock_guard lock(subscribers_mutex_);
+    if (subscribers_.empty())
+      return;  // nothing to render for
+  }
+  struct Rendered {
+    Event event;
+    bool is_local = false;
+    Id author = 0;
+    std::string text;  // for hashtag matching
+    std::unordered_set<Id> followers;
+  };
+  auto rendered = db_.read([&](storage::Tx& tx) -> core::Result<Rendered> {
+    auto post = tx.posts().get(change.id);
+    if (!post)
+      return std::move(post).error();
+    Rendered out;
+    out.is_local = post->is_local;
+    out.author = post->author_id;
+    if (change.kind == ChangeKind::post_deleted) {
+      out.event = {"delete", core::to_string_id(post->id)};
+      return out;
+    }
+    if (post->deleted_at || post->removed_at)
+      return core::Error::not_found("gone before it was streamed");
+    out.event = {change.kind == ChangeKind::post_created ? "update" : "status.update",
+                 status_json(tx, urls_, *post, std::nullopt).dump()};
+    out.text = post->content_source.value_or(post->content_html);
+    storage::PageRequest page{.limit = 200};
+    for (std::size_t i = 0; i < kMaxFollowerPages; ++i) {
+      auto followers =
+          tx.follows().followers(post->author_id, storage::FollowState::accepted, page);
+      if (!followers)
+        return std::move(followers).error();
+      for (const auto& f : *followers)
+        out.followers.insert(f.follower_id);
+      if (followers->size() < page.limit)
+        break;
+      page.before = followers->back().id;
+    }
+    return out;
+  });
+  if (!rendered)
+    return;
+  const bool deletion = change.kind == ChangeKind::post_deleted;
+  std::lock_guard lock(subscribers_mutex_);
+  for (auto& [ptr, subscriber] : subscribers_) {
+    for (const auto& key : subscriber.streams) {
+      if (!is_status_stream(key))
+        continue;
+      bool matches = deletion;  // an id says nothing: every timeline drops it if it has it
+      if (!matches) {
+        if (key.name == "user")
+          matches = subscriber.viewer.account &&
+                    (*subscriber.viewer.account == rendered->author ||
+                     rendered->followers.contains(*subscriber.viewer.account));
+        else if (key.name == "public")
+          matches = true;
+        else if (key.name == "public:local")
+          matches = rendered->is_local;
+        else if (key.name == "public:remote")
+          matches = !rendered->is_local;
+        else if (key.name == "hashtag" || key.name == "hashtag:local")
+          matches =
+              (key.name == "hashtag" || rendered->is_local) && has_hashtag(rendered->text, key.tag);
+      }
+      if (matches)
+        send(subscriber, key, rendered->event);
+    }
+  }
+}
+
+void StreamingHub::notify(Id row_id) {
+  std::set<Id> listening;
+  {
+    std::lock_guard lock(subscribers_mutex_);
+    for (const auto& [ptr, subscriber] : subscribers_)
+      if (subscriber.viewer.account)
+        listening.insert(*subscriber.viewer.account);
+  }
+  if (listening.empty())
+    return;
+  auto rendered = db_.read([&](storage::Tx& tx) -> core::Result<std::map<Id, std::string>> {
+    auto caused = tx.client_api().notifications_caused_by(row_id);
+    if (!caused)
+      return std::move(caused).error();
+    std::map<Id, std::string> out;
+    for (const auto& [recipient, row] : *caused) {
+      if (!listening.contains(recipient))
+        continue;
+      json entity = notification_json(tx, urls_, row, recipient);
+      if (!entity.is_null())
+        out[recipient] = entity.dump();
+    }
+    return out;
+  });
+  if (!rendered || rendered->empty())
+    return;
+  std::lock_guard lock(subscribers_mutex_);
+  for (auto& [ptr, subscriber] : subscribers_) {
+    if (!subscriber.viewer.account)
+      continue;
+    auto it = rendered->find(*subscriber.viewer.account);
+    if (it == rendered->end() || !grants(subscriber.viewer.scopes, "read:notifications"))
+      continue;
+    const Event event{"notification", it->second};
+    for (const auto& key : subscriber.streams)
+      if (is_user_stream(key))
+        send(subscriber, key, event);
+  }
+}
+
+void StreamingHub::send(Subscriber& subscriber, const StreamKey& key, const Event& event) {
+  auto& channel = *subscriber.channel;
+  if (channel.transport() == http::StreamChannel::Transport::websocket) {
+    channel.send(
+        json{{"stream", stream_array(key)}, {"event", event.name}, {"payload", event.payload}}
+            .dump());
+  } else {
+    channel.send("event: " + event.name + "\ndata: " + event.payload + "\n\n");
+  }
+}
+
+}  // namespace guildhall::server::api

@@ -1,0 +1,365 @@
+// End-to-end: the streaming API of real `guildhall serve` processes. A Beast WebSocket client and a
+// plain HTTP event-stream reader receive `update` for a post made through the API and for a post
+// federated from a second instance; revoking the token closes its streams; bad tokens and missing
+// scopes are refused. Every wait is on the event itself, with a deadline (socket timeouts).
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/socket.h>
+
+#include "instances.hpp"
+
+using namespace guildhall::testrig;
+using namespace guildhall::testrig::instances;
+using nlohmann::json;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr const char* kPassword = "long enough pw";
+
+void guard_against_hangs(tcp::socket& socket, int seconds = 30) {
+  timeval tv{seconds, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    out += (out.empty() ? "" : "&") + k + "=";
+    for (unsigned char c : v) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        out += static_cast<char>(c);
+      } else {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        out += buf;
+      }
+    }
+  }
+  return out;
+}
+
+const std::map<std::string, std::string> kForm{
+    {"Content-Type", "application/x-www-form-urlencoded"}};
+
+struct App {
+  std::string client_id;
+  std::string client_secret;
+};
+
+App register_app(const Instance& inst) {
+  auto res = http_request("127.0.0.1", inst.port, "POST", "/api/v1/apps",
+                          form({{"client_name", "stream test"},
+                                {"redirect_uris", "urn:ietf:wg:oauth:2.0:oob"},
+                                {"scopes", "read write follow"}}),
+                          kForm);
+  EXPECT_EQ(res.status, 200) << res.body;
+  auto body = json::parse(res.body);
+  return {body.value("client_id", ""), body.value("client_secret", "")};
+}
+
+std::string password_token(const Instance& inst, const App& app, const std::string& user,
+                           const std::string& scope = "read write follow") {
+  auto res = http_request("127.0.0.1", inst.port, "POST", "/oauth/token",
+                          form({{"grant_type", "password"},
+                                {"client_id", app.client_id},
+                                {"client_secret", app.client_secret},
+                                {"username", user},
+                                {"password", kPassword},
+                                {"scope", scope}}),
+                          kForm);
+  EXPECT_EQ(res.status, 200) << res.body;
+  return json::parse(res.body).value("access_token", "");
+}
+
+HttpResponse post_status(const Instance& inst, const std::string& token, const std::string& text) {
+  auto headers = kForm;
+  headers["Authorization"] = "Bearer " + token;
+  return http_request("127.0.0.1", inst.port, "POST", "/api/v1/statuses", form({{"status", text}}),
+                      headers);
+}
+
+struct WsClient {
+  asio::io_context ioc;
+  websocket::stream<tcp::socket> ws{ioc};
+  websocket::response_type handshake;
+
+  boost::system::error_code connect(std::uint16_t port, const std::string& target,
+                                    const std::string& protocol = "") {
+    ws.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    guard_against_hangs(ws.next_layer());
+    if (!protocol.empty())
+      ws.set_option(websocket::stream_base::decorator([protocol](websocket::request_type& req) {
+        req.set(bhttp::field::sec_websocket_protocol, protocol);
+      }));
+    boost::system::error_code ec;
+    ws.handshake(handshake, "127.0.0.1", target, ec);
+    return ec;
+  }
+  void send(const json& message) { ws.write(asio::buffer(message.dump())); }
+  // The next message, parsed; null when the stream ended (ec says why).
+  json read(boost::system::error_code& ec) {
+    beast::flat_buffer buffer;
+    ws.read(buffer, ec);
+    if (ec)
+      return nullptr;
+    return json::parse(beast::buffers_to_string(buffer.data()));
+  }
+  // The next `event` message (other events are skipped).
+  json next_event(const std::string& event) {
+    for (;;) {
+      boost::system::error_code ec;
+      json message = read(ec);
+      if (ec)
+        return nullptr;
+      if (message.value("event", "") == event)
+        return message;
+    }
+  }
+};
+
+// A server-sent event stream read off a raw socket.
+struct SseClient {
+  asio::io_context ioc;
+  tcp::socket socket{ioc};
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  std::string received;
+
+  int open(std::uint16_t port, const std::string& target, const std::string& token) {
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    guard_against_hangs(socket);
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    if (!token.empty())
+      req.set(bhttp::field::authorization, "Bearer " + token);
+    bhttp::write(socket, req);
+    parser.body_limit(boost::none);
+    bhttp::read_header(socket, buffer, parser);
+    return parser.get().result_int();
+  }
+  // Reads until `needle` arrived; false when the stream ended first.
+  bool read_until(std::string_view needle) { return read_until_after(needle, 0); }
+  // The data of the first `event` frame, once it arrived whole; nullopt when the stream ended.
+  std::optional<std::string> frame(const std::string& event) {
+    const std::string head = "event: " + event + "\ndata: ";
+    if (!read_until(head))
+      return std::nullopt;
+    const auto start = received.find(head) + head.size();
+    if (!read_until_after("\n\n", start))
+      return std::nullopt;
+    return received.substr(start, received.find("\n\n", start) - start);
+  }
+  bool read_until_after(std::string_view needle, std::size_t from) {
+    while (received.find(needle, from) == std::string::npos) {
+      boost::system::error_code ec;
+      bhttp::read_some(socket, buffer, parser, ec);
+      received += parser.get().body();
+      parser.get().body().clear();
+      if (ec || parser.is_done())
+        return received.find(needle, from) != std::string::npos;
+    }
+    return true;
+  }
+};
+
+class Streaming : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    for (const char* name : {"a", "b"}) {
+      instances_.push_back(Instance::make("streaming", name));
+      instances_.back()->env["GUILDHALL_OAUTH_PASSWORD_GRANT"] = "true";
+    }
+    const char* people[] = {"alice", "bob"};
+    for (std::size_t i = 0; i < 2; ++i) {
+      ASSERT_TRUE(instances_[i]->start());
+      auto [rc, text] =
+          instances_[i]->cli({"admin", "user", "create", people[i], "--password", kPassword});
+      ASSERT_EQ(rc, 0) << text;
+    }
+    auto [rc, text] = a().cli({"admin", "user", "create", "carol", "--password", kPassword});
+    ASSERT_EQ(rc, 0) << text;
+    app_ = register_app(a());
+  }
+  static void TearDownTestSuite() {
+    for (auto& inst : instances_) {
+      EXPECT_TRUE(inst->stop());
+      std::filesystem::remove_all(inst->dir);
+    }
+    instances_.clear();
+  }
+  static Instance& a() { return *instances_[0]; }
+  static Instance& b() { return *instances_[1]; }
+
+  static std::vector<std::unique_ptr<Instance>> instances_;
+  static App app_;
+};
+std::vector<std::unique_ptr<Instance>> Streaming::instances_;
+App Streaming::app_;
+
+TEST_F(Streaming, HealthAndInstanceDocumentsAdvertiseTheStreamingUrl) {
+  auto health = a().get("/api/v1/streaming/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "OK");
+  auto v2 = json::parse(a().get("/api/v2/instance").body);
+  EXPECT_EQ(v2["configuration"]["urls"]["streaming"], "ws://" + a().host());
+  auto v1 = json::parse(a().get("/api/v1/instance").body);
+  EXPECT_EQ(v1["urls"]["streaming_api"], "ws://" + a().host());
+}
+
+TEST_F(Streaming, WebSocketReceivesUpdatesForPostsMadeThroughTheApi) {
+  const std::string token = password_token(a(), app_, "alice");
+  WsClient client;
+  // masto.js: the token as the subprotocol, echoed back; streams by subscribe messages.
+  ASSERT_FALSE(client.connect(a().port, "/api/v1/streaming", token));
+  EXPECT_EQ(client.handshake[bhttp::field::sec_websocket_protocol], token);
+  client.send({{"type", "subscribe"}, {"stream", "user"}});
+  client.send({{"type", "subscribe"}, {"stream", "hashtag"}, {"tag", "Guild"}});
+  // Messages are handled in order: the answer to this one means both subscriptions are in place.
+  client.send({{"type", "subscribe"}, {"stream", "nonsense"}});
+  boost::system::error_code ec;
+  EXPECT_EQ(client.read(ec).value("error", ""), "Unknown stream type");
+
+  auto posted = post_status(a(), token, "Streaming works #guild");
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const std::string id = json::parse(posted.body)["id"];
+  std::set<std::string> streams;
+  for (int i = 0; i < 2; ++i) {
+    json update = client.next_event("update");
+    ASSERT_TRUE(update.is_object());
+    streams.insert(update["stream"].dump());
+    const json status = json::parse(update["payload"].get<std::string>());  // a JSON string
+    EXPECT_EQ(status["id"], id);
+    EXPECT_NE(status["content"].get<std::string>().find("Streaming works"), std::string::npos);
+  }
+  EXPECT_EQ(streams, (std::set<std::string>{R"(["user"])", R"(["hashtag","guild"])"}));
+
+  // carol favourites it: alice's user stream gets the notification.
+  const std::string carol = password_token(a(), app_, "carol");
+  ASSERT_EQ(http_request("127.0.0.1", a().port, "POST", "/api/v1/statuses/" + id + "/favourite", "",
+                         {{"Authorization", "Bearer " + carol}})
+                .status,
+            200);
+  json notification = client.next_event("notification");
+  ASSERT_TRUE(notification.is_object());
+  EXPECT_EQ(notification["stream"], json::array({"user"}));
+  const json entity = json::parse(notification["payload"].get<std::string>());
+  EXPECT_EQ(entity["type"], "favourite");
+  EXPECT_EQ(entity["account"]["username"], "carol");
+  EXPECT_EQ(entity["status"]["id"], id);
+
+  // Deleting it streams the bare id.
+  auto headers = std::map<std::string, std::string>{{"Authorization", "Bearer " + token}};
+  ASSERT_EQ(
+      http_request("127.0.0.1", a().port, "DELETE", "/api/v1/statuses/" + id, "", headers).status,
+      200);
+  json deleted = client.next_event("delete");
+  ASSERT_TRUE(deleted.is_object());
+  EXPECT_EQ(deleted["payload"], id);
+}
+
+TEST_F(Streaming, EventStreamAndWebSocketReceiveAPostFederatedFromAnotherInstance) {
+  const std::string token = password_token(a(), app_, "alice");
+  // alice on A follows bob on B; B accepts.
+  auto [rc, out] = a().cli({"admin", "act", "alice", "follow", "bob@" + b().host()});
+  ASSERT_EQ(rc, 0) << out;
+  ASSERT_TRUE(eventually([] {
+    auto follows =
+        a().read([](guildhall::storage::Tx& tx) -> guildhall::core::Result<std::int64_t> {
+          auto alice = tx.users().get_by_handle("alice");
+          if (!alice)
+            return std::move(alice).error();
+          return tx.follows().count_following(alice->actor.id);
+        });
+    return follows.ok() && *follows == 1;
+  })) << a().output()
+      << b().output();
+
+  SseClient sse;
+  ASSERT_EQ(sse.open(a().port, "/api/v1/streaming/user", token), 200);
+  EXPECT_EQ(sse.parser.get()[bhttp::field::content_type], "text/event-stream");
+  ASSERT_TRUE(sse.read_until(":)\n"));  // open, and registered before the prelude went out
+  WsClient ws;                          // megalodon: the stream and the token in the query
+  ASSERT_FALSE(
+      ws.connect(a().port, "/api/v1/streaming?stream=public:remote&access_token=" + token));
+  // An unsubscribe answered nothing; an unknown message type is refused: the stream is live.
+  ws.send({{"type", "ping"}});
+  boost::system::error_code ec;
+  EXPECT_EQ(ws.read(ec).value("error", ""), "Unknown message type");
+
+  const std::string bob_token = password_token(b(), register_app(b()), "bob");
+  auto posted = post_status(b(), bob_token, "Hello from **B**");
+  ASSERT_EQ(posted.status, 200) << posted.body;
+
+  json update = ws.next_event("update");
+  ASSERT_TRUE(update.is_object()) << a().output();
+  EXPECT_EQ(update["stream"], json::array({"public:remote"}));
+  const json status = json::parse(update["payload"].get<std::string>());
+  EXPECT_EQ(status["account"]["acct"], "bob@" + b().host());
+  EXPECT_NE(status["content"].get<std::string>().find("<strong>B</strong>"), std::string::npos);
+
+  const auto data = sse.frame("update");
+  ASSERT_TRUE(data) << sse.received;
+  const json sse_status = json::parse(*data);
+  EXPECT_EQ(sse_status["uri"], status["uri"]);
+}
+
+TEST_F(Streaming, RevokingTheTokenClosesItsStreams) {
+  const std::string token = password_token(a(), app_, "alice");
+  WsClient ws;
+  ASSERT_FALSE(ws.connect(a().port, "/api/v1/streaming?stream=user", token));
+  SseClient sse;
+  ASSERT_EQ(sse.open(a().port, "/api/v1/streaming/public", token), 200);
+  ASSERT_TRUE(sse.read_until(":)\n"));
+
+  auto revoked = http_request(
+      "127.0.0.1", a().port, "POST", "/oauth/revoke",
+      form(
+          {{"client_id", app_.client_id}, {"client_secret", app_.client_secret}, {"token", token}}),
+      kForm);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  boost::system::error_code ec;
+  ws.read(ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(ws.ws.reason().reason, "token revoked");
+  EXPECT_FALSE(sse.read_until("never sent"));  // the event stream ends
+
+  WsClient again;
+  EXPECT_EQ(again.connect(a().port, "/api/v1/streaming?stream=user", token),
+            websocket::error::upgrade_declined);
+  EXPECT_EQ(again.handshake.result_int(), 401);
+}
+
+TEST_F(Streaming, BadTokensAndMissingScopesAreRefused) {
+  WsClient wrong;
+  EXPECT_EQ(wrong.connect(a().port, "/api/v1/streaming?stream=public&access_token=nope"),
+            websocket::error::upgrade_declined);
+  EXPECT_EQ(wrong.handshake.result_int(), 401);
+  EXPECT_EQ(a().get("/api/v1/streaming/user").status, 401);  // user streams need a token
+  EXPECT_EQ(a().get("/api/v1/streaming/user", "", {{"Authorization", "Bearer nope"}}).status, 401);
+  EXPECT_EQ(a().get("/api/v1/streaming/hashtag").status, 400);  // no tag
+
+  const std::string notifications_only = password_token(a(), app_, "alice", "read:notifications");
+  EXPECT_EQ(
+      a().get("/api/v1/streaming/user", "", {{"Authorization", "Bearer " + notifications_only}})
+          .status,
+      403);
+  WsClient scoped;
+  ASSERT_FALSE(scoped.connect(a().port, "/api/v1/streaming", notifications_only));
+  scoped.send({{"type", "subscribe"}, {"stream", "user"}});
+  boost::system::error_code ec;
+  EXPECT_EQ(scoped.read(ec).value("status", 0), 401);
+}
+
+}  // namespace
