@@ -154,24 +154,16 @@ Result<Post> post_into_community(Call& call, const Mentioned& group,
                                                .is_question = false,
                                                .summary = note.summary,
                                                .sensitive = note.sensitive};
-  const Id community = group.actor.id;
-  if (group.actor.is_local())
-    return call.ctx.communities.post_thread(call.me(), community, thread);
-  return call.ctx.remote_communities.post_thread(call.me(), community, thread);
+  // CommunityService routes it: the group engine here, or the group's own server.
+  return call.ctx.communities.post_thread(call.me(), group.actor.id, thread);
 }
 
 // A reply in a community's thread is a comment there.
 Result<Post> comment_in_community(Call& call, const Post& parent,
                                   const federation::outbox::NoteInput& note) {
-  auto community =
-      call.app().db.read([&](Tx& tx) { return tx.actors().get(*parent.community_id); });
-  if (!community)
-    return std::move(community).error();
   const federation::outbox::CommentInput comment{.markdown = note.markdown,
                                                  .language = note.language};
-  if (community->is_local())
-    return call.ctx.communities.comment(call.me(), parent.id, comment);
-  return call.ctx.remote_communities.comment(call.me(), parent.id, comment);
+  return call.ctx.communities.comment(call.me(), parent.id, comment);
 }
 
 Response create_status(Call& call) {
