@@ -191,6 +191,30 @@ describe('the issue scenario on two real instances', () => {
     await shot(admin, 'scenario-community-a-de');
   });
 
+  it('bob sees the reply of alice arrive live, without reloading (streaming)', async () => {
+    const { page } = bob;
+    const unread = () =>
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Notifications/ }).evaluate(
+        (a) => Number(a.querySelector('.badge [aria-hidden]')?.textContent ?? 0),
+      );
+    const before = await unread();
+    const admin = alice.page;
+    await admin.getByRole('link', { name: 'Hello from Company B' }).click();
+    await admin.getByLabel('Dein Kommentar').fill('Welcome, Bob! How do you cache Bazel outputs?');
+    await admin.getByRole('button', { name: 'Senden' }).click();
+    await admin.getByRole('heading', { level: 2, name: '1 Kommentar' }).waitFor();
+    // No reload on B: the stream brings the notification to the open page.
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('nav .badge [aria-hidden]')?.textContent ?? 0) > n,
+      before,
+      { timeout: 45_000 },
+    );
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Notifications/ }).click();
+    await page.getByText('Alice replied to you').or(page.getByText('alice replied to you')).first().waitFor();
+    await shot(page, 'scenario-notifications-b');
+    await expectAccessible(page, 'notifications (real server)');
+  });
+
   it('the manager sees the insights update (two members, one of them from B)', async () => {
     const admin = alice.page;
     await admin.goto(`${a.origin}/communities/rust_guild/manage/insights`);
