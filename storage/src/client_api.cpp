@@ -559,27 +559,18 @@ class ClientApiRepoImpl final : public ClientApiRepo {
            " UNION ALL SELECT parent.author_id, c.id, 'mention', c.author_id, c.id, c.published_at "
            "FROM posts c JOIN posts parent ON parent.id = c.parent_id WHERE " +
            where("parent.author_id", "c.id") +
-           " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS "
-           "NULL "
-           // A mention that is also a reply to the mentioned person's post is counted once, above.
-           "UNION ALL SELECT m.actor_id, m.post_id, 'mention', c.author_id, c.id, c.published_at "
+           " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS NULL"
+           // A mention that is also a reply to one of the recipient's posts counts once, above.
+           " UNION ALL SELECT m.actor_id, m.post_id, 'mention', c.author_id, c.id, c.published_at "
            "FROM post_mentions m JOIN posts c ON c.id = m.post_id WHERE " +
            where("m.actor_id", "m.post_id") +
            " AND c.author_id <> m.actor_id AND c.deleted_at IS NULL AND c.removed_at IS NULL AND "
            "NOT EXISTS (SELECT 1 FROM posts parent WHERE parent.id = c.parent_id AND "
-           "parent.author_id = m.actor_id) "
-           "UNION ALL SELECT p.author_id, rb.id, 'reblog', rb.actor_id, rb.post_id, rb.created_at "
+           "parent.author_id = m.actor_id)"
+           " UNION ALL SELECT p.author_id, rb.id, 'reblog', rb.actor_id, rb.post_id, rb.created_at "
            "FROM reblogs rb JOIN posts p ON p.id = rb.post_id WHERE " +
            where("p.author_id", "rb.id") +
            " AND rb.actor_id <> p.author_id AND p.deleted_at IS NULL) n WHERE 1 = 1";
-  }
-
-  static std::string core_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z')
-        c = static_cast<char>(c - 'A' + 'a');
-    return out;
   }
 
   // Booleans are bound, not spelled: SQLite stores 0/1, PostgreSQL a BOOLEAN.

@@ -13,6 +13,7 @@
 #include "guildhall/testrig/process.hpp"
 
 #include "../storage/backends.hpp"
+#include "instances.hpp"
 
 using namespace guildhall::testrig;
 using namespace std::chrono_literals;
@@ -1077,6 +1078,75 @@ TEST_F(ClientApi, ReblogsShowInHomeAsReblogStatusesAndNotifyTheAuthor) {
       << "unboosting what is not boosted is fine";
 }
 
+TEST_F(ClientApi, MentionsAreLinkedListedAndNotifyThePersonMentioned) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  const std::string bob = password_token(app, "bob");
+  const json status = post_status(alice, "Hi @bob, and @nobody@nowhere.invalid stays text");
+  EXPECT_NE(status["content"].get<std::string>().find(
+                "<span class=\"h-card\"><a href=\"https://guild.test/@bob\" "
+                "class=\"u-url mention\">@<span>bob</span></a></span>, and"),
+            std::string::npos)
+      << status["content"];
+  ASSERT_EQ(status["mentions"].size(), 1u);
+  EXPECT_EQ(status["mentions"][0]["acct"], "bob");
+  EXPECT_EQ(status["mentions"][0]["url"], "https://guild.test/@bob");
+  auto notes = get_json("/api/v1/notifications?types[]=mention", bob);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0]["account"]["username"], "alice");
+  EXPECT_EQ(notes[0]["status"]["id"], status["id"]);
+}
+
+TEST_F(ClientApi, AStatusMentioningAGroupPostsIntoItsCommunityAndShowsAsItsReblog) {
+  const App app = register_app();
+  const std::string alice = password_token(app, "alice");
+  const std::string bob = password_token(app, "bob");
+  const std::string carol = password_token(app, "carol");
+  const std::string eng_id = get_json("/api/v1/accounts/lookup?acct=eng", "")["id"];
+  for (const auto* token : {&alice, &bob})
+    ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + eng_id + "/follow", "", {}, *token).status,
+              200);
+
+  const json thread = post_status(alice, "@eng Release notes for 2.0\nWe shipped **it**.");
+  ASSERT_TRUE(thread.contains("id")) << thread.dump();
+  EXPECT_NE(thread["content"].get<std::string>().find("<strong>Release notes for 2.0</strong>"),
+            std::string::npos)
+      << thread["content"];
+  EXPECT_NE(thread["content"].get<std::string>().find("We shipped"), std::string::npos);
+  const std::string thread_id = thread["id"];
+
+  // bob's home: the community's distribution, as a reblog by the group account.
+  auto home = get_json("/api/v1/timelines/home", bob);
+  ASSERT_FALSE(home.empty());
+  EXPECT_EQ(home[0]["account"]["username"], "eng");
+  EXPECT_EQ(home[0]["account"]["group"], true);
+  EXPECT_EQ(home[0]["reblog"]["id"], thread_id);
+  EXPECT_EQ(home[0]["reblog"]["account"]["username"], "alice");
+  EXPECT_EQ(get_json("/api/v1/notifications?types[]=reblog", alice), json::array())
+      << "no reblog notifications for a group's distribution";
+  auto group_feed = get_json("/api/v1/accounts/" + eng_id + "/statuses", "");
+  ASSERT_FALSE(group_feed.empty()) << "a group's profile lists its threads";
+  EXPECT_EQ(group_feed[0]["id"], thread_id);
+
+  // A reply inside the thread is a comment in the community.
+  const json comment =
+      post_status(bob, "Congratulations!", json{{"in_reply_to_id", thread_id}}.dump());
+  ASSERT_TRUE(comment.contains("id")) << comment.dump();
+  auto context = get_json("/api/v1/statuses/" + thread_id + "/context", carol);
+  ASSERT_EQ(context["descendants"].size(), 1u);
+  EXPECT_EQ(context["descendants"][0]["id"], comment["id"]);
+
+  // Without a title there is nothing to post.
+  auto untitled = s().call("POST", "/api/v1/statuses", json{{"status", "@eng"}}.dump(), {}, alice);
+  EXPECT_EQ(untitled.status, 422) << untitled.body;
+  // Not a member: the community refuses, nothing is stored.
+  const std::string design_id = get_json("/api/v1/accounts/lookup?acct=design", "")["id"];
+  auto refused =
+      s().call("POST", "/api/v1/statuses", json{{"status", "@design Hello"}}.dump(), {}, bob);
+  EXPECT_GE(refused.status, 400) << refused.body;
+  EXPECT_LT(refused.status, 500) << refused.body;
+}
+
 TEST(ClientApiConfig, PasswordGrantIsOffByDefault) {
   Server server("nopassword", false);
   server.create_user("carol");
@@ -1109,7 +1179,7 @@ void expect_mastodon_py_works(Server& server, const std::string& user) {
 }
 
 TEST(ClientApiRealClients, MastodonPy) {
-  Server server("mastodonpy", true);
+  Server server("mastodonpy", true, true);  // http origin: the session cookie is not Secure
   expect_mastodon_py_works(server, "pyuser");
 }
 
@@ -1119,7 +1189,7 @@ TEST(ClientApiRealClients, MastodonPyOnPostgres) {
   std::string reason;
   const std::string url = database.create(reason);
   ASSERT_FALSE(url.empty()) << reason;
-  Server server("mastodonpy-pg", true);
+  Server server("mastodonpy-pg", true, true);
   server.env["GUILDHALL_DATABASE_URL"] = url;
   expect_mastodon_py_works(server, "pguser");
 }
@@ -1133,10 +1203,68 @@ TEST(ClientApiRealClients, MastoJs) {
   ASSERT_NE(server.port, 0);
   Process client("/bin/bash",
                  {std::string(GUILDHALL_SOURCE_DIR) + "/tests/integration/masto_js/run.sh",
-                  std::string(GUILDHALL_TEST_BINARY_DIR) + "/masto_js",
+                  std::string(GUILDHALL_TEST_BINARY_DIR) + "/masto_js", "client.mjs",
                   "http://127.0.0.1:" + std::to_string(server.port), "jsuser", kPassword});
   EXPECT_EQ(client.wait(300s), 0) << client.output() << "\nserver:\n" << server.process->output();
   EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
 }
 
 }  // namespace
+
+// Two instances on loopback: alice and carol on A, bob and the community `guild` on B, both
+// started with the password grant on.
+struct TwoInstances {
+  std::unique_ptr<guildhall::testrig::instances::Instance> a, b;
+  static constexpr const char* kPassword = "long enough pw";
+
+  ::testing::AssertionResult start(const std::string& suite) {
+    namespace inst = guildhall::testrig::instances;
+    a = inst::Instance::make(suite, "a");
+    b = inst::Instance::make(suite, "b");
+    for (auto* i : {a.get(), b.get()}) {
+      i->env["GUILDHALL_OAUTH_PASSWORD_GRANT"] = "true";
+      if (auto started = i->start(); !started)
+        return started;
+    }
+    for (const auto& [instance, args] :
+         std::vector<std::pair<inst::Instance*, std::vector<std::string>>>{
+             {a.get(), {"admin", "user", "create", "alice", "--password", kPassword}},
+             {a.get(), {"admin", "user", "create", "carol", "--password", kPassword}},
+             {b.get(), {"admin", "user", "create", "bob", "--password", kPassword}},
+             {b.get(), {"admin", "act", "bob", "community-create", "guild", "Guild"}}})
+      if (auto [rc, text] = instance->cli(args); rc != 0)
+        return ::testing::AssertionFailure() << text;
+    return ::testing::AssertionSuccess();
+  }
+  void expect_client_ok(Process& client) {
+    EXPECT_EQ(client.wait(300s), 0) << client.output() << "\nA:\n"
+                                    << a->output() << "\nB:\n"
+                                    << b->output();
+    EXPECT_NE(client.output().find("OK"), std::string::npos) << client.output();
+    EXPECT_TRUE(a->stop());
+    EXPECT_TRUE(b->stop());
+  }
+};
+
+// Mastodon.py on both sides follows a person and joins a community on the other instance by
+// name@host, posts into it, boosts, favourites and mentions across, and sees the notifications
+// arrive.
+TEST(ClientApiCrossInstance, MastodonPyFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
+  TwoInstances two;
+  ASSERT_TRUE(two.start("client-cross-py"));
+  Process client("/usr/bin/python3", {std::string(GUILDHALL_SOURCE_DIR) +
+                                          "/tests/integration/mastodon_py_cross_instance.py",
+                                      two.a->origin(), two.b->origin(), TwoInstances::kPassword});
+  two.expect_client_ok(client);
+}
+
+// The same with masto.js.
+TEST(ClientApiCrossInstance, MastoJsFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
+  TwoInstances two;
+  ASSERT_TRUE(two.start("client-cross-js"));
+  Process client("/bin/bash",
+                 {std::string(GUILDHALL_SOURCE_DIR) + "/tests/integration/masto_js/run.sh",
+                  std::string(GUILDHALL_TEST_BINARY_DIR) + "/masto_js", "cross_instance.mjs",
+                  two.a->origin(), two.b->origin(), TwoInstances::kPassword});
+  two.expect_client_ok(client);
+}

@@ -82,6 +82,9 @@ const insights = {
 async function stubApi(page) {
   const json = (body, headers = {}) => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body), headers });
   await page.route('**/web/session', (r) => r.fulfill(json({ account, csrf_token: 't', roles: { admin: true, manager: true } })));
+  // The session above is made up, so the real stream would refuse it: no streaming here
+  // (scenario.test.mjs streams for real).
+  await page.route('**/api/v1/streaming/health', (r) => r.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"Record not found"}' }));
   await page.route('**/api/v1/notifications/unread_count', (r) => r.fulfill(json({ count: 2 })));
   await page.route('**/api/v1/markers**', (r) => r.fulfill(json({})));
   await page.route('**/api/v1/notifications?**', (r) =>

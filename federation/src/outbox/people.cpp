@@ -1,6 +1,7 @@
 #include "guildhall/federation/outbox/people.hpp"
 
 #include "guildhall/activitystreams/activitystreams.hpp"
+#include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
 #include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/storage/database.hpp"
@@ -58,6 +59,52 @@ Result<std::vector<std::string>> follower_inboxes(Tx& tx, Id actor_id) {
   return inboxes;
 }
 
+// "@bob" (local) or "@bob@host": how a mention is written and shown.
+std::string written_mention(const storage::Actor& actor, const Urls& urls) {
+  return "@" + actor.handle + "@" + actor.domain.value_or(urls.host());
+}
+
+// The actors a post mentions, and its HTML with their mentions linked.
+Result<std::vector<storage::Actor>> mentioned_actors(Tx& tx, const std::vector<Id>& ids) {
+  std::vector<storage::Actor> out;
+  for (Id id : ids) {
+    auto actor = tx.actors().get(id);
+    if (!actor)
+      return std::move(actor).error();
+    if (std::none_of(out.begin(), out.end(), [&](const auto& a) { return a.id == id; }))
+      out.push_back(std::move(*actor));
+  }
+  return out;
+}
+
+std::string link_mentions(const std::string& html, const std::vector<storage::Actor>& mentioned,
+                          const Urls& urls) {
+  std::vector<content::MentionLink> links;
+  for (const auto& actor : mentioned) {
+    const std::string url =
+        actor.url.value_or(actor.is_local() ? urls.user_profile(actor.handle) : actor.ap_id);
+    links.push_back({written_mention(actor, urls), actor.handle, url});
+    if (actor.is_local())
+      links.push_back({"@" + actor.handle, actor.handle, url});
+  }
+  return content::link_mentions(html, std::move(links));
+}
+
+// The post as served (discovery::post_object), with its mentions tagged and addressed.
+as::Object note_with_mentions(const storage::Post& post, const storage::Actor& author,
+                              const std::optional<std::string>& parent_ap_id,
+                              const std::vector<storage::Actor>& mentioned, const Urls& urls) {
+  as::Object note = discovery::post_object(post, author, parent_ap_id, nullptr);
+  for (const auto& actor : mentioned) {
+    note.cc.push_back(actor.ap_id);
+    as::Object tag = as::make_object(as::Kind::mention, "");
+    tag.href = actor.ap_id;
+    tag.name = written_mention(actor, urls);
+    note.tag.push_back(as::Ref(std::move(tag)));
+  }
+  return note;
+}
+
 }  // namespace
 
 // Runs body in one transaction and, once it committed, wakes the delivery worker.
@@ -84,6 +131,9 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
         return std::move(p).error();
       parent = std::move(*p);
     }
+    auto mentioned = mentioned_actors(tx, input.mentions);
+    if (!mentioned)
+      return std::move(mentioned).error();
     const Id id = tx.next_id();
     storage::NewPost row;
     row.id = id;
@@ -91,7 +141,7 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     row.author_id = author_id;
     row.parent_id = input.in_reply_to;
     row.content_source = input.markdown;
-    row.content_html = html;
+    row.content_html = link_mentions(html, *mentioned, urls_);
     row.summary = input.summary;
     row.language = input.language;
     row.sensitive = input.sensitive;
@@ -99,10 +149,15 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     auto created = tx.posts().create(row);
     if (!created)
       return std::move(created).error();
+    if (auto stored = tx.client_api().add_mentions(id, input.mentions); !stored)
+      return std::move(stored).error();
 
     auto inboxes = follower_inboxes(tx, author_id);
     if (!inboxes)
       return std::move(inboxes).error();
+    for (const auto& actor : *mentioned)
+      if (!actor.is_local())
+        inboxes->push_back(inbox_of(actor));
     std::optional<std::string> parent_ap_id;
     if (parent) {
       parent_ap_id = parent->ap_id;
@@ -115,10 +170,12 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     const Id activity_id = tx.next_id();
     auto create = as::make_activity(
         as::Kind::create, urls_.activity(core::to_string_id(activity_id)), author->ap_id,
-        as::Ref(discovery::post_object(*created, *author, parent_ap_id, nullptr)));
+        as::Ref(note_with_mentions(*created, *author, parent_ap_id, *mentioned, urls_)));
     create.to = {std::string(as::kPublic)};
     if (author->followers_url)
       create.cc = {*author->followers_url};
+    for (const auto& actor : *mentioned)
+      create.cc.push_back(actor.ap_id);
     if (auto q = enqueue(tx, activity_id, create, author_id, *inboxes); !q)
       return std::move(q).error();
     return created;
@@ -136,9 +193,15 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     auto existing = own_post(tx, author_id, post_id);
     if (!existing)
       return std::move(existing).error();
+    auto mention_ids = tx.client_api().mentions(post_id);
+    if (!mention_ids)
+      return std::move(mention_ids).error();
+    auto mentioned = mentioned_actors(tx, *mention_ids);
+    if (!mentioned)
+      return std::move(mentioned).error();
     storage::PostEdit edit;
     edit.content_source = std::optional<std::string>(input.markdown);
-    edit.content_html = html;
+    edit.content_html = link_mentions(html, *mentioned, urls_);
     edit.summary = std::optional<std::optional<std::string>>(input.summary);
     edit.language = std::optional<std::optional<std::string>>(input.language);
     edit.sensitive = input.sensitive;
@@ -157,7 +220,7 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     const Id activity_id = tx.next_id();
     auto update = as::make_activity(
         as::Kind::update, urls_.activity(core::to_string_id(activity_id)), author->ap_id,
-        as::Ref(discovery::post_object(*updated, *author, parent_ap_id, nullptr)));
+        as::Ref(note_with_mentions(*updated, *author, parent_ap_id, *mentioned, urls_)));
     update.to = {std::string(as::kPublic)};
     if (auto q = enqueue(tx, activity_id, update, author_id, *inboxes); !q)
       return std::move(q).error();

@@ -9,6 +9,7 @@ namespace guildhall::server::api {
 using core::Error;
 using core::Result;
 using http::Response;
+using storage::Tx;
 
 Result<storage::Id> path_id(const Call& call, std::string_view name) {
   storage::Id id = 0;
@@ -39,6 +40,48 @@ Result<storage::Actor> account_actor(storage::Tx& tx, storage::Id id) {
       actor->deleted_at || actor->suspended_at)
     return Error::not_found("Record not found");
   return actor;
+}
+
+std::optional<Acct> parse_acct(const AppContext& app, std::string text) {
+  if (text.starts_with("@"))
+    text.erase(0, 1);
+  if (text.empty() || text.size() > 300 || text.find_first_of(" /\n") != std::string::npos)
+    return std::nullopt;
+  const auto at = text.find('@');
+  if (at == std::string::npos)
+    return Acct{text, std::nullopt};
+  Acct out{text.substr(0, at), text.substr(at + 1)};
+  if (out.handle.empty() || out.domain->empty())
+    return std::nullopt;
+  std::transform(out.domain->begin(), out.domain->end(), out.domain->begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (*out.domain == app.urls.host())
+    out.domain.reset();
+  return out;
+}
+
+Result<storage::Actor> find_account(Call& call, const Acct& acct, bool resolve) {
+  auto known = call.app().db.read([&](Tx& tx) -> Result<storage::Actor> {
+    auto actor = acct.domain ? tx.actors().get_by_handle(acct.handle, *acct.domain)
+                             : tx.actors().get_local_by_handle(acct.handle);
+    if (!actor)
+      return std::move(actor).error();
+    return account_actor(tx, actor->id);
+  });
+  if (known || !acct.domain || !resolve || known.error().kind != core::ErrorKind::not_found)
+    return known;
+  const std::string handle = acct.handle + "@" + *acct.domain;
+  auto fetched = call.app().federation.actors().resolve_handle(handle);
+  if (!fetched)
+    return Error::not_found("Record not found");
+  if (fetched->kind == storage::ActorKind::group) {
+    // A remote community: stored with its settings, so following it joins it.
+    auto community = call.app().federation.groups().resolve(handle);
+    if (!community)
+      return Error::not_found("Record not found");
+    return community->actor;
+  }
+  return call.app().db.read([&](Tx& tx) { return account_actor(tx, fetched->id); });
 }
 
 json notification_json(storage::Tx& tx, const federation::Urls& urls,

@@ -23,6 +23,16 @@ json notification_json(storage::Tx& tx, const federation::Urls& urls,
 // A person or group account, else not_found.
 core::Result<storage::Actor> account_actor(storage::Tx& tx, storage::Id id);
 
+// "alice", "@alice", "alice@our.host" (local) or "bob@remote.example".
+struct Acct {
+  std::string handle;
+  std::optional<std::string> domain;  // nullopt: local
+};
+std::optional<Acct> parse_acct(const AppContext& app, std::string text);
+// An account known here, or (remote, `resolve`) found through WebFinger; a remote group is stored
+// as a community, so following it joins it. not_found otherwise.
+core::Result<storage::Actor> find_account(Call& call, const Acct& acct, bool resolve);
+
 // One page of any list: `load` returns (cursor id, rendered item, or null to leave it out),
 // newest first; the response gets the items and the Link header built from the cursors.
 using PageLoader = std::function<core::Result<std::vector<std::pair<storage::Id, json>>>(

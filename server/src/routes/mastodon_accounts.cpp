@@ -154,9 +154,13 @@ Response account_statuses(Call& call) {
   const bool exclude_replies = bool_param(call.params, "exclude_replies").value_or(false);
   return statuses_page(
       call, [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<storage::Post>> {
-        if (auto actor = account_actor(tx, id); !actor)
+        auto actor = account_actor(tx, id);
+        if (!actor)
           return std::move(actor).error();
-        auto posts = tx.posts().list_by_author(id, page);
+        // A group account's feed is its community's threads.
+        auto posts = actor->kind == storage::ActorKind::group
+                         ? tx.posts().list_community_threads(id, page)
+                         : tx.posts().list_by_author(id, page);
         if (!posts)
           return posts;
         std::erase_if(*posts, [&](const storage::Post& p) {
@@ -266,55 +270,6 @@ Response relationships(Call& call) {
     }
     return out;
   });
-}
-
-// "alice", "@alice", "alice@our.host" (local) or "bob@remote.example".
-struct Acct {
-  std::string handle;
-  std::optional<std::string> domain;
-};
-
-std::optional<Acct> parse_acct(const AppContext& app, std::string text) {
-  if (text.starts_with("@"))
-    text.erase(0, 1);
-  if (text.empty() || text.size() > 300 || text.find_first_of(" /\n") != std::string::npos)
-    return std::nullopt;
-  const auto at = text.find('@');
-  if (at == std::string::npos)
-    return Acct{text, std::nullopt};
-  Acct out{text.substr(0, at), text.substr(at + 1)};
-  if (out.handle.empty() || out.domain->empty())
-    return std::nullopt;
-  std::transform(out.domain->begin(), out.domain->end(), out.domain->begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (*out.domain == app.urls.host())
-    out.domain.reset();
-  return out;
-}
-
-// Known locally, or (remote, resolve) through WebFinger.
-Result<storage::Actor> find_account(Call& call, const Acct& acct, bool resolve) {
-  auto known = call.app().db.read([&](Tx& tx) -> Result<storage::Actor> {
-    auto actor = acct.domain ? tx.actors().get_by_handle(acct.handle, *acct.domain)
-                             : tx.actors().get_local_by_handle(acct.handle);
-    if (!actor)
-      return std::move(actor).error();
-    return account_actor(tx, actor->id);
-  });
-  if (known || !acct.domain || !resolve || known.error().kind != core::ErrorKind::not_found)
-    return known;
-  const std::string handle = acct.handle + "@" + *acct.domain;
-  auto fetched = call.app().federation.actors().resolve_handle(handle);
-  if (!fetched)
-    return Error::not_found("Record not found");
-  if (fetched->kind == storage::ActorKind::group) {
-    // A remote community: stored with its settings, so following it joins it.
-    auto community = call.app().federation.groups().resolve(handle);
-    if (!community)
-      return Error::not_found("Record not found");
-    return community->actor;
-  }
-  return call.app().db.read([&](Tx& tx) { return account_actor(tx, fetched->id); });
 }
 
 Response lookup(Call& call) {
@@ -530,30 +485,34 @@ Response follow_requests(Call& call) {
 // communities the caller manages.
 Response answer_follow_request(Call& call, bool accept) {
   const Id id = path_id(call).value();
-  auto pending = call.app().db.read([&](Tx& tx) -> Result<std::pair<bool, std::vector<Id>>> {
+  auto follows = call.app().db.read([&](Tx& tx) -> Result<bool> {
     auto follow = tx.follows().get(id, call.me());
-    const bool follows = follow && follow->state == storage::FollowState::pending;
+    return follow && follow->state == storage::FollowState::pending;
+  });
+  if (!follows)
+    return from_error(follows.error());
+  std::vector<Id> joins;
+  auto found = call.app().db.read([&](Tx& tx) -> Result<void> {
     auto communities = managed_communities(tx, call.me());
     if (!communities)
       return std::move(communities).error();
-    std::vector<Id> joins;
     for (Id community : *communities)
       if (auto m = tx.memberships().get(community, id);
           m && m->state == storage::MemberState::pending)
         joins.push_back(community);
-    return std::make_pair(follows, joins);
+    return {};
   });
-  if (!pending)
-    return from_error(pending.error());
-  if (!pending->first && pending->second.empty())
+  if (!found)
+    return from_error(found.error());
+  if (!*follows && joins.empty())
     return api_error(404, "Record not found");
-  if (pending->first) {
+  if (*follows) {
     auto done = accept ? call.ctx.people.accept_follower(call.me(), id)
                        : call.ctx.people.reject_follower(call.me(), id);
     if (!done)
       return from_error(done.error());
   }
-  for (Id community : pending->second) {
+  for (Id community : joins) {
     if (accept) {
       if (auto approved = call.ctx.communities.approve(call.me(), community, id); !approved)
         return from_error(approved.error());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "guildhall/content/html.hpp"
 #include "guildhall/core/id.hpp"
 
 #include "../api/endpoint.hpp"
@@ -24,6 +25,7 @@ using storage::Tx;
 // An Idempotency-Key replays its status for this long (Mastodon: one hour).
 constexpr auto kIdempotencyWindow = std::chrono::hours(1);
 constexpr std::size_t kMaxContextPosts = 400;
+constexpr std::size_t kMaxMentions = 20;  // bounds the WebFinger look-ups one status causes
 
 Response status_response(Call& call, Id post_id, bool with_source = false) {
   return read_json(call, [&](Tx& tx) -> Result<json> {
@@ -60,6 +62,110 @@ Result<federation::outbox::NoteInput> note_input(const Call& call) {
   return note;
 }
 
+bool mention_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// `@name` and `@name@host` as written in a status, in order, without duplicates.
+std::vector<std::string> written_mentions(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '@' || (i > 0 && (mention_char(text[i - 1]) || text[i - 1] == '@' ||
+                                     text[i - 1] == '/' || text[i - 1] == '.')))
+      continue;
+    std::size_t end = i + 1;
+    while (end < text.size() && mention_char(text[end]))
+      ++end;
+    if (end == i + 1)
+      continue;
+    if (end + 1 < text.size() && text[end] == '@' && mention_char(text[end + 1])) {
+      std::size_t host_end = end + 1;
+      while (host_end < text.size() &&
+             (mention_char(text[host_end]) || text[host_end] == '-' || text[host_end] == ':' ||
+              (text[host_end] == '.' && host_end + 1 < text.size() &&
+               mention_char(text[host_end + 1]))))
+        ++host_end;
+      end = host_end;
+    }
+    std::string mention(text.substr(i, end - i));
+    if (std::find(out.begin(), out.end(), mention) == out.end() && out.size() < kMaxMentions)
+      out.push_back(std::move(mention));
+    i = end - 1;
+  }
+  return out;
+}
+
+struct Mentioned {
+  std::string written;
+  storage::Actor actor;
+  std::optional<storage::CommunityView> community;  // a group account
+};
+
+// The accounts a status mentions that exist (remote ones through WebFinger); unknown ones stay
+// plain text, as on Mastodon.
+std::vector<Mentioned> resolve_mentions(Call& call, std::string_view text) {
+  std::vector<Mentioned> out;
+  for (const auto& written : written_mentions(text)) {
+    auto acct = parse_acct(call.app(), written);
+    if (!acct)
+      continue;
+    auto actor = find_account(call, *acct, true);
+    if (!actor)
+      continue;
+    std::optional<storage::CommunityView> community;
+    if (actor->kind == storage::ActorKind::group) {
+      auto found = call.app().db.read([&](Tx& tx) { return tx.communities().get(actor->id); });
+      if (!found)
+        continue;
+      community = std::move(*found);
+    }
+    out.push_back({written, std::move(*actor), std::move(community)});
+  }
+  return out;
+}
+
+std::string trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos)
+    return "";
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+// A status mentioning a group posts a thread into its community: the first line without the
+// mention is the title, the rest the body.
+Result<Post> post_into_community(Call& call, const Mentioned& group,
+                                 const federation::outbox::NoteInput& note) {
+  const std::string& text = note.markdown;
+  const auto newline = text.find('\n');
+  std::string first_line = text.substr(0, newline);
+  for (auto pos = first_line.find(group.written); pos != std::string::npos;
+       pos = first_line.find(group.written))
+    first_line.erase(pos, group.written.size());
+  const std::string title = content::derive_title_from_text(trimmed(first_line), 200);
+  if (title.empty())
+    return Error::invalid_input("A post into a community needs a title on its first line");
+  std::string body = newline == std::string::npos ? "" : trimmed(text.substr(newline + 1));
+  if (body.empty())
+    body = title;
+  const federation::outbox::ThreadInput thread{.title = title,
+                                               .markdown = body,
+                                               .language = note.language,
+                                               .is_question = false,
+                                               .summary = note.summary,
+                                               .sensitive = note.sensitive};
+  // CommunityService routes it: the group engine here, or the group's own server.
+  return call.ctx.communities.post_thread(call.me(), group.actor.id, thread);
+}
+
+// A reply in a community's thread is a comment there.
+Result<Post> comment_in_community(Call& call, const Post& parent,
+                                  const federation::outbox::NoteInput& note) {
+  const federation::outbox::CommentInput comment{.markdown = note.markdown,
+                                                 .language = note.language};
+  return call.ctx.communities.comment(call.me(), parent.id, comment);
+}
+
 Response create_status(Call& call) {
   auto note = note_input(call);
   if (!note)
@@ -77,16 +183,31 @@ Response create_status(Call& call) {
     if (*earlier)
       return status_response(call, **earlier);
   }
+  std::optional<Post> parent;
   if (auto reply_to = string_param(call.params, "in_reply_to_id"); reply_to && !reply_to->empty()) {
-    Id parent = 0;
-    if (!core::parse_id(*reply_to, parent))
+    Id parent_id = 0;
+    if (!core::parse_id(*reply_to, parent_id))
       return api_error(404, "Record not found");
-    auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, parent); });
+    auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, parent_id); });
     if (!live)
       return from_error(live.error());
-    note->in_reply_to = parent;
+    note->in_reply_to = live->id;
+    parent = std::move(*live);
   }
-  auto post = call.ctx.people.publish_note(call.me(), *note);
+  const auto mentioned = resolve_mentions(call, note->markdown);
+  const auto group = std::find_if(mentioned.begin(), mentioned.end(),
+                                  [](const Mentioned& m) { return m.community.has_value(); });
+  Result<Post> post = Error::internal("not posted");
+  if (parent && parent->community_id) {
+    post = comment_in_community(call, *parent, *note);
+  } else if (!parent && group != mentioned.end()) {
+    post = post_into_community(call, *group, *note);
+  } else {
+    for (const auto& m : mentioned)
+      if (!m.community && m.actor.id != call.me())
+        note->mentions.push_back(m.actor.id);
+    post = call.ctx.people.publish_note(call.me(), *note);
+  }
   if (!post)
     return from_error(post.error());
   if (key) {

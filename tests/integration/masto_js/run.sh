@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs masto.js from the committed lockfile into INSTALL_DIR (once per lockfile) and runs
-# client.mjs against a running Guildhall. Usage: run.sh INSTALL_DIR BASE_URL USER PASSWORD
+# Installs masto.js from the committed lockfile into INSTALL_DIR (once per lockfile) and runs one
+# of the scripts here against running Guildhall instances.
+# Usage: run.sh INSTALL_DIR SCRIPT.mjs ARGS... (client.mjs: BASE_URL USER PASSWORD;
+# cross_instance.mjs: A_BASE B_BASE PASSWORD)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 install_dir="$1"
-shift
+script="$2"
+shift 2
 mkdir -p "$install_dir"
 if ! cmp -s "$here/package-lock.json" "$install_dir/package-lock.json" ||
    [[ ! -d "$install_dir/node_modules/masto" ]]; then
@@ -12,5 +15,5 @@ if ! cmp -s "$here/package-lock.json" "$install_dir/package-lock.json" ||
   (cd "$install_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 # ES modules resolve packages next to the script, so it runs from the install folder.
-cp "$here/client.mjs" "$install_dir/"
-exec node "$install_dir/client.mjs" "$@"
+cp "$here/$script" "$install_dir/"
+exec node "$install_dir/$script" "$@"

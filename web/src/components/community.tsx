@@ -8,7 +8,7 @@ import { InlineError, useErrorText } from './states';
 
 // The app's path of a community: its acct (`platform`, `platform@b.example`).
 export const communityPath = (c: { acct: string }) =>
-  `/communities/${encodeURIComponent(c.acct).replace(/%40/g, '@')}`;
+  `/communities/${encodeURIComponent(c.acct).replace(/%40/g, '@').replace(/%3A/g, ':')}`;
 export const threadPath = (t: { id: string }) => `/threads/${encodeURIComponent(t.id)}`;
 
 export function personName(p: Person | null | undefined) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace guildhall::content {
 
@@ -54,5 +55,17 @@ std::string derive_title(std::string_view html, std::size_t max_chars = 200);
 
 // Same rule applied to text that is already plain.
 std::string derive_title_from_text(std::string_view text, std::size_t max_chars = 200);
+
+// A mention to link: as written in the post ("@bob" or "@bob@host", matched case-insensitively),
+// the name shown and the profile URL.
+struct MentionLink {
+  std::string written{};
+  std::string name{};
+  std::string url{};
+};
+
+// Wraps each mention, outside tags and existing links, in Mastodon's markup:
+// <span class="h-card"><a href="URL" class="u-url mention">@<span>NAME</span></a></span>.
+std::string link_mentions(std::string_view html, std::vector<MentionLink> mentions);
 
 }  // namespace guildhall::content

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "guildhall/core/result.hpp"
 #include "guildhall/federation/urls.hpp"
@@ -22,6 +23,9 @@ struct NoteInput {
   std::optional<std::string> summary{};  // content warning
   bool sensitive = false;
   std::optional<storage::Id> in_reply_to{};  // a post we know (local or remote)
+  // People mentioned (local or remote actors we have): linked where written ("@bob",
+  // "@bob@host"), tagged as Mention, addressed in cc and delivered to their inboxes.
+  std::vector<storage::Id> mentions{};
 };
 
 // What local people do on the fediverse. Every call validates, changes our database and enqueues

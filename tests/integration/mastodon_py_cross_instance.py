@@ -1,0 +1,100 @@
+"""Drives two running Guildhall instances with the real Mastodon.py (Debian python3-mastodon).
+
+Usage: mastodon_py_cross_instance.py A_BASE B_BASE PASSWORD; prints "OK" when every step worked.
+alice lives on A; bob and the community `guild` on B. client_api_test.cpp starts both servers.
+Deliveries between the instances are asynchronous, so each cross-instance effect is awaited by
+polling with a deadline.
+"""
+import sys
+import time
+import urllib.parse
+
+from mastodon import Mastodon
+
+SCOPES = ["read", "write", "follow"]
+
+
+def log_in(base, user, password):
+    client_id, client_secret = Mastodon.create_app(
+        "Mastodon.py cross-instance", scopes=SCOPES, api_base_url=base)
+    api = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base,
+                   ratelimit_method="throw")
+    api.log_in(username=user, password=password, scopes=SCOPES)
+    return api
+
+
+def eventually(what, check, deadline=60):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting until " + what)
+
+
+def main():
+    a_base, b_base, password = sys.argv[1:4]
+    a_host = urllib.parse.urlparse(a_base).netloc
+    b_host = urllib.parse.urlparse(b_base).netloc
+    alice = log_in(a_base, "alice", password)
+    bob = log_in(b_base, "bob", password)
+
+    # Follow a person on the other instance by name@host.
+    found = alice.search_v2(f"bob@{b_host}", resolve=True)["accounts"]
+    assert found and found[0]["acct"] == f"bob@{b_host}", found
+    bob_on_a = found[0]
+    alice.account_follow(bob_on_a["id"])
+    eventually("B accepted alice's follow",
+               lambda: alice.account_relationships(bob_on_a["id"])[0]["following"])
+
+    # Join a community on the other instance by name@host: follow its group account.
+    group = alice.account_lookup(f"guild@{b_host}")
+    assert group["group"] is True, group
+    alice.account_follow(group["id"])
+    eventually("the group accepted alice",
+               lambda: alice.account_relationships(group["id"])[0]["following"])
+
+    # Post into it: a status that mentions the group.
+    alice.status_post(f"@guild@{b_host} Hello from A\nThe first thread across instances.")
+    guild_on_b = bob.account_lookup("guild")
+    eventually("alice's thread reached the community on B",
+               lambda: any("Hello from A" in s["content"]
+                           for s in bob.account_statuses(guild_on_b["id"])))
+
+    # bob posts on B; alice, who follows him, gets it, boosts and favourites it.
+    bob.status_post("A post on B")
+
+    def bobs_post_on_a():
+        for status in alice.timeline_home():
+            if status["reblog"] is None and "A post on B" in status["content"]:
+                return status
+        return None
+
+    on_a = eventually("bob's post reached A", bobs_post_on_a)
+    boosted = alice.status_reblog(on_a["id"])
+    assert boosted["reblog"]["id"] == on_a["id"], boosted
+    alice.status_favourite(on_a["id"])
+
+    def bob_notified(kind):
+        return any(n["type"] == kind and n["account"]["acct"] == f"alice@{a_host}"
+                   for n in bob.notifications())
+
+    eventually("B notified bob of alice's boost", lambda: bob_notified("reblog"))
+    eventually("B notified bob of alice's favourite", lambda: bob_notified("favourite"))
+    assert bob.status(boosted["reblog"]["uri"].rsplit("/", 1)[-1])["reblogs_count"] == 1
+
+    # A mention from B reaches alice on A as a notification.
+    bob.status_post(f"Thanks @alice@{a_host}!")
+    eventually("A notified alice of bob's mention",
+               lambda: any(n["type"] == "mention" and "Thanks" in n["status"]["content"]
+                           for n in alice.notifications()))
+
+    # Unboost: B forgets the boost.
+    alice.status_unreblog(on_a["id"])
+    eventually("B removed the boost", lambda: not bob_notified("reblog"))
+    print("OK")
+
+
+if __name__ == "__main__":
+    main()

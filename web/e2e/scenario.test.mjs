@@ -1,0 +1,230 @@
+// The issue's scenario against real servers: two `guildhall serve` instances on loopback (A hosts
+// the community, B is another company's instance), each person signed in through the web app's
+// own sign-in page (the session cookie), every step done through the UI as a person would.
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { admin, expectAccessible, launchBrowser, openPage, shot, startServer } from './support.mjs';
+
+// A free loopback port: instances that federate need their address (= domain) before starting.
+function freePort() {
+  return new Promise((resolvePromise, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolvePromise(port));
+    });
+  });
+}
+
+async function instance() {
+  const host = `127.0.0.1:${await freePort()}`;
+  return startServer({
+    listen: host,
+    domain: host,
+    env: { GUILDHALL_FEDERATION_ALLOW_HTTP: 'true', GUILDHALL_FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' },
+  });
+}
+
+// Waits for `check` to pass, reloading the page between tries: what arrives by federation arrives
+// in its own time. Bounded; fails with the last error.
+async function eventually(page, check, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await page.reload();
+    }
+  }
+}
+
+const password = 'correct horse battery staple';
+let a;
+let b;
+let browser;
+
+before(async () => {
+  [a, b] = await Promise.all([instance(), instance()]);
+  await admin(a, ['user', 'create', 'alice', '--password', password]);
+  await admin(b, ['user', 'create', 'bob', '--password', password]);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([a?.stop(), b?.stop()]);
+});
+
+async function signIn(server, username, locale = 'en-US') {
+  const session = await openPage(browser, { locale });
+  const { page } = session;
+  await page.goto(`${server.origin}/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+  // The session is an HttpOnly, SameSite=Lax cookie: nothing the page's script can read.
+  const cookies = await session.context.cookies();
+  const cookie = cookies.find((c) => c.name === 'guildhall_session');
+  assert.ok(cookie, 'session cookie set');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Lax');
+  assert.equal(await page.evaluate(() => document.cookie.includes('guildhall_session')), false);
+  return session;
+}
+
+describe('the issue scenario on two real instances', () => {
+  let alice;
+  let bob;
+  const acct = () => `rust_guild@${new URL(a.origin).host}`;
+
+  it('alice signs in on A and creates a community with rules and a welcome message', async () => {
+    alice = await signIn(a, 'alice');
+    const { page } = alice;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Communities' }).click();
+    await page.getByRole('link', { name: 'Create a community' }).click();
+    await page.getByLabel('Name (for addresses)').fill('rust_guild');
+    await page.getByLabel('Title').fill('Rust Guild');
+    await page.getByLabel('Description').fill('Rust at **work**: embedded, services, tooling.');
+    await page.getByLabel('Rules').fill('Be kind\nNo customer data in posts');
+    await page.getByLabel('Welcome message').fill('Welcome, Rustacean! Read the pinned intro first.');
+    await page.getByLabel('Approval', { exact: true }).check();
+    await page.getByRole('button', { name: 'Create community' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Rust Guild' }).waitFor();
+    const rules = page.getByRole('list', { name: 'Rules' });
+    assert.deepEqual(await rules.getByRole('listitem').allTextContents(), ['Be kind', 'No customer data in posts']);
+    assert.ok(await page.getByText('Welcome, Rustacean!').isVisible(), 'the owner sees the welcome text');
+    await shot(page, 'scenario-community');
+    await expectAccessible(page, 'community (real server)');
+    // Insights before anyone else joins: one member, from this instance.
+    await page.getByRole('main').getByRole('link', { name: 'Manage' }).click();
+    await page.getByRole('link', { name: 'Insights' }).click();
+    const members = page.locator('.tile', { hasText: 'Members' }).locator('dd');
+    await members.waitFor();
+    assert.equal(await members.textContent(), '1');
+    assert.equal(await page.getByRole('table', { name: 'Members by instance' }).getByRole('row').count(), 2);
+    await page.getByRole('link', { name: 'Back to Rust Guild' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Rust Guild' }).waitFor();
+  });
+
+  it('alice posts a titled question, comments, reacts', async () => {
+    const { page } = alice;
+    await page.getByRole('link', { name: 'New thread' }).click();
+    await page.getByLabel('Title').fill('How do we cache Conan packages?');
+    await page.getByLabel('Text').fill('We build every package **twice**. Ideas?');
+    await page.getByLabel('This is a question').check();
+    await page.getByRole('button', { name: 'Post thread' }).click();
+    await page.getByRole('heading', { level: 1, name: 'How do we cache Conan packages?' }).waitFor();
+    assert.equal(await page.locator('.thread strong').textContent(), 'twice');
+
+    await page.getByLabel('Your comment').fill('Starting with a shared remote on the build cluster.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { level: 2, name: '1 comment' }).waitFor();
+    await page.getByText('Starting with a shared remote on the build cluster.').waitFor();
+
+    const bar = page.getByRole('group', { name: 'Reactions to How do we cache Conan packages?' });
+    await bar.getByRole('button', { name: /^Like/ }).click();
+    await bar.getByRole('button', { name: /^Liked/ }).waitFor();
+    await bar.getByRole('button', { name: 'Add reaction' }).click();
+    await bar.getByRole('button', { name: 'React with 🎉' }).click();
+    await bar.getByRole('button', { name: '🎉: 1 reaction' }).waitFor();
+    await page.reload();
+    await bar.getByRole('button', { name: /^Liked/ }).waitFor();
+    assert.equal(await bar.getByRole('button', { name: '🎉: 1 reaction' }).getAttribute('aria-pressed'), 'true');
+    await shot(page, 'scenario-thread');
+    await expectAccessible(page, 'thread (real server)');
+  });
+
+  it('alice switches the UI to German', async () => {
+    const { page } = alice;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Language of the app').selectOption('de');
+    await page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();
+    // Kept with the account: a reload (and any other browser) comes back in German.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();
+    await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Startseite' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Startseite' }).waitFor();
+    await page.getByText('How do we cache Conan packages?').waitFor();
+    await shot(page, 'scenario-home-de');
+  });
+
+  it('bob on B joins the remote community by name@host and is pending until alice approves', async () => {
+    bob = await signIn(b, 'bob');
+    const { page } = bob;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Communities' }).click();
+    await page.getByLabel('Community name or name@host').fill(acct());
+    await page.getByRole('button', { name: 'Find and join' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Rust Guild' }).waitFor();
+    await page.getByText(/Waiting for|waiting for a manager/).waitFor();
+    await shot(page, 'scenario-remote-pending');
+
+    const admin = alice.page;
+    await admin.goto(`${a.origin}/communities/rust_guild/manage/requests`);
+    await admin.getByRole('heading', { level: 1, name: 'Rust Guild verwalten' }).waitFor();
+    await eventually(admin, () => admin.getByRole('button', { name: /^Bob annehmen$|^bob annehmen$/i }).waitFor({ timeout: 2000 }));
+    await shot(admin, 'scenario-join-request-de');
+    await admin.getByRole('button', { name: /annehmen/ }).click();
+    await admin.getByText('Keine offenen Beitrittsanfragen.').waitFor();
+
+    await eventually(page, () => page.getByRole('button', { name: 'Leave Rust Guild' }).waitFor({ timeout: 2000 }));
+  });
+
+  it('bob posts into the remote community and the post shows on both instances', async () => {
+    const { page } = bob;
+    await page.getByRole('link', { name: 'New thread' }).click();
+    await page.getByLabel('Title').fill('Hello from Company B');
+    await page.getByLabel('Text').fill('Our platform team builds with **Bazel**.');
+    await page.getByRole('button', { name: 'Post thread' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hello from Company B' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    await page.getByRole('link', { name: 'Hello from Company B' }).waitFor();
+    await shot(page, 'scenario-home-b');
+
+    const admin = alice.page;
+    await admin.goto(`${a.origin}/communities/rust_guild`);
+    await eventually(admin, () => admin.getByRole('link', { name: 'Hello from Company B' }).waitFor({ timeout: 2000 }));
+    await shot(admin, 'scenario-community-a-de');
+  });
+
+  it('bob sees the reply of alice arrive live, without reloading (streaming)', async () => {
+    const { page } = bob;
+    const unread = () =>
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Notifications/ }).evaluate(
+        (a) => Number(a.querySelector('.badge [aria-hidden]')?.textContent ?? 0),
+      );
+    const before = await unread();
+    const admin = alice.page;
+    await admin.getByRole('link', { name: 'Hello from Company B' }).click();
+    await admin.getByLabel('Dein Kommentar').fill('Welcome, Bob! How do you cache Bazel outputs?');
+    await admin.getByRole('button', { name: 'Senden' }).click();
+    await admin.getByRole('heading', { level: 2, name: '1 Kommentar' }).waitFor();
+    // No reload on B: the stream brings the notification to the open page.
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('nav .badge [aria-hidden]')?.textContent ?? 0) > n,
+      before,
+      { timeout: 45_000 },
+    );
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Notifications/ }).click();
+    await page.getByText('Alice replied to you').or(page.getByText('alice replied to you')).first().waitFor();
+    await shot(page, 'scenario-notifications-b');
+    await expectAccessible(page, 'notifications (real server)');
+  });
+
+  it('the manager sees the insights update (two members, one of them from B)', async () => {
+    const admin = alice.page;
+    await admin.goto(`${a.origin}/communities/rust_guild/manage/insights`);
+    const tile = admin.locator('.tile', { hasText: 'Mitglieder' }).locator('dd');
+    await tile.waitFor();
+    assert.equal(await tile.textContent(), '2');
+    const byInstance = admin.getByRole('table', { name: 'Mitglieder nach Instanz' });
+    await byInstance.getByText(new URL(b.origin).host).waitFor();
+    assert.equal(await byInstance.getByRole('row').count(), 3);
+    await shot(admin, 'scenario-insights-de');
+    await expectAccessible(admin, 'insights (real server, de)');
+  });
+});
