@@ -32,6 +32,11 @@ bool ends_cleanly(std::string_view rest) {
   return !(c == '.' && rest.size() > 1 && handle_char(rest[1]));  // a longer host name
 }
 
+std::string markup(const MentionLink& m) {
+  return "<span class=\"h-card\"><a href=\"" + escape_html(m.url) +
+         "\" class=\"u-url mention\">@<span>" + escape_html(m.name) + "</span></a></span>";
+}
+
 }  // namespace
 
 std::string link_mentions(std::string_view html, std::vector<MentionLink> mentions) {
@@ -60,6 +65,25 @@ std::string link_mentions(std::string_view html, std::vector<MentionLink> mentio
     const bool boundary = i == 0 || (!handle_char(html[i - 1]) && html[i - 1] != '@' &&
                                      html[i - 1] != '/' && html[i - 1] != '.');
     if (c == '@' && link_depth == 0 && boundary) {
+      // Markdown's autolinker made "bob@host" an e-mail link: "@<a href="mailto:...">bob@host</a>".
+      if (starts_with_ci(html.substr(i + 1), "<a href=\"mailto:")) {
+        const auto text_start = html.find('>', i + 1);
+        const auto text_end = html.find("</a>", i + 1);
+        if (text_start != std::string_view::npos && text_end != std::string_view::npos &&
+            text_start < text_end) {
+          const std::string written =
+              "@" + std::string(html.substr(text_start + 1, text_end - text_start - 1));
+          const auto match =
+              std::find_if(mentions.begin(), mentions.end(), [&](const MentionLink& m) {
+                return m.written.size() == written.size() && starts_with_ci(written, m.written);
+              });
+          if (match != mentions.end()) {
+            out += markup(*match);
+            i = text_end + 4;
+            continue;
+          }
+        }
+      }
       const auto rest = html.substr(i);
       const auto match = std::find_if(mentions.begin(), mentions.end(), [&](const MentionLink& m) {
         return !m.written.empty() && starts_with_ci(rest, m.written) &&

@@ -1095,6 +1095,9 @@ TEST_F(ClientApi, MentionsAreLinkedListedAndNotifyThePersonMentioned) {
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(notes[0]["account"]["username"], "alice");
   EXPECT_EQ(notes[0]["status"]["id"], status["id"]);
+  // No link previews are made: the card is an honest 404.
+  EXPECT_EQ(s().call("GET", "/api/v1/statuses/" + status["id"].get<std::string>() + "/card").status,
+            404);
 }
 
 TEST_F(ClientApi, AStatusMentioningAGroupPostsIntoItsCommunityAndShowsAsItsReblog) {
