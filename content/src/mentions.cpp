@@ -32,20 +32,20 @@ bool ends_cleanly(std::string_view rest) {
   return !(c == '.' && rest.size() > 1 && handle_char(rest[1]));  // a longer host name
 }
 
+std::string markup(const MentionLink& m) {
+  return "<span class=\"h-card\"><a href=\"" + escape_html(m.url) +
+         "\" class=\"u-url mention\">@<span>" + escape_html(m.name) + "</span></a></span>";
+}
+
 }  // namespace
 
-std::string link_mentions(std::string_view html, std::vector<MentionLink> mentions) {
-  // Longest first, so "@bob@host" wins over "@bob".
-  std::sort(mentions.begin(), mentions.end(), [](const MentionLink& a, const MentionLink& b) {
-    return a.written.size() > b.written.size();
-  });
+std::string rewrite_outside_links(std::string_view html, const TextRewrite& rewrite) {
   std::string out;
   out.reserve(html.size());
   int link_depth = 0;
   std::size_t i = 0;
   while (i < html.size()) {
-    const char c = html[i];
-    if (c == '<') {
+    if (html[i] == '<') {
       const auto close = html.find('>', i);
       const auto tag =
           html.substr(i, close == std::string_view::npos ? html.size() - i : close - i + 1);
@@ -57,26 +57,58 @@ std::string link_mentions(std::string_view html, std::vector<MentionLink> mentio
       i += tag.size();
       continue;
     }
-    const bool boundary = i == 0 || (!handle_char(html[i - 1]) && html[i - 1] != '@' &&
-                                     html[i - 1] != '/' && html[i - 1] != '.');
-    if (c == '@' && link_depth == 0 && boundary) {
-      const auto rest = html.substr(i);
-      const auto match = std::find_if(mentions.begin(), mentions.end(), [&](const MentionLink& m) {
-        return !m.written.empty() && starts_with_ci(rest, m.written) &&
-               ends_cleanly(rest.substr(m.written.size()));
-      });
-      if (match != mentions.end()) {
-        out += "<span class=\"h-card\"><a href=\"" + escape_html(match->url) +
-               "\" class=\"u-url mention\">@<span>" + escape_html(match->name) +
-               "</span></a></span>";
-        i += match->written.size();
+    if (link_depth == 0) {
+      if (auto replaced = rewrite(html, i)) {
+        out += replaced->html;
+        i += std::max<std::size_t>(1, replaced->consumed);
         continue;
       }
     }
-    out += c;
+    out += html[i];
     ++i;
   }
   return out;
+}
+
+std::string link_mentions(std::string_view html, std::vector<MentionLink> mentions) {
+  // Longest first, so "@bob@host" wins over "@bob".
+  std::sort(mentions.begin(), mentions.end(), [](const MentionLink& a, const MentionLink& b) {
+    return a.written.size() > b.written.size();
+  });
+  return rewrite_outside_links(
+      html, [&](std::string_view text, std::size_t i) -> std::optional<TextReplacement> {
+        const bool boundary = i == 0 || (!handle_char(text[i - 1]) && text[i - 1] != '@' &&
+                                         text[i - 1] != '/' && text[i - 1] != '.');
+        if (text[i] != '@' || !boundary)
+          return std::nullopt;
+        // Markdown's autolinker made "bob@host" an e-mail link: "@<a
+        // href="mailto:...">bob@host</a>".
+        if (starts_with_ci(text.substr(i + 1), "<a href=\"mailto:")) {
+          const auto text_start = text.find('>', i + 1);
+          const auto text_end = text.find("</a>", i + 1);
+          if (text_start == std::string_view::npos || text_end == std::string_view::npos ||
+              text_start > text_end)
+            return std::nullopt;
+          const std::string written =
+              "@" + std::string(text.substr(text_start + 1, text_end - text_start - 1));
+          const auto match =
+              std::find_if(mentions.begin(), mentions.end(), [&](const MentionLink& m) {
+                return m.written.size() == written.size() && starts_with_ci(written, m.written);
+              });
+          if (match == mentions.end())
+            return std::nullopt;
+          return TextReplacement{markup(*match), text_end + 4 - i};
+        }
+        const auto rest = text.substr(i);
+        const auto match =
+            std::find_if(mentions.begin(), mentions.end(), [&](const MentionLink& m) {
+              return !m.written.empty() && starts_with_ci(rest, m.written) &&
+                     ends_cleanly(rest.substr(m.written.size()));
+            });
+        if (match == mentions.end())
+          return std::nullopt;
+        return TextReplacement{markup(*match), match->written.size()};
+      });
 }
 
 }  // namespace guildhall::content

@@ -124,3 +124,25 @@ TEST(Markdown, PlainText) {
 }
 
 }  // namespace
+
+// Mentions in rendered Markdown get Mastodon's markup (content::link_mentions).
+TEST(LinkMentions, LinksWrittenMentionsOutsideLinksLongestFirstAndUndoesTheEmailAutolink) {
+  using guildhall::content::link_mentions;
+  using guildhall::content::MentionLink;
+  const std::vector<MentionLink> mentions{{"@bob", "bob", "https://us.example/@bob"},
+                                          {"@bob@b.example", "bob", "https://b.example/u/bob"}};
+  const std::string bob_here =
+      "<span class=\"h-card\"><a href=\"https://us.example/@bob\" class=\"u-url "
+      "mention\">@<span>bob</span></a></span>";
+  const std::string bob_there =
+      "<span class=\"h-card\"><a href=\"https://b.example/u/bob\" class=\"u-url "
+      "mention\">@<span>bob</span></a></span>";
+  EXPECT_EQ(link_mentions("<p>Hi @Bob, @bobby and mail@bob.example</p>", mentions),
+            "<p>Hi " + bob_here + ", @bobby and mail@bob.example</p>");
+  // cmark-gfm autolinks "bob@b.example" as an e-mail address; the mention wins.
+  EXPECT_EQ(link_mentions(guildhall::content::render_markdown("Hi @bob@b.example!"), mentions),
+            "<p>Hi " + bob_there + "!</p>\n");
+  EXPECT_EQ(link_mentions("<p><a href=\"https://x\">@bob</a> <code>x</code></p>", mentions),
+            "<p><a href=\"https://x\">@bob</a> <code>x</code></p>")
+      << "inside a link nothing changes";
+}

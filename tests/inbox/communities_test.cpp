@@ -163,6 +163,43 @@ class RemoteCommunity : public InboxFixture {
 
 const std::string kLemmyGroup = "http://enterprise.lemmy.ml/c/main";
 
+// Not a community's: a person's boost. A post we do not have, boosted by someone dave follows, is
+// fetched from its origin in the prepare step and stored with the boost.
+TEST_F(RemoteCommunity, ABoostOfAnUnknownPostBySomeoneFollowedIsFetchedAndStored) {
+  db_->transact([&](storage::Tx& tx) {
+       return tx.follows().create(dave_.id, alice_.id, storage::FollowState::accepted,
+                                  std::nullopt);
+     })
+      .value();
+  const std::string note_id = "https://b.example/notes/77";
+  objects_.documents[note_id] =
+      nlohmann::json{{"@context", "https://www.w3.org/ns/activitystreams"},
+                     {"id", note_id},
+                     {"type", "Note"},
+                     {"attributedTo", kBob},
+                     {"content", "<p>worth a boost</p>"},
+                     {"to", {"https://www.w3.org/ns/activitystreams#Public"}}}
+          .dump();
+  ASSERT_EQ(announce(nlohmann::json{{"@context", "https://www.w3.org/ns/activitystreams"},
+                                    {"id", "https://a.example/announce/77"},
+                                    {"type", "Announce"},
+                                    {"actor", kAlice},
+                                    {"object", note_id}}
+                         .dump()),
+            202);
+  EXPECT_EQ(objects_.fetches, 1);
+  auto stored = db_->read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(note_id); });
+  ASSERT_TRUE(stored) << "the boosted post is stored as bob's";
+  EXPECT_EQ(stored->author_id, bob_.id);
+  EXPECT_EQ(stored->content_html, "<p>worth a boost</p>");
+  auto home =
+      db_->read([&](storage::Tx& tx) { return tx.client_api().home_timeline(dave_.id, {}); })
+          .value();
+  ASSERT_EQ(home.size(), 1u);
+  EXPECT_EQ(home[0].post.id, stored->id);
+  EXPECT_EQ(home[0].reblogged_by, std::optional<Id>(alice_.id));
+}
+
 TEST_F(RemoteCommunity, JoinIsPendingUntilTheGroupAcceptsThenBackfillIsAsked) {
   auto g = group("https://lemmy.example/c/rust");
   outbox::RemoteCommunities communities(*db_, urls_);

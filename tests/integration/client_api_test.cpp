@@ -1095,6 +1095,9 @@ TEST_F(ClientApi, MentionsAreLinkedListedAndNotifyThePersonMentioned) {
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(notes[0]["account"]["username"], "alice");
   EXPECT_EQ(notes[0]["status"]["id"], status["id"]);
+  // No link previews are made: the card is an honest 404.
+  EXPECT_EQ(s().call("GET", "/api/v1/statuses/" + status["id"].get<std::string>() + "/card").status,
+            404);
 }
 
 TEST_F(ClientApi, AStatusMentioningAGroupPostsIntoItsCommunityAndShowsAsItsReblog) {
@@ -1145,6 +1148,42 @@ TEST_F(ClientApi, AStatusMentioningAGroupPostsIntoItsCommunityAndShowsAsItsReblo
       s().call("POST", "/api/v1/statuses", json{{"status", "@design Hello"}}.dump(), {}, bob);
   EXPECT_GE(refused.status, 400) << refused.body;
   EXPECT_LT(refused.status, 500) << refused.body;
+}
+
+TEST_F(ClientApi, BoostAndFollowRequestRoutesRefuseBadTokensAndCookieWritesWithoutCsrf) {
+  const App app = register_app();
+  const std::string writer = password_token(app, "alice");
+  const std::string reader = password_token(app, "alice", "read");
+  const std::string revoked = password_token(app, "alice");
+  ASSERT_EQ(s().call("POST", "/oauth/revoke",
+                     form({{"client_id", app.client_id},
+                           {"client_secret", app.client_secret},
+                           {"token", revoked}}))
+                .status,
+            200);
+  const std::string id = post_status(password_token(app, "bob"), "Not to be boosted")["id"];
+  const std::string bob_id = get_json("/api/v1/accounts/lookup?acct=bob", "")["id"];
+  for (const std::string& target :
+       {"/api/v1/statuses/" + id + "/reblog", "/api/v1/statuses/" + id + "/unreblog",
+        "/api/v1/follow_requests/" + bob_id + "/authorize",
+        "/api/v1/follow_requests/" + bob_id + "/reject"}) {
+    EXPECT_EQ(s().call("POST", target).status, 401) << target;
+    EXPECT_EQ(s().call("POST", target, "", {}, "not-a-token").status, 401) << target;
+    EXPECT_EQ(s().call("POST", target, "", {}, revoked).status, 401) << target;
+    auto under = s().call("POST", target, "", {}, reader);
+    EXPECT_EQ(under.status, 403) << target;
+    EXPECT_NE(under.headers["www-authenticate"].find("insufficient_scope"), std::string::npos);
+  }
+  const Session session = sign_in("alice");
+  auto no_csrf =
+      s().call("POST", "/api/v1/statuses/" + id + "/reblog", "", {{"Cookie", session.cookie}});
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(get_json("/api/v1/statuses/" + id, writer)["reblogs_count"], 0)
+      << "nothing refused was stored";
+  auto with_csrf =
+      s().call("POST", "/api/v1/statuses/" + id + "/reblog", "",
+               {{"Cookie", session.cookie}, {"X-CSRF-Token", session.document["csrf_token"]}});
+  EXPECT_EQ(with_csrf.status, 200) << with_csrf.body;
 }
 
 TEST(ClientApiConfig, PasswordGrantIsOffByDefault) {

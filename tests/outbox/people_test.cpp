@@ -1,5 +1,7 @@
 #include "guildhall/federation/outbox/people.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "guildhall/activitystreams/activitystreams.hpp"
@@ -122,6 +124,114 @@ TEST_F(PeopleOutbox, PublishStoresTheNoteAndQueuesCreateToEveryFollowersSharedIn
   EXPECT_EQ(note->source->content, "Hello **fediverse**");
   EXPECT_EQ(note->language(), "en");
   EXPECT_EQ(note->cc, std::vector<std::string>{"https://a.test/users/alice/followers"});
+}
+
+TEST_F(PeopleOutbox, BoostGoesToFollowersAndTheAuthorOnceAndUndoReferencesIt) {
+  const Id dave = remote("dave", "d.test");
+  auto post = db_->transact([&](storage::Tx& tx) {
+                   storage::NewPost p;
+                   p.ap_id = "https://d.test/notes/1";
+                   p.author_id = dave;
+                   p.content_html = "<p>boost me</p>";
+                   p.is_local = false;
+                   return tx.posts().create(p);
+                 })
+                  .value();
+  auto boost = people_->reblog(alice_, post.id);
+  ASSERT_TRUE(boost.ok()) << boost.error().message;
+  auto again = people_->reblog(alice_, post.id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, boost->id);
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 3u) << "bob's, carol's and dave's inboxes, once";
+  std::set<std::string> inboxes;
+  for (const auto& [inbox, activity] : sent) {
+    inboxes.insert(inbox);
+    EXPECT_EQ(activity.kind, as::Kind::announce);
+    EXPECT_EQ(activity.id, boost->ap_id);
+    EXPECT_EQ(activity.object_ref().id(), "https://d.test/notes/1");
+    EXPECT_TRUE(activity.is_public());
+    EXPECT_NE(std::find(activity.cc.begin(), activity.cc.end(), "https://d.test/users/dave"),
+              activity.cc.end());
+  }
+  EXPECT_EQ(inboxes, (std::set<std::string>{"https://b.test/inbox", "https://c.test/inbox",
+                                            "https://d.test/inbox"}));
+  ASSERT_TRUE(people_->unreblog(alice_, post.id).ok());
+  auto undo = queued();
+  ASSERT_EQ(undo.size(), 3u);
+  EXPECT_EQ(undo[0].second.kind, as::Kind::undo);
+  ASSERT_NE(undo[0].second.object_ref().get(), nullptr);
+  EXPECT_EQ(undo[0].second.object_ref().get()->id, boost->ap_id);
+  EXPECT_EQ(people_->unreblog(alice_, post.id).error().kind, core::ErrorKind::not_found);
+}
+
+TEST_F(PeopleOutbox, MentionsAreTaggedAddressedDeliveredAndLinked) {
+  const Id dave = remote("dave", "d.test");
+  auto post = people_->publish_note(alice_, {.markdown = "Hi @dave@d.test!", .mentions = {dave}});
+  ASSERT_TRUE(post.ok()) << post.error().message;
+  EXPECT_NE(post->content_html.find("<span class=\"h-card\"><a href=\"https://d.test/users/dave\" "
+                                    "class=\"u-url mention\">@<span>dave</span></a></span>!"),
+            std::string::npos)
+      << post->content_html;
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 3u) << "the followers and dave";
+  const as::Object* note = sent[0].second.object_ref().get();
+  ASSERT_NE(note, nullptr);
+  ASSERT_EQ(note->tag.size(), 1u);
+  ASSERT_NE(note->tag[0].get(), nullptr);
+  EXPECT_EQ(note->tag[0].get()->kind, as::Kind::mention);
+  EXPECT_EQ(note->tag[0].get()->href, "https://d.test/users/dave");
+  EXPECT_EQ(note->tag[0].get()->name, "@dave@d.test");
+  EXPECT_NE(std::find(note->cc.begin(), note->cc.end(), "https://d.test/users/dave"),
+            note->cc.end());
+  EXPECT_EQ(db_->read([&](storage::Tx& tx) { return tx.client_api().mentions(post->id); }).value(),
+            std::vector<Id>{dave});
+}
+
+TEST_F(PeopleOutbox, ProfileUpdatesSendUpdatePersonToFollowers) {
+  storage::ActorUpdate update;
+  update.display_name = std::optional<std::string>("Alice A.");
+  auto updated = people_->update_profile(alice_, update);
+  ASSERT_TRUE(updated.ok()) << updated.error().message;
+  EXPECT_EQ(updated->display_name, "Alice A.");
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].second.kind, as::Kind::update);
+  const as::Object* person = sent[0].second.object_ref().get();
+  ASSERT_NE(person, nullptr);
+  EXPECT_EQ(person->kind, as::Kind::person);
+  EXPECT_EQ(person->id, "https://a.test/users/alice");
+  EXPECT_EQ(person->name, "Alice A.");
+}
+
+TEST_F(PeopleOutbox, AnsweringAFollowRequestSendsAcceptOrReject) {
+  const Id dave = remote("dave", "d.test");
+  const Id erin = remote("erin", "e.test");
+  db_->transact([&](storage::Tx& tx) -> core::Result<void> {
+       for (Id who : {dave, erin}) {
+         auto f = tx.follows().create(who, alice_, storage::FollowState::pending,
+                                      "https://x.test/follows/" + std::to_string(who));
+         if (!f)
+           return std::move(f).error();
+       }
+       return {};
+     })
+      .value();
+  ASSERT_TRUE(people_->accept_follower(alice_, dave).ok());
+  ASSERT_TRUE(people_->reject_follower(alice_, erin).ok());
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].first, "https://d.test/users/dave/inbox");
+  EXPECT_EQ(sent[0].second.kind, as::Kind::accept);
+  EXPECT_EQ(sent[1].second.kind, as::Kind::reject);
+  ASSERT_NE(sent[1].second.object_ref().get(), nullptr);
+  EXPECT_EQ(sent[1].second.object_ref().get()->id,
+            "https://x.test/follows/" + std::to_string(erin));
+  auto state = db_->read([&](storage::Tx& tx) { return tx.follows().get(dave, alice_); });
+  EXPECT_EQ(state->state, storage::FollowState::accepted);
+  EXPECT_FALSE(db_->read([&](storage::Tx& tx) { return tx.follows().get(erin, alice_); }).ok());
+  EXPECT_EQ(people_->accept_follower(alice_, dave).error().kind, core::ErrorKind::not_found)
+      << "nothing pending any more";
 }
 
 TEST_F(PeopleOutbox, EditAndDeleteFollowTheNote) {

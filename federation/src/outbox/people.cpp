@@ -4,6 +4,7 @@
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
 #include "guildhall/federation/discovery/posts.hpp"
+#include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
@@ -451,6 +452,39 @@ Result<void> People::unfollow(Id follower_id, Id followee_id) {
                                   follower->ap_id, as::Ref(original));
     undo.to = {followee->ap_id};
     return enqueue(tx, activity_id, undo, follower_id, {followee->inbox_url});
+  });
+}
+
+Result<storage::Actor> People::update_profile(Id person_id, const storage::ActorUpdate& update) {
+  return transact_and_notify([&](Tx& tx) -> Result<storage::Actor> {
+    if (auto person = local_actor(tx, person_id); !person)
+      return std::move(person).error();
+    auto updated = tx.actors().update(person_id, update);
+    if (!updated)
+      return std::move(updated).error();
+    auto inboxes = follower_inboxes(tx, person_id);
+    if (!inboxes)
+      return std::move(inboxes).error();
+    if (inboxes->empty())
+      return updated;
+    const Id activity_id = tx.next_id();
+    auto activity =
+        as::make_activity(as::Kind::update, urls_.activity(core::to_string_id(activity_id)),
+                          updated->ap_id, as::Ref(updated->ap_id));
+    activity.to = {std::string(as::kPublic)};
+    if (updated->followers_url)
+      activity.cc = {*updated->followers_url};
+    // The object is the actor document exactly as we serve it.
+    nlohmann::json wire = as::to_json(activity);
+    nlohmann::json document = discovery::person_document(*updated);
+    document.erase("@context");
+    wire["object"] = std::move(document);
+    auto queued = tx.delivery_queue().enqueue(
+        {.id = activity_id, .ap_id = activity.id, .actor_id = person_id, .payload = wire.dump()},
+        *inboxes);
+    if (!queued)
+      return std::move(queued).error();
+    return updated;
   });
 }
 

@@ -151,45 +151,24 @@ std::string plain_text_to_html(std::string_view text) {
 }
 
 std::string link_hashtags(std::string_view html, const federation::Urls& urls) {
-  std::string out;
-  out.reserve(html.size());
-  int link_depth = 0;
-  std::size_t i = 0;
-  while (i < html.size()) {
-    const char c = html[i];
-    if (c == '<') {
-      const auto close = html.find('>', i);
-      const auto tag =
-          html.substr(i, close == std::string_view::npos ? html.size() - i : close - i + 1);
-      const std::string lowered = lower_ascii(tag.substr(0, 3));
-      if (lowered == "<a " || lowered == "<a>")
-        ++link_depth;
-      else if (lowered == "</a")
-        link_depth = std::max(0, link_depth - 1);
-      out += tag;
-      i += tag.size();
-      continue;
-    }
-    const bool boundary = i == 0 || (!is_tag_char(static_cast<unsigned char>(html[i - 1])) &&
-                                     html[i - 1] != '&' && html[i - 1] != '/');
-    if (c == '#' && link_depth == 0 && boundary) {
-      std::size_t end = i + 1;
-      while (end < html.size() && is_tag_char(static_cast<unsigned char>(html[end])))
-        ++end;
-      const auto name = html.substr(i + 1, end - i - 1);
-      if (!name.empty() &&
-          !std::all_of(name.begin(), name.end(), [](char d) { return d >= '0' && d <= '9'; })) {
-        out += "<a href=\"" + content::escape_html(tag_url(urls, name)) +
-               "\" class=\"mention hashtag\" rel=\"tag\">#<span>" + std::string(name) +
-               "</span></a>";
-        i = end;
-        continue;
-      }
-    }
-    out += c;
-    ++i;
-  }
-  return out;
+  return content::rewrite_outside_links(
+      html, [&](std::string_view text, std::size_t i) -> std::optional<content::TextReplacement> {
+        const bool boundary = i == 0 || (!is_tag_char(static_cast<unsigned char>(text[i - 1])) &&
+                                         text[i - 1] != '&' && text[i - 1] != '/');
+        if (text[i] != '#' || !boundary)
+          return std::nullopt;
+        std::size_t end = i + 1;
+        while (end < text.size() && is_tag_char(static_cast<unsigned char>(text[end])))
+          ++end;
+        const auto name = text.substr(i + 1, end - i - 1);
+        if (name.empty() ||
+            std::all_of(name.begin(), name.end(), [](char d) { return d >= '0' && d <= '9'; }))
+          return std::nullopt;
+        return content::TextReplacement{"<a href=\"" + content::escape_html(tag_url(urls, name)) +
+                                            "\" class=\"mention hashtag\" rel=\"tag\">#<span>" +
+                                            std::string(name) + "</span></a>",
+                                        end - i};
+      });
 }
 
 json account_json(Tx& tx, const federation::Urls& urls, const Actor& actor) {

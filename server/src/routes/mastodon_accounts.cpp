@@ -127,9 +127,9 @@ Response update_credentials(Call& call) {
   }
   if (auto locked = bool_param(call.params, "locked"))
     update.manually_approves_followers = *locked;
-  return write_json(call, [&](Tx& tx) -> Result<json> {
-    if (auto updated = tx.actors().update(call.me(), update); !updated)
-      return std::move(updated).error();
+  if (auto updated = call.ctx.people.update_profile(call.me(), update); !updated)
+    return from_error(updated.error());
+  return read_json(call, [&](Tx& tx) -> Result<json> {
     auto user = tx.users().get(call.me());
     if (!user)
       return std::move(user).error();

@@ -533,6 +533,9 @@ void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiC
             user_scope("write:statuses"), reblog);
   table.add(Verb::post, "/api/v1/statuses/{id}/unreblog", "api_statuses_unreblog",
             user_scope("write:statuses"), unreblog);
+  // No link previews are made: an honest 404, which clients read as "no card".
+  table.add(Verb::get, "/api/v1/statuses/{id}/card", "api_statuses_card", public_access(),
+            [](Call&) { return api_error(404, "Record not found"); });
   table.add(Verb::get, "/api/v1/statuses/{id}/favourited_by", "api_statuses_favourited_by",
             public_access(), favourited_by);
   table.add(Verb::get, "/api/v1/statuses/{id}/reblogged_by", "api_statuses_reblogged_by",

@@ -5,6 +5,8 @@
 // hostile input. All are pure and thread-safe.
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +57,17 @@ std::string derive_title(std::string_view html, std::size_t max_chars = 200);
 
 // Same rule applied to text that is already plain.
 std::string derive_title_from_text(std::string_view text, std::size_t max_chars = 200);
+
+// Rewrites the text of `html` outside tags and links: at each text position `rewrite(html, i)`
+// may answer a replacement and how many bytes of `html` it replaces (at least one); nullopt keeps
+// the character. Mentions and hashtags get their markup this way.
+struct TextReplacement {
+  std::string html{};
+  std::size_t consumed = 1;
+};
+using TextRewrite =
+    std::function<std::optional<TextReplacement>(std::string_view html, std::size_t i)>;
+std::string rewrite_outside_links(std::string_view html, const TextRewrite& rewrite);
 
 // A mention to link: as written in the post ("@bob" or "@bob@host", matched case-insensitively),
 // the name shown and the profile URL.

@@ -50,6 +50,10 @@ class People {
   // unless they approve followers by hand).
   core::Result<storage::Follow> follow(storage::Id follower_id, storage::Id followee_id);
   core::Result<void> unfollow(storage::Id follower_id, storage::Id followee_id);
+  // Profile changes (display name, bio, locked); followers get Update(Person) with the new
+  // actor document.
+  core::Result<storage::Actor> update_profile(storage::Id person_id,
+                                              const storage::ActorUpdate& update);
   // A person who approves followers by hand answers a pending follow: the follow is accepted or
   // goes, and a remote follower gets Accept(Follow) or Reject(Follow). not_found when nothing is
   // pending.
