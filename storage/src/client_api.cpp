@@ -209,18 +209,6 @@ class OAuthRepoImpl final : public OAuthRepo {
     });
   }
 
-  Result<std::int64_t> revoke_tokens_for_user(Id user_id) override {
-    return x_.write([&]() -> Result<std::int64_t> {
-      auto rows = x_.q(
-          "UPDATE oauth_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND user_id = $2 "
-          "RETURNING id",
-          {x_.now(), user_id});
-      for (auto row : rows)
-        x_.record(ChangeKind::token_revoked, row.i64("id"));
-      return static_cast<std::int64_t>(rows.size());
-    });
-  }
-
  private:
   Result<OAuthApp> one_app(std::string_view sql, const Params& params) {
     return x_.read([&]() -> Result<OAuthApp> {

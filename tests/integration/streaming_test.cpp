@@ -62,7 +62,7 @@ App register_app(const Instance& inst) {
   auto res = http_request("127.0.0.1", inst.port, "POST", "/api/v1/apps",
                           form({{"client_name", "stream test"},
                                 {"redirect_uris", "urn:ietf:wg:oauth:2.0:oob"},
-                                {"scopes", "read write follow admin:read admin:write"}}),
+                                {"scopes", "read write follow"}}),
                           kForm);
   EXPECT_EQ(res.status, 200) << res.body;
   auto body = json::parse(res.body);
@@ -190,9 +190,6 @@ class Streaming : public ::testing::Test {
     }
     auto [rc, text] = a().cli({"admin", "user", "create", "carol", "--password", kPassword});
     ASSERT_EQ(rc, 0) << text;
-    auto [arc, atext] =
-        a().cli({"admin", "user", "create", "root", "--password", kPassword, "--admin"});
-    ASSERT_EQ(arc, 0) << atext;
     app_ = register_app(a());
   }
   static void TearDownTestSuite() {
@@ -363,80 +360,6 @@ TEST_F(Streaming, BadTokensAndMissingScopesAreRefused) {
   scoped.send({{"type", "subscribe"}, {"stream", "user"}});
   boost::system::error_code ec;
   EXPECT_EQ(scoped.read(ec).value("status", 0), 401);
-}
-
-// The admin API (docs/api.md): an admin with admin scopes suspends an account, which revokes its
-// tokens and so closes its streams; nobody else may.
-TEST_F(Streaming, AdminSuspensionClosesStreamsAndNeedsAnAdmin) {
-  const std::string root = password_token(a(), app_, "root", "read admin:read admin:write");
-  const std::string carol = password_token(a(), app_, "carol", "read admin:read admin:write");
-  const std::string root_without_admin_scope = password_token(a(), app_, "root", "read");
-  const auto bearer = [](const std::string& t) {
-    return std::map<std::string, std::string>{{"Authorization", "Bearer " + t}};
-  };
-  auto accounts = a().get("/api/v1/admin/accounts", "", bearer(root));
-  ASSERT_EQ(accounts.status, 200) << accounts.body;
-  std::string carol_id;
-  for (const auto& account : json::parse(accounts.body))
-    if (account["username"] == "carol")
-      carol_id = account["id"];
-  ASSERT_FALSE(carol_id.empty());
-  EXPECT_EQ(a().get("/api/v1/admin/accounts", "", bearer(carol)).status, 403);  // not an admin
-  EXPECT_EQ(a().get("/api/v1/admin/accounts", "", bearer(root_without_admin_scope)).status, 403);
-  auto by_carol =
-      http_request("127.0.0.1", a().port, "POST", "/api/v1/admin/accounts/" + carol_id + "/action",
-                   "type=suspend", [&] {
-                     auto h = bearer(carol);
-                     h.insert(kForm.begin(), kForm.end());
-                     return h;
-                   }());
-  EXPECT_EQ(by_carol.status, 403);
-
-  WsClient carol_stream;
-  ASSERT_FALSE(carol_stream.connect(a().port, "/api/v1/streaming?stream=user", carol));
-  auto headers = bearer(root);
-  headers.insert(kForm.begin(), kForm.end());
-  auto suspended =
-      http_request("127.0.0.1", a().port, "POST", "/api/v1/admin/accounts/" + carol_id + "/action",
-                   "type=suspend", headers);
-  ASSERT_EQ(suspended.status, 200) << suspended.body;
-  EXPECT_EQ(json::parse(suspended.body)["suspended"], true);
-  boost::system::error_code ec;
-  carol_stream.read(ec);
-  EXPECT_EQ(ec, websocket::error::closed);
-  EXPECT_EQ(a().get("/api/v1/accounts/verify_credentials", "", bearer(carol)).status, 401);
-
-  auto restored = http_request("127.0.0.1", a().port, "POST",
-                               "/api/v1/admin/accounts/" + carol_id + "/unsuspend", "", headers);
-  ASSERT_EQ(restored.status, 200) << restored.body;
-  EXPECT_EQ(json::parse(restored.body)["suspended"], false);
-}
-
-TEST_F(Streaming, AdminDomainBlocksAreTheFederationPolicy) {
-  const std::string root = password_token(a(), app_, "root", "read admin:read admin:write");
-  std::map<std::string, std::string> headers{{"Authorization", "Bearer " + root}};
-  headers.insert(kForm.begin(), kForm.end());
-  auto created = http_request("127.0.0.1", a().port, "POST", "/api/v1/admin/domain_blocks",
-                              "domain=spam.example", headers);
-  ASSERT_EQ(created.status, 200) << created.body;
-  const json block = json::parse(created.body);
-  EXPECT_EQ(block["domain"], "spam.example");
-  EXPECT_EQ(
-      http_request("127.0.0.1", a().port, "POST", "/api/v1/admin/domain_blocks", "domain=", headers)
-          .status,
-      422);
-  // The CLI sees the same rule.
-  auto [rc, listed] = a().cli({"admin", "federation", "list"});
-  ASSERT_EQ(rc, 0) << listed;
-  EXPECT_NE(listed.find("spam.example"), std::string::npos) << listed;
-  auto blocks = json::parse(a().get("/api/v1/admin/domain_blocks", "", headers).body);
-  ASSERT_EQ(blocks.size(), 1u);
-  EXPECT_TRUE(json::parse(a().get("/api/v1/admin/domain_allows", "", headers).body).empty());
-  auto removed =
-      http_request("127.0.0.1", a().port, "DELETE",
-                   "/api/v1/admin/domain_blocks/" + block["id"].get<std::string>(), "", headers);
-  EXPECT_EQ(removed.status, 200);
-  EXPECT_TRUE(json::parse(a().get("/api/v1/admin/domain_blocks", "", headers).body).empty());
 }
 
 }  // namespace

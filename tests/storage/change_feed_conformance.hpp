@@ -81,15 +81,6 @@ TYPED_TEST_P(ChangeFeedConformance, CommittedChangesAreFedInOrder) {
   });
   ASSERT_OK(token);
   ASSERT_OK(this->tx([&](Tx& t) { return t.oauth().revoke_token("feed-token", app.id); }));
-  auto second = this->tx([&](Tx& t) {
-    return t.oauth().create_token(
-        {.token_hash = "feed-token-2", .app_id = app.id, .user_id = alice.actor.id});
-  });
-  ASSERT_OK(second);
-  auto revoked_for_user =
-      this->tx([&](Tx& t) { return t.oauth().revoke_tokens_for_user(alice.actor.id); });
-  ASSERT_OK(revoked_for_user);
-  EXPECT_EQ(*revoked_for_user, 1);  // the first was revoked already
 
   // Local changes are published before transact() returns.
   EXPECT_EQ(feed.take(), (std::vector<Change>{{ChangeKind::post_created, thread.id},
@@ -97,8 +88,7 @@ TYPED_TEST_P(ChangeFeedConformance, CommittedChangesAreFedInOrder) {
                                               {ChangeKind::reaction_added, like->id},
                                               {ChangeKind::follow_created, follow->id},
                                               {ChangeKind::post_deleted, thread.id},
-                                              {ChangeKind::token_revoked, token->id},
-                                              {ChangeKind::token_revoked, second->id}}));
+                                              {ChangeKind::token_revoked, token->id}}));
   this->db_->unsubscribe_changes(*subscription);
   this->post(alice.actor.id, "unseen");
   EXPECT_TRUE(feed.take().empty());

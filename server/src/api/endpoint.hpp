@@ -104,6 +104,5 @@ void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& 
 void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_streaming(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
-void register_mastodon_admin(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 }  // namespace guildhall::server::api

@@ -111,8 +111,6 @@ class OAuthRepo {
   // Every token issued for an authorization code, by the code's hash (a replayed code: RFC 6749
   // section 4.1.2). Returns how many were revoked.
   virtual Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) = 0;
-  // Every unrevoked token of a user (suspension, "sign out everywhere"); returns how many.
-  virtual Result<std::int64_t> revoke_tokens_for_user(Id user_id) = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
