@@ -187,6 +187,12 @@ class FakeNetwork final : public DeliveryTransport {
       cv_.wait(lock, [&] { return closing_ || !pending_.empty(); });
       if (closing_)
         return;
+      // Like a real peer, answer only once a few requests are in flight (or after a short
+      // deadline): otherwise a busy machine may schedule this thread so promptly that a
+      // pipelining worker never has two requests outstanding at once.
+      cv_.wait_for(lock, 100ms, [&] { return closing_ || pending_.size() >= 4; });
+      if (closing_)
+        return;
       // Finish a random outstanding request: completions arrive out of order.
       const std::size_t i = std::uniform_int_distribution<std::size_t>(0, pending_.size() - 1)(rng);
       Pending p = std::move(pending_[i]);

@@ -47,6 +47,9 @@ TEST(Metrics, RendersKnownSequenceExactly) {
       "# HELP guildhall_http_open_connections Open HTTP connections.\n"
       "# TYPE guildhall_http_open_connections gauge\n"
       "guildhall_http_open_connections 2\n"
+      "# HELP guildhall_http_open_streams Open live streams (WebSocket and server-sent events).\n"
+      "# TYPE guildhall_http_open_streams gauge\n"
+      "guildhall_http_open_streams 0\n"
       "# HELP guildhall_http_request_duration_seconds HTTP request latency by route, from headers "
       "read to response written.\n"
       "# TYPE guildhall_http_request_duration_seconds histogram\n" +
