@@ -3,8 +3,8 @@
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
-#include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
+#include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
