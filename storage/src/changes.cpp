@@ -10,11 +10,12 @@ namespace guildhall::storage {
 
 namespace {
 
-constexpr std::array<std::pair<ChangeKind, std::string_view>, 6> kNames{{
+constexpr std::array<std::pair<ChangeKind, std::string_view>, 7> kNames{{
     {ChangeKind::post_created, "post_created"},
     {ChangeKind::post_edited, "post_edited"},
     {ChangeKind::post_deleted, "post_deleted"},
     {ChangeKind::reaction_added, "reaction_added"},
+    {ChangeKind::reblog_created, "reblog_created"},
     {ChangeKind::follow_created, "follow_created"},
     {ChangeKind::token_revoked, "token_revoked"},
 }};

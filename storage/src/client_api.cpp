@@ -322,12 +322,16 @@ class ClientApiRepoImpl final : public ClientApiRepo {
 
   Result<Reblog> add_reblog(Id actor_id, Id post_id, std::string_view ap_id) override {
     return x_.write([&]() -> Result<Reblog> {
+      const Id id = x_.ids.next();
       x_.q(
           "INSERT INTO reblogs (id, actor_id, post_id, ap_id, created_at) VALUES ($1, $2, $3, $4, "
           "$5) ON CONFLICT (actor_id, post_id) DO NOTHING",
-          {x_.ids.next(), actor_id, post_id, ap_id, x_.now()});
-      return one_reblog("SELECT * FROM reblogs WHERE actor_id = $1 AND post_id = $2",
-                        {actor_id, post_id});
+          {id, actor_id, post_id, ap_id, x_.now()});
+      auto row = one_reblog("SELECT * FROM reblogs WHERE actor_id = $1 AND post_id = $2",
+                            {actor_id, post_id});
+      if (row && row->id == id)  // new, not the existing boost
+        x_.record(ChangeKind::reblog_created, id);
+      return row;
     });
   }
 
@@ -397,7 +401,8 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   }
 
   Result<std::vector<TimelineEntry>> home_timeline(Id actor_id, const PageRequest& page) override {
-    const std::string live = " AND p.deleted_at IS NULL AND p.removed_at IS NULL";
+    const std::string live = " AND p.deleted_at IS NULL AND p.removed_at IS NULL" +
+                             readable_filter(Reader{.actor_id = actor_id}, "p", "$1");
     const std::string followed =
         "(p.author_id = $1 OR p.author_id IN (SELECT followee_id FROM follows WHERE follower_id = "
         "$1 AND state = 'accepted'))";
@@ -434,14 +439,17 @@ class ClientApiRepoImpl final : public ClientApiRepo {
     return out;
   }
 
-  Result<std::vector<Post>> public_timeline(PublicScope scope, const PageRequest& page) override {
+  Result<std::vector<Post>> public_timeline(PublicScope scope, const Reader& reader,
+                                            const PageRequest& page) override {
     Params params;
     std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost);
     sql += scope_filter(scope, params);
+    sql += readable_filter(reader, params);
     return load_posts(std::move(sql), std::move(params), page);
   }
 
   Result<std::vector<Post>> posts_containing(std::string_view needle, PublicScope scope,
+                                             const Reader& reader,
                                              const PageRequest& page) override {
     const std::string pattern = contains_pattern(needle);
     Params params{pattern};
@@ -449,7 +457,17 @@ class ClientApiRepoImpl final : public ClientApiRepo {
                       " AND (lower(content_html) LIKE $1 ESCAPE '\\' OR "
                       "lower(coalesce(content_source, '')) LIKE $1 ESCAPE '\\')";
     sql += scope_filter(scope, params);
+    sql += readable_filter(reader, params);
     return load_posts(std::move(sql), std::move(params), page);
+  }
+
+  Result<bool> post_readable(const Reader& reader, Id post_id) override {
+    return x_.read([&]() -> Result<bool> {
+      Params params{post_id};
+      const std::string sql =
+          "SELECT 1 AS one FROM posts WHERE id = $1" + readable_filter(reader, params);
+      return !x_.q(sql, params).empty();
+    });
   }
 
   Result<std::vector<Post>> replies(Id post_id) override {
@@ -574,6 +592,31 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   }
 
   // Booleans are bound, not spelled: SQLite stores 0/1, PostgreSQL a BOOLEAN.
+  // The Reader rule (client_api.hpp) as a condition on the posts table (or its alias).
+  static std::string readable_filter(const Reader& reader, Params& params,
+                                     std::string_view posts = "posts") {
+    std::string reader_placeholder;
+    if (reader.actor_id && !reader.admin) {
+      params.emplace_back(*reader.actor_id);
+      reader_placeholder = placeholder(params);
+    }
+    return readable_filter(reader, posts, reader_placeholder);
+  }
+  static std::string readable_filter(const Reader& reader, std::string_view posts,
+                                     std::string_view reader_placeholder) {
+    if (reader.admin)
+      return {};
+    const std::string community = std::string(posts) + ".community_id";
+    std::string sql = " AND (" + community + " IS NULL OR " + community +
+                      " IN (SELECT actor_id FROM communities WHERE visibility " +
+                      (reader.actor_id ? "<> 'private'" : "= 'public'") + ")";
+    if (reader.actor_id)
+      sql += " OR " + community +
+             " IN (SELECT community_id FROM memberships WHERE state = 'accepted' AND actor_id = " +
+             std::string(reader_placeholder) + ")";
+    return sql + ")";
+  }
+
   static std::string scope_filter(PublicScope scope, Params& params) {
     if (scope == PublicScope::all)
       return {};
@@ -636,10 +679,8 @@ std::unique_ptr<OAuthRepo> make_oauth_repo(const RepoContext& context) {
   return std::make_unique<OAuthRepoImpl>(context);
 }
 
-std::unique_ptr<ClientApiRepo> make_client_api_repo(driver::Connection& connection,
-                                                    core::IdGenerator& ids,
-                                                    const core::Clock& clock, Tx& tx) {
-  return std::make_unique<ClientApiRepoImpl>(RepoContext{connection, ids, clock}, tx);
+std::unique_ptr<ClientApiRepo> make_client_api_repo(const RepoContext& context, Tx& tx) {
+  return std::make_unique<ClientApiRepoImpl>(context, tx);
 }
 
 }  // namespace guildhall::storage::detail

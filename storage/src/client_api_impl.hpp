@@ -15,8 +15,6 @@ namespace guildhall::storage::detail {
 // queries load posts through tx's PostRepo.
 // Revocations are recorded in the context's change log (streams close).
 std::unique_ptr<OAuthRepo> make_oauth_repo(const RepoContext& context);
-std::unique_ptr<ClientApiRepo> make_client_api_repo(driver::Connection& connection,
-                                                    core::IdGenerator& ids,
-                                                    const core::Clock& clock, Tx& tx);
+std::unique_ptr<ClientApiRepo> make_client_api_repo(const RepoContext& context, Tx& tx);
 
 }  // namespace guildhall::storage::detail

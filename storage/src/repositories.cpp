@@ -1459,7 +1459,7 @@ class TxImpl final : public Tx {
   }
   ClientApiRepo& client_api() override {
     if (!client_api_)
-      client_api_ = make_client_api_repo(ctx_.c, ctx_.ids, ctx_.clock, *this);
+      client_api_ = make_client_api_repo(ctx_, *this);
     return *client_api_;
   }
   CommunityReportRepo& community_reports() override {

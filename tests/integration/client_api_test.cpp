@@ -1098,6 +1098,20 @@ TEST_F(ClientApi, MentionsAreLinkedListedAndNotifyThePersonMentioned) {
   // No link previews are made: the card is an honest 404.
   EXPECT_EQ(s().call("GET", "/api/v1/statuses/" + status["id"].get<std::string>() + "/card").status,
             404);
+
+  // An edit may add a mention: carol is linked, listed and notified; bob stays mentioned.
+  const std::string carol = password_token(app, "carol");
+  auto edited = s().call("PUT", "/api/v1/statuses/" + status["id"].get<std::string>(),
+                         json{{"status", "Hi @bob and @carol"}}.dump(), {}, alice);
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  const json after = json::parse(edited.body);
+  ASSERT_EQ(after["mentions"].size(), 2u) << after;
+  EXPECT_NE(after["content"].get<std::string>().find(">@<span>carol</span></a>"), std::string::npos)
+      << after["content"];
+  auto carols = get_json("/api/v1/notifications?types[]=mention", carol);
+  ASSERT_EQ(carols.size(), 1u);
+  EXPECT_EQ(carols[0]["status"]["id"], status["id"]);
+  EXPECT_EQ(get_json("/api/v1/notifications?types[]=mention", bob).size(), 1u);
 }
 
 TEST_F(ClientApi, AStatusMentioningAGroupPostsIntoItsCommunityAndShowsAsItsReblog) {

@@ -2,6 +2,11 @@
 // plain HTTP event-stream reader receive `update` for a post made through the API and for a post
 // federated from a second instance; revoking the token closes its streams; bad tokens and missing
 // scopes are refused. Every wait is on the event itself, with a deadline (socket timeouts).
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,10 +33,34 @@ namespace {
 
 constexpr const char* kPassword = "long enough pw";
 
-void guard_against_hangs(tcp::socket& socket, int seconds = 30) {
-  timeval tv{seconds, 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-}
+// Ends a blocking read that waits too long by shutting the socket down (asio's blocking reads
+// poll again on a receive timeout, and the server's pings and heartbeats keep a connection busy,
+// so neither SO_RCVTIMEO nor silence would end the wait for an event that never comes).
+class Watchdog {
+ public:
+  Watchdog(tcp::socket& socket, std::chrono::seconds limit)
+      : thread_([this, fd = socket.native_handle(), limit] {
+          std::unique_lock lock(mutex_);
+          if (!done_.wait_for(lock, limit, [this] { return finished_; }))
+            ::shutdown(fd, SHUT_RDWR);
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+    }
+    done_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_;
+  bool finished_ = false;
+  std::thread thread_;
+};
+
+constexpr std::chrono::seconds kEventDeadline{60};
 
 std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
@@ -98,7 +127,6 @@ struct WsClient {
   boost::system::error_code connect(std::uint16_t port, const std::string& target,
                                     const std::string& protocol = "") {
     ws.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    guard_against_hangs(ws.next_layer());
     if (!protocol.empty())
       ws.set_option(websocket::stream_base::decorator([protocol](websocket::request_type& req) {
         req.set(bhttp::field::sec_websocket_protocol, protocol);
@@ -110,6 +138,7 @@ struct WsClient {
   void send(const json& message) { ws.write(asio::buffer(message.dump())); }
   // The next message, parsed; null when the stream ended (ec says why).
   json read(boost::system::error_code& ec) {
+    const Watchdog watchdog(ws.next_layer(), kEventDeadline);
     beast::flat_buffer buffer;
     ws.read(buffer, ec);
     if (ec)
@@ -139,7 +168,6 @@ struct SseClient {
 
   int open(std::uint16_t port, const std::string& target, const std::string& token) {
     socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    guard_against_hangs(socket);
     bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
     req.set(bhttp::field::host, "127.0.0.1");
     if (!token.empty())
@@ -162,6 +190,7 @@ struct SseClient {
     return received.substr(start, received.find("\n\n", start) - start);
   }
   bool read_until_after(std::string_view needle, std::size_t from) {
+    const Watchdog watchdog(socket, kEventDeadline);
     while (received.find(needle, from) == std::string::npos) {
       boost::system::error_code ec;
       bhttp::read_some(socket, buffer, parser, ec);
@@ -363,3 +392,76 @@ TEST_F(Streaming, BadTokensAndMissingScopesAreRefused) {
 }
 
 }  // namespace
+
+TEST_F(Streaming, PrivateCommunityPostsReachOnlyMembersAndBoostsNotifyTheAuthor) {
+  auto [crc, cout] =
+      a().cli({"admin", "act", "carol", "community-create", "hush", "Hush", "visibility=private"});
+  ASSERT_EQ(crc, 0) << cout;
+  const std::string alice = password_token(a(), app_, "alice");
+  const std::string carol = password_token(a(), app_, "carol");
+  WsClient ws;  // alice is no member of hush
+  ASSERT_FALSE(ws.connect(a().port, "/api/v1/streaming", alice));
+  ws.send({{"type", "subscribe"}, {"stream", "public:local"}});
+  ws.send({{"type", "subscribe"}, {"stream", "user"}});
+  ws.send({{"type", "subscribe"}, {"stream", "direct"}});  // accepted: silent, not refused
+  ws.send({{"type", "subscribe"}, {"stream", "nonsense"}});
+  boost::system::error_code ec;
+  EXPECT_EQ(ws.read(ec).value("error", ""), "Unknown stream type");  // the only refusal
+  SseClient anonymous;
+  ASSERT_EQ(anonymous.open(a().port, "/api/v1/streaming/public/local", ""), 200);
+  ASSERT_TRUE(anonymous.read_until(":)\n"));
+
+  // carol posts into hush through the API (on SQLite only the server's own writes stream).
+  auto thread = post_status(a(), carol, "@hush Plans, quietly");
+  ASSERT_EQ(thread.status, 200) << thread.body;
+  const std::string hidden = json::parse(thread.body)["id"];
+  // Then a public post: changes stream in order, so whatever came first arrives first.
+  auto posted = post_status(a(), carol, "Out in the open");
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const std::string open = json::parse(posted.body)["id"];
+  json update = ws.next_event("update");
+  ASSERT_TRUE(update.is_object());
+  EXPECT_EQ(update["stream"], json::array({"public:local"}));
+  EXPECT_EQ(json::parse(update["payload"].get<std::string>())["id"], open)
+      << "the private thread was streamed to a non-member";
+  const auto frame = anonymous.frame("update");
+  ASSERT_TRUE(frame) << anonymous.received;
+  EXPECT_EQ(json::parse(*frame)["id"], open);
+
+  // The same rule in the REST API: the private thread is absent for outsiders.
+  const auto get = [&](const std::string& path, const std::string& token) {
+    std::map<std::string, std::string> headers;
+    if (!token.empty())
+      headers["Authorization"] = "Bearer " + token;
+    return a().get(path, "", headers);
+  };
+  EXPECT_EQ(get("/api/v1/statuses/" + hidden, alice).status, 404);
+  EXPECT_EQ(get("/api/v1/statuses/" + hidden, "").status, 404);
+  EXPECT_EQ(get("/api/v1/statuses/" + hidden, carol).status, 200);
+  for (const std::string& token : {std::string(), alice}) {
+    const std::string body = get("/api/v1/timelines/public?local=true", token).body;
+    EXPECT_EQ(body.find(hidden), std::string::npos) << body;
+    EXPECT_NE(body.find(open), std::string::npos) << body;
+  }
+  EXPECT_NE(get("/api/v1/timelines/public?local=true", carol).body.find(hidden), std::string::npos);
+  // A private post cannot be boosted: a boost is public.
+  auto headers = std::map<std::string, std::string>{{"Authorization", "Bearer " + carol}};
+  EXPECT_EQ(http_request("127.0.0.1", a().port, "POST", "/api/v1/statuses/" + hidden + "/reblog",
+                         "", headers)
+                .status,
+            422);
+
+  // carol boosts alice's public post: alice's user stream gets the reblog notification.
+  auto mine = post_status(a(), alice, "Worth sharing");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  const std::string mine_id = json::parse(mine.body)["id"];
+  auto boosted = http_request("127.0.0.1", a().port, "POST",
+                              "/api/v1/statuses/" + mine_id + "/reblog", "", headers);
+  ASSERT_EQ(boosted.status, 200) << boosted.body;
+  json notification = ws.next_event("notification");
+  ASSERT_TRUE(notification.is_object()) << a().output();
+  const json entity = json::parse(notification["payload"].get<std::string>());
+  EXPECT_EQ(entity["type"], "reblog");
+  EXPECT_EQ(entity["account"]["username"], "carol");
+  EXPECT_EQ(entity["status"]["id"], mine_id);
+}

@@ -73,6 +73,17 @@ TYPED_TEST_P(ChangeFeedConformance, CommittedChangesAreFedInOrder) {
     return t.follows().create(bob.actor.id, alice.actor.id, FollowState::accepted, std::nullopt);
   });
   ASSERT_OK(follow);
+  auto boost = this->tx([&](Tx& t) {
+    return t.client_api().add_reblog(bob.actor.id, thread.id, "https://ex/boost/1");
+  });
+  ASSERT_OK(boost);
+  ASSERT_OK(this->tx([&](Tx& t) {  // boosting again keeps the boost: no change
+    return t.client_api().add_reblog(bob.actor.id, thread.id, "https://ex/boost/2");
+  }));
+  auto boosted = this->tx([&](Tx& t) { return t.client_api().notifications_caused_by(boost->id); });
+  ASSERT_OK(boosted);
+  ASSERT_EQ(boosted->size(), 1u);
+  EXPECT_EQ(boosted->front().second.type, "reblog");
   ASSERT_OK(this->tx([&](Tx& t) { return t.posts().soft_delete(thread.id); }));
   const OAuthApp app = this->app("client-feed");
   auto token = this->tx([&](Tx& t) {
@@ -87,6 +98,7 @@ TYPED_TEST_P(ChangeFeedConformance, CommittedChangesAreFedInOrder) {
                                               {ChangeKind::post_edited, thread.id},
                                               {ChangeKind::reaction_added, like->id},
                                               {ChangeKind::follow_created, follow->id},
+                                              {ChangeKind::reblog_created, boost->id},
                                               {ChangeKind::post_deleted, thread.id},
                                               {ChangeKind::token_revoked, token->id}}));
   this->db_->unsubscribe_changes(*subscription);

@@ -217,16 +217,16 @@ TYPED_TEST_P(ClientApiConformance, TimelinesFollowFollowsAndSkipTombstones) {
   EXPECT_EQ(entry_ids(*older), (std::vector<Id>{a1.id}));
 
   auto local =
-      this->tx([](Tx& t) { return t.client_api().public_timeline(PublicScope::local, {}); });
+      this->tx([](Tx& t) { return t.client_api().public_timeline(PublicScope::local, {}, {}); });
   EXPECT_EQ(ids(*local), (std::vector<Id>{reply.id, c1.id, b1.id, a1.id}));
   auto remote_only =
-      this->tx([](Tx& t) { return t.client_api().public_timeline(PublicScope::remote, {}); });
+      this->tx([](Tx& t) { return t.client_api().public_timeline(PublicScope::remote, {}, {}); });
   EXPECT_EQ(ids(*remote_only), (std::vector<Id>{r1.id}));
   auto tagged = this->tx(
-      [](Tx& t) { return t.client_api().posts_containing("#rust", PublicScope::all, {}); });
+      [](Tx& t) { return t.client_api().posts_containing("#rust", PublicScope::all, {}, {}); });
   EXPECT_EQ(ids(*tagged), (std::vector<Id>{b1.id}));
-  auto percent =
-      this->tx([](Tx& t) { return t.client_api().posts_containing("%", PublicScope::all, {}); });
+  auto percent = this->tx(
+      [](Tx& t) { return t.client_api().posts_containing("%", PublicScope::all, {}, {}); });
   EXPECT_TRUE(percent->empty()) << "LIKE wildcards in the needle are literal";
 
   auto replies = this->tx([&](Tx& t) { return t.client_api().replies(a1.id); });
@@ -403,12 +403,109 @@ TYPED_TEST_P(ClientApiConformance, MentionsNotifyOnceAndWebLocaleIsNullable) {
                not_found);
 }
 
+TYPED_TEST_P(ClientApiConformance, PrivateCommunityPostsReachOnlyTheirReaders) {
+  const auto owner = this->user("owner");
+  const auto member = this->user("member");
+  const auto outsider = this->user("outsider");
+  const auto admin = this->user("admin");
+  const auto community = [&](const std::string& handle, CommunityVisibility visibility) {
+    return this
+        ->tx([&](Tx& t) {
+          NewCommunity c = new_community(handle, owner.actor.id);
+          c.settings.visibility = visibility;
+          return t.communities().create(c);
+        })
+        .value();
+  };
+  const CommunityView secret = community("secret", CommunityVisibility::private_);
+  const CommunityView internal = community("internal", CommunityVisibility::local_only);
+  const CommunityView open = community("open", CommunityVisibility::public_);
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.memberships().create({.community_id = secret.actor.id,
+                                   .actor_id = member.actor.id,
+                                   .role = MemberRole::member,
+                                   .state = MemberState::accepted});
+  }));
+  // The outsider follows the owner: following a person does not open their private communities.
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.follows().create(outsider.actor.id, owner.actor.id, FollowState::accepted,
+                              std::nullopt);
+  }));
+  const auto thread = [&](Id community_id, const std::string& text) {
+    return this
+        ->tx(
+            [&](Tx& t) { return t.posts().create(new_thread(owner.actor.id, community_id, text)); })
+        .value();
+  };
+  const Post hidden = thread(secret.actor.id, "#plans hidden");
+  const Post staff = thread(internal.actor.id, "#plans staff");
+  const Post shown = thread(open.actor.id, "#plans shown");
+  const Post own = this->post(owner.actor.id, "#plans own");
+
+  const auto listed = [&](const Reader& reader) {
+    std::vector<Id> out;
+    const auto posts = this->tx(
+        [&](Tx& t) { return t.client_api().public_timeline(PublicScope::all, reader, {}); });
+    for (const auto& p : posts.value())
+      out.push_back(p.id);
+    return out;
+  };
+  const auto tagged = [&](const Reader& reader) {
+    return this
+        ->tx([&](Tx& t) {
+          return t.client_api().posts_containing("#plans", PublicScope::local, reader, {});
+        })
+        .value()
+        .size();
+  };
+  const auto readable = [&](const Reader& reader, const Post& p) {
+    return this->tx([&](Tx& t) { return t.client_api().post_readable(reader, p.id); }).value();
+  };
+  const Reader anonymous{};
+  const Reader as_outsider{.actor_id = outsider.actor.id};
+  const Reader as_member{.actor_id = member.actor.id};
+  const Reader as_admin{.actor_id = admin.actor.id, .admin = true};
+  EXPECT_EQ(listed(anonymous), (std::vector<Id>{own.id, shown.id}));
+  EXPECT_EQ(listed(as_outsider), (std::vector<Id>{own.id, shown.id, staff.id}));
+  EXPECT_EQ(listed(as_member), (std::vector<Id>{own.id, shown.id, staff.id, hidden.id}));
+  EXPECT_EQ(listed(as_admin), (std::vector<Id>{own.id, shown.id, staff.id, hidden.id}));
+  EXPECT_EQ(tagged(anonymous), 2u);
+  EXPECT_EQ(tagged(as_outsider), 3u);
+  EXPECT_EQ(tagged(as_member), 4u);
+  EXPECT_FALSE(readable(anonymous, hidden));
+  EXPECT_FALSE(readable(as_outsider, hidden));
+  EXPECT_TRUE(readable(as_member, hidden));
+  EXPECT_TRUE(readable(as_admin, hidden));
+  EXPECT_FALSE(readable(anonymous, staff));
+  EXPECT_TRUE(readable(as_outsider, staff));
+  EXPECT_TRUE(readable(anonymous, shown));
+  EXPECT_TRUE(readable(anonymous, own));
+
+  const auto home = [&](const LocalUser& u) {
+    std::vector<Id> out;
+    const auto entries =
+        this->tx([&](Tx& t) { return t.client_api().home_timeline(u.actor.id, {}); });
+    for (const auto& e : entries.value())
+      out.push_back(e.post.id);
+    return out;
+  };
+  EXPECT_EQ(home(outsider), (std::vector<Id>{own.id, shown.id, staff.id}))
+      << "the followed owner's private-community thread stays out of a non-member's home";
+  EXPECT_EQ(home(member), (std::vector<Id>{hidden.id}));
+
+  // A member who leaves loses it.
+  ASSERT_OK(
+      this->tx([&](Tx& t) { return t.memberships().remove(secret.actor.id, member.actor.id); }));
+  EXPECT_FALSE(readable(as_member, hidden));
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUnique,
                             CodesAreSingleUse, TokensAreRevocableOnlyByTheirApp,
                             BookmarksIdempotencyAndMarkers, TimelinesFollowFollowsAndSkipTombstones,
                             NotificationsAreDerivedFromLikesFollowsAndReplies,
                             BoostsShowInHomeAndNotifyTheAuthor,
                             CommunityThreadsShowAsBoostsByTheCommunity,
-                            MentionsNotifyOnceAndWebLocaleIsNullable);
+                            MentionsNotifyOnceAndWebLocaleIsNullable,
+                            PrivateCommunityPostsReachOnlyTheirReaders);
 
 }  // namespace guildhall::storage::testing

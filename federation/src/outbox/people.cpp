@@ -194,6 +194,9 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     auto existing = own_post(tx, author_id, post_id);
     if (!existing)
       return std::move(existing).error();
+    // Mentions stay once made (the mentioned were notified) and an edit may add new ones.
+    if (auto added = tx.client_api().add_mentions(post_id, input.mentions); !added)
+      return std::move(added).error();
     auto mention_ids = tx.client_api().mentions(post_id);
     if (!mention_ids)
       return std::move(mention_ids).error();
@@ -218,11 +221,18 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     auto inboxes = follower_inboxes(tx, author_id);
     if (!inboxes)
       return std::move(inboxes).error();
+    for (const auto& actor : *mentioned)
+      if (!actor.is_local())
+        inboxes->push_back(inbox_of(actor));
     const Id activity_id = tx.next_id();
     auto update = as::make_activity(
         as::Kind::update, urls_.activity(core::to_string_id(activity_id)), author->ap_id,
         as::Ref(note_with_mentions(*updated, *author, parent_ap_id, *mentioned, urls_)));
     update.to = {std::string(as::kPublic)};
+    if (author->followers_url)
+      update.cc = {*author->followers_url};
+    for (const auto& actor : *mentioned)
+      update.cc.push_back(actor.ap_id);
     if (auto q = enqueue(tx, activity_id, update, author_id, *inboxes); !q)
       return std::move(q).error();
     return updated;
@@ -353,6 +363,13 @@ Result<storage::Reblog> People::reblog(Id actor_id, Id post_id) {
       return std::move(post).error();
     if (post->deleted_at || post->removed_at)
       return Error::not_found("the post was deleted");
+    // A boost is public: what only some may read (a private or local-only community's post)
+    // cannot be boosted, as Mastodon refuses boosts of followers-only statuses.
+    auto for_everyone = tx.client_api().post_readable({}, post_id);
+    if (!for_everyone)
+      return std::move(for_everyone).error();
+    if (!*for_everyone)
+      return Error::invalid_input("Validation failed: this post cannot be boosted");
     const Id activity_id = tx.next_id();
     const std::string announce_id = urls_.activity(core::to_string_id(activity_id));
     auto reblog = tx.client_api().add_reblog(actor_id, post_id, announce_id);

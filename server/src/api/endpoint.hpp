@@ -80,6 +80,10 @@ struct Call {
       return caller->user->actor.id;
     return std::nullopt;
   }
+  // Who reads: decides which community posts the caller may see (storage::Reader).
+  storage::Reader reader() const {
+    return {.actor_id = viewer(), .admin = caller && caller->user && caller->user->user.is_admin};
+  }
 };
 
 // Blocking: runs on the pool.

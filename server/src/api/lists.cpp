@@ -18,7 +18,7 @@ Result<storage::Id> path_id(const Call& call, std::string_view name) {
   return id;
 }
 
-Result<storage::Post> live_post(storage::Tx& tx, storage::Id id) {
+Result<storage::Post> live_post(storage::Tx& tx, const storage::Reader& reader, storage::Id id) {
   auto post = tx.posts().get(id);
   if (!post && post.error().kind == core::ErrorKind::not_found) {
     // A boost's id (the status clients hold for a reblog) stands for the boosted post.
@@ -28,6 +28,11 @@ Result<storage::Post> live_post(storage::Tx& tx, storage::Id id) {
   if (!post)
     return std::move(post).error();
   if (post->deleted_at || post->removed_at)
+    return Error::not_found("Record not found");
+  auto readable = tx.client_api().post_readable(reader, post->id);
+  if (!readable)
+    return std::move(readable).error();
+  if (!*readable)  // a private community's post looks absent to outsiders
     return Error::not_found("Record not found");
   return post;
 }
@@ -95,7 +100,7 @@ json notification_json(storage::Tx& tx, const federation::Urls& urls,
            {"account", account_json(tx, urls, *from)},
            {"group_key", "ungrouped-" + core::to_string_id(n.id)}};
   if (n.post_id) {
-    auto post = live_post(tx, *n.post_id);
+    auto post = live_post(tx, storage::Reader{.actor_id = viewer}, *n.post_id);
     if (!post)
       return nullptr;
     out["status"] = status_json(tx, urls, *post, viewer);

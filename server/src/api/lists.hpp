@@ -16,7 +16,8 @@ namespace guildhall::server::api {
 core::Result<storage::Id> path_id(const Call& call, std::string_view name = "id");
 
 // A live post (not deleted, not removed), else not_found. A boost's id names the boosted post.
-core::Result<storage::Post> live_post(storage::Tx& tx, storage::Id id);
+core::Result<storage::Post> live_post(storage::Tx& tx, const storage::Reader& reader,
+                                      storage::Id id);
 // A Notification entity, or null when its account or post is gone (so is the notification).
 json notification_json(storage::Tx& tx, const federation::Urls& urls,
                        const storage::NotificationRow& n, std::optional<storage::Id> viewer);

@@ -27,8 +27,10 @@ constexpr std::size_t kMaxPendingChanges = 10'000;
 // The most followers of one author looked at for `user` streams (storage pages of 200).
 constexpr std::size_t kMaxFollowerPages = 100;
 
+// Streams of one signed-in user ("direct": their direct messages; Guildhall has none yet, so the
+// stream stays silent rather than refusing the clients that open it).
 bool is_user_stream(const StreamKey& key) {
-  return key.name == "user" || key.name == "user:notification";
+  return key.name == "user" || key.name == "user:notification" || key.name == "direct";
 }
 
 bool is_status_stream(const StreamKey& key) {
@@ -48,8 +50,8 @@ std::optional<StreamKey> parse_stream(std::string_view name, std::string_view ta
   std::string n(name);
   std::replace(n.begin(), n.end(), '/', ':');
   static const std::set<std::string, std::less<>> kKnown = {
-      "user",          "user:notification", "public",       "public:local",
-      "public:remote", "hashtag",           "hashtag:local"};
+      "user",          "user:notification", "public",        "public:local",
+      "public:remote", "hashtag",           "hashtag:local", "direct"};
   if (!kKnown.contains(n))
     return std::nullopt;
   if (!n.starts_with("hashtag"))
@@ -67,7 +69,7 @@ std::optional<std::string> stream_refusal(const StreamViewer& viewer, const Stre
     return std::nullopt;  // public streams, like the public timelines, need no token
   if (!viewer.account)
     return "Missing access token";
-  const char* needed = key.name == "user" ? "read:statuses" : "read:notifications";
+  const char* needed = key.name == "user:notification" ? "read:notifications" : "read:statuses";
   if (!grants(viewer.scopes, needed))
     return "Access token does not have the required scopes";
   return std::nullopt;
@@ -103,8 +105,23 @@ core::Result<void> StreamingHub::start() {
 void StreamingHub::attach(const std::shared_ptr<http::StreamChannel>& channel, StreamViewer viewer,
                           std::vector<StreamKey> initial) {
   std::lock_guard lock(subscribers_mutex_);
+  // The token was checked when the request came in; a revocation fanned out between that check
+  // and this attach would otherwise miss the stream.
+  if (viewer.token_id != 0 && revoked_.contains(viewer.token_id)) {
+    channel->close("token revoked");
+    return;
+  }
   subscribers_[channel.get()] =
       Subscriber{channel, std::move(viewer), {initial.begin(), initial.end()}};
+}
+
+void StreamingHub::remember_revoked(Id token_id) {
+  if (revoked_order_.size() >= kRememberedRevocations) {
+    revoked_.erase(revoked_order_.front());
+    revoked_order_.pop_front();
+  }
+  if (revoked_.insert(token_id).second)
+    revoked_order_.push_back(token_id);
 }
 
 void StreamingHub::detach(http::StreamChannel& channel) {
@@ -199,6 +216,7 @@ void StreamingHub::fan_out(const Change& change) {
   switch (change.kind) {
     case ChangeKind::token_revoked: {
       std::lock_guard lock(subscribers_mutex_);
+      remember_revoked(change.id);
       for (auto& [ptr, subscriber] : subscribers_)
         if (subscriber.viewer.token_id == change.id)
           subscriber.channel->close("token revoked");
@@ -211,6 +229,10 @@ void StreamingHub::fan_out(const Change& change) {
       if (change.kind == ChangeKind::post_created)
         notify(change.id);  // a reply notifies the parent's author
       return;
+    case ChangeKind::reblog_created:
+      post_event(change);
+      notify(change.id);  // the boosted post's author
+      return;
     case ChangeKind::reaction_added:
     case ChangeKind::follow_created:
       notify(change.id);
@@ -219,38 +241,82 @@ void StreamingHub::fan_out(const Change& change) {
 }
 
 void StreamingHub::post_event(const Change& change) {
+  // Who listens, and whether they are admins: a private community's post goes only to those
+  // who may read it (the storage::Reader rule of the timelines).
+  std::map<Id, bool> listening;
+  bool anonymous_listening = false;
   {
     std::lock_guard lock(subscribers_mutex_);
     if (subscribers_.empty())
       return;  // nothing to render for
+    for (const auto& [ptr, subscriber] : subscribers_) {
+      if (subscriber.viewer.account)
+        listening[*subscriber.viewer.account] = subscriber.viewer.admin;
+      else
+        anonymous_listening = true;
+    }
   }
   struct Rendered {
     Event event;
     bool is_local = false;
-    Id author = 0;
-    std::string text;  // for hashtag matching
+    bool boost = false;  // a person's boost: home streams only, as in the home timeline
+    Id author = 0;       // the post's author, or the booster
+    std::string text;    // for hashtag matching
     std::unordered_set<Id> followers;
+    std::optional<std::unordered_set<Id>> readers;  // nullopt: everyone may read it
   };
   auto rendered = db_.read([&](storage::Tx& tx) -> core::Result<Rendered> {
-    auto post = tx.posts().get(change.id);
+    Rendered out;
+    std::optional<storage::Reblog> boost;
+    if (change.kind == ChangeKind::reblog_created) {
+      auto row = tx.client_api().get_reblog(change.id);
+      if (!row)
+        return std::move(row).error();
+      boost = *row;
+    }
+    auto post = tx.posts().get(boost ? boost->post_id : change.id);
     if (!post)
       return std::move(post).error();
-    Rendered out;
     out.is_local = post->is_local;
-    out.author = post->author_id;
+    out.author = boost ? boost->actor_id : post->author_id;
+    out.boost = boost.has_value();
     if (change.kind == ChangeKind::post_deleted) {
       out.event = {"delete", core::to_string_id(post->id)};
       return out;
     }
     if (post->deleted_at || post->removed_at)
       return core::Error::not_found("gone before it was streamed");
-    out.event = {change.kind == ChangeKind::post_created ? "update" : "status.update",
-                 status_json(tx, urls_, *post, std::nullopt).dump()};
+    auto everyone = tx.client_api().post_readable({}, post->id);
+    if (!everyone)
+      return std::move(everyone).error();
+    if (!*everyone) {
+      out.readers.emplace();
+      for (const auto& [account, admin] : listening) {
+        auto may = tx.client_api().post_readable({.actor_id = account, .admin = admin}, post->id);
+        if (!may)
+          return std::move(may).error();
+        if (*may)
+          out.readers->insert(account);
+      }
+      if (out.readers->empty())
+        return core::Error::not_found("no listener may read it");
+    } else if (!anonymous_listening && listening.empty()) {
+      return core::Error::not_found("nobody listens");
+    }
+    if (boost) {
+      auto booster = tx.actors().get(boost->actor_id);
+      if (!booster)
+        return std::move(booster).error();
+      out.event = {"update",
+                   reblog_json(tx, urls_, boost->id, *booster, *post, std::nullopt).dump()};
+    } else {
+      out.event = {change.kind == ChangeKind::post_created ? "update" : "status.update",
+                   status_json(tx, urls_, *post, std::nullopt).dump()};
+    }
     out.text = post->content_source.value_or(post->content_html);
     storage::PageRequest page{.limit = 200};
     for (std::size_t i = 0; i < kMaxFollowerPages; ++i) {
-      auto followers =
-          tx.follows().followers(post->author_id, storage::FollowState::accepted, page);
+      auto followers = tx.follows().followers(out.author, storage::FollowState::accepted, page);
       if (!followers)
         return std::move(followers).error();
       for (const auto& f : *followers)
@@ -266,15 +332,19 @@ void StreamingHub::post_event(const Change& change) {
   const bool deletion = change.kind == ChangeKind::post_deleted;
   std::lock_guard lock(subscribers_mutex_);
   for (auto& [ptr, subscriber] : subscribers_) {
+    const auto& account = subscriber.viewer.account;
+    if (rendered->readers && !(account && rendered->readers->contains(*account)))
+      continue;
     for (const auto& key : subscriber.streams) {
       if (!is_status_stream(key))
         continue;
       bool matches = deletion;  // an id says nothing: every timeline drops it if it has it
       if (!matches) {
         if (key.name == "user")
-          matches = subscriber.viewer.account &&
-                    (*subscriber.viewer.account == rendered->author ||
-                     rendered->followers.contains(*subscriber.viewer.account));
+          matches =
+              account && (*account == rendered->author || rendered->followers.contains(*account));
+        else if (rendered->boost || key.name == "direct")
+          matches = false;  // boosts are not on public timelines; no direct statuses exist
         else if (key.name == "public")
           matches = true;
         else if (key.name == "public:local")
@@ -326,7 +396,7 @@ void StreamingHub::notify(Id row_id) {
       continue;
     const Event event{"notification", it->second};
     for (const auto& key : subscriber.streams)
-      if (is_user_stream(key))
+      if (key.name == "user" || key.name == "user:notification")
         send(subscriber, key, event);
   }
 }

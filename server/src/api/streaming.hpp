@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "guildhall/federation/urls.hpp"
@@ -29,7 +30,7 @@
 namespace guildhall::server::api {
 
 struct StreamKey {
-  // "user", "user:notification", "public", "public:local", "public:remote", "hashtag",
+  // "user", "user:notification", "direct", "public", "public:local", "public:remote", "hashtag",
   // "hashtag:local"
   std::string name;
   std::string tag;  // hashtag streams: lowercased, without '#'
@@ -44,6 +45,7 @@ std::optional<StreamKey> parse_stream(std::string_view name, std::string_view ta
 struct StreamViewer {
   storage::Id token_id = 0;  // 0: no token (public streams only)
   std::optional<storage::Id> account{};
+  bool admin = false;  // reads private communities' posts, as in the timelines
   std::vector<std::string> scopes{};
 };
 
@@ -93,6 +95,10 @@ class StreamingHub {
   void post_event(const storage::Change& change);
   void notify(storage::Id row_id);
   void send(Subscriber& subscriber, const StreamKey& key, const Event& event);
+  // Under subscribers_mutex_: the tokens revoked lately, so a stream attached just after its
+  // token's revocation was fanned out is closed too (the window is that of one request).
+  void remember_revoked(storage::Id token_id);
+  static constexpr std::size_t kRememberedRevocations = 4096;
 
   storage::Database& db_;
   const federation::Urls urls_;
@@ -100,6 +106,8 @@ class StreamingHub {
 
   mutable std::mutex subscribers_mutex_;
   std::map<http::StreamChannel*, Subscriber> subscribers_;
+  std::unordered_set<storage::Id> revoked_;
+  std::deque<storage::Id> revoked_order_;
 
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_ready_;

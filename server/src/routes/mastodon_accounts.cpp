@@ -164,7 +164,10 @@ Response account_statuses(Call& call) {
         if (!posts)
           return posts;
         std::erase_if(*posts, [&](const storage::Post& p) {
-          return p.deleted_at || p.removed_at || (exclude_replies && p.parent_id);
+          if (p.deleted_at || p.removed_at || (exclude_replies && p.parent_id))
+            return true;
+          auto readable = tx.client_api().post_readable(call.reader(), p.id);
+          return !readable || !*readable;
         });
         return posts;
       });
@@ -351,7 +354,7 @@ Response search_v2(Call& call) {
   if (is_url) {
     auto known = call.app().db.read([&](Tx& tx) -> Result<json> {
       json result{{"accounts", json::array()}, {"statuses", json::array()}};
-      if (auto post = tx.posts().get_by_ap_id(q); post && !post->deleted_at)
+      if (auto post = tx.posts().get_by_ap_id(q); post && live_post(tx, call.reader(), post->id))
         result["statuses"].push_back(status_json(tx, call.app().urls, *post, call.viewer()));
       else if (auto actor = tx.actors().get_by_ap_id(q); actor && account_actor(tx, actor->id))
         result["accounts"].push_back(account_json(tx, call.app().urls, *actor));
@@ -536,7 +539,7 @@ Response own_post_list(Call& call, OwnPostList list) {
           return std::move(rows).error();
         std::vector<std::pair<Id, json>> out;
         for (const auto& [cursor, post_id] : *rows) {
-          auto post = live_post(tx, post_id);
+          auto post = live_post(tx, call.reader(), post_id);
           out.emplace_back(cursor, post ? status_json(tx, call.app().urls, *post, call.viewer())
                                         : json(nullptr));
         }

@@ -29,7 +29,7 @@ constexpr std::size_t kMaxMentions = 20;  // bounds the WebFinger look-ups one s
 
 Response status_response(Call& call, Id post_id, bool with_source = false) {
   return read_json(call, [&](Tx& tx) -> Result<json> {
-    auto post = live_post(tx, post_id);
+    auto post = live_post(tx, call.reader(), post_id);
     if (!post)
       return std::move(post).error();
     return status_json(tx, call.app().urls, *post, call.viewer(), with_source);
@@ -188,7 +188,7 @@ Response create_status(Call& call) {
     Id parent_id = 0;
     if (!core::parse_id(*reply_to, parent_id))
       return api_error(404, "Record not found");
-    auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, parent_id); });
+    auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, call.reader(), parent_id); });
     if (!live)
       return from_error(live.error());
     note->in_reply_to = live->id;
@@ -229,7 +229,7 @@ Response delete_status(Call& call) {
   const Id id = path_id(call).value();
   // Serialized before the tombstone clears it: clients offer delete-and-redraft with `text`.
   auto before = call.app().db.read([&](Tx& tx) -> Result<json> {
-    auto post = live_post(tx, id);
+    auto post = live_post(tx, call.reader(), id);
     if (!post)
       return std::move(post).error();
     if (post->author_id != call.me())
@@ -249,7 +249,7 @@ Response edit_status(Call& call) {
   if (!note)
     return api_error(422, note.error().message);
   auto own = call.app().db.read([&](Tx& tx) -> Result<Post> {
-    auto post = live_post(tx, id);
+    auto post = live_post(tx, call.reader(), id);
     if (post && post->author_id != call.me())
       return Error::not_found("Record not found");
     return post;
@@ -257,6 +257,9 @@ Response edit_status(Call& call) {
   if (!own)
     return from_error(own.error());
   note->in_reply_to = own->parent_id;
+  for (const auto& m : resolve_mentions(call, note->markdown))
+    if (!m.community && m.actor.id != call.me())
+      note->mentions.push_back(m.actor.id);
   if (auto edited = call.ctx.people.edit_note(call.me(), id, *note); !edited)
     return from_error(edited.error());
   return status_response(call, id);
@@ -265,7 +268,7 @@ Response edit_status(Call& call) {
 Response status_source(Call& call) {
   const Id id = path_id(call).value();
   return read_json(call, [&](Tx& tx) -> Result<json> {
-    auto post = live_post(tx, id);
+    auto post = live_post(tx, call.reader(), id);
     if (!post)
       return std::move(post).error();
     return json{{"id", core::to_string_id(post->id)},
@@ -277,7 +280,7 @@ Response status_source(Call& call) {
 Response status_history(Call& call) {
   const Id id = path_id(call).value();
   return read_json(call, [&](Tx& tx) -> Result<json> {
-    auto post = live_post(tx, id);
+    auto post = live_post(tx, call.reader(), id);
     if (!post)
       return std::move(post).error();
     auto author = tx.actors().get(post->author_id);
@@ -312,7 +315,7 @@ Response status_history(Call& call) {
 Response status_context(Call& call) {
   const Id id = path_id(call).value();
   return read_json(call, [&](Tx& tx) -> Result<json> {
-    auto post = live_post(tx, id);
+    auto post = live_post(tx, call.reader(), id);
     if (!post)
       return std::move(post).error();
     json ancestors = json::array();
@@ -355,7 +358,7 @@ Response status_context(Call& call) {
 // favourite/unfavourite/bookmark/unbookmark: act, then answer the status as the caller sees it.
 Response interact(Call& call, const std::function<Result<void>(Id post_id)>& act) {
   const Id id = path_id(call).value();
-  auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, id); });
+  auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, call.reader(), id); });
   if (!live)
     return from_error(live.error());
   if (auto done = act(live->id); !done)  // a boost's id acts on the boosted post
@@ -388,7 +391,7 @@ Response unbookmark(Call& call) {
 // Answers the boost as Mastodon does: a status by the caller whose `reblog` is the post.
 Response reblog(Call& call) {
   const Id id = path_id(call).value();
-  auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, id); });
+  auto live = call.app().db.read([&](Tx& tx) { return live_post(tx, call.reader(), id); });
   if (!live)
     return from_error(live.error());
   auto boost = call.ctx.people.reblog(call.me(), live->id);
@@ -398,7 +401,7 @@ Response reblog(Call& call) {
     auto me = tx.actors().get(call.me());
     if (!me)
       return std::move(me).error();
-    auto post = live_post(tx, boost->post_id);
+    auto post = live_post(tx, call.reader(), boost->post_id);
     if (!post)
       return std::move(post).error();
     return reblog_json(tx, call.app().urls, boost->id, *me, *post, call.viewer());
@@ -419,7 +422,7 @@ Response favourited_by(Call& call) {
   return accounts_page(
       call,
       [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, Id>>> {
-        if (auto post = live_post(tx, id); !post)
+        if (auto post = live_post(tx, call.reader(), id); !post)
           return std::move(post).error();
         auto rows = tx.reactions().list_for_post(id, page);
         if (!rows)
@@ -437,7 +440,7 @@ Response reblogged_by(Call& call) {
   return accounts_page(
       call,
       [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<std::pair<Id, Id>>> {
-        auto post = live_post(tx, id);
+        auto post = live_post(tx, call.reader(), id);
         if (!post)
           return std::move(post).error();
         return tx.client_api().reblogged_by(post->id, page);
@@ -480,7 +483,7 @@ Response public_timeline(Call& call) {
     return Response::json(200, json::array());  // no media yet
   const auto scope = public_scope(call);
   return statuses_page(call, [&](Tx& tx, const storage::PageRequest& page) {
-    return tx.client_api().public_timeline(scope, page);
+    return tx.client_api().public_timeline(scope, call.reader(), page);
   });
 }
 
@@ -492,16 +495,16 @@ Response tag_timeline(Call& call) {
     return Response::json(200, json::array());
   const auto scope = public_scope(call);
   // Candidates contain "#tag"; whole-word matches only, so a page may hold fewer than `limit`.
-  return statuses_page(call,
-                       [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<Post>> {
-                         auto posts = tx.client_api().posts_containing("#" + tag, scope, page);
-                         if (!posts)
-                           return posts;
-                         std::erase_if(*posts, [&](const Post& p) {
-                           return !has_hashtag(p.content_source.value_or(p.content_html), tag);
-                         });
-                         return posts;
-                       });
+  return statuses_page(
+      call, [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<Post>> {
+        auto posts = tx.client_api().posts_containing("#" + tag, scope, call.reader(), page);
+        if (!posts)
+          return posts;
+        std::erase_if(*posts, [&](const Post& p) {
+          return !has_hashtag(p.content_source.value_or(p.content_html), tag);
+        });
+        return posts;
+      });
 }
 
 }  // namespace

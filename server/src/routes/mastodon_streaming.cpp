@@ -34,6 +34,7 @@ Response open_stream(Call& call, std::vector<StreamKey> initial) {
     viewer.scopes = call.caller->token.scopes;
     if (call.caller->user)
       viewer.account = call.caller->user->actor.id;
+    viewer.admin = call.reader().admin;
   }
   for (const auto& key : initial) {
     if (auto refusal = stream_refusal(viewer, key))

@@ -57,27 +57,6 @@ core::Result<Relevance> concerns_us(HandlerContext& ctx, const as::Object& objec
   return followers->empty() ? Relevance::ignore : Relevance::store;
 }
 
-// The local people a post's Mention tags name (for their `mention` notifications); bounded like
-// the recipients.
-core::Result<void> store_mentions(HandlerContext& ctx, const as::Object& object,
-                                  storage::Id post_id) {
-  std::vector<storage::Id> mentioned;
-  std::size_t looked = 0;
-  for (const as::Ref& ref : object.tag) {
-    const as::Object* tag = ref.get();
-    if (!tag || tag->kind != as::Kind::mention || !same_origin_ids(tag->href, ctx.urls.origin()))
-      continue;
-    if (++looked > kMaxRecipientLookups)
-      break;
-    auto actor = find_actor(ctx.tx, tag->href);
-    if (!actor)
-      return std::move(actor).error();
-    if (*actor && (*actor)->is_local() && (*actor)->kind == storage::ActorKind::person)
-      mentioned.push_back((*actor)->id);
-  }
-  return ctx.tx.client_api().add_mentions(post_id, mentioned);
-}
-
 }  // namespace
 
 core::Result<void> handle_create(HandlerContext& ctx) {
@@ -126,6 +105,25 @@ core::Result<void> handle_create(HandlerContext& ctx) {
     if (auto shaped = groups::store_new_shape(ctx.tx, *created, *object); !shaped)
       return shaped;  // a poll or an event
   return store_mentions(ctx, *object, created->id);
+}
+
+core::Result<void> store_mentions(HandlerContext& ctx, const as::Object& object,
+                                  storage::Id post_id) {
+  std::vector<storage::Id> mentioned;
+  std::size_t looked = 0;
+  for (const as::Ref& ref : object.tag) {
+    const as::Object* tag = ref.get();
+    if (!tag || tag->kind != as::Kind::mention || !same_origin_ids(tag->href, ctx.urls.origin()))
+      continue;
+    if (++looked > kMaxRecipientLookups)
+      break;
+    auto actor = find_actor(ctx.tx, tag->href);
+    if (!actor)
+      return std::move(actor).error();
+    if (*actor && (*actor)->is_local() && (*actor)->kind == storage::ActorKind::person)
+      mentioned.push_back((*actor)->id);
+  }
+  return ctx.tx.client_api().add_mentions(post_id, mentioned);
 }
 
 }  // namespace guildhall::federation::inbox::detail

@@ -36,6 +36,8 @@ core::Result<void> handle_update(HandlerContext& ctx) {
   auto updated = ctx.tx.posts().update(post.id, edit);
   if (!updated)
     return std::move(updated).error();
+  if (auto mentions = store_mentions(ctx, *object, updated->id); !mentions)
+    return mentions;
   // A moved event; a poll's tallies as its author counted them (Mastodon updates its polls so).
   if (updated->is_thread())
     return groups::store_edited_shape(ctx.tx, *updated, *object, true);

@@ -27,6 +27,7 @@ enum class ChangeKind {
   post_edited,     // id: the post
   post_deleted,    // id: the post (tombstoned, or removed by a moderator)
   reaction_added,  // id: the reaction (a like may notify the post's author)
+  reblog_created,  // id: the boost (home streams of the booster's followers; notifies the author)
   follow_created,  // id: the follow (may notify the followee)
   token_revoked,   // id: the OAuth token (its streams close)
 };

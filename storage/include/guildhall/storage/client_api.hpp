@@ -126,6 +126,15 @@ struct Marker {
 
 enum class PublicScope { all, local, remote };
 
+// Who reads a list of posts. A private community's posts are readable only by its accepted
+// members and the instance's admins, a local-only community's only by signed-in users: the rule
+// of federation::CommunityService::standing, applied in SQL to lists and by post_readable to one
+// post, so timelines, search and streams never show what the community API would hide.
+struct Reader {
+  std::optional<Id> actor_id{};  // nullopt: not signed in
+  bool admin = false;
+};
+
 // A boost: a person's Announce of a post (local or remote).
 struct Reblog {
   Id id = 0;
@@ -205,14 +214,18 @@ class ClientApiRepo {
 
   // Live posts (not deleted, not removed) by the actor and by everyone it follows (accepted), the
   // boosts of both, and the threads of the communities it belongs to (boosted by the community)
-  // unless their author is already among the former.
+  // unless their author is already among the former; readable by the actor (the Reader rule).
   virtual Result<std::vector<TimelineEntry>> home_timeline(Id actor_id,
                                                            const PageRequest& page) = 0;
-  virtual Result<std::vector<Post>> public_timeline(PublicScope scope, const PageRequest& page) = 0;
+  virtual Result<std::vector<Post>> public_timeline(PublicScope scope, const Reader& reader,
+                                                    const PageRequest& page) = 0;
   // Live posts whose HTML or source contains `needle` (case-insensitive); the caller filters
   // on word boundaries.
   virtual Result<std::vector<Post>> posts_containing(std::string_view needle, PublicScope scope,
+                                                     const Reader& reader,
                                                      const PageRequest& page) = 0;
+  // Whether the reader may see the post (deleted or not) under the Reader rule.
+  virtual Result<bool> post_readable(const Reader& reader, Id post_id) = 0;
   // Direct replies, oldest first.
   virtual Result<std::vector<Post>> replies(Id post_id) = 0;
   virtual Result<std::int64_t> count_replies(Id post_id) = 0;
