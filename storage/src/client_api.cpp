@@ -501,7 +501,10 @@ class ClientApiRepoImpl final : public ClientApiRepo {
                                                      const std::vector<std::string>& types,
                                                      const PageRequest& page) override {
     return x_.read([&]() -> Result<std::vector<NotificationRow>> {
-      std::string sql = notification_sql(false);
+      std::string sql = notification_sql(false) +
+                        " AND id NOT IN (SELECT notification_id FROM notification_dismissals WHERE "
+                        "actor_id = $1) AND id > coalesce((SELECT cleared_through FROM "
+                        "notification_clears WHERE actor_id = $1), 0)";
       Params params{actor_id};
       if (!types.empty()) {
         sql += " AND type IN (";
@@ -517,6 +520,30 @@ class ClientApiRepoImpl final : public ClientApiRepo {
         out.push_back({row.i64("id"), row.text("type"), row.i64("from_id"), row.opt_i64("post_id"),
                        row.time("created_at")});
       return out;
+    });
+  }
+
+  Result<void> dismiss_notification(Id actor_id, Id notification_id) override {
+    return x_.write([&]() -> Result<void> {
+      x_.q(
+          "INSERT INTO notification_dismissals (actor_id, notification_id) VALUES ($1, $2) ON "
+          "CONFLICT (actor_id, notification_id) DO NOTHING",
+          {actor_id, notification_id});
+      return {};
+    });
+  }
+
+  Result<void> clear_notifications(Id actor_id) override {
+    return x_.write([&]() -> Result<void> {
+      // A Snowflake of now: every notification caused so far has a smaller id.
+      const Id through = x_.ids.next();
+      x_.q(
+          "INSERT INTO notification_clears (actor_id, cleared_through) VALUES ($1, $2) ON "
+          "CONFLICT (actor_id) DO UPDATE SET cleared_through = excluded.cleared_through",
+          {actor_id, through});
+      x_.q("DELETE FROM notification_dismissals WHERE actor_id = $1 AND notification_id <= $2",
+           {actor_id, through});
+      return {};
     });
   }
 

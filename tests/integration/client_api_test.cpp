@@ -941,6 +941,32 @@ TEST_F(ClientApi, NotificationsOfRepliesFavouritesAndFollows) {
                 .status,
             200);
   EXPECT_EQ(get_json("/api/v1/notifications/unread_count", carol)["count"], 1);
+
+  // Dismiss hides one (only your own: bob's dismiss of carol's is a 404 and changes nothing);
+  // clear hides the rest, and what happens afterwards shows again.
+  const std::string favourite_id = all[1]["id"];
+  EXPECT_EQ(
+      s().call("POST", "/api/v1/notifications/" + favourite_id + "/dismiss", "", {}, bob).status,
+      404);
+  EXPECT_EQ(get_json("/api/v1/notifications", carol).size(), 3u);
+  auto dismissed =
+      s().call("POST", "/api/v1/notifications/" + favourite_id + "/dismiss", "", {}, carol);
+  ASSERT_EQ(dismissed.status, 200) << dismissed.body;
+  EXPECT_EQ(dismissed.body, "{}");
+  auto left = get_json("/api/v1/notifications", carol);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0]["type"], "follow");
+  EXPECT_EQ(left[1]["type"], "mention");
+  EXPECT_EQ(s().call("GET", "/api/v1/notifications/" + favourite_id, "", {}, carol).status, 404);
+  ASSERT_EQ(s().call("POST", "/api/v1/notifications/clear", "", {}, carol).status, 200);
+  EXPECT_TRUE(get_json("/api/v1/notifications", carol).empty());
+  post_status(bob, "after the clear", R"({"in_reply_to_id": ")" + post_id + R"("})");
+  auto fresh = get_json("/api/v1/notifications", carol);
+  ASSERT_EQ(fresh.size(), 1u);
+  EXPECT_EQ(fresh[0]["type"], "mention");
+  const std::string read_only = password_token(app, "carol", "read");
+  EXPECT_EQ(s().call("POST", "/api/v1/notifications/clear", "", {}, read_only).status, 403);
+  EXPECT_EQ(get_json("/api/v1/notifications", carol).size(), 1u);
 }
 
 TEST_F(ClientApi, FollowingAGroupAccountJoinsItsCommunityAndManagersApproveJoinRequests) {

@@ -499,6 +499,35 @@ TYPED_TEST_P(ClientApiConformance, PrivateCommunityPostsReachOnlyTheirReaders) {
   EXPECT_FALSE(readable(as_member, hidden));
 }
 
+TYPED_TEST_P(ClientApiConformance, DismissedAndClearedNotificationsAreHidden) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const Post mine = this->post(alice.actor.id, "mine");
+  const Post first = this->post(bob.actor.id, "first", mine.id);
+  const Post second = this->post(bob.actor.id, "second", mine.id);
+  const auto ids = [&]() {
+    std::vector<Id> out;
+    const auto rows =
+        this->tx([&](Tx& t) { return t.client_api().notifications(alice.actor.id, {}, {}); });
+    for (const auto& n : rows.value())
+      out.push_back(n.id);
+    return out;
+  };
+  EXPECT_EQ(ids(), (std::vector<Id>{second.id, first.id}));
+  ASSERT_OK(this->tx(
+      [&](Tx& t) { return t.client_api().dismiss_notification(alice.actor.id, first.id); }));
+  ASSERT_OK(this->tx([&](Tx& t) {  // idempotent
+    return t.client_api().dismiss_notification(alice.actor.id, first.id);
+  }));
+  EXPECT_EQ(ids(), (std::vector<Id>{second.id}));
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().clear_notifications(alice.actor.id); }));
+  EXPECT_TRUE(ids().empty());
+  const Post third = this->post(bob.actor.id, "third", mine.id);
+  EXPECT_EQ(ids(), (std::vector<Id>{third.id}));
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().clear_notifications(alice.actor.id); }));
+  EXPECT_TRUE(ids().empty()) << "clearing again moves the watermark";
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUnique,
                             CodesAreSingleUse, TokensAreRevocableOnlyByTheirApp,
                             BookmarksIdempotencyAndMarkers, TimelinesFollowFollowsAndSkipTombstones,
@@ -506,6 +535,7 @@ REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUniq
                             BoostsShowInHomeAndNotifyTheAuthor,
                             CommunityThreadsShowAsBoostsByTheCommunity,
                             MentionsNotifyOnceAndWebLocaleIsNullable,
-                            PrivateCommunityPostsReachOnlyTheirReaders);
+                            PrivateCommunityPostsReachOnlyTheirReaders,
+                            DismissedAndClearedNotificationsAreHidden);
 
 }  // namespace guildhall::storage::testing

@@ -606,7 +606,30 @@ Response notification(Call& call) {
   });
 }
 
-// Notifications newer than the notifications marker (what Tusky and Elk show as a badge).
+Response dismiss_notification(Call& call) {
+  const Id id = path_id(call).value();
+  auto done = call.app().db.transact([&](Tx& tx) -> Result<void> {
+    auto rows = tx.client_api().notifications(call.me(), {},
+                                              {.before = id + 1, .after = id - 1, .limit = 1});
+    if (!rows)
+      return std::move(rows).error();
+    if (rows->empty())
+      return Error::not_found("Record not found");
+    return tx.client_api().dismiss_notification(call.me(), id);
+  });
+  if (!done)
+    return from_error(done.error());
+  return Response::json(200, json::object());
+}
+
+Response clear_notifications(Call& call) {
+  auto done = call.app().db.transact(
+      [&](Tx& tx) { return tx.client_api().clear_notifications(call.me()); });
+  if (!done)
+    return from_error(done.error());
+  return Response::json(200, json::object());
+}
+
 Response bookmarks(Call& call) {
   return own_post_list(call, &storage::ClientApiRepo::bookmarks);
 }
@@ -615,6 +638,7 @@ Response favourites(Call& call) {
   return own_post_list(call, &storage::ClientApiRepo::favourites);
 }
 
+// Notifications newer than the notifications marker (what Tusky and Elk show as a badge).
 Response unread_count(Call& call) {
   return read_json(call, [&](Tx& tx) -> Result<json> {
     auto markers = tx.client_api().markers(call.me());
@@ -675,6 +699,10 @@ void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiC
             user_scope("read:notifications"), notification);
   table.add(Verb::get, "/api/v1/notifications/unread_count", "api_notifications_unread",
             user_scope("read:notifications"), unread_count);
+  table.add(Verb::post, "/api/v1/notifications/{id}/dismiss", "api_notification_dismiss",
+            user_scope("write:notifications"), dismiss_notification);
+  table.add(Verb::post, "/api/v1/notifications/clear", "api_notifications_clear",
+            user_scope("write:notifications"), clear_notifications);
   // No Web Push: clients read a 404 as "not supported".
   table.add(Verb::get, "/api/v1/push/subscription", "api_push_subscription", user_scope("push"),
             not_found_route);

@@ -231,10 +231,14 @@ class ClientApiRepo {
   virtual Result<std::int64_t> count_replies(Id post_id) = 0;
   virtual Result<std::int64_t> count_posts_by_author(Id author_id) = 0;
   virtual Result<std::optional<TimePoint>> last_post_at(Id author_id) = 0;
-  // `types` empty: every type.
+  // `types` empty: every type. Dismissed and cleared notifications are left out.
   virtual Result<std::vector<NotificationRow>> notifications(Id actor_id,
                                                              const std::vector<std::string>& types,
                                                              const PageRequest& page) = 0;
+  // Hides one notification of the actor (idempotent; the caller checks it exists).
+  virtual Result<void> dismiss_notification(Id actor_id, Id notification_id) = 0;
+  // Hides every notification caused until now; later ones show.
+  virtual Result<void> clear_notifications(Id actor_id) = 0;
   // The notifications a row (a like, a follow, a reply) causes, with their recipients: what the
   // streaming API pushes when the row is created (the same derivation as notifications()).
   virtual Result<std::vector<std::pair<Id, NotificationRow>>> notifications_caused_by(
