@@ -237,29 +237,43 @@ Result<void> CommunityService::reject(Id manager_id, Id community_id, Id member_
 
 Result<void> CommunityService::remove_post(Id moderator_id, Id post_id,
                                            const std::optional<std::string>& reason) {
-  return hosted_.remove_post(moderator_id, post_id, reason);
+  return route(
+      post_hosted_here(post_id), [&] { return hosted_.remove_post(moderator_id, post_id, reason); },
+      [&] { return remote_.remove_post(moderator_id, post_id, reason); });
 }
 
 Result<void> CommunityService::restore_post(Id moderator_id, Id post_id) {
-  return hosted_.restore_post(moderator_id, post_id);
+  return route(
+      post_hosted_here(post_id), [&] { return hosted_.restore_post(moderator_id, post_id); },
+      [&] { return remote_.restore_post(moderator_id, post_id); });
 }
 
 Result<void> CommunityService::lock(Id moderator_id, Id post_id, bool locked) {
-  return hosted_.lock(moderator_id, post_id, locked);
+  return route(
+      post_hosted_here(post_id), [&] { return hosted_.lock(moderator_id, post_id, locked); },
+      [&] { return remote_.lock(moderator_id, post_id, locked); });
 }
 
 Result<void> CommunityService::pin(Id moderator_id, Id post_id, bool pinned) {
-  return hosted_.pin(moderator_id, post_id, pinned);
+  return route(
+      post_hosted_here(post_id), [&] { return hosted_.pin(moderator_id, post_id, pinned); },
+      [&] { return remote_.pin(moderator_id, post_id, pinned); });
 }
 
 Result<void> CommunityService::ban(Id moderator_id, Id community_id, Id person_id,
                                    const std::optional<std::string>& reason,
                                    std::optional<core::TimePoint> until) {
-  return hosted_.ban(moderator_id, community_id, person_id, reason, until);
+  return route(
+      hosted_here(community_id),
+      [&] { return hosted_.ban(moderator_id, community_id, person_id, reason, until); },
+      [&] { return remote_.ban(moderator_id, community_id, person_id, reason, until); });
 }
 
 Result<void> CommunityService::unban(Id moderator_id, Id community_id, Id person_id) {
-  return hosted_.unban(moderator_id, community_id, person_id);
+  return route(
+      hosted_here(community_id),
+      [&] { return hosted_.unban(moderator_id, community_id, person_id); },
+      [&] { return remote_.unban(moderator_id, community_id, person_id); });
 }
 
 Result<void> CommunityService::set_moderator(Id manager_id, Id community_id, Id person_id,

@@ -119,6 +119,10 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   federation::inbox::CommunityBackfill backfill(**db, app.urls, clock, fed.object_source(),
                                                 &fed.actor_source());
   processing.on_joined = [&backfill](storage::Id community) { (void)backfill.run(community); };
+  processing.on_orphan_reply = [&backfill](storage::Id community,
+                                           const activitystreams::Object& reply) {
+    (void)backfill.thread_of(community, reply);
+  };
   federation::inbox::InboxProcessor processor(**db, app.urls, clock, processing);
   federation::inbox::InboxOptions receiving;
   receiving.on_accepted = [&processor] { processor.notify(); };

@@ -39,7 +39,9 @@ core::Result<std::unique_ptr<FederationRuntime>> FederationRuntime::create(
                                                           fetching);
   rt->actors_ = std::make_unique<fed::fetch::RemoteActors>(*rt->deref_, db);
   rt->keys_ = std::make_unique<fed::fetch::FetchingKeyResolver>(*rt->actors_);
-  rt->actor_source_ = std::make_unique<fed::inbox::RemoteActorSource>(*rt->actors_);
+  rt->software_ = std::make_unique<fed::fetch::InstanceSoftware>(*rt->deref_, db);
+  rt->actor_source_ =
+      std::make_unique<fed::inbox::RemoteActorSource>(*rt->actors_, rt->software_.get());
   rt->object_source_ = std::make_unique<fed::inbox::RemoteObjectSource>(*rt->deref_);
   rt->groups_ = std::make_unique<fed::fetch::RemoteGroups>(*rt->actors_);
   rt->transport_ = std::make_unique<fed::fetch::SignedDeliveryTransport>(rt->io_.executor(),
@@ -78,6 +80,7 @@ void FederationRuntime::stop() {
   transport_.reset();
   keys_.reset();
   actor_source_.reset();
+  software_.reset();
   object_source_.reset();
   groups_.reset();
   actors_.reset();

@@ -2,7 +2,8 @@
 
 // The outgoing half of federation, built the same way by `guildhall serve` and by the CLI: one
 // egress I/O thread and client, the dereferencer (GETs signed by the instance actor), remote
-// actors, the key resolver the inbox verifies with, the signed delivery transport and worker.
+// actors, the key resolver the inbox verifies with, the peers' software (NodeInfo), the signed
+// delivery transport and worker.
 
 #include <atomic>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "guildhall/federation/delivery/worker.hpp"
 #include "guildhall/federation/egress/client.hpp"
 #include "guildhall/federation/fetch/dereferencer.hpp"
+#include "guildhall/federation/fetch/instance_software.hpp"
 #include "guildhall/federation/fetch/io_thread.hpp"
 #include "guildhall/federation/fetch/key_resolver.hpp"
 #include "guildhall/federation/fetch/remote_actors.hpp"
@@ -51,6 +53,7 @@ class FederationRuntime {
   std::unique_ptr<federation::fetch::Dereferencer> deref_;
   std::unique_ptr<federation::fetch::RemoteActors> actors_;
   std::unique_ptr<federation::fetch::FetchingKeyResolver> keys_;
+  std::unique_ptr<federation::fetch::InstanceSoftware> software_;
   std::unique_ptr<federation::inbox::RemoteActorSource> actor_source_;
   std::unique_ptr<federation::inbox::RemoteObjectSource> object_source_;
   std::unique_ptr<federation::fetch::RemoteGroups> groups_;

@@ -240,6 +240,8 @@ Post post_from(const Row& r) {
   p.language = r.opt_text("language");
   p.sensitive = r.boolean("sensitive");
   p.url = r.opt_text("url");
+  p.context_url = r.opt_text("context_url");
+  p.link_url = r.opt_text("link_url");
   p.is_local = r.boolean("is_local");
   p.is_question = r.boolean("is_question");
   p.accepted_answer_id = r.opt_i64("accepted_answer_id");
@@ -1101,12 +1103,12 @@ class PostRepoImpl final : public PostRepo {
       }
       x_.q(
           "INSERT INTO posts (id, ap_id, author_id, community_id, thread_id, parent_id, title, "
-          "content_source, content_html, summary, language, sensitive, url, is_local, "
-          "is_question, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-          "$12, $13, $14, $15, $16)",
+          "content_source, content_html, summary, language, sensitive, url, context_url, "
+          "link_url, is_local, is_question, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+          "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
           {id, n.ap_id, n.author_id, community_id, thread_id, n.parent_id, n.title,
-           n.content_source, n.content_html, n.summary, n.language, n.sensitive, n.url, n.is_local,
-           n.is_question,
+           n.content_source, n.content_html, n.summary, n.language, n.sensitive, n.url,
+           n.context_url, n.link_url, n.is_local, n.is_question,
            n.published_at ? driver::from_millis(driver::to_millis(*n.published_at)) : x_.now()});
       insert_attachments(id, n.attachments);
       x_.record(ChangeKind::post_created, id);
@@ -1144,6 +1146,7 @@ class PostRepoImpl final : public PostRepo {
       s.set("language", e.language);
       s.set("sensitive", e.sensitive);
       s.set("url", e.url);
+      s.set("link_url", e.link_url);
       s.add("updated_at", edited_at);
       auto [sql, params] = s.sql("posts", "id", id);
       x_.q(sql, params);
@@ -1175,7 +1178,8 @@ class PostRepoImpl final : public PostRepo {
       // Keep the first deletion time: a repeated Delete must not move the tombstone.
       auto rows = x_.q(
           "UPDATE posts SET deleted_at = coalesce(deleted_at, $1), title = NULL, content_source "
-          "= NULL, content_html = '', summary = NULL, url = NULL WHERE id = $2 RETURNING id",
+          "= NULL, content_html = '', summary = NULL, url = NULL, link_url = NULL WHERE id = $2 "
+          "RETURNING id",
           {x_.now(), id});
       if (rows.empty())
         return core::Error::not_found("post not found");

@@ -396,6 +396,45 @@ TEST_F(Discovery, PostsAreServedAndTombstonedWhenDeleted) {
   EXPECT_EQ(get("/posts/not-a-number", kAs2).status, 404);
 }
 
+// FEP-7888: every post of a community thread names the thread's context collection, which lists
+// the thread and its comments oldest first (FEP-f228), paged.
+TEST_F(Discovery, ThreadsPublishTheirContextCollection) {
+  const std::string t = posted_number(
+      cli_output({"admin", "act", "alice", "thread", "devs", "Context", "Body"}, env_));
+  const std::string thread_id = std::string(kOrigin) + "/posts/" + t;
+  const std::string c1 =
+      posted_number(cli_output({"admin", "act", "bob", "comment", thread_id, "first"}, env_));
+  const std::string c2 = posted_number(cli_output(
+      {"admin", "act", "alice", "comment", std::string(kOrigin) + "/posts/" + c1, "second"}, env_));
+  const std::string context = thread_id + "/context";
+  EXPECT_EQ(as2(get("/posts/" + t, kAs2)).context.id(), context);
+  EXPECT_EQ(as2(get("/posts/" + c2, kAs2)).context.id(), context);
+
+  const json expected = json::array(
+      {thread_id, std::string(kOrigin) + "/posts/" + c1, std::string(kOrigin) + "/posts/" + c2});
+  json collection = get_json("/posts/" + t + "/context");
+  EXPECT_EQ(collection["type"], "OrderedCollection");
+  EXPECT_EQ(collection["id"], context);
+  EXPECT_EQ(collection["totalItems"], 3);
+  EXPECT_EQ(collection["attributedTo"], std::string(kOrigin) + "/c/devs");
+  EXPECT_EQ(collection["orderedItems"], expected);
+  EXPECT_EQ(collection["first"], context + "?page=1");
+  json page = get_json("/posts/" + t + "/context?page=1");
+  EXPECT_EQ(page["type"], "OrderedCollectionPage");
+  EXPECT_EQ(page["partOf"], context);
+  EXPECT_EQ(page["orderedItems"], expected);
+  EXPECT_FALSE(page.contains("next"));
+  EXPECT_EQ(get_json("/posts/" + t + "/context?page=2")["orderedItems"], json::array());
+  EXPECT_EQ(get("/posts/" + t + "/context?page=0", kAs2).status, 400);
+
+  // A comment has no collection of its own; a private community's answers members only.
+  EXPECT_EQ(get("/posts/" + c1 + "/context", kAs2).status, 404);
+  const std::string secret = posted_number(
+      cli_output({"admin", "act", "bob", "thread", "secret", "Hidden", "Hush"}, env_));
+  auto res = get("/posts/" + secret + "/context", kAs2);
+  EXPECT_EQ(res.status, 404) << res.body;
+}
+
 TEST_F(Discovery, PostsOfPrivateCommunitiesAreNotFoundWithoutAMemberSignature) {
   const std::string t =
       posted_number(cli_output({"admin", "act", "bob", "thread", "secret", "Plans", "Hush"}, env_));

@@ -16,6 +16,7 @@
 #include "guildhall/federation/egress/client.hpp"
 #include "guildhall/federation/egress/resolver.hpp"
 #include "guildhall/federation/fetch/dereferencer.hpp"
+#include "guildhall/federation/fetch/instance_software.hpp"
 #include "guildhall/federation/fetch/io_thread.hpp"
 #include "guildhall/federation/fetch/key_resolver.hpp"
 #include "guildhall/federation/fetch/remote_actors.hpp"
@@ -723,6 +724,99 @@ TEST_F(FetchTest, DeliveryRefusalsArePermanentWithoutNetwork) {
   EXPECT_EQ(bad_key.result, DeliveryResult::permanent);
   EXPECT_EQ(dns_->lookups("blocked.test"), 0u);
   EXPECT_EQ(peer_->count(), 0u);
+}
+
+// ---- NodeInfo: which software a peer runs ----
+
+Canned nodeinfo_json(const nlohmann::json& body) {
+  return Canned{200, "application/json", body.dump(), {}};
+}
+
+TEST_F(FetchTest, NodeInfoNamesAPeersSoftwareOnceADay) {
+  peer_->set("/.well-known/nodeinfo",
+             nodeinfo_json({{"links",
+                             {{{"rel", "http://nodeinfo.diaspora.software/ns/schema/2.0"},
+                               {"href", "http://peer.test/nodeinfo/2.0"}},
+                              {{"rel", "http://nodeinfo.diaspora.software/ns/schema/2.1"},
+                               {"href", "http://peer.test/nodeinfo/2.1"}}}}}));
+  peer_->set("/nodeinfo/2.1",
+             nodeinfo_json(
+                 {{"version", "2.1"}, {"software", {{"name", "Lemmy"}, {"version", "0.19.3"}}}}));
+  InstanceSoftware software(*deref_, *db_);
+  software.refresh_if_stale("http://peer.test/users/alice");
+  auto instance =
+      db_->read([](storage::Tx& tx) { return tx.instances().get_by_host("peer.test"); });
+  ASSERT_TRUE(instance.ok()) << instance.error().message;
+  EXPECT_EQ(instance->software_name, "lemmy");  // the 2.1 document, lowercased
+  EXPECT_EQ(instance->software_version, "0.19.3");
+  EXPECT_EQ(gets_of("/.well-known/nodeinfo"), 1u);
+  EXPECT_EQ(gets_of("/nodeinfo/2.0"), 0u);
+
+  // Known and fresh: no request; a day later it is asked again.
+  software.refresh_if_stale("http://peer.test/c/main");
+  EXPECT_EQ(gets_of("/.well-known/nodeinfo"), 1u);
+  clock_->advance(std::chrono::hours(25));
+  peer_->set("/nodeinfo/2.1",
+             nodeinfo_json({{"software", {{"name", "lemmy"}, {"version", "1.0"}}}}));
+  software.refresh_if_stale("http://peer.test/users/alice");
+  EXPECT_EQ(gets_of("/.well-known/nodeinfo"), 2u);
+  EXPECT_EQ(db_->read([](storage::Tx& tx) { return tx.instances().get_by_host("peer.test"); })
+                ->software_version,
+            "1.0");
+
+  // Refused hosts and our own are never asked.
+  const auto before = peer_->count();
+  software.refresh_if_stale("http://blocked.test/users/x");
+  software.refresh_if_stale("https://guild.test/users/alice");
+  EXPECT_EQ(peer_->count(), before);
+}
+
+TEST_F(FetchTest, NodeInfoFailuresAreRetriedAfterAnHourOnly) {
+  InstanceSoftware software(*deref_, *db_);
+  software.refresh_if_stale("http://peer.test/users/alice");  // 404
+  EXPECT_EQ(gets_of("/.well-known/nodeinfo"), 1u);
+  software.refresh_if_stale("http://peer.test/users/alice");
+  EXPECT_EQ(gets_of("/.well-known/nodeinfo"), 1u);
+  clock_->advance(std::chrono::minutes(61));
+  software.refresh_if_stale("http://peer.test/users/alice");
+  EXPECT_EQ(gets_of("/.well-known/nodeinfo"), 2u);
+  auto instance =
+      db_->read([](storage::Tx& tx) { return tx.instances().get_by_host("peer.test"); });
+  EXPECT_TRUE(!instance.ok() || !instance->software_name);
+}
+
+TEST(NodeInfo, DocumentLinksStayOnTheHostAndNamesAreBounded) {
+  const auto served_by = egress::parse_url("https://peer.example/.well-known/nodeinfo").value();
+  const auto link = [](const std::string& rel, const std::string& href) {
+    return nlohmann::json{{"rel", rel}, {"href", href}};
+  };
+  const std::string v20 = "http://nodeinfo.diaspora.software/ns/schema/2.0";
+  const std::string v21 = "http://nodeinfo.diaspora.software/ns/schema/2.1";
+  EXPECT_EQ(
+      nodeinfo_document_url({{"links", {link(v20, "https://peer.example/ni/2.0")}}}, served_by)
+          .value(),
+      "https://peer.example/ni/2.0");
+  // Another host (SSRF), another scheme, an unknown schema: not followed.
+  EXPECT_FALSE(
+      nodeinfo_document_url({{"links", {link(v21, "https://169.254.169.254/latest")}}}, served_by)
+          .ok());
+  EXPECT_FALSE(
+      nodeinfo_document_url({{"links", {link(v21, "http://peer.example/ni/2.1")}}}, served_by)
+          .ok());
+  EXPECT_FALSE(nodeinfo_document_url({{"links",
+                                       {link("http://nodeinfo.diaspora.software/ns/schema/1.0",
+                                             "https://peer.example/ni/1.0")}}},
+                                     served_by)
+                   .ok());
+  EXPECT_FALSE(nodeinfo_document_url({{"links", "x"}}, served_by).ok());
+
+  EXPECT_EQ(nodeinfo_software({{"software", {{"name", "Mbin"}}}})->name, "mbin");
+  EXPECT_FALSE(nodeinfo_software({{"software", {{"name", "<script>"}}}}).ok());
+  EXPECT_FALSE(nodeinfo_software({{"software", {{"name", std::string(65, 'a')}}}}).ok());
+  EXPECT_FALSE(nodeinfo_software({{"software", "lemmy"}}).ok());
+  EXPECT_EQ(nodeinfo_software({{"software", {{"name", "pf"}, {"version", std::string(100, '1')}}}})
+                ->version->size(),
+            64u);
 }
 
 }  // namespace

@@ -22,10 +22,11 @@ asio::awaitable<http::Response> serve(Peer* peer, http::Request& req) {
 
 Peer::Peer(const core::Clock& clock, std::string authority)
     : clock_(clock), authority_(std::move(authority)) {
-  const char* patterns[] = {"/users/{name}", "/users/{name}/inbox",
-                            "/keys/{name}",  "/.well-known/webfinger",
-                            "/r/{name}",     "/inbox",
-                            "/c/{name}"};
+  const char* patterns[] = {"/users/{name}",      "/users/{name}/inbox",
+                            "/keys/{name}",       "/.well-known/webfinger",
+                            "/r/{name}",          "/inbox",
+                            "/c/{name}",          "/.well-known/nodeinfo",
+                            "/nodeinfo/{version}"};
   for (const char* pattern : patterns) {
     auto handler = [this](http::Request& req) { return serve(this, req); };
     router_.get(pattern, handler, std::string("get ") + pattern);

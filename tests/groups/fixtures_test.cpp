@@ -2,6 +2,8 @@
 // Mastodon, Pleroma), PROCESSED against a community hosted here that carries the fixture's group
 // id: each asserts the effect, or the deliberate refusal. Then our outgoing JSON next to Lemmy's
 // and Mbin's for the same activity, field by field.
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "guildhall/federation/groups/engine.hpp"
@@ -103,6 +105,20 @@ class GroupFixtures : public inbox::testing::FixtureSender {
         .value();
   }
 
+  std::size_t threads_of(const storage::CommunityView& g) {
+    return db_
+        ->read([&](storage::Tx& tx) {
+          return tx.posts().list_community_threads(g.actor.id, {.limit = 200});
+        })
+        .value()
+        .size();
+  }
+  std::size_t comments_of(storage::Id thread) {
+    return db_->read([&](storage::Tx& tx) { return tx.posts().list_thread(thread, {}); })
+        .value()
+        .size();
+  }
+
   int groups_ = 0;
   std::uint64_t refused_ = 0;
 };
@@ -132,7 +148,9 @@ TEST_F(GroupFixtures, LemmyThreadCommentEditVotesRemovalAndDeletion) {
   EXPECT_EQ(thread->title, "test post");
   EXPECT_EQ(thread->content_source, "test body");
   EXPECT_EQ(thread->language, "ko");
-  ASSERT_EQ(thread->attachments.size(), 1u);
+  // Lemmy's post URL (here an image's) is its Link attachment: the thread's link.
+  EXPECT_TRUE(thread->attachments.empty());
+  EXPECT_EQ(thread->link_url, "https://lemmy.ml/pictrs/image/xl8W7FZfk9.jpg");
   ASSERT_EQ(process("lemmy/activities/create_or_update/create_comment.json"), 202);
   auto comment = find("http://ds9.lemmy.ml/comment/1");
   ASSERT_TRUE(comment);
@@ -378,6 +396,111 @@ TEST_F(GroupFixtures, MbinReportsAPostAndItsAuthor) {
   EXPECT_EQ(reports[0].target_actor_id, reported.author_id);
 }
 
+// Mbin's snapshots of what its people send a magazine (the magazine's own Announces are the member
+// side's, processed in the inbox tests), each PROCESSED against that magazine hosted here with a
+// thread of its own to act on: applied, never refused and never retried.
+TEST_F(GroupFixtures, EveryMbinActivityToAMagazineIsProcessed) {
+  const auto mag = host("https://kbin.test/m/test");
+  join(mag, "https://kbin.test/u/user");
+  join(mag, "https://kbin.test/u/user2");
+  join(mag, "https://kbin.test/u/owner", storage::MemberRole::moderator);
+  const std::string troll = "https://kbin.test/u/troll";
+  actor(troll);
+  std::vector<std::filesystem::path> files;  // sorted: Block before its Undo, and so on
+  for (const auto& entry :
+       std::filesystem::directory_iterator(kFixtures / "from-mbin-repo" / "outbox-json-snapshots"))
+    files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  int file = 0;
+  int checked = 0;
+  for (const auto& path : files) {
+    const std::string name = path.filename().string();
+    const json doc = json::parse(read_file(path));
+    // What a magazine sends (its Announces, Accept/Reject of a Follow, its own Update) and what
+    // people send each other do not concern a magazine hosted here.
+    const auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
+    if (has("AnnounceTest__") || has("FollowUser") || has("UpdateUser") || has("DeleteUser") ||
+        has("Message") || has("AcceptFollow") || has("RejectFollow") || has("UpdateMagazine"))
+      continue;
+    SCOPED_TRACE(name);
+    const std::string thread_id = "https://kbin.test/m/test/t/" + std::to_string(++file);
+    const auto thread = post_in(mag, thread_id, "https://kbin.test/u/user");
+    if (has("UndoLike")) {
+      storage::ReactionForm like;
+      like.post_id = thread.id;
+      like.actor_id = actor("https://kbin.test/u/user2").id;
+      db_->transact([&](storage::Tx& tx) { return tx.reactions().add(like); }).value();
+    }
+    if (has("RemovePinned"))
+      db_->transact([&](storage::Tx& tx) { return tx.posts().set_pinned(thread.id, true); })
+          .value();
+    // Targets that are not the thread: the magazine, a person, the magazine's pinned collection.
+    json body = json::parse(inbox::testing::mbin_snapshot(doc, thread_id, file, 2));
+    json& act = body["type"] == "Undo" && body["object"].is_object() ? body["object"] : body;
+    const std::string type = act.value("type", "");
+    const std::string target = act.value("target", "");
+    if (type == "Follow")
+      act["object"] = mag.actor.ap_id;
+    if (type == "Block" || ((type == "Add" || type == "Remove") && target.ends_with("/moderators")))
+      act["object"] = troll;
+    if ((type == "Add" || type == "Remove") && target.ends_with("/pinned"))
+      act["target"] = *mag.actor.featured_url;
+    const std::size_t threads_before = threads_of(mag);
+    ASSERT_EQ(receive_as_actor(body.dump()), 202);
+    const auto before = processor_->stats();
+    processor_->process_due();
+    const auto after = processor_->stats();
+    EXPECT_EQ(after.failed, before.failed);
+    EXPECT_EQ(after.retried, before.retried);
+    const storage::Post now = find(thread_id).value();
+    if (has("testCreateEntry__") || has("testCreatePost__") || has("WithUrlAndImage")) {
+      EXPECT_EQ(threads_of(mag), threads_before + 1);
+      ++checked;
+    } else if (has("CreateEntryComment") || has("CreatePostComment") || has("CreateNested")) {
+      EXPECT_EQ(comments_of(thread.id), 1u);
+      ++checked;
+    } else if (has("testLike")) {
+      EXPECT_EQ(reactions(thread_id).size(), 1u);
+      ++checked;
+    } else if (has("UndoLike")) {
+      EXPECT_TRUE(reactions(thread_id).empty());
+      ++checked;
+    } else if (has("testLockEntry") || has("testLockPost")) {
+      EXPECT_TRUE(now.locked);
+      ++checked;
+    } else if (has("ByModerator")) {
+      EXPECT_TRUE(now.removed_at);
+      ++checked;
+    } else if (has("testDeleteEntry__") || has("testDeletePost__")) {
+      EXPECT_TRUE(now.deleted_at);  // by its author
+      ++checked;
+    } else if (has("AddPinnedPost")) {
+      EXPECT_TRUE(now.pinned);
+      ++checked;
+    } else if (has("RemovePinnedPost")) {
+      EXPECT_FALSE(now.pinned);
+      ++checked;
+    } else if (has("testUpdateEntry__") || has("testUpdatePost__")) {
+      EXPECT_TRUE(now.updated_at);
+      ++checked;
+    } else if (has("testBlockUser") || has("testUndoBlockUser")) {
+      EXPECT_EQ(member(mag, troll).has_value() &&
+                    member(mag, troll)->state == storage::MemberState::banned,
+                has("testBlockUser"));
+      ++checked;
+    } else if (has("testFlag")) {
+      EXPECT_FALSE(db_->read([&](storage::Tx& tx) {
+                        return tx.community_reports().list(mag.actor.id, true, {});
+                      })
+                       ->empty());
+      ++checked;
+    }
+  }
+  EXPECT_GE(file, 30);
+  EXPECT_GE(checked, 20);
+  EXPECT_EQ(processor_->stats().db_errors, 0u);
+}
+
 TEST_F(GroupFixtures, NodeBBTopicPostedIntoAHostedCategory) {
   // NodeBB ships objects only: its topic Article, wrapped in the Create NodeBB sends.
   const auto category = host("https://bb.devnull.land/category/2");
@@ -476,18 +599,24 @@ class OutgoingJson : public GroupFixtures {
 };
 
 TEST_F(OutgoingJson, AnnounceOfCreatePageMatchesLemmyAndMbin) {
-  auto thread = communities_.post_thread(
-      dave_.id, main_.actor.id, {.title = "Hello", .markdown = "**hi**", .language = "en"});
+  auto thread = communities_.post_thread(dave_.id, main_.actor.id,
+                                         {.title = "Hello",
+                                          .markdown = "**hi**",
+                                          .language = "en",
+                                          .link = "https://example.com/article"});
   ASSERT_TRUE(thread.ok());
+  EXPECT_EQ(thread->link_url, "https://example.com/article");
   const json ours = announce_of("Create");
   const json lemmy = fixture("lemmy/activities/community/announce_create_page.json");
   expect_fields_like(ours, lemmy, "Announce");
   expect_fields_like(ours["object"], lemmy["object"], "Announce.object");
   // Lemmy's own Page fixture (with the fields its announce copy lacks).
   const json page = fixture("lemmy/objects/page.json");
-  expect_fields_like(ours["object"]["object"], page, "Page",
-                     {"image", "url", "tag", "context", "stickied", "commentsEnabled", "updated",
-                      "attachment", "distinguished"});
+  expect_fields_like(
+      ours["object"]["object"], page, "Page",
+      {"image", "url", "tag", "stickied", "commentsEnabled", "updated", "distinguished"});
+  EXPECT_EQ(ours["object"]["object"]["attachment"][0]["href"], "https://example.com/article");
+  EXPECT_EQ(ours["object"]["object"]["context"], thread->ap_id + "/context");
   EXPECT_EQ(ours["to"], lemmy["to"]);
   EXPECT_EQ(ours["cc"], json::array({kOrigin + "/c/main/followers"}));
   EXPECT_EQ(ours["object"]["object"]["audience"], kOrigin + "/c/main");
@@ -509,7 +638,8 @@ TEST_F(OutgoingJson, CommentVoteLockPinBanRemovalAndUndoMatchLemmy) {
   // Not sent: mention tags and their cc (no mentions in comments yet).
   expect_fields_like(create_note["object"], lemmy_comment, "Create(Note)", {"tag"});
   expect_fields_like(create_note["object"]["object"], lemmy_comment["object"], "Note",
-                     {"distinguished", "tag", "context", "attachment", "cc"});
+                     {"distinguished", "tag", "attachment", "cc"});
+  EXPECT_EQ(create_note["object"]["object"]["context"], thread->ap_id + "/context");
 
   ASSERT_TRUE(communities_.react(dave_.id, thread->id, storage::ReactionKind::like).ok());
   const json like = announce_of("Like")["object"];
@@ -580,6 +710,100 @@ TEST_F(OutgoingJson, AcceptAndUpdateGroupMatchLemmyAndMbin) {
   expect_fields_like(update["object"], fixture("lemmy/objects/group.json"), "Group",
                      {"icon", "image", "tag", "language", "description"});
   expect_fields_like(update, mbin("UpdateTest__testUpdateMagazine"), "Update(mbin)", {"published"});
+}
+
+// The rest of what a hosted group announces for its moderators, members and authors: moderator
+// changes, unpin, unlock, unban, a moderator's removal of someone else's post, an author's delete
+// and a report, each compared with Lemmy's fixture and Mbin's where Mbin has one.
+TEST_F(OutgoingJson, ModerationDeletesAndReportsMatchLemmyAndMbin) {
+  auto thread = communities_.post_thread(dave_.id, main_.actor.id, {.title = "Hello"});
+  ASSERT_TRUE(thread.ok());
+  // alice (a.example, a member) posts a thread of her own.
+  const std::string group = kOrigin + "/c/main";
+  ASSERT_EQ(receive_as_actor(json{{"id", "https://a.example/activities/create/1"},
+                                  {"type", "Create"},
+                                  {"actor", kAlice},
+                                  {"to", {"https://www.w3.org/ns/activitystreams#Public"}},
+                                  {"cc", {group}},
+                                  {"audience", group},
+                                  {"object",
+                                   {{"id", "https://a.example/posts/1"},
+                                    {"type", "Page"},
+                                    {"attributedTo", kAlice},
+                                    {"to", {group, "https://www.w3.org/ns/activitystreams#Public"}},
+                                    {"audience", group},
+                                    {"name", "Alice's"},
+                                    {"content", "<p>hi</p>"}}}}
+                                 .dump()),
+            202);
+  processor_->process_due();
+  const storage::Id alices = db_->read([](storage::Tx& tx) {
+                                  return tx.posts().get_by_ap_id("https://a.example/posts/1");
+                                })
+                                 .value()
+                                 .id;
+  drain();
+
+  ASSERT_TRUE(communities_.set_moderator(dave_.id, main_.actor.id, alice_.id, true).ok());
+  const json add_mod = announce_of("Add")["object"];
+  expect_fields_like(add_mod, fixture("lemmy/activities/community/add_mod.json"), "Add(mod)");
+  expect_fields_like(add_mod, mbin("AddHandlerTest__testAddModerator"), "Add(mod, mbin)");
+  EXPECT_EQ(add_mod["target"], group + "/moderators");
+  ASSERT_TRUE(communities_.set_moderator(dave_.id, main_.actor.id, alice_.id, false).ok());
+  const json remove_mod = announce_of("Remove")["object"];
+  expect_fields_like(remove_mod, fixture("lemmy/activities/community/remove_mod.json"),
+                     "Remove(mod)");
+  expect_fields_like(remove_mod, mbin("AddHandlerTest__testRemoveModerator"), "Remove(mod, mbin)");
+
+  ASSERT_TRUE(communities_.pin(dave_.id, thread->id, true).ok());
+  drain();
+  ASSERT_TRUE(communities_.pin(dave_.id, thread->id, false).ok());
+  const json unpin = announce_of("Remove")["object"];
+  expect_fields_like(unpin, fixture("lemmy/activities/community/remove_featured_post.json"),
+                     "Remove(featured)");
+  expect_fields_like(unpin, mbin("AddHandlerTest__testRemovePinnedPost"), "Remove(featured, mbin)");
+
+  ASSERT_TRUE(communities_.lock(dave_.id, thread->id, true).ok());
+  expect_fields_like(announce_of("Lock")["object"], mbin("LockTest__testLockEntryByModerator"),
+                     "Lock(mbin)");
+  ASSERT_TRUE(communities_.lock(dave_.id, thread->id, false).ok());
+  const json unlock = announce_of("Undo")["object"];
+  expect_fields_like(unlock, fixture("lemmy/activities/community/undo_lock_page.json"),
+                     "Undo(Lock)", {"summary"});
+  expect_fields_like(unlock["object"], fixture("lemmy/activities/community/lock_page.json"),
+                     "Undo(Lock).object", {"summary"});
+
+  ASSERT_TRUE(
+      communities_.ban(dave_.id, main_.actor.id, bob_.id, std::string("spam"), std::nullopt).ok());
+  drain();
+  ASSERT_TRUE(communities_.unban(dave_.id, main_.actor.id, bob_.id).ok());
+  const json unban = announce_of("Undo")["object"];
+  expect_fields_like(unban, fixture("lemmy/activities/block/undo_block_user.json"), "Undo(Block)");
+  expect_fields_like(unban["object"], fixture("lemmy/activities/block/block_user.json"),
+                     "Undo(Block).object", {"removeData", "endTime", "summary"});
+  expect_fields_like(unban, mbin("UndoTest__testUndoBlockUser"), "Undo(Block, mbin)",
+                     {"published"});
+
+  // dave reports alice's thread: the group passes the report on to alice's server.
+  ASSERT_TRUE(communities_.report(dave_.id, alices, std::string("spam")).ok());
+  const json flag = announce_of("Flag")["object"];
+  expect_fields_like(flag, fixture("lemmy/activities/community/report_page.json"), "Flag");
+  expect_fields_like(flag, mbin("FlagTest__testFlagEntry"), "Flag(mbin)", {"summary", "content"});
+  EXPECT_EQ(flag["summary"], "spam");
+
+  // A moderator's removal of someone else's post is a Delete with summary (Lemmy, Mbin); an
+  // author's own deletion has none.
+  ASSERT_TRUE(communities_.remove_post(dave_.id, alices, std::string("off topic")).ok());
+  const json removal = announce_of("Delete")["object"];
+  expect_fields_like(removal, fixture("lemmy/activities/deletion/remove_note.json"), "Delete(mod)");
+  expect_fields_like(removal, mbin("DeleteTest__testDeleteEntryByModerator"), "Delete(mod, mbin)",
+                     {"object"});
+  EXPECT_EQ(removal["summary"], "off topic");
+  ASSERT_TRUE(communities_.delete_post(dave_.id, thread->id).ok());
+  const json deletion = announce_of("Delete")["object"];
+  expect_fields_like(deletion, fixture("lemmy/activities/deletion/delete_page.json"), "Delete");
+  expect_fields_like(deletion, mbin("DeleteTest__testDeleteEntry"), "Delete(mbin)", {"object"});
+  EXPECT_FALSE(deletion.contains("summary"));
 }
 
 }  // namespace

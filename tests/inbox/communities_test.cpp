@@ -12,23 +12,13 @@
 #include "guildhall/federation/inbox/backfill.hpp"
 #include "guildhall/federation/outbox/remote_communities.hpp"
 
-#include "inbox_fixture.hpp"
+#include "fixture_sender.hpp"
 
 namespace guildhall::federation::inbox::testing {
 namespace {
 
 namespace as = guildhall::activitystreams;
 using storage::Id;
-
-const std::filesystem::path kFixtures =
-    std::filesystem::path(GUILDHALL_SHARED_DIR) / "fixtures" / "activitypub";
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Documents "served by their origin": what the processor's prepare step fetches.
 class FakeObjects final : public ObjectSource {
@@ -50,6 +40,9 @@ class RemoteCommunity : public InboxFixture {
     ProcessorOptions options;
     options.objects = &objects_;
     options.on_joined = [this](Id community) { joined_.push_back(community); };
+    options.on_orphan_reply = [this](Id community, const as::Object& reply) {
+      orphans_.emplace_back(community, reply);
+    };
     processor_ = std::make_unique<InboxProcessor>(*db_, urls_, clock_, options);
     // dave acts through the outbox services, which want a local actor with a key.
     storage::ActorUpdate key;
@@ -159,6 +152,7 @@ class RemoteCommunity : public InboxFixture {
 
   FakeObjects objects_;
   std::vector<Id> joined_;
+  std::vector<std::pair<Id, as::Object>> orphans_;
 };
 
 const std::string kLemmyGroup = "http://enterprise.lemmy.ml/c/main";
@@ -275,6 +269,30 @@ TEST_F(RemoteCommunity, LemmyAnnounceOfCreatePageStoresTheThreadOnce) {
   ASSERT_EQ(announce(again.dump()), 202);
   EXPECT_EQ(threads(g).size(), 1u);
   EXPECT_EQ(processor_->stats().failed, 0u);
+}
+
+// A Lemmy link post: the Link attachment is the thread's link, the Image stays an attachment;
+// the thread's context collection is kept for its comments.
+TEST_F(RemoteCommunity, LemmyLinkPostKeepsItsLinkAndContext) {
+  const std::string group_id = "https://enterprise.lemmy.ml/c/tenforward";
+  auto g = group(group_id);
+  member(g, storage::MemberState::accepted);
+  stub_actor("https://enterprise.lemmy.ml/u/picard");
+  const auto page =
+      nlohmann::json::parse(read_file(kFixtures / "lemmy/objects/page_image_and_link.json"));
+  const nlohmann::json create = {{"id", "https://enterprise.lemmy.ml/activities/create/9"},
+                                 {"type", "Create"},
+                                 {"actor", "https://enterprise.lemmy.ml/u/picard"},
+                                 {"to", {group_id}},
+                                 {"object", page}};
+  ASSERT_EQ(announce(announce_of(group_id, create).dump()), 202);
+  auto stored = threads(g);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].link_url, "https://example.com/some-article");
+  ASSERT_EQ(stored[0].attachments.size(), 1u);
+  EXPECT_EQ(stored[0].attachments[0].url,
+            "https://enterprise.lemmy.ml/pictrs/image/eOtYb9iEiB.png");
+  EXPECT_EQ(stored[0].context_url, "https://enterprise.lemmy.ml/post/55999/context");
 }
 
 TEST_F(RemoteCommunity, AnnounceOfAGroupNobodyHereFollowsIsIgnored) {
@@ -586,28 +604,7 @@ TEST_F(LemmyModeration, ModeratorChangesOfOthersReportsAndProfileUpdatesChangeNo
 class MbinAnnounces : public RemoteCommunity {
  protected:
   static std::string substitute(nlohmann::json doc, const std::string& thread, int file) {
-    int n = 0;
-    const std::string inner_type = doc["object"].is_object() ? doc["object"].value("type", "") : "";
-    std::function<void(nlohmann::json&, const std::string&, int)> walk =
-        [&](nlohmann::json& v, const std::string& key, int depth) {
-          if (v.is_object()) {
-            for (auto& [k, child] : v.items())
-              walk(child, k, depth + 1);
-          } else if (v.is_array()) {
-            for (auto& child : v)
-              walk(child, key, depth);
-          } else if (v == "SCRUBBED_DATE") {
-            v = "2026-02-01T00:00:00Z";
-          } else if (v == "SCRUBBED_ID") {
-            const bool target = key == "object" || key == "inReplyTo" ||
-                                (key == "id" && depth == 3 && inner_type != "Create");
-            v = target ? thread
-                       : "https://kbin.test/f/object/" + std::to_string(file) + "-" +
-                             std::to_string(++n);
-          }
-        };
-    walk(doc, "", 0);
-    return doc.dump();
+    return mbin_snapshot(std::move(doc), thread, file, 3);
   }
 };
 
@@ -717,6 +714,130 @@ TEST_F(RemoteCommunity, BackfillStoresTheLatestThreadsOfTheOutbox) {
   // Again: nothing new (idempotent).
   EXPECT_EQ(backfill.run(g.actor.id).value(), 0u);
   EXPECT_EQ(objects_.fetches, 2);  // the outbox twice; the Pages were embedded by their origin
+}
+
+// A thread of https://g.example/c/news by its person `ann`, and comments on it, as their origin
+// serves them.
+struct NewsThread {
+  static constexpr const char* kGroup = "https://g.example/c/news";
+  static constexpr const char* kAnn = "https://g.example/u/ann";
+  static constexpr const char* kThread = "https://g.example/post/1";
+  static constexpr const char* kContext = "https://g.example/post/1/context";
+
+  static nlohmann::json page() {
+    return {{"id", kThread},      {"type", "Page"}, {"attributedTo", kAnn},  {"to", {kGroup}},
+            {"audience", kGroup}, {"name", "News"}, {"content", "<p>x</p>"}, {"context", kContext}};
+  }
+  static nlohmann::json comment(int n, const std::string& parent, bool with_context = true) {
+    nlohmann::json note = {{"id", "https://g.example/comment/" + std::to_string(n)},
+                           {"type", "Note"},
+                           {"attributedTo", kAnn},
+                           {"to", {kGroup}},
+                           {"audience", kGroup},
+                           {"inReplyTo", parent},
+                           {"content", "<p>comment " + std::to_string(n) + "</p>"}};
+    if (with_context)
+      note["context"] = kContext;
+    return note;
+  }
+};
+
+// A comment announced for a thread we do not have is not stored, and the processor asks for its
+// thread; the backfill reads the thread's context collection (FEP-7888/f228) and stores the
+// thread, the comments before it, then the comment itself, each fetched from its origin.
+TEST_F(RemoteCommunity, AnOrphanCommentBackfillsItsThreadFromTheContextCollection) {
+  auto g = group(NewsThread::kGroup);
+  member(g, storage::MemberState::accepted);
+  stub_actor(NewsThread::kAnn);
+  const nlohmann::json reply = NewsThread::comment(2, "https://g.example/comment/1");
+  const nlohmann::json create = {{"id", "https://g.example/activities/create/2"},
+                                 {"type", "Create"},
+                                 {"actor", NewsThread::kAnn},
+                                 {"to", {NewsThread::kGroup}},
+                                 {"object", reply}};
+  ASSERT_EQ(announce(announce_of(NewsThread::kGroup, create).dump()), 202);
+  EXPECT_TRUE(threads(g).empty());
+  ASSERT_EQ(orphans_.size(), 1u);
+  EXPECT_EQ(orphans_[0].first, g.actor.id);
+  EXPECT_EQ(orphans_[0].second.id, "https://g.example/comment/2");
+
+  objects_.documents[NewsThread::kContext] = nlohmann::json{
+      {"id", NewsThread::kContext},
+      {"type", "OrderedCollection"},
+      {"totalItems", 3},
+      {"first",
+       {{"id", std::string(NewsThread::kContext) + "?page=1"},
+        {"type", "OrderedCollectionPage"},
+        {"orderedItems", {NewsThread::kThread, "https://g.example/comment/1"}},
+        {"next", std::string(NewsThread::kContext) +
+                     "?page=2"}}}}.dump();
+  objects_.documents[std::string(NewsThread::kContext) + "?page=2"] = nlohmann::json{
+      {"id", std::string(NewsThread::kContext) + "?page=2"},
+      {"type", "OrderedCollectionPage"},
+      {"orderedItems", {"https://g.example/comment/2"}}}.dump();
+  objects_.documents[NewsThread::kThread] = NewsThread::page().dump();
+  objects_.documents["https://g.example/comment/1"] =
+      NewsThread::comment(1, NewsThread::kThread).dump();
+  objects_.documents["https://g.example/comment/2"] = reply.dump();
+
+  CommunityBackfill backfill(*db_, urls_, clock_, objects_, nullptr);
+  auto stored = backfill.thread_of(orphans_[0].first, orphans_[0].second);
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  EXPECT_EQ(*stored, 3u);
+  auto stored_threads = threads(g);
+  ASSERT_EQ(stored_threads.size(), 1u);
+  EXPECT_EQ(stored_threads[0].context_url, NewsThread::kContext);
+  auto stored_comments = comments(stored_threads[0].id);
+  ASSERT_EQ(stored_comments.size(), 2u);
+  EXPECT_EQ(stored_comments[1].ap_id, "https://g.example/comment/2");
+  EXPECT_EQ(stored_comments[1].parent_id, stored_comments[0].id);
+
+  // A burst of comments on that thread makes one backfill: the context is not fetched again.
+  const int fetches = objects_.fetches;
+  EXPECT_EQ(backfill.thread_of(g.actor.id, orphans_[0].second).value(), 0u);
+  EXPECT_EQ(objects_.fetches, fetches);
+}
+
+// Without a context, the parents are walked up (bounded) to the thread.
+TEST_F(RemoteCommunity, AnOrphanCommentWithoutContextBackfillsItsParents) {
+  auto g = group(NewsThread::kGroup);
+  member(g, storage::MemberState::accepted);
+  stub_actor(NewsThread::kAnn);
+  objects_.documents[NewsThread::kThread] = NewsThread::page().dump();
+  objects_.documents["https://g.example/comment/1"] =
+      NewsThread::comment(1, NewsThread::kThread, false).dump();
+  auto reply = as::parse(NewsThread::comment(2, "https://g.example/comment/1", false).dump());
+  ASSERT_TRUE(reply.ok());
+
+  CommunityBackfill backfill(*db_, urls_, clock_, objects_, nullptr, {.max_depth = 1});
+  EXPECT_EQ(backfill.thread_of(g.actor.id, *reply).value(), 0u) << "the thread is deeper";
+  EXPECT_TRUE(threads(g).empty());
+
+  CommunityBackfill deeper(*db_, urls_, clock_, objects_, nullptr);
+  EXPECT_EQ(deeper.thread_of(g.actor.id, *reply).value(), 3u);
+  auto stored_threads = threads(g);
+  ASSERT_EQ(stored_threads.size(), 1u);
+  EXPECT_EQ(comments(stored_threads[0].id).size(), 2u);
+}
+
+// A thread that names another community is refused even when a context collection lists it.
+TEST_F(RemoteCommunity, ContextBackfillKeepsTheCommunityRules) {
+  auto g = group(NewsThread::kGroup);
+  member(g, storage::MemberState::accepted);
+  stub_actor(NewsThread::kAnn);
+  nlohmann::json elsewhere = NewsThread::page();
+  elsewhere["to"] = {"https://g.example/c/other"};
+  elsewhere["audience"] = "https://g.example/c/other";
+  objects_.documents[NewsThread::kThread] = elsewhere.dump();
+  objects_.documents[NewsThread::kContext] = nlohmann::json{
+      {"id", NewsThread::kContext},
+      {"type", "OrderedCollection"},
+      {"orderedItems", {NewsThread::kThread}}}.dump();
+  auto reply = as::parse(NewsThread::comment(2, NewsThread::kThread).dump());
+  ASSERT_TRUE(reply.ok());
+  CommunityBackfill backfill(*db_, urls_, clock_, objects_, nullptr);
+  EXPECT_EQ(backfill.thread_of(g.actor.id, *reply).value(), 0u);
+  EXPECT_TRUE(threads(g).empty());
 }
 
 TEST_F(RemoteCommunity, BackfillRefusesAnOutboxFromAnotherOrigin) {

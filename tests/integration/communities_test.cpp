@@ -400,3 +400,42 @@ TEST_F(Communities, AReportReachesTheAuthorsInstanceAndItsResolutionFollows) {
     return now_b && now_b->size() == 1 && (*now_b)[0].resolved_at.has_value();
   })) << b().server->output();
 }
+
+// FEP-7888: C joins after a thread and its comments were written; the join's backfill takes the
+// thread from A's outbox (fetched from B, its origin), then its comments from the thread's
+// context collection on B (bob's from B, alice's from A).
+TEST_F(Communities, ALateJoinerBackfillsTheCommentsOfAnExistingThread) {
+  Host host(a());
+  auto late = host.communities->create(host.alice, {.handle = "late", .title = "Late"});
+  ASSERT_TRUE(late.ok()) << late.error().message;
+  const std::string name = "late@" + a().host();
+  ASSERT_EQ(b().cli({"admin", "act", "bob", "join", name}).first, 0);
+  ASSERT_TRUE(eventually(
+      [&] { return state_in(b(), late->actor.ap_id, "bob") == storage::MemberState::accepted; }));
+  auto [rc_t, out_t] = b().cli({"admin", "act", "bob", "thread", name, "Old news", "Read on"});
+  ASSERT_EQ(rc_t, 0) << out_t;
+  const std::string thread = printed_ap_id(out_t);
+  auto [rc_1, out_1] = b().cli({"admin", "act", "bob", "comment", thread, "first"});
+  ASSERT_EQ(rc_1, 0) << out_1;
+  const std::string first = printed_ap_id(out_1);
+  auto [rc_2, out_2] = b().cli({"admin", "act", "bob", "comment", first, "second"});
+  ASSERT_EQ(rc_2, 0) << out_2;
+  const std::string second = printed_ap_id(out_2);
+  ASSERT_TRUE(eventually([&] { return post(a(), second).has_value(); })) << a().output();
+  auto [rc_3, out_3] = a().cli({"admin", "act", "alice", "comment", thread, "from the host"});
+  ASSERT_EQ(rc_3, 0) << out_3;
+  const std::string from_a = printed_ap_id(out_3);
+  ASSERT_TRUE(eventually([&] { return post(b(), from_a).has_value(); })) << b().output();
+
+  ASSERT_EQ(c().cli({"admin", "act", "carol", "join", name}).first, 0);
+  ASSERT_TRUE(eventually([&] {
+    return post(c(), second).has_value() && post(c(), from_a).has_value();
+  })) << c().output();
+  const auto on_c = post(c(), thread);
+  ASSERT_TRUE(on_c.has_value());
+  EXPECT_EQ(on_c->title, "Old news");
+  EXPECT_EQ(on_c->context_url, thread + "/context");
+  EXPECT_EQ(post(c(), first)->thread_id, on_c->id);
+  EXPECT_EQ(post(c(), second)->parent_id, post(c(), first)->id);
+  EXPECT_EQ(post(c(), from_a)->parent_id, on_c->id);
+}

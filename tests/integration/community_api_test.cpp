@@ -252,6 +252,18 @@ TEST_F(CommunityApi, ThreadsCommentsReactionsEditsAndHistory) {
   api("POST", "/communities/" + id + "/join", bob_);
   const std::string first = thread(id, alice_, "First", {{"language", "en"}});
   const std::string question = thread(id, bob_, "How?", {{"question", true}});
+  // A link post: the link is shown, and the status text of the Mastodon API carries it.
+  const std::string linked = thread(create("links"), alice_, "Read this",
+                                    {{"url", "https://example.com/article?a=1&b=2"}});
+  auto shown = api("GET", "/threads/" + linked, bob_);
+  EXPECT_EQ(shown.body["link"], "https://example.com/article?a=1&b=2");
+  auto status = call(*server_, "GET", "/api/v1/statuses/" + linked, bob_);
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_NE(
+      status.body.value("content", "").find("<a href=\"https://example.com/article?a=1&amp;b=2\""),
+      std::string::npos)
+      << status.body;
+  EXPECT_EQ(status.body["card"], nullptr);
 
   // Bad input stores nothing.
   EXPECT_EQ(
@@ -263,9 +275,14 @@ TEST_F(CommunityApi, ThreadsCommentsReactionsEditsAndHistory) {
                 {{"title", "Poll"}, {"body", "x"}, {"poll", "yes"}})
                 .status,
             422);
+  EXPECT_EQ(api("POST", "/communities/" + id + "/threads", bob_,
+                {{"title", "Link"}, {"body", "x"}, {"url", "javascript:alert(1)"}})
+                .status,
+            422);
   auto list = api("GET", "/communities/" + id + "/threads", bob_);
   ASSERT_EQ(list.status, 200);
   EXPECT_EQ(titles(list.body), (std::vector<std::string>{"How?", "First"}));
+  EXPECT_EQ(list.body[0]["link"], nullptr);
   EXPECT_EQ(list.body[0]["question"], true);
   EXPECT_EQ(list.body[1]["language"], "en");
   EXPECT_EQ(list.body[1]["body_html"], "<p>Body of <strong>First</strong></p>\n");
@@ -617,6 +634,107 @@ TEST(CommunityApiFederation, PersonJoinsARemoteCommunityAndPostsIntoIt) {
   EXPECT_EQ(call(*b, "PATCH", kApi + "/communities/" + on_b, bob, {{"title", "x"}}).status, 422);
 
   for (auto* inst : {a.get(), b.get()}) {
+    EXPECT_TRUE(inst->stop());
+    std::filesystem::remove_all(inst->dir);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Three instances: bob on B, appointed moderator of a community hosted on A, moderates it through
+// B's API; A checks and applies, and carol's instance C follows A's Announces.
+
+TEST(CommunityApiFederation, AModeratorOnAnotherInstanceModeratesThroughTheApi) {
+  auto a = start_instance("community-api-mod", "a", {"alice"});
+  auto b = start_instance("community-api-mod", "b", {"bob"});
+  auto c = start_instance("community-api-mod", "c", {"carol"});
+  const std::string alice = token_for(*a, "alice");
+  const std::string bob = token_for(*b, "bob");
+  const std::string carol = token_for(*c, "carol");
+  auto created =
+      call(*a, "POST", kApi + "/communities", alice, {{"handle", "watch"}, {"title", "Watch"}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string on_a = created.body["id"];
+  const auto join = [&](const Instance& at, const std::string& token) {
+    auto resolved = call(at, "GET", kApi + "/communities/resolve?q=watch@" + a->host(), token);
+    EXPECT_EQ(resolved.status, 200) << resolved.body;
+    const std::string id = resolved.body.value("id", "");
+    EXPECT_EQ(call(at, "POST", kApi + "/communities/" + id + "/join", token).status, 200);
+    return id;
+  };
+  const std::string on_b = join(*b, bob);
+  const std::string on_c = join(*c, carol);
+  const auto me = [&](const Instance& at, const std::string& id, const std::string& token) {
+    return call(at, "GET", kApi + "/communities/" + id, token).body["me"];
+  };
+  ASSERT_TRUE(eventually([&] {
+    return me(*b, on_b, bob)["membership"] == "member" &&
+           me(*c, on_c, carol)["membership"] == "member";
+  })) << a->output();
+
+  // carol's thread, seen on every instance.
+  auto posted = call(*c, "POST", kApi + "/communities/" + on_c + "/threads", carol,
+                     {{"title", "Noise"}, {"body", "Buy now"}});
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const std::string ap_id = posted.body["ap_id"];
+  const auto thread_on = [&](const Instance& at, const std::string& community,
+                             const std::string& token) {
+    auto threads = call(at, "GET", kApi + "/communities/" + community + "/threads", token);
+    for (const auto& t : threads.body)
+      if (t.is_object() && t.value("ap_id", "") == ap_id)
+        return t;
+    return json();
+  };
+  ASSERT_TRUE(eventually([&] {
+    return !thread_on(*a, on_a, alice).is_null() && !thread_on(*b, on_b, bob).is_null();
+  })) << a->output();
+  const std::string t_b = thread_on(*b, on_b, bob)["id"];
+  const std::string t_c = posted.body["id"];
+
+  // Not a moderator yet: refused on B, nothing sent.
+  EXPECT_EQ(call(*b, "POST", kApi + "/posts/" + t_b + "/lock", bob).status, 403);
+  // alice appoints bob on A; A's announced Add gives bob the role on B.
+  auto appointed = call(*a, "POST", kApi + "/communities/" + on_a + "/moderators", alice,
+                        {{"person", "bob@" + b->host()}});
+  ASSERT_EQ(appointed.status, 200) << appointed.body;
+  ASSERT_TRUE(eventually([&] { return me(*b, on_b, bob)["role"] == "moderator"; })) << b->output();
+
+  // Lock and pin through B's API: applied on B at once, then on A and, by A's Announce, on C.
+  auto locked = call(*b, "POST", kApi + "/posts/" + t_b + "/lock", bob);
+  ASSERT_EQ(locked.status, 200) << locked.body;
+  EXPECT_EQ(locked.body["locked"], true);
+  ASSERT_EQ(call(*b, "POST", kApi + "/posts/" + t_b + "/pin", bob).status, 200);
+  ASSERT_TRUE(eventually([&] {
+    const json on_host = thread_on(*a, on_a, alice);
+    const json on_carol = thread_on(*c, on_c, carol);
+    return on_host.value("locked", false) && on_host.value("pinned", false) &&
+           on_carol.value("locked", false) && on_carol.value("pinned", false);
+  })) << a->output()
+      << c->output();
+  // A locked thread takes no more comments from carol.
+  EXPECT_EQ(
+      call(*c, "POST", kApi + "/posts/" + t_c + "/comments", carol, {{"body", "more"}}).status,
+      403);
+
+  // A removal with a reason, then a ban of carol: C learns both from A.
+  ASSERT_EQ(call(*b, "POST", kApi + "/posts/" + t_b + "/remove", bob, {{"reason", "spam"}}).status,
+            200);
+  auto banned = call(*b, "POST", kApi + "/communities/" + on_b + "/bans", bob,
+                     {{"person", "carol@" + c->host()}, {"reason", "spam"}});
+  ASSERT_EQ(banned.status, 200) << banned.body;
+  ASSERT_TRUE(eventually([&] {
+    return me(*c, on_c, carol)["membership"] == "banned" &&
+           thread_on(*a, on_a, alice).value("removed", false);
+  })) << a->output()
+      << c->output();
+  auto log = call(*a, "GET", kApi + "/communities/" + on_a + "/modlog", alice);
+  ASSERT_EQ(log.status, 200) << log.body;
+  std::vector<std::string> actions;
+  for (const auto& entry : log.body)
+    actions.push_back(entry.value("action", ""));
+  for (const char* action : {"lock", "pin", "remove_post", "ban"})
+    EXPECT_NE(std::find(actions.begin(), actions.end(), action), actions.end()) << action;
+
+  for (auto* inst : {a.get(), b.get(), c.get()}) {
     EXPECT_TRUE(inst->stop());
     std::filesystem::remove_all(inst->dir);
   }

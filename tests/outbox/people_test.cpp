@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "guildhall/activitystreams/activitystreams.hpp"
+#include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/keys.hpp"
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
@@ -186,6 +187,13 @@ TEST_F(PeopleOutbox, MentionsAreTaggedAddressedDeliveredAndLinked) {
             note->cc.end());
   EXPECT_EQ(db_->read([&](storage::Tx& tx) { return tx.client_api().mentions(post->id); }).value(),
             std::vector<Id>{dave});
+
+  // GET /posts/{id} serves the same object, Mention tag and addressing included.
+  auto served = db_->read([&](storage::Tx& tx) {
+    return federation::discovery::find_local_post(tx, federation::Urls("https://a.test"), post->id);
+  });
+  ASSERT_TRUE(served.ok()) << served.error().message;
+  EXPECT_EQ(federation::discovery::post_object(*served), *note);
 }
 
 TEST_F(PeopleOutbox, ProfileUpdatesSendUpdatePersonToFollowers) {

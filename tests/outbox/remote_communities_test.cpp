@@ -82,6 +82,8 @@ class RemoteCommunitiesOutbox : public ::testing::Test {
     f.domain = "lemmy.test";
     f.inbox_url = ap_id + "/inbox";
     f.followers_url = ap_id + "/followers";
+    f.featured_url = ap_id + "/featured";
+    f.moderators_url = ap_id + "/moderators";
     return db_
         ->transact([&](storage::Tx& tx) { return tx.communities().upsert_remote(f, settings); })
         .value()
@@ -125,6 +127,7 @@ class RemoteCommunitiesOutbox : public ::testing::Test {
           p.community_id = group_;
           p.title = "Hello";
           p.content_html = "<p>hi</p>";
+          p.context_url = ap_id + "/context";  // as Lemmy publishes it
           p.is_local = false;
           return tx.posts().create(p);
         })
@@ -201,13 +204,20 @@ TEST_F(RemoteCommunitiesOutbox, JoinSendsLemmysFollowAndLeaveItsUndo) {
 
 TEST_F(RemoteCommunitiesOutbox, ThreadIsLemmysCreatePage) {
   set_member(group_, storage::MemberState::accepted);
-  auto post = communities_->post_thread(
-      alice_, group_, {.title = "Hello *forum*", .markdown = "Some **text**", .language = "fr"});
+  auto post = communities_->post_thread(alice_, group_,
+                                        {.title = "Hello *forum*",
+                                         .markdown = "Some **text**",
+                                         .language = "fr",
+                                         .link = "https://example.com/read"});
   ASSERT_TRUE(post.ok()) << post.error().message;
   EXPECT_EQ(post->community_id, group_);
   EXPECT_EQ(post->title, "Hello *forum*");
+  EXPECT_EQ(post->link_url, "https://example.com/read");
   json create = only_queued();
-  expect_lemmy_shape(create, lemmy("create_or_update/create_page.json"), "Create", {"attachment"});
+  expect_lemmy_shape(create, lemmy("create_or_update/create_page.json"), "Create");
+  EXPECT_EQ(create["object"]["attachment"],
+            json::array({{{"type", "Link"}, {"href", "https://example.com/read"}}}));
+  EXPECT_EQ(create["object"]["context"], post->ap_id + "/context");
   EXPECT_EQ(create["type"], "Create");
   EXPECT_EQ(create["to"], json::array({kPublic}));
   EXPECT_EQ(create["cc"], json::array({kGroup}));
@@ -254,6 +264,7 @@ TEST_F(RemoteCommunitiesOutbox, CommentIsLemmysCreateNote) {
   EXPECT_EQ(note["inReplyTo"], "https://lemmy.test/post/1");
   EXPECT_EQ(note["audience"], kGroup);
   EXPECT_FALSE(note.contains("name"));
+  EXPECT_EQ(note["context"], "https://lemmy.test/post/1/context");  // the thread's, from Lemmy
   EXPECT_EQ(create["cc"], json::array({kGroup}));
 }
 
@@ -266,7 +277,8 @@ TEST_F(RemoteCommunitiesOutbox, EditIsLemmysUpdateAndDeleteHasNoSummary) {
   EXPECT_EQ(edited->title, "t2");
   json update = queued()[1].second;
   expect_lemmy_shape(update, lemmy("create_or_update/update_page.json"), "Update",
-                     {"attachment", "context"});
+                     {"attachment"});  // no link
+  EXPECT_EQ(update["object"]["context"], post->ap_id + "/context");
   EXPECT_EQ(update["object"]["name"], "t2");
   EXPECT_TRUE(update["object"].contains("updated"));
 
@@ -424,6 +436,76 @@ TEST_F(RemoteCommunitiesOutbox, OurPublicActivitiesAreServedOthersAreNot) {
   EXPECT_FALSE(
       db_->read([&](storage::Tx& tx) { return federation::discovery::public_activity(tx, 12345); })
           .ok());
+}
+
+}  // namespace
+
+namespace {
+
+// A moderator of a remote community (appointed there) moderates from here in Lemmy's shapes; the
+// effect is applied here at once; a plain member is refused with nothing queued.
+TEST_F(RemoteCommunitiesOutbox, ModeratorsSendLemmysModerationToTheGroup) {
+  storage::Post thread = remote_thread("https://lemmy.test/post/1");
+  set_member(group_, storage::MemberState::accepted);
+  EXPECT_EQ(communities_->lock(alice_, thread.id, true).error().kind, core::ErrorKind::forbidden);
+  EXPECT_EQ(pending(), 0u);
+  set_member(group_, storage::MemberState::accepted, storage::MemberRole::moderator);
+  const auto stored = [&] {
+    return db_->read([&](storage::Tx& tx) { return tx.posts().get(thread.id); }).value();
+  };
+
+  ASSERT_TRUE(communities_->lock(alice_, thread.id, true).ok());
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].first, kGroup + "/inbox");
+  json lock = sent[0].second;
+  expect_lemmy_shape(lock, lemmy("community/lock_page.json"), "Lock", {"summary"});
+  EXPECT_EQ(lock["object"], thread.ap_id);
+  EXPECT_EQ(lock["cc"], json::array({kGroup}));
+  EXPECT_TRUE(stored().locked);
+  ASSERT_TRUE(communities_->lock(alice_, thread.id, false).ok());
+  json unlock = queued().back().second;
+  expect_lemmy_shape(unlock, lemmy("community/undo_lock_page.json"), "Undo", {"summary"});
+  EXPECT_EQ(unlock["object"]["type"], "Lock");
+  EXPECT_FALSE(stored().locked);
+
+  ASSERT_TRUE(communities_->pin(alice_, thread.id, true).ok());
+  json add = queued().back().second;
+  expect_lemmy_shape(add, lemmy("community/add_featured_post.json"), "Add");
+  EXPECT_EQ(add["target"], kGroup + "/featured");
+  EXPECT_TRUE(stored().pinned);
+  ASSERT_TRUE(communities_->pin(alice_, thread.id, false).ok());
+  json remove = queued().back().second;
+  expect_lemmy_shape(remove, lemmy("community/remove_featured_post.json"), "Remove");
+  EXPECT_EQ(remove["type"], "Remove");
+  EXPECT_FALSE(stored().pinned);
+
+  ASSERT_TRUE(communities_->remove_post(alice_, thread.id, std::string("off topic")).ok());
+  json del = queued().back().second;
+  expect_lemmy_shape(del, lemmy("deletion/remove_note.json"), "Delete");
+  EXPECT_EQ(del["summary"], "off topic");  // a summary: a moderator's removal, not a deletion
+  EXPECT_TRUE(stored().removed_at);
+  EXPECT_FALSE(stored().deleted_at);
+  ASSERT_TRUE(communities_->restore_post(alice_, thread.id).ok());
+  json restore = queued().back().second;
+  expect_lemmy_shape(restore, lemmy("deletion/undo_remove_note.json"), "Undo");
+  EXPECT_FALSE(stored().removed_at);
+
+  const Id picard = thread.author_id;
+  const auto until = core::TimePoint(std::chrono::milliseconds(1900000000000));
+  ASSERT_TRUE(communities_->ban(alice_, group_, picard, std::string("spam"), until).ok());
+  json block = queued().back().second;
+  expect_lemmy_shape(block, lemmy("block/block_user.json"), "Block", {"removeData"});
+  EXPECT_EQ(block["object"], "https://lemmy.test/u/picard");
+  EXPECT_EQ(block["target"], kGroup);
+  EXPECT_EQ(block["summary"], "spam");
+  ASSERT_TRUE(communities_->unban(alice_, group_, picard).ok());
+  json unblock = queued().back().second;
+  // The unban names the person and the group; the ban's reason and end are not repeated.
+  expect_lemmy_shape(unblock, lemmy("block/undo_block_user.json"), "Undo",
+                     {"removeData", "summary", "endTime"});
+  EXPECT_EQ(communities_->ban(alice_, group_, alice_, std::nullopt, std::nullopt).error().kind,
+            core::ErrorKind::invalid_input);
 }
 
 }  // namespace

@@ -1002,6 +1002,8 @@ TYPED_TEST_P(StorageConformance, ThreadsAndComments) {
   tn.summary = "cw";
   tn.sensitive = true;
   tn.url = "https://example.com/article";
+  tn.context_url = "https://r.test/post/1/context";
+  tn.link_url = "https://example.com/news";
   tn.attachments = {{.url = "https://local.test/media/1.png",
                      .media_type = "image/png",
                      .description = "a cat",
@@ -1018,6 +1020,8 @@ TYPED_TEST_P(StorageConformance, ThreadsAndComments) {
   EXPECT_EQ(thread->summary, "cw");
   EXPECT_TRUE(thread->sensitive);
   EXPECT_TRUE(thread->is_local);
+  EXPECT_EQ(thread->context_url, "https://r.test/post/1/context");
+  EXPECT_EQ(thread->link_url, "https://example.com/news");
   ASSERT_EQ(thread->attachments.size(), 2u);
   EXPECT_EQ(thread->attachments[0].description, "a cat");
   EXPECT_EQ(thread->attachments[0].width, 640);
@@ -1029,6 +1033,7 @@ TYPED_TEST_P(StorageConformance, ThreadsAndComments) {
   cn.published_at = TimePoint(std::chrono::milliseconds(1750000000000));
   auto c1 = this->tx([&](Tx& t) { return t.posts().create(cn); });
   ASSERT_OK(c1);
+  EXPECT_FALSE(c1->context_url);
   EXPECT_FALSE(c1->is_thread());
   EXPECT_EQ(c1->thread_id, thread->id);
   EXPECT_EQ(c1->parent_id, thread->id);
@@ -1101,11 +1106,15 @@ TYPED_TEST_P(StorageConformance, PostEditHistory) {
   EXPECT_EQ(v2->updated_at, TimePoint(std::chrono::milliseconds(1800000000000)));
   ASSERT_EQ(v2->attachments.size(), 2u);
   EXPECT_EQ(v2->attachments[0].url, "https://local.test/b.png");
+  EXPECT_FALSE(v2->link_url);
 
   PostEdit e3;
   e3.content_html = "<p>third</p>";
   e3.summary = std::optional<std::string>{"spoiler"};
-  ASSERT_OK(this->tx([&](Tx& t) { return t.posts().update(post->id, e3); }));
+  e3.link_url = std::optional<std::string>{"https://example.com/a"};
+  auto v3 = this->tx([&](Tx& t) { return t.posts().update(post->id, e3); });
+  ASSERT_OK(v3);
+  EXPECT_EQ(v3->link_url, "https://example.com/a");
   auto revs = this->db_->read([&](Tx& t) { return t.posts().revisions(post->id); });
   ASSERT_OK(revs);
   ASSERT_EQ(revs->size(), 2u);

@@ -21,14 +21,17 @@ Error no_such_actor() {
 
 constexpr std::size_t kScanBatch = 200;  // storage's largest page
 
-// Rows [offset, offset + count) of a newest-first keyset listing, read in batches. Numbered pages
-// over keyset storage cost a scan of the rows before them; kMaxCollectionPage bounds it.
+// Rows [offset, offset + count) of a keyset listing (newest first unless `oldest_first`) that
+// `keep` accepts, read in batches. Numbered pages over keyset storage cost a scan of the rows
+// before them; kMaxCollectionPage bounds it.
 template <typename Row>
 Result<std::vector<Row>> window(
     const std::function<Result<std::vector<Row>>(const PageRequest&)>& fetch,
-    const std::function<core::Id(const Row&)>& id_of, std::size_t offset, std::size_t count) {
+    const std::function<core::Id(const Row&)>& id_of, std::size_t offset, std::size_t count,
+    bool oldest_first = false, const std::function<bool(const Row&)>& keep = {}) {
   std::vector<Row> out;
   PageRequest req;
+  req.oldest_first = oldest_first;
   std::size_t seen = 0;
   for (;;) {
     req.limit = std::min(kScanBatch, offset + count - seen);
@@ -36,12 +39,14 @@ Result<std::vector<Row>> window(
     if (!batch)
       return std::move(batch).error();
     for (auto& row : *batch) {
-      if (seen++ >= offset)
+      if (keep && !keep(row))
+        continue;
+      if (seen++ >= offset && out.size() < count)
         out.push_back(std::move(row));
     }
-    if (out.size() >= count || batch->size() < req.limit)
+    if (out.size() >= count || batch->size() < req.limit || batch->empty())
       return out;
-    req.before = id_of(batch->back());
+    (oldest_first ? req.after : req.before) = id_of(batch->back());
   }
 }
 
@@ -195,6 +200,34 @@ Result<CollectionSlice> group_followers(storage::Tx& tx, const storage::Communit
     if (!filled)
       return std::move(filled).error();
   }
+  return slice;
+}
+
+Result<CollectionSlice> thread_posts(storage::Tx& tx, const storage::Post& thread,
+                                     std::optional<std::int64_t> page) {
+  CollectionSlice slice;
+  auto comments = tx.posts().count_comments(thread.id);
+  if (!comments)
+    return std::move(comments).error();
+  slice.total_items = 1 + *comments;
+  if (!page)
+    return slice;
+  // Item 0 is the thread itself, the comments follow.
+  const std::size_t first = static_cast<std::size_t>(*page - 1) * kCollectionPageSize;
+  if (first == 0)
+    slice.items.push_back(thread.ap_id);
+  const std::size_t wanted = kCollectionPageSize - slice.items.size();
+  auto rows = window<storage::Post>(
+      [&](const PageRequest& r) { return tx.posts().list_thread(thread.id, r); },
+      [](const storage::Post& p) { return p.id; }, first == 0 ? 0 : first - 1, wanted + 1, true,
+      [](const storage::Post& p) { return !p.deleted_at && !p.removed_at; });
+  if (!rows)
+    return std::move(rows).error();
+  slice.has_more = rows->size() > wanted;
+  if (slice.has_more)
+    rows->pop_back();
+  for (const auto& row : *rows)
+    slice.items.push_back(row.ap_id);
   return slice;
 }
 

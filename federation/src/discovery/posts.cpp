@@ -2,6 +2,7 @@
 
 #include "guildhall/activitystreams/serialize.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
+#include "guildhall/federation/discovery/collections.hpp"
 #include "guildhall/federation/discovery/lookup.hpp"
 #include "guildhall/federation/urls.hpp"
 
@@ -17,13 +18,23 @@ core::Error no_such_post() {
 
 }  // namespace
 
-core::Result<LocalPost> find_local_post(storage::Tx& tx, storage::Id id) {
+as::Object link_attachment(const std::string& href) {
+  as::Object link = as::make_object(as::Kind::link, "");
+  link.href = href;
+  return link;
+}
+
+std::string mention_name(const storage::Actor& actor, const Urls& urls) {
+  return "@" + actor.handle + "@" + actor.domain.value_or(urls.host());
+}
+
+core::Result<LocalPost> find_local_post(storage::Tx& tx, const Urls& urls, storage::Id id) {
   auto post = tx.posts().get(id);
   if (!post)
     return post.error().kind == core::ErrorKind::not_found ? no_such_post() : post.error();
   if (!post->is_local)
     return no_such_post();
-  LocalPost found{std::move(post).value(), {}, std::nullopt, std::nullopt};
+  LocalPost found{std::move(post).value(), {}, std::nullopt, std::nullopt, std::nullopt, {}};
   auto author = tx.actors().get(found.post.author_id);
   if (!author)
     return std::move(author).error();
@@ -41,16 +52,29 @@ core::Result<LocalPost> find_local_post(storage::Tx& tx, storage::Id id) {
     if (!is_federated(group->community))
       return no_such_post();
     found.community = std::move(group).value();
+    auto context = post_context(tx, found.post);
+    if (!context)
+      return std::move(context).error();
+    found.context = std::move(*context);
+  }
+  auto mentioned = tx.client_api().mentions(id);
+  if (!mentioned)
+    return std::move(mentioned).error();
+  for (storage::Id actor_id : *mentioned) {
+    auto actor = tx.actors().get(actor_id);
+    if (!actor)
+      return std::move(actor).error();
+    found.mentions.push_back({actor->ap_id, mention_name(*actor, urls)});
   }
   return found;
 }
 
-as::Object post_object(const storage::Post& post, const storage::Actor& author,
-                       const std::optional<std::string>& parent_ap_id,
-                       const storage::CommunityView* community) {
+as::Object post_object(const LocalPost& p) {
+  const storage::Post& post = p.post;
+  const storage::CommunityView* community = p.community ? &*p.community : nullptr;
   const bool thread = community && post.is_thread();
   as::Object o = as::make_object(thread ? as::Kind::page : as::Kind::note, post.ap_id);
-  o.attributed_to = {as::Ref(author.ap_id)};
+  o.attributed_to = {as::Ref(p.author.ap_id)};
   if (community) {
     const std::string& g = community->actor.ap_id;
     if (community->community.visibility == storage::CommunityVisibility::private_)
@@ -61,8 +85,8 @@ as::Object post_object(const storage::Post& post, const storage::Actor& author,
     o.media_type = "text/html";
   } else {
     o.to = {std::string(as::kPublic)};
-    if (author.followers_url)
-      o.cc = {*author.followers_url};
+    if (p.author.followers_url)
+      o.cc = {*p.author.followers_url};
   }
   if (thread)
     o.name = post.title;
@@ -78,9 +102,23 @@ as::Object post_object(const storage::Post& post, const storage::Actor& author,
   o.sensitive = post.sensitive;
   o.published = post.published_at;
   o.updated = post.updated_at;
-  o.url = post.url.value_or(post.ap_id);
-  if (parent_ap_id)
-    o.in_reply_to = as::Ref(*parent_ap_id);
+  // Mastodon links a status's page in `url`; Lemmy, Mbin and PieFed send none on community
+  // content (a `url` there may be read as the thread's link).
+  if (!community)
+    o.url = post.url.value_or(post.ap_id);
+  if (p.parent_ap_id)
+    o.in_reply_to = as::Ref(*p.parent_ap_id);
+  if (p.context)
+    o.context = as::Ref(*p.context);
+  if (post.link_url && post.is_thread())
+    o.attachment.push_back(as::Ref(link_attachment(*post.link_url)));
+  for (const Mention& m : p.mentions) {
+    o.cc.push_back(m.href);
+    as::Object tag = as::make_object(as::Kind::mention, "");
+    tag.href = m.href;
+    tag.name = m.name;
+    o.tag.push_back(as::Ref(std::move(tag)));
+  }
   return o;
 }
 
@@ -95,8 +133,45 @@ nlohmann::json post_document(const LocalPost& p) {
     tombstone.deleted = p.post.deleted_at ? p.post.deleted_at : p.post.removed_at;
     return as::to_json(tombstone);
   }
-  return as::to_json(
-      post_object(p.post, p.author, p.parent_ap_id, p.community ? &*p.community : nullptr));
+  return as::to_json(post_object(p));
+}
+
+std::optional<std::string> thread_context(const storage::Post& thread) {
+  if (thread.is_local)
+    return Urls::context(thread.ap_id);
+  return thread.context_url;
+}
+
+core::Result<std::optional<std::string>> post_context(storage::Tx& tx, const storage::Post& post) {
+  if (post.is_thread())
+    return thread_context(post);
+  auto thread = tx.posts().get(post.thread_id);
+  if (!thread)
+    return std::move(thread).error();
+  return thread_context(*thread);
+}
+
+core::Result<nlohmann::json> context_collection(storage::Tx& tx, const LocalPost& thread,
+                                                std::optional<std::int64_t> page) {
+  if (!thread.post.is_thread() || !thread.context)
+    return core::Error::not_found("no such collection");
+  auto slice = thread_posts(tx, thread.post, page);
+  if (!slice)
+    return std::move(slice).error();
+  const std::string& id = *thread.context;
+  const std::int64_t number = page.value_or(1);
+  if (!page) {
+    // The first page inline too: Lemmy-style readers take `orderedItems` without paging.
+    auto first = thread_posts(tx, thread.post, 1);
+    if (!first)
+      return std::move(first).error();
+    nlohmann::json j = paged_collection(id, slice->total_items, true);
+    j["orderedItems"] = first->items;
+    if (thread.community)
+      j["attributedTo"] = thread.community->actor.ap_id;
+    return j;
+  }
+  return collection_page(id, number, slice->total_items, slice->items, slice->has_more);
 }
 
 core::Result<bool> community_readable(storage::Tx& tx, const storage::CommunityView& group,

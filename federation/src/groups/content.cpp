@@ -135,10 +135,13 @@ Result<Applied> apply_create(GroupContext& ctx) {
   post.ap_id = object->id;
   post.author_id = ctx.actor.id;
   post.community_id = ctx.group.actor.id;
-  if (parent)
+  if (parent) {
     post.parent_id = parent->id;
-  else
+  } else {
     post.title = f.title;
+    post.context_url = f.context_url;
+    post.link_url = f.link_url;
+  }
   post.content_source = markdown_source(*object);
   post.content_html = std::move(f.content_html);
   post.summary = f.summary;

@@ -141,6 +141,8 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
   std::string note;
   bool enqueued = false;
   std::optional<storage::Id> joined;
+  std::optional<storage::Id> orphan_community;
+  std::optional<as::Object> orphan_reply;
   detail::AnnouncePrep prep;
 
   auto parsed = as::parse(item.payload);
@@ -187,6 +189,8 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
           note = std::move(ctx.note);
           enqueued = ctx.enqueued;
           joined = ctx.joined_community;
+          orphan_community = ctx.orphan_community;
+          orphan_reply = std::move(ctx.orphan_reply);
         } else {
           note = "actor is local, suspended or deleted";
         }
@@ -209,6 +213,8 @@ void InboxProcessor::handle_one(const storage::InboxActivity& item) {
       options_.on_enqueued();
     if (joined && options_.on_joined)
       options_.on_joined(*joined);
+    if (orphan_community && orphan_reply && options_.on_orphan_reply)
+      options_.on_orphan_reply(*orphan_community, *orphan_reply);
     return;
   }
 

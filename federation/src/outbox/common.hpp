@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "guildhall/activitystreams/activitystreams.hpp"
+#include "guildhall/content/url.hpp"
 #include "guildhall/core/result.hpp"
 #include "guildhall/federation/groups/thread_kinds.hpp"
 #include "guildhall/federation/outbox/communities.hpp"
@@ -118,9 +119,13 @@ inline core::Result<PostInCommunity> post_in_community(storage::Tx& tx, storage:
 constexpr std::size_t kMaxPollOptions = 20;
 constexpr std::size_t kMaxPollOptionBytes = 200;
 constexpr std::size_t kMaxLocationBytes = 500;
+constexpr std::size_t kMaxLinkBytes = 2048;
 
-// A poll or event thread as asked for: valid options and times, wherever the community lives.
+// A poll, event or link thread as asked for: valid options, times and link, wherever the
+// community lives.
 inline core::Result<void> check_thread_kind(const ThreadInput& input, core::TimePoint now) {
+  if (input.link && (input.link->size() > kMaxLinkBytes || !content::safe_url(*input.link, false)))
+    return core::Error::invalid_input("a link is an http(s) URL of at most 2048 bytes");
   if (input.poll && input.event)
     return core::Error::invalid_input("a thread is a poll or an event, not both");
   if (input.poll) {

@@ -5,6 +5,7 @@
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/content/markdown.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
+#include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/groups/engine.hpp"
 #include "guildhall/federation/keys.hpp"
 #include "guildhall/storage/database.hpp"
@@ -459,6 +460,9 @@ Result<storage::Post> Communities::post_thread(Id author_id, Id community_id,
     page.summary = input.summary;
     page.sensitive = input.sensitive;
     page.published = tx.now();
+    page.context = as::Ref(Urls::context(page.id));
+    if (input.link)
+      page.attachment = {as::Ref(discovery::link_attachment(*input.link))};
     auto create = to_group(as::Kind::create, urls_.activity(core::to_string_id(tx.next_id())),
                            *author, as::Ref(page), *group);
     // Polls, events and Q&A are properties as::Object does not model: they are written onto the
@@ -500,6 +504,11 @@ Result<storage::Post> Communities::comment(Id author_id, Id parent_post_id,
     note.source = as::Source{input.markdown, "text/markdown"};
     set_language(note, input.language, html);
     note.published = tx.now();
+    auto context = discovery::post_context(tx, parent->post);
+    if (!context)
+      return std::move(context).error();
+    if (*context)
+      note.context = as::Ref(**context);
     auto create = to_group(as::Kind::create, urls_.activity(core::to_string_id(tx.next_id())),
                            *author, as::Ref(note), parent->group);
     groups::ApplyOptions options;
@@ -548,6 +557,11 @@ Result<storage::Post> Communities::edit(Id author_id, Id post_id, const EditInpu
     set_language(o, input.language, html);
     o.published = post.published_at;
     o.updated = tx.now();
+    auto context = discovery::post_context(tx, post);
+    if (!context)
+      return std::move(context).error();
+    if (*context)
+      o.context = as::Ref(**context);
     auto update = to_group(as::Kind::update, urls_.activity(core::to_string_id(tx.next_id())),
                            *author, as::Ref(o), target->group);
     auto applied =

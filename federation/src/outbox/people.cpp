@@ -60,11 +60,6 @@ Result<std::vector<std::string>> follower_inboxes(Tx& tx, Id actor_id) {
   return inboxes;
 }
 
-// "@bob" (local) or "@bob@host": how a mention is written and shown.
-std::string written_mention(const storage::Actor& actor, const Urls& urls) {
-  return "@" + actor.handle + "@" + actor.domain.value_or(urls.host());
-}
-
 // The actors a post mentions, and its HTML with their mentions linked.
 Result<std::vector<storage::Actor>> mentioned_actors(Tx& tx, const std::vector<Id>& ids) {
   std::vector<storage::Actor> out;
@@ -84,26 +79,19 @@ std::string link_mentions(const std::string& html, const std::vector<storage::Ac
   for (const auto& actor : mentioned) {
     const std::string url =
         actor.url.value_or(actor.is_local() ? urls.user_profile(actor.handle) : actor.ap_id);
-    links.push_back({written_mention(actor, urls), actor.handle, url});
+    links.push_back({discovery::mention_name(actor, urls), actor.handle, url});
     if (actor.is_local())
       links.push_back({"@" + actor.handle, actor.handle, url});
   }
   return content::link_mentions(html, std::move(links));
 }
 
-// The post as served (discovery::post_object), with its mentions tagged and addressed.
-as::Object note_with_mentions(const storage::Post& post, const storage::Actor& author,
-                              const std::optional<std::string>& parent_ap_id,
-                              const std::vector<storage::Actor>& mentioned, const Urls& urls) {
-  as::Object note = discovery::post_object(post, author, parent_ap_id, nullptr);
-  for (const auto& actor : mentioned) {
-    note.cc.push_back(actor.ap_id);
-    as::Object tag = as::make_object(as::Kind::mention, "");
-    tag.href = actor.ap_id;
-    tag.name = written_mention(actor, urls);
-    note.tag.push_back(as::Ref(std::move(tag)));
-  }
-  return note;
+// The post as served (GET /posts/{id}): what our Create and Update embed.
+Result<as::Object> served_object(Tx& tx, const Urls& urls, Id post_id) {
+  auto post = discovery::find_local_post(tx, urls, post_id);
+  if (!post)
+    return std::move(post).error();
+  return discovery::post_object(*post);
 }
 
 }  // namespace
@@ -159,19 +147,20 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     for (const auto& actor : *mentioned)
       if (!actor.is_local())
         inboxes->push_back(inbox_of(actor));
-    std::optional<std::string> parent_ap_id;
     if (parent) {
-      parent_ap_id = parent->ap_id;
       auto parent_author = tx.actors().get(parent->author_id);
       if (!parent_author)
         return std::move(parent_author).error();
       if (!parent_author->is_local())
         inboxes->push_back(inbox_of(*parent_author));
     }
+    auto note = served_object(tx, urls_, id);
+    if (!note)
+      return std::move(note).error();
     const Id activity_id = tx.next_id();
-    auto create = as::make_activity(
-        as::Kind::create, urls_.activity(core::to_string_id(activity_id)), author->ap_id,
-        as::Ref(note_with_mentions(*created, *author, parent_ap_id, *mentioned, urls_)));
+    auto create =
+        as::make_activity(as::Kind::create, urls_.activity(core::to_string_id(activity_id)),
+                          author->ap_id, as::Ref(std::move(*note)));
     create.to = {std::string(as::kPublic)};
     if (author->followers_url)
       create.cc = {*author->followers_url};
@@ -212,22 +201,19 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     auto updated = tx.posts().update(post_id, edit);
     if (!updated)
       return std::move(updated).error();
-    std::optional<std::string> parent_ap_id;
-    if (updated->parent_id) {
-      auto parent = tx.posts().get(*updated->parent_id);
-      if (parent)
-        parent_ap_id = parent->ap_id;
-    }
     auto inboxes = follower_inboxes(tx, author_id);
     if (!inboxes)
       return std::move(inboxes).error();
     for (const auto& actor : *mentioned)
       if (!actor.is_local())
         inboxes->push_back(inbox_of(actor));
+    auto note = served_object(tx, urls_, post_id);
+    if (!note)
+      return std::move(note).error();
     const Id activity_id = tx.next_id();
-    auto update = as::make_activity(
-        as::Kind::update, urls_.activity(core::to_string_id(activity_id)), author->ap_id,
-        as::Ref(note_with_mentions(*updated, *author, parent_ap_id, *mentioned, urls_)));
+    auto update =
+        as::make_activity(as::Kind::update, urls_.activity(core::to_string_id(activity_id)),
+                          author->ap_id, as::Ref(std::move(*note)));
     update.to = {std::string(as::kPublic)};
     if (author->followers_url)
       update.cc = {*author->followers_url};

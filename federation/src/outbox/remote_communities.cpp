@@ -4,9 +4,11 @@
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
+#include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/groups/engine.hpp"
 #include "guildhall/storage/database.hpp"
 
+#include "../inbox/handlers/handler.hpp"
 #include "common.hpp"
 
 namespace guildhall::federation::outbox {
@@ -103,52 +105,28 @@ std::vector<std::string> audience_of(const storage::CommunityView& group) {
   return to;
 }
 
-// The Page (thread) or Note (comment) for one of our posts in a remote community.
-as::Object object_of(const storage::Post& post, const storage::Actor& author,
-                     const storage::CommunityView& group,
-                     const std::optional<std::string>& parent_ap_id) {
-  as::Object o = as::make_object(post.is_thread() ? as::Kind::page : as::Kind::note, post.ap_id);
-  o.attributed_to = {as::Ref(author.ap_id)};
-  o.to = audience_of(group);
-  o.audience = {group.actor.ap_id};
-  o.name = post.is_thread() ? post.title : std::nullopt;
-  o.content = post.content_html;
-  o.media_type = "text/html";
-  if (post.content_source)
-    o.source = as::Source{*post.content_source, "text/markdown"};
-  if (post.language)
-    o.languages = {as::Language{*post.language, discovery::language_name(*post.language)}};
-  o.sensitive = post.sensitive;
-  o.published = post.published_at;
-  o.updated = post.updated_at;
-  if (post.url) {
-    as::Object link = as::make_object(as::Kind::link, "");
-    link.href = *post.url;
-    o.attachment = {as::Ref(link)};
-  }
-  if (parent_ap_id)
-    o.in_reply_to = as::Ref(*parent_ap_id);
-  return o;
-}
-
-Result<std::optional<std::string>> parent_ap_id(Tx& tx, const storage::Post& post) {
-  if (!post.parent_id)
-    return std::optional<std::string>();
-  auto parent = tx.posts().get(*post.parent_id);
-  if (!parent)
-    return std::move(parent).error();
-  return std::optional<std::string>(parent->ap_id);
+// An activity about the community's content (a deletion, moderation, an accepted answer, an event
+// answer), addressed as Lemmy's:
+// [Public] (a private community: its followers), cc the group, audience the group.
+as::Object group_activity(as::Kind kind, std::string id, const storage::Actor& actor,
+                          as::Ref object, const storage::CommunityView& group) {
+  auto a = as::make_activity(kind, std::move(id), actor.ap_id, std::move(object));
+  a.to = {audience_of(group).back()};
+  a.cc = {group.actor.ap_id};
+  a.audience = {group.actor.ap_id};
+  return a;
 }
 
 // Create or Update of our post, addressed as Lemmy does ([Public], cc [group], audience).
 Result<void> send_post(Tx& tx, const Urls& urls, as::Kind kind, const storage::Post& post,
                        const storage::Actor& author, const storage::CommunityView& group) {
-  auto parent = parent_ap_id(tx, post);
-  if (!parent)
-    return std::move(parent).error();
+  // The object as we serve it (GET /posts/{id}), so what we send and what we serve agree.
+  auto served = discovery::find_local_post(tx, urls, post.id);
+  if (!served)
+    return std::move(served).error();
   const Id activity_id = tx.next_id();
   auto activity = as::make_activity(kind, urls.activity(core::to_string_id(activity_id)),
-                                    author.ap_id, as::Ref(object_of(post, author, group, *parent)));
+                                    author.ap_id, as::Ref(discovery::post_object(*served)));
   std::vector<std::string> to = audience_of(group);
   activity.to = {to.back()};
   activity.cc = {group.actor.ap_id};
@@ -316,6 +294,7 @@ Result<storage::Post> RemoteCommunities::post_thread(Id author_id, Id community_
     row.summary = input.summary;
     row.sensitive = input.sensitive || input.summary.has_value();
     row.is_question = input.is_question;
+    row.link_url = input.link;
     row.is_local = true;
     auto created = tx.posts().create(row);
     if (!created)
@@ -407,11 +386,8 @@ Result<void> RemoteCommunities::remove(Id author_id, Id post_id) {
     if (auto deleted = tx.posts().soft_delete(post_id); !deleted)
       return std::move(deleted).error();
     const Id activity_id = tx.next_id();
-    auto del = as::make_activity(as::Kind::delete_, urls_.activity(core::to_string_id(activity_id)),
-                                 on->actor.ap_id, as::Ref(on->post.ap_id));
-    del.to = {audience_of(on->group).back()};
-    del.cc = {on->group.actor.ap_id};
-    del.audience = {on->group.actor.ap_id};
+    auto del = group_activity(as::Kind::delete_, urls_.activity(core::to_string_id(activity_id)),
+                              on->actor, as::Ref(on->post.ap_id), on->group);
     return send_to_group(tx, activity_id, del, author_id, on->group);
   });
 }
@@ -505,6 +481,148 @@ Result<void> RemoteCommunities::report(Id actor_id, Id post_id, const std::strin
   });
 }
 
+namespace {
+
+// An accepted membership with a moderator's role (or the owner's).
+Result<storage::Membership> moderating_member(Tx& tx, Id community_id, Id person_id) {
+  auto m = accepted_member(tx, community_id, person_id);
+  if (!m)
+    return m;
+  if (m->role == storage::MemberRole::member)
+    return Error::forbidden("only the community's moderators may do this");
+  return m;
+}
+
+// `activity`, or its Undo when `undo`; applied here as the group's Announce would apply it, then
+// queued to the group.
+Result<void> send_moderation(Tx& tx, const Urls& urls, Id activity_id, as::Object activity,
+                             bool undo, const storage::Actor& moderator,
+                             const storage::CommunityView& group) {
+  if (undo) {
+    activity_id = tx.next_id();
+    activity = group_activity(as::Kind::undo, urls.activity(core::to_string_id(activity_id)),
+                              moderator, as::Ref(std::move(activity)), group);
+  }
+  if (auto applied = inbox::detail::apply_own_moderation(tx, urls, group, moderator, activity);
+      !applied)
+    return applied;
+  return send_to_group(tx, activity_id, activity, moderator.id, group);
+}
+
+// The post of a remote community a local moderator of it acts on.
+Result<ActingOnPost> moderating_on(Tx& tx, Id moderator_id, Id post_id) {
+  auto on = acting_on(tx, moderator_id, post_id);
+  if (!on)
+    return on;
+  if (auto mod = moderating_member(tx, on->group.actor.id, moderator_id); !mod)
+    return std::move(mod).error();
+  return on;
+}
+
+}  // namespace
+
+Result<void> RemoteCommunities::remove_post(Id moderator_id, Id post_id,
+                                            const std::optional<std::string>& reason) {
+  if (reason && reason->size() > kMaxReasonBytes)
+    return Error::invalid_input("a removal reason may have at most 2000 bytes");
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = moderating_on(tx, moderator_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    const Id activity_id = tx.next_id();
+    auto del = group_activity(as::Kind::delete_, urls_.activity(core::to_string_id(activity_id)),
+                              on->actor, as::Ref(on->post.ap_id), on->group);
+    // Lemmy reads a Delete with a summary as a moderator's removal, even of their own post.
+    del.summary = reason && !reason->empty() ? *reason : " ";
+    return send_moderation(tx, urls_, activity_id, std::move(del), false, on->actor, on->group);
+  });
+}
+
+Result<void> RemoteCommunities::restore_post(Id moderator_id, Id post_id) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = moderating_on(tx, moderator_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    if (!on->post.removed_at)
+      return Error::invalid_input("the post is not removed");
+    const Id activity_id = tx.next_id();
+    auto del = group_activity(as::Kind::delete_, urls_.activity(core::to_string_id(activity_id)),
+                              on->actor, as::Ref(on->post.ap_id), on->group);
+    del.summary = " ";
+    return send_moderation(tx, urls_, activity_id, std::move(del), true, on->actor, on->group);
+  });
+}
+
+Result<void> RemoteCommunities::lock(Id moderator_id, Id post_id, bool locked) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = moderating_on(tx, moderator_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    if (!on->post.is_thread())
+      return Error::invalid_input("only threads can be locked");
+    const Id activity_id = tx.next_id();
+    auto activity = group_activity(as::Kind::lock, urls_.activity(core::to_string_id(activity_id)),
+                                   on->actor, as::Ref(on->post.ap_id), on->group);
+    return send_moderation(tx, urls_, activity_id, std::move(activity), !locked, on->actor,
+                           on->group);
+  });
+}
+
+Result<void> RemoteCommunities::pin(Id moderator_id, Id post_id, bool pinned) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto on = moderating_on(tx, moderator_id, post_id);
+    if (!on)
+      return std::move(on).error();
+    if (!on->post.is_thread())
+      return Error::invalid_input("only threads can be pinned");
+    if (!on->group.actor.featured_url)
+      return Error::invalid_input("the community publishes no featured collection to pin to");
+    const Id activity_id = tx.next_id();
+    auto change = group_activity(pinned ? as::Kind::add : as::Kind::remove,
+                                 urls_.activity(core::to_string_id(activity_id)), on->actor,
+                                 as::Ref(on->post.ap_id), on->group);
+    change.target = as::Ref(*on->group.actor.featured_url);
+    return send_moderation(tx, urls_, activity_id, std::move(change), false, on->actor, on->group);
+  });
+}
+
+Result<void> RemoteCommunities::ban(Id moderator_id, Id community_id, Id person_id,
+                                    const std::optional<std::string>& reason,
+                                    std::optional<core::TimePoint> until) {
+  if (reason && reason->size() > kMaxReasonBytes)
+    return Error::invalid_input("a ban reason may have at most 2000 bytes");
+  return set_ban(moderator_id, community_id, person_id, reason, until, true);
+}
+
+Result<void> RemoteCommunities::unban(Id moderator_id, Id community_id, Id person_id) {
+  return set_ban(moderator_id, community_id, person_id, std::nullopt, std::nullopt, false);
+}
+
+Result<void> RemoteCommunities::set_ban(Id moderator_id, Id community_id, Id person_id,
+                                        const std::optional<std::string>& reason,
+                                        std::optional<core::TimePoint> until, bool banned) {
+  return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
+    auto in = acting_in(tx, moderator_id, community_id);
+    if (!in)
+      return std::move(in).error();
+    if (auto mod = moderating_member(tx, community_id, moderator_id); !mod)
+      return std::move(mod).error();
+    if (person_id == moderator_id)
+      return Error::invalid_input("moderators cannot ban themselves");
+    auto person = tx.actors().get(person_id);
+    if (!person)
+      return std::move(person).error();
+    const Id activity_id = tx.next_id();
+    auto block = group_activity(as::Kind::block, urls_.activity(core::to_string_id(activity_id)),
+                                in->actor, as::Ref(person->ap_id), in->group);
+    block.target = as::Ref(in->group.actor.ap_id);
+    if (reason && !reason->empty())
+      block.summary = *reason;
+    block.end_time = until;
+    return send_moderation(tx, urls_, activity_id, std::move(block), !banned, in->actor, in->group);
+  });
+}
+
 Result<void> RemoteCommunities::choose_answer(Id actor_id, Id comment_id, bool chosen) {
   return detail::transact_and_notify(db_, on_enqueued_, [&](Tx& tx) -> Result<void> {
     auto on = acting_on(tx, actor_id, comment_id);
@@ -533,20 +651,14 @@ Result<void> RemoteCommunities::choose_answer(Id actor_id, Id comment_id, bool c
       return std::move(set).error();
     const Id activity_id = tx.next_id();
     auto choose =
-        as::make_activity(as::Kind::choose_answer, urls_.activity(core::to_string_id(activity_id)),
-                          on->actor.ap_id, as::Ref(on->post.ap_id));
+        group_activity(as::Kind::choose_answer, urls_.activity(core::to_string_id(activity_id)),
+                       on->actor, as::Ref(on->post.ap_id), on->group);
     choose.target = as::Ref(thread->ap_id);
-    choose.to = {audience_of(on->group).back()};
-    choose.cc = {on->group.actor.ap_id};
-    choose.audience = {on->group.actor.ap_id};
     if (chosen)
       return send_to_group(tx, activity_id, choose, actor_id, on->group);
     const Id undo_id = tx.next_id();
-    auto undo = as::make_activity(as::Kind::undo, urls_.activity(core::to_string_id(undo_id)),
-                                  on->actor.ap_id, as::Ref(choose));
-    undo.to = choose.to;
-    undo.cc = choose.cc;
-    undo.audience = choose.audience;
+    auto undo = group_activity(as::Kind::undo, urls_.activity(core::to_string_id(undo_id)),
+                               on->actor, as::Ref(choose), on->group);
     return send_to_group(tx, undo_id, undo, actor_id, on->group);
   });
 }
@@ -621,29 +733,21 @@ Result<void> RemoteCommunities::rsvp(Id actor_id, Id event_id,
       return std::move(earlier).error();
     const Id activity_id = tx.next_id();
     const std::string id = urls_.activity(core::to_string_id(activity_id));
-    auto address = [&](as::Object& a) {
-      a.to = {audience_of(on->group).back()};
-      a.cc = {on->group.actor.ap_id};
-      a.audience = {on->group.actor.ap_id};
-    };
     if (status) {
       if (auto set = tx.events().set_rsvp(event_id, actor_id, *status, id); !set)
         return std::move(set).error();
-      auto answer = as::make_activity(detail::rsvp_kind(*status), id, on->actor.ap_id,
-                                      as::Ref(on->post.ap_id));
-      address(answer);
+      auto answer = group_activity(detail::rsvp_kind(*status), id, on->actor,
+                                   as::Ref(on->post.ap_id), on->group);
       return send_to_group(tx, activity_id, answer, actor_id, on->group);
     }
     if (!*earlier)
       return Error::not_found("you have not answered this event");
     if (auto removed = tx.events().remove_rsvp(event_id, actor_id); !removed)
       return std::move(removed).error();
-    auto answer = as::make_activity(detail::rsvp_kind((*earlier)->status),
-                                    (*earlier)->ap_id.value_or(id + "#answer"), on->actor.ap_id,
-                                    as::Ref(on->post.ap_id));
-    address(answer);
-    auto undo = as::make_activity(as::Kind::undo, id, on->actor.ap_id, as::Ref(answer));
-    address(undo);
+    auto answer = group_activity(detail::rsvp_kind((*earlier)->status),
+                                 (*earlier)->ap_id.value_or(id + "#answer"), on->actor,
+                                 as::Ref(on->post.ap_id), on->group);
+    auto undo = group_activity(as::Kind::undo, id, on->actor, as::Ref(answer), on->group);
     return send_to_group(tx, activity_id, undo, actor_id, on->group);
   });
 }

@@ -253,6 +253,11 @@ json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::op
   std::string content = link_hashtags(post.content_html, urls);
   if (post.title && !post.title->empty())  // a community thread: its title leads
     content = "<p><strong>" + content::escape_html(*post.title) + "</strong></p>" + content;
+  if (post.link_url) {  // a link post's link, as text (no preview card)
+    const std::string link = content::escape_html(*post.link_url);
+    content += "<p><a href=\"" + link + "\" rel=\"nofollow noopener\" target=\"_blank\">" + link +
+               "</a></p>";
+  }
 
   json status = {
       {"id", to_string_id(post.id)},

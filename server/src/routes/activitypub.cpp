@@ -372,39 +372,87 @@ void register_groups(http::Router& router, AppContext& app) {
       "ap_group_outbox");
 }
 
-// GET /posts/{id}: a local post (Note or Page); 410 with a Tombstone once deleted or removed.
-// Posts of private communities answer member instances only, like the community's collections.
-asio::awaitable<Response> get_post(AppContext& app, Request& req) {
-  const bool wants_html = disc::negotiate(req.header("Accept")) == disc::Representation::html;
+// A local post a GET names, after the fetch checks: posts of private communities answer member
+// instances only, like the community's collections. `refusal` is the answer when any check fails,
+// or the redirect to the web app for a browser.
+struct PostRequest {
+  std::optional<disc::LocalPost> post;
+  std::optional<Response> refusal;
+  bool wants_html = false;
+};
+
+asio::awaitable<PostRequest> post_request(AppContext& app, Request& req) {
+  PostRequest out;
+  out.wants_html = disc::negotiate(req.header("Accept")) == disc::Representation::html;
   FetchAccess access;
-  if (!wants_html) {
+  if (!out.wants_html) {
     access = co_await check_public_fetch(app, req);
-    if (access.refusal)
-      co_return vary(std::move(*access.refusal));
+    if (access.refusal) {
+      out.refusal = vary(std::move(*access.refusal));
+      co_return out;
+    }
   }
   storage::Id id = 0;
-  if (!core::parse_id(req.param("id"), id))
-    co_return vary(Response::error(404, "no such post"));
-  auto post =
-      co_await read_db(app, [id](storage::Tx& tx) { return disc::find_local_post(tx, id); });
-  if (!post)
-    co_return vary(failure(post.error()));
+  if (!core::parse_id(req.param("id"), id)) {
+    out.refusal = vary(Response::error(404, "no such post"));
+    co_return out;
+  }
+  auto post = co_await read_db(
+      app, [&app, id](storage::Tx& tx) { return disc::find_local_post(tx, app.urls, id); });
+  if (!post) {
+    out.refusal = vary(failure(post.error()));
+    co_return out;
+  }
   if (post->community) {
     access = co_await check_community_fetch(app, req, *post->community, std::move(access),
                                             "no such post");
-    if (access.refusal)
-      co_return vary(std::move(*access.refusal));
+    if (access.refusal) {
+      out.refusal = vary(std::move(*access.refusal));
+      co_return out;
+    }
   }
-  if (wants_html)
-    co_return vary(to_web(
+  if (out.wants_html)  // browsers go to the web app: the community's page or the author's
+    out.refusal = vary(to_web(
         app, "/@" + (post->community ? post->community->actor.handle : post->author.handle)));
-  co_return vary(document(disc::is_gone(post->post) ? 410 : 200, disc::post_document(*post),
+  out.post = std::move(post).value();
+  co_return out;
+}
+
+// GET /posts/{id}: a local post (Note or Page); 410 with a Tombstone once deleted or removed.
+asio::awaitable<Response> get_post(AppContext& app, Request& req) {
+  PostRequest request = co_await post_request(app, req);
+  if (request.refusal)
+    co_return std::move(*request.refusal);
+  const disc::LocalPost& post = *request.post;
+  co_return vary(document(disc::is_gone(post.post) ? 410 : 200, disc::post_document(post),
                           disc::kActivityJsonContentType));
+}
+
+// GET /posts/{id}/context: a thread's FEP-7888 context collection (the same readers as the post;
+// a comment's, or a deleted or removed thread's, does not exist).
+asio::awaitable<Response> get_post_context(AppContext& app, Request& req) {
+  PostRequest request = co_await post_request(app, req);
+  if (request.refusal)
+    co_return std::move(*request.refusal);
+  const disc::LocalPost& post = *request.post;
+  auto page = disc::parse_page_param(req.query().get("page"));
+  if (!page)
+    co_return vary(failure(page.error()));
+  if (disc::is_gone(post.post))
+    co_return vary(Response::error(404, "no such collection"));
+  auto body = co_await read_db(
+      app, [&post, &page](storage::Tx& tx) { return disc::context_collection(tx, post, *page); });
+  if (!body)
+    co_return vary(failure(body.error()));
+  co_return vary(activity(*body));
 }
 
 void register_posts(http::Router& router, AppContext& app) {
   router.get(
       "/posts/{id}", [&app](Request& req) { return get_post(app, req); }, "ap_post");
+  router.get(
+      "/posts/{id}/context", [&app](Request& req) { return get_post_context(app, req); },
+      "ap_post_context");
 }
 
 void register_instance_actor(http::Router& router, AppContext& app) {

@@ -261,7 +261,16 @@ Response ban_person(Call& call) {
     reason.reset();
   if (auto banned = call.ctx.communities.ban(call.me(), id, person->id, reason, until); !banned)
     return from_error(banned.error());
-  return membership_response(call, id, person->id);
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto m = tx.memberships().get(id, person->id);
+    if (m)
+      return membership_json(tx, call.app().urls, *m);
+    if (m.error().kind != core::ErrorKind::not_found)
+      return std::move(m).error();
+    // A community hosted elsewhere keeps memberships of our own people only: the ban was sent to
+    // its host, which records it.
+    return json{{"person", person_json(tx, call.app().urls, person->id)}, {"state", "banned"}};
+  });
 }
 
 Response unban_person(Call& call) {

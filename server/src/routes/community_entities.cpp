@@ -238,6 +238,7 @@ json thread_json(Tx& tx, const ApiContext& ctx, const storage::ThreadSummary& th
   return {{"id", core::to_string_id(p.id)},
           {"ap_id", p.ap_id},
           {"url", p.url.value_or(p.ap_id)},
+          {"link", hidden || !p.link_url ? json(nullptr) : json(*p.link_url)},
           {"community", std::move(community)},
           {"author", person_json(tx, urls, p.author_id)},
           {"title", hidden ? "" : p.title.value_or("")},

@@ -202,6 +202,8 @@ Response post_thread(Call& call) {
   if (auto summary = string_param(call.params, "summary"); summary && !summary->empty())
     in.summary = *summary;
   in.sensitive = bool_param(call.params, "sensitive").value_or(false) || in.summary;
+  if (auto link = string_param(call.params, "url"); link && !link->empty())
+    in.link = *link;
   auto post = call.ctx.communities.post_thread(call.me(), community, in);
   if (!post)
     return from_error(post.error());

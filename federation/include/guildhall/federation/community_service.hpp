@@ -95,7 +95,9 @@ class CommunityService {
   core::Result<void> rsvp(storage::Id actor_id, storage::Id event_id,
                           std::optional<storage::RsvpStatus> status);
 
-  // ---- what only the hosting instance does (invalid_input for a remote community)
+  // ---- what only the hosting instance does (invalid_input for a remote community), except
+  // remove/restore, lock, pin and ban/unban, which a local moderator of a remote community sends
+  // to its group
 
   core::Result<storage::CommunityView> create(storage::Id owner_id,
                                               const outbox::CommunityInput& input);

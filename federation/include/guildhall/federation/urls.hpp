@@ -37,6 +37,8 @@ class Urls {
     return std::string(actor) + "/moderators";
   }
   static std::string key_id(std::string_view actor) { return std::string(actor) + "#main-key"; }
+  // FEP-7888: the context collection of one of our threads (Lemmy's layout).
+  static std::string context(std::string_view thread) { return std::string(thread) + "/context"; }
 
   // Profile pages for people (the web app's routes).
   std::string user_profile(std::string_view handle) const {

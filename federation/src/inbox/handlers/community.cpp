@@ -419,6 +419,18 @@ core::Result<void> apply_member_activity(HandlerContext& ctx, const storage::Com
 
 }  // namespace
 
+core::Result<void> apply_own_moderation(storage::Tx& tx, const Urls& urls,
+                                        const storage::CommunityView& group,
+                                        const storage::Actor& moderator,
+                                        const as::Object& activity) {
+  // Our moderator's rights were checked by the caller (their role, which the group's announced
+  // Add set); the host checks them again before it announces.
+  const std::vector<std::string> moderators{moderator.ap_id};
+  HandlerContext ctx{tx, activity, moderator, urls, core::SystemClock::instance(), false, {}};
+  ctx.moderators = &moderators;
+  return apply_member_activity(ctx, group);
+}
+
 core::Result<void> store_community_post(HandlerContext& ctx, const storage::CommunityView& group,
                                         const as::Object& object) {
   if (!is_post_kind(object.kind))
@@ -441,8 +453,11 @@ core::Result<void> store_community_post(HandlerContext& ctx, const storage::Comm
     auto p = find_post(ctx.tx, object.in_reply_to.id());
     if (!p)
       return std::move(p).error();
-    if (!*p)
-      return ctx.ignore("reply to a post we do not have");
+    if (!*p) {
+      ctx.orphan_community = group.actor.id;
+      ctx.orphan_reply = object;
+      return ctx.ignore("reply to a post we do not have: its thread is backfilled");
+    }
     if ((*p)->community_id != group.actor.id)
       return core::Error::forbidden("reply to a post of another community");
     parent = *p;
@@ -550,6 +565,8 @@ core::Result<void> handle_group_announce(HandlerContext& ctx, const storage::Com
                             : apply_member_activity(inner_ctx, group);
   ctx.note = std::move(inner_ctx.note);
   ctx.enqueued = ctx.enqueued || inner_ctx.enqueued;
+  ctx.orphan_community = inner_ctx.orphan_community;
+  ctx.orphan_reply = std::move(inner_ctx.orphan_reply);
   return applied;
 }
 

@@ -43,6 +43,10 @@ struct HandlerContext {
   const as::Object* group_document = nullptr;
   // Accept of a local person's Follow of a remote community: backfill it after the commit.
   std::optional<storage::Id> joined_community{};
+  // A comment in a remote community whose parent we do not have: backfill its thread after the
+  // commit (the comment as checked here, and the community).
+  std::optional<storage::Id> orphan_community{};
+  std::optional<as::Object> orphan_reply{};
 
   core::Result<void> ignore(std::string why) {
     note = std::move(why);
@@ -80,6 +84,13 @@ core::Result<void> handle_group_announce(HandlerContext& ctx, const storage::Com
 // A thread or comment by ctx.actor (checked: origin, author) into that community; idempotent.
 core::Result<void> store_community_post(HandlerContext& ctx, const storage::CommunityView& group,
                                         const as::Object& object);
+// What one of our people who moderates a remote community sends it (outbox::RemoteCommunities:
+// a moderator's Delete, Lock, Add/Remove to `featured`, Block and their Undo), applied here at once
+// as the group's Announce of it would be (that Announce of our own activity is not applied again).
+core::Result<void> apply_own_moderation(storage::Tx& tx, const Urls& urls,
+                                        const storage::CommunityView& group,
+                                        const storage::Actor& moderator,
+                                        const as::Object& activity);
 // Accept/Reject of a local person's Follow of a remote group: nullopt when it is not one.
 core::Result<std::optional<storage::Membership>> our_membership(HandlerContext& ctx);
 // Reaction on a post we have (any post: a local one, or one in a community we follow).

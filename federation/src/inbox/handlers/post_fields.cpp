@@ -22,12 +22,19 @@ PostFields post_fields(const as::Object& object) {
   f.sensitive = object.sensitive.value_or(false) || f.summary.has_value();
   if (!object.url.empty())
     f.url = content::safe_url(object.url, false);
+  if (object.in_reply_to.empty() && same_origin_ids(object.context.id(), object.id))
+    f.context_url = content::safe_url(object.context.id(), false);
   f.is_question = groups::read_shape(object).question;
   int position = 0;
   for (const as::Ref& ref : object.attachment) {
     const as::Object* a = ref.get();
     if (!a)
       continue;
+    if (a->kind == as::Kind::link && object.in_reply_to.empty() && !f.link_url) {
+      f.link_url = content::safe_url(!a->href.empty() ? a->href : a->url, false);
+      if (f.link_url)
+        continue;
+    }
     std::string raw_url = !a->url.empty() ? a->url : (!a->href.empty() ? a->href : a->id);
     std::optional<std::string> url = content::safe_url(raw_url, false);
     if (!url)
@@ -54,6 +61,8 @@ storage::NewPost new_remote_post(const HandlerContext& ctx, const as::Object& ob
   post.language = f.language;
   post.sensitive = f.sensitive;
   post.url = f.url;
+  post.context_url = f.context_url;
+  post.link_url = f.link_url;
   post.is_local = false;
   post.is_question = f.is_question;
   const core::TimePoint now = ctx.clock.now();
@@ -71,6 +80,7 @@ storage::PostEdit post_edit(PostFields f, core::TimePoint edited_at) {
   edit.language = std::optional<std::string>(f.language);
   edit.sensitive = f.sensitive;
   edit.url = std::optional<std::string>(f.url);
+  edit.link_url = std::optional<std::string>(f.link_url);
   edit.attachments = std::move(f.attachments);
   edit.edited_at = edited_at;
   return edit;

@@ -17,6 +17,12 @@ struct PostFields {
   std::optional<std::string> language;
   bool sensitive = false;
   std::optional<std::string> url;
+  // A thread's FEP-7888 context collection, only when on the thread's own origin (a context
+  // elsewhere would let a thread send our backfill to any server).
+  std::optional<std::string> context_url;
+  // A thread's link (link posts): its first `Link` attachment (Lemmy, Mbin), not kept among the
+  // attachments.
+  std::optional<std::string> link_url;
   bool is_question = false;
   std::vector<storage::Attachment> attachments;
 };

@@ -318,6 +318,9 @@ struct Post {
   std::optional<std::string> language{};
   bool sensitive = false;
   std::optional<std::string> url{};
+  // A remote thread's FEP-7888 `context` collection (ours is discovery::thread_context's).
+  std::optional<std::string> context_url{};
+  std::optional<std::string> link_url{};  // a link post's link (threads)
   bool is_local = false;
   bool is_question = false;
   std::optional<Id> accepted_answer_id{};
@@ -345,6 +348,8 @@ struct NewPost {
   std::optional<std::string> language{};
   bool sensitive = false;
   std::optional<std::string> url{};
+  std::optional<std::string> context_url{};  // remote threads
+  std::optional<std::string> link_url{};
   bool is_local = true;
   bool is_question = false;
   std::optional<TimePoint> published_at{};  // nullopt: now (remote posts pass theirs)
@@ -360,6 +365,7 @@ struct PostEdit {
   Nullable<std::string> language{};
   std::optional<bool> sensitive{};
   Nullable<std::string> url{};
+  Nullable<std::string> link_url{};
   std::optional<std::vector<Attachment>> attachments{};  // replaces the list when set
   std::optional<TimePoint> edited_at{};                  // nullopt: now
 };

@@ -56,6 +56,11 @@ core::Result<CollectionSlice> person_following(storage::Tx& tx, const storage::A
 // Accepted members (owner and moderators included). Callers check members_are_public first.
 core::Result<CollectionSlice> group_followers(storage::Tx& tx, const storage::CommunityView& group,
                                               std::optional<std::int64_t> page);
+// A thread's context collection (FEP-7888): the thread, then its comments that are neither
+// deleted nor removed, oldest first. `total_items` counts the removed ones too (storage counts
+// comments that are not deleted).
+core::Result<CollectionSlice> thread_posts(storage::Tx& tx, const storage::Post& thread,
+                                           std::optional<std::int64_t> page);
 // Accepted owners and moderators, oldest first (Lemmy lists the top moderator first).
 core::Result<std::vector<std::string>> group_moderators(storage::Tx& tx,
                                                         const storage::CommunityView& group);

@@ -77,6 +77,11 @@ struct ProcessorOptions {
   // Called after the Accept of a local person's Follow of a remote community committed (on the
   // processor's thread): the place to backfill the community's latest threads (CommunityBackfill).
   std::function<void(storage::Id community_id)> on_joined{};
+  // Called after a transaction that met a comment whose parent we do not have, in a remote
+  // community a local person follows (on the processor's thread; `reply` is the comment as
+  // trusted by the handler): the place to backfill its thread (CommunityBackfill::thread_of).
+  std::function<void(storage::Id community_id, const activitystreams::Object& reply)>
+      on_orphan_reply{};
 };
 
 struct ProcessorStats {

@@ -82,6 +82,7 @@ struct ThreadInput {
   bool sensitive = false;
   std::optional<PollInput> poll{};    // the thread is a poll
   std::optional<EventInput> event{};  // the thread is an event (not both)
+  std::optional<std::string> link{};  // a link post: an http(s) URL (Lemmy's Link attachment)
 };
 
 struct CommentInput {

@@ -71,7 +71,29 @@ class RemoteCommunities {
   // Flag to the group (its moderators see it); nothing is stored here.
   core::Result<void> report(storage::Id actor_id, storage::Id post_id, const std::string& reason);
 
+  // Moderation by one of our people who moderates the remote community (appointed there: the
+  // group's announced Add gave the membership its role), in Lemmy's shapes: a removal is `Delete`
+  // with `summary` (the reason, else " "), restored by its Undo; `Lock` / Undo(Lock) of a thread;
+  // a pin is `Add` / `Remove` with `target` = the group's `featured`; a ban is `Block {object:
+  // person, target: group, summary, endTime}` / Undo(Block). The group checks the moderator again,
+  // applies and announces; the effect is applied here at once (the Announce of our own activity
+  // is not applied twice). forbidden for anyone but an accepted moderator or owner.
+  core::Result<void> remove_post(storage::Id moderator_id, storage::Id post_id,
+                                 const std::optional<std::string>& reason);
+  core::Result<void> restore_post(storage::Id moderator_id, storage::Id post_id);
+  core::Result<void> lock(storage::Id moderator_id, storage::Id post_id, bool locked);
+  core::Result<void> pin(storage::Id moderator_id, storage::Id post_id, bool pinned);
+  core::Result<void> ban(storage::Id moderator_id, storage::Id community_id, storage::Id person_id,
+                         const std::optional<std::string>& reason,
+                         std::optional<core::TimePoint> until);
+  core::Result<void> unban(storage::Id moderator_id, storage::Id community_id,
+                           storage::Id person_id);
+
  private:
+  core::Result<void> set_ban(storage::Id moderator_id, storage::Id community_id,
+                             storage::Id person_id, const std::optional<std::string>& reason,
+                             std::optional<core::TimePoint> until, bool banned);
+
   storage::Database& db_;
   Urls urls_;
   std::function<void()> on_enqueued_;
