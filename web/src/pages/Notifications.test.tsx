@@ -72,9 +72,9 @@ describe('Notifications', () => {
     FakeSocket.last.onopen!();
     expect(live.mode).toBe('streaming');
     renderWith(<Notifications now={now} />, { fetch, live, locale: 'de' });
-    await screen.findByText('Bob folgt dir jetzt');
+    await screen.findByText('Bob folgt Ihnen jetzt');
     FakeSocket.last.onmessage!({ data: JSON.stringify({ event: 'notification', payload: JSON.stringify(note('11', 'favourite')) }) });
-    expect(await screen.findByText('Bob gefällt dein Beitrag')).toBeTruthy();
+    expect(await screen.findByText('Bob gefällt Ihr Beitrag')).toBeTruthy();
     live.close();
   });
 
