@@ -57,6 +57,8 @@ describe('Notifications', () => {
     expect(within(items[0]).getByText('New')).toBeTruthy();
     expect(within(items[1]).queryByText('New')).toBeNull();
     expect(within(items[0]).getByRole('link', { name: 'Use a shared remote.' }).getAttribute('href')).toBe('/posts/s1');
+    // Which notifications arrive is chosen in the settings.
+    expect(screen.getByRole('link', { name: 'Choose which notifications you receive' }).getAttribute('href')).toBe('/settings');
     await waitFor(() => expect(saved).toEqual([{ notifications: { last_read_id: '30' } }]));
   });
 

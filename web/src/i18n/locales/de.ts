@@ -90,6 +90,7 @@ const messages = {
     'notifications.intro': "Antworten, Reaktionen, Beitrittsentscheidungen und Meldungen für Sie.",
     'notifications.empty': "Noch keine Benachrichtigungen.",
     'notifications.new': "Neu",
+    'notifications.choose': "Wählen, worüber Sie benachrichtigt werden",
     'notifications.mention': "{name} hat Ihnen geantwortet",
     'notifications.favourite': "{name} gefällt Ihr Beitrag",
     'notifications.follow': "{name} folgt Ihnen jetzt",

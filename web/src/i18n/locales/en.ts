@@ -89,6 +89,7 @@ export default {
     'notifications.intro': "Replies, reactions, join decisions and reports for you.",
     'notifications.empty': "No notifications yet.",
     'notifications.new': "New",
+    'notifications.choose': "Choose which notifications you receive",
     'notifications.mention': "{name} replied to you",
     'notifications.favourite': "{name} liked your post",
     'notifications.follow': "{name} followed you",
