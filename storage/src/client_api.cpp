@@ -188,6 +188,18 @@ class OAuthRepoImpl final : public OAuthRepo {
     });
   }
 
+  Result<std::int64_t> revoke_tokens_for_user(Id user_id, std::optional<Id> keep) override {
+    return x_.write([&]() -> Result<std::int64_t> {
+      auto rows = x_.q(
+          "UPDATE oauth_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND "
+          "id <> $3 RETURNING id",
+          {x_.now(), user_id, keep.value_or(0)});
+      for (auto row : rows)
+        x_.record(ChangeKind::token_revoked, row.i64("id"));
+      return static_cast<std::int64_t>(rows.size());
+    });
+  }
+
   Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) override {
     return x_.write([&]() -> Result<std::int64_t> {
       auto rows = x_.q(
@@ -316,6 +328,34 @@ class ClientApiRepoImpl final : public ClientApiRepo {
                {locale, actor_id})
               .empty())
         return not_found("unknown user");
+      return {};
+    });
+  }
+
+  Result<std::vector<std::string>> muted_notifications(Id actor_id) override {
+    return x_.read([&]() -> Result<std::vector<std::string>> {
+      std::vector<std::string> out;
+      for (auto row : x_.q("SELECT category FROM notification_opt_outs WHERE actor_id = $1 ORDER "
+                           "BY category",
+                           {actor_id}))
+        out.push_back(row.text("category"));
+      return out;
+    });
+  }
+
+  Result<void> set_muted_notifications(Id actor_id,
+                                       const std::vector<std::string>& categories) override {
+    for (const auto& category : categories)
+      if (std::find(kNotificationCategories.begin(), kNotificationCategories.end(), category) ==
+          kNotificationCategories.end())
+        return core::Error::invalid_input("unknown notification category: " + category);
+    return x_.write([&]() -> Result<void> {
+      x_.q("DELETE FROM notification_opt_outs WHERE actor_id = $1", {actor_id});
+      for (const auto& category : categories)
+        x_.q(
+            "INSERT INTO notification_opt_outs (actor_id, category) VALUES ($1, $2) ON CONFLICT "
+            "DO NOTHING",
+            {actor_id, category});
       return {};
     });
   }
@@ -586,36 +626,40 @@ class ClientApiRepoImpl final : public ClientApiRepo {
  private:
   // The one derivation of notifications from the rows that cause them, as one UNION with the
   // filter pushed into each branch: by recipient ($1 = the actor) or by the causing row ($1 = its
-  // id). CAST(NULL ...) types the empty post column for PostgreSQL.
+  // id). Each branch names its category (kNotificationCategories) so the categories the recipient
+  // turned off are left out here, for every reader (lists, counts, the streaming API).
+  // CAST(NULL ...) types the empty post column for PostgreSQL.
   static std::string notification_sql(bool by_cause) {
     const auto where = [by_cause](std::string_view recipient, std::string_view id) {
       return std::string(by_cause ? id : recipient) + " = $1";
     };
     return "SELECT recipient_id, id, type, from_id, post_id, created_at FROM ("
-           "SELECT p.author_id AS recipient_id, r.id AS id, 'favourite' AS type, r.actor_id AS "
-           "from_id, r.post_id AS post_id, r.created_at AS created_at FROM reactions r JOIN posts "
-           "p ON p.id = r.post_id WHERE " +
+           "SELECT p.author_id AS recipient_id, r.id AS id, 'favourite' AS type, 'reaction' AS "
+           "category, r.actor_id AS from_id, r.post_id AS post_id, r.created_at AS created_at "
+           "FROM reactions r JOIN posts p ON p.id = r.post_id WHERE " +
            where("p.author_id", "r.id") +
            " AND r.kind = 'like' AND r.actor_id <> p.author_id AND p.deleted_at IS NULL "
            "UNION ALL SELECT f.followee_id, f.id, CASE f.state WHEN 'accepted' THEN 'follow' ELSE "
-           "'follow_request' END, f.follower_id, CAST(NULL AS BIGINT), f.created_at FROM follows f "
-           "WHERE " +
+           "'follow_request' END, 'follow', f.follower_id, CAST(NULL AS BIGINT), f.created_at "
+           "FROM follows f WHERE " +
            where("f.followee_id", "f.id") +
-           " UNION ALL SELECT parent.author_id, c.id, 'mention', c.author_id, c.id, c.published_at "
-           "FROM posts c JOIN posts parent ON parent.id = c.parent_id WHERE " +
+           " UNION ALL SELECT parent.author_id, c.id, 'mention', 'reply', c.author_id, c.id, "
+           "c.published_at FROM posts c JOIN posts parent ON parent.id = c.parent_id WHERE " +
            where("parent.author_id", "c.id") +
            " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS NULL"
            // A mention that is also a reply to one of the recipient's posts counts once, above.
-           " UNION ALL SELECT m.actor_id, m.post_id, 'mention', c.author_id, c.id, c.published_at "
-           "FROM post_mentions m JOIN posts c ON c.id = m.post_id WHERE " +
+           " UNION ALL SELECT m.actor_id, m.post_id, 'mention', 'mention', c.author_id, c.id, "
+           "c.published_at FROM post_mentions m JOIN posts c ON c.id = m.post_id WHERE " +
            where("m.actor_id", "m.post_id") +
            " AND c.author_id <> m.actor_id AND c.deleted_at IS NULL AND c.removed_at IS NULL AND "
            "NOT EXISTS (SELECT 1 FROM posts parent WHERE parent.id = c.parent_id AND "
            "parent.author_id = m.actor_id)"
-           " UNION ALL SELECT p.author_id, rb.id, 'reblog', rb.actor_id, rb.post_id, rb.created_at "
-           "FROM reblogs rb JOIN posts p ON p.id = rb.post_id WHERE " +
+           " UNION ALL SELECT p.author_id, rb.id, 'reblog', 'boost', rb.actor_id, rb.post_id, "
+           "rb.created_at FROM reblogs rb JOIN posts p ON p.id = rb.post_id WHERE " +
            where("p.author_id", "rb.id") +
-           " AND rb.actor_id <> p.author_id AND p.deleted_at IS NULL) n WHERE 1 = 1";
+           " AND rb.actor_id <> p.author_id AND p.deleted_at IS NULL) n WHERE NOT EXISTS (SELECT "
+           "1 FROM notification_opt_outs o WHERE o.actor_id = n.recipient_id AND o.category = "
+           "n.category)";
   }
 
   // Booleans are bound, not spelled: SQLite stores 0/1, PostgreSQL a BOOLEAN.

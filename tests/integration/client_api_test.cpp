@@ -147,6 +147,8 @@ class ClientApi : public ::testing::Test {
     server_->create_user("alice");
     server_->create_user("bob");
     server_->create_user("carol");
+    server_->create_user("erin");
+    server_->create_user("frank");
     server_->admin({"group", "create", "eng", "--owner", "carol", "--title", "Engineering"});
     server_->admin({"act", "carol", "community-create", "design", "Design", "join=approval"});
     server_->start();
@@ -567,6 +569,89 @@ TEST_F(ClientApi, SessionCookieAuthenticatesTheApiWithCsrfOnWritesAndBearerWins)
   auto token_endpoint = s().call("POST", "/oauth/token", form({{"grant_type", "password"}}),
                                  {{"Cookie", session.cookie}});
   EXPECT_NE(token_endpoint.status, 403);
+}
+
+TEST_F(ClientApi, PasswordChangeNeedsTheCurrentPasswordAndEndsEveryOtherSession) {
+  const Session session = sign_in("erin");
+  const Session other_browser = sign_in("erin");
+  const std::string app_token = password_token(register_app(), "erin");
+  const std::string csrf = session.document["csrf_token"];
+  const auto change = [&](const json& body, bool with_csrf = true) {
+    std::map<std::string, std::string> headers{{"Cookie", session.cookie}};
+    if (with_csrf)
+      headers["X-CSRF-Token"] = csrf;
+    return s().call("POST", "/api/guildhall/v1/account/password", body.dump(), headers);
+  };
+  const std::string next = "a much longer passphrase";
+  EXPECT_EQ(change({{"current_password", kPassword}, {"new_password", next}}, false).status, 403);
+  auto wrong = change({{"current_password", "not it"}, {"new_password", next}});
+  EXPECT_EQ(wrong.status, 422);
+  EXPECT_EQ(json::parse(wrong.body)["error"], "The current password is wrong");
+  auto short_one = change({{"current_password", kPassword}, {"new_password", "short"}});
+  EXPECT_EQ(short_one.status, 422);
+  EXPECT_EQ(json::parse(short_one.body)["error"], "password must be at least 8 characters");
+  EXPECT_EQ(change({{"current_password", kPassword}}).status, 422);
+  EXPECT_EQ(s().call("GET", "/web/session", "", {{"Cookie", other_browser.cookie}}).status, 200)
+      << "refused changes end nothing";
+  EXPECT_EQ(s().call("POST", "/web/session", json{{"username", "erin"}, {"password", next}}.dump())
+                .status,
+            401);
+
+  auto changed = change({{"current_password", kPassword}, {"new_password", next}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(json::parse(changed.body)["revoked_sessions"], 2);
+  EXPECT_EQ(s().call("GET", "/web/session", "", {{"Cookie", session.cookie}}).status, 200)
+      << "the session that changed it stays";
+  EXPECT_EQ(s().call("GET", "/web/session", "", {{"Cookie", other_browser.cookie}}).status, 401);
+  EXPECT_EQ(s().call("GET", "/api/v1/accounts/verify_credentials", "", {}, app_token).status, 401);
+  EXPECT_EQ(
+      s().call("POST", "/web/session", json{{"username", "erin"}, {"password", kPassword}}.dump())
+          .status,
+      401);
+  EXPECT_EQ(s().call("POST", "/web/session", json{{"username", "erin"}, {"password", next}}.dump())
+                .status,
+            200);
+}
+
+TEST_F(ClientApi, NotificationPreferencesDecideWhichNotificationsArrive) {
+  const App app = register_app();
+  const std::string frank = password_token(app, "frank");
+  const std::string bob = password_token(app, "bob");
+  const std::string prefs = "/api/guildhall/v1/account/notification_preferences";
+  EXPECT_EQ(get_json(prefs, frank), (json{{"mention", true},
+                                          {"reply", true},
+                                          {"reaction", true},
+                                          {"boost", true},
+                                          {"follow", true}}));
+  auto post = post_status(frank, "tell me things");
+  const std::string post_id = post["id"];
+  post_status(bob, "a reply", R"({"in_reply_to_id": ")" + post_id + R"("})");
+  ASSERT_EQ(s().call("POST", "/api/v1/statuses/" + post_id + "/favourite", "", {}, bob).status,
+            200);
+  ASSERT_EQ(get_json("/api/v1/notifications", frank).size(), 2u);
+
+  const auto patch = [&](const std::string& body) {
+    return s().call("PATCH", prefs, body, {}, frank);
+  };
+  EXPECT_EQ(patch(R"({"reply": "no"})").status, 422);
+  auto unknown = patch(R"({"email": false})");
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_EQ(json::parse(unknown.body)["error"], "unknown notification category: email");
+  EXPECT_EQ(get_json(prefs, frank)["reply"], true) << "a refused change stores nothing";
+  auto off = patch(R"({"reply": false})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(json::parse(off.body)["reply"], false);
+  EXPECT_EQ(json::parse(off.body)["reaction"], true);
+  auto left = get_json("/api/v1/notifications", frank);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0]["type"], "favourite");
+  EXPECT_EQ(get_json("/api/v1/notifications/unread_count", frank)["count"], 1);
+  // Another change keeps what it does not name.
+  ASSERT_EQ(patch(R"({"boost": false})").status, 200);
+  EXPECT_EQ(get_json(prefs, frank)["reply"], false);
+  ASSERT_EQ(patch(R"({"reply": true, "boost": true})").status, 200);
+  EXPECT_EQ(get_json("/api/v1/notifications", frank).size(), 2u);
+  EXPECT_EQ(s().call("GET", prefs).status, 401);
 }
 
 TEST_F(ClientApi, TokenEndpointChecksTheClient) {

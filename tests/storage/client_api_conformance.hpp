@@ -528,6 +528,102 @@ TYPED_TEST_P(ClientApiConformance, DismissedAndClearedNotificationsAreHidden) {
   EXPECT_TRUE(ids().empty()) << "clearing again moves the watermark";
 }
 
+TYPED_TEST_P(ClientApiConformance, MutedNotificationCategoriesAreLeftOutEverywhere) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const Id me = alice.actor.id;
+  const Post mine = this->post(me, "mine");
+  const Post reply = this->post(bob.actor.id, "bob-reply", mine.id);
+  const Post hello = this->post(bob.actor.id, "@alice hello");
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().add_mentions(hello.id, {me}); }));
+  auto like = this->tx(
+      [&](Tx& t) { return t.reactions().add({.post_id = mine.id, .actor_id = bob.actor.id}); });
+  ASSERT_OK(like);
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.client_api().add_reblog(bob.actor.id, mine.id, "https://h.example/boost/1");
+  }));
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.follows().create(bob.actor.id, me, FollowState::accepted, std::nullopt);
+  }));
+  const auto types = [&] {
+    const auto rows = this->tx([&](Tx& t) { return t.client_api().notifications(me, {}, {}); });
+    std::vector<std::string> out;
+    for (const auto& n : rows.value())
+      out.push_back(n.type + (n.post_id == std::optional<Id>(hello.id) ? "@" : ""));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(types(),
+            (std::vector<std::string>{"favourite", "follow", "mention", "mention@", "reblog"}));
+  EXPECT_TRUE(this->tx([&](Tx& t) { return t.client_api().muted_notifications(me); })->empty());
+
+  // Replies off, mentions on: the reply goes, the mention stays (both are Mastodon "mention").
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.client_api().set_muted_notifications(me, {"reply", "reaction", "reply"});
+  }));
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().muted_notifications(me); }),
+            (std::vector<std::string>{"reaction", "reply"}));
+  EXPECT_EQ(types(), (std::vector<std::string>{"follow", "mention@", "reblog"}));
+  // What the streaming API pushes follows the same preferences.
+  EXPECT_TRUE(
+      this->tx([&](Tx& t) { return t.client_api().notifications_caused_by(like->id); })->empty());
+  auto by_reply = this->tx([&](Tx& t) { return t.client_api().notifications_caused_by(reply.id); });
+  EXPECT_TRUE(by_reply->empty());
+  // Another person's preferences are their own.
+  const Post bobs = this->post(bob.actor.id, "bobs");
+  this->post(me, "alice-reply", bobs.id);
+  auto for_bob =
+      this->tx([&](Tx& t) { return t.client_api().notifications(bob.actor.id, {}, {}); });
+  ASSERT_EQ(for_bob->size(), 1u);
+  EXPECT_EQ(for_bob->front().type, "mention");
+
+  // An unknown category is refused and changes nothing.
+  EXPECT_ERROR(this->tx([&](Tx& t) {
+    return t.client_api().set_muted_notifications(me, {"boost", "email"});
+  }),
+               invalid_input);
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().muted_notifications(me); }),
+            (std::vector<std::string>{"reaction", "reply"}));
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().set_muted_notifications(me, {}); }));
+  EXPECT_EQ(types().size(), 5u);
+}
+
+TYPED_TEST_P(ClientApiConformance, RevokingAUsersTokensKeepsTheOneGiven) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const OAuthApp a = this->app("client-7");
+  const OAuthApp other = this->app("client-8");
+  const auto token = [&](const std::string& hash, const OAuthApp& app, Id user) {
+    return this
+        ->tx([&](Tx& t) {
+          return t.oauth().create_token(
+              {.token_hash = hash, .app_id = app.id, .user_id = user, .scopes = {"read"}});
+        })
+        .value();
+  };
+  const OAuthToken keep = token("alice-1", a, alice.actor.id);
+  token("alice-2", a, alice.actor.id);
+  token("alice-3", other, alice.actor.id);
+  token("bob-1", a, bob.actor.id);
+  auto revoked =
+      this->tx([&](Tx& t) { return t.oauth().revoke_tokens_for_user(alice.actor.id, keep.id); });
+  ASSERT_OK(revoked);
+  EXPECT_EQ(*revoked, 2);
+  const auto is_revoked = [&](const std::string& hash) {
+    return this->tx([&](Tx& t) { return t.oauth().get_token_by_hash(hash); })
+        ->revoked_at.has_value();
+  };
+  EXPECT_FALSE(is_revoked("alice-1"));
+  EXPECT_TRUE(is_revoked("alice-2"));
+  EXPECT_TRUE(is_revoked("alice-3"));
+  EXPECT_FALSE(is_revoked("bob-1"));
+  EXPECT_EQ(*this->tx([&](Tx& t) {
+    return t.oauth().revoke_tokens_for_user(alice.actor.id, std::nullopt);
+  }),
+            1);
+  EXPECT_TRUE(is_revoked("alice-1"));
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUnique,
                             CodesAreSingleUse, TokensAreRevocableOnlyByTheirApp,
                             BookmarksIdempotencyAndMarkers, TimelinesFollowFollowsAndSkipTombstones,
@@ -536,6 +632,8 @@ REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUniq
                             CommunityThreadsShowAsBoostsByTheCommunity,
                             MentionsNotifyOnceAndWebLocaleIsNullable,
                             PrivateCommunityPostsReachOnlyTheirReaders,
-                            DismissedAndClearedNotificationsAreHidden);
+                            DismissedAndClearedNotificationsAreHidden,
+                            MutedNotificationCategoriesAreLeftOutEverywhere,
+                            RevokingAUsersTokensKeepsTheOneGiven);
 
 }  // namespace guildhall::storage::testing

@@ -104,6 +104,24 @@ async function stubApi(page) {
   await page.route('**/api/guildhall/v1/communities/c1/insights?**', (r) => r.fulfill(json(insights)));
   await page.route('**/api/guildhall/v1/communities/c1/requests', (r) =>
     r.fulfill(json([{ person: person('erin', { acct: 'erin@b.example', local: false, host: 'b.example' }), role: 'member', state: 'pending', since: minutesAgo(20), ban: null }])));
+  await page.route('**/api/guildhall/v1/account/notification_preferences', (r) =>
+    r.fulfill(json({ mention: true, reply: true, reaction: false, boost: true, follow: true })));
+  await page.route('**/api/guildhall/v1/threads/t5', (r) =>
+    r.fulfill(json({
+      ...thread('t5', 'Team lunch on Friday?', {
+        poll: { options: [{ name: 'Pizza', votes: 7 }, { name: 'Salad bar', votes: 4 }, { name: 'The Thai place around the corner', votes: 1 }],
+          multiple: false, ends_at: new Date(Date.now() + 86_400_000).toISOString(), expired: false, voters_count: 12, my_choices: ['Pizza'] },
+      }),
+      comments: [],
+    })));
+  await page.route('**/api/guildhall/v1/threads/t6', (r) =>
+    r.fulfill(json({
+      ...thread('t6', 'Rust meetup in Hamburg', {
+        event: { starts_at: new Date(Date.now() + 7 * 86_400_000).toISOString(), ends_at: new Date(Date.now() + 7 * 86_400_000 + 3 * 3_600_000).toISOString(),
+          location_name: 'Main hall', location_address: 'Hafenstraße 1, 20359 Hamburg', rsvps: { going: 12, maybe: 3, not_going: 1 }, my_rsvp: 'going' },
+      }),
+      comments: [],
+    })));
   await page.route('**/api/guildhall/v1/threads/t1/read', (r) => r.fulfill(json({ read_at: new Date().toISOString() })));
   await page.route('**/api/guildhall/v1/threads/t1', (r) =>
     r.fulfill(json({
@@ -131,6 +149,9 @@ const pages = [
   { path: '/communities/rust_guild/manage/settings', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-settings' },
   { path: '/communities/new', heading: { en: 'Create a community', de: 'Community gründen' }, name: 'create' },
   { path: '/admin', heading: { en: 'Admin', de: 'Administration' }, name: 'admin', ready: 'Platform engineering' },
+  { path: '/threads/t5', heading: { en: 'Team lunch on Friday?', de: 'Team lunch on Friday?' }, name: 'thread-poll', ready: 'The Thai place around the corner' },
+  { path: '/threads/t6', heading: { en: 'Rust meetup in Hamburg', de: 'Rust meetup in Hamburg' }, name: 'thread-event', ready: 'Main hall' },
+  { path: '/settings', heading: { en: 'Settings', de: 'Einstellungen' }, name: 'settings', ready: /^(Mentions|Erwähnungen)$/ },
   { path: '/notifications', heading: { en: 'Notifications', de: 'Benachrichtigungen' }, name: 'notifications', ready: 'Try a shared remote.' },
 ];
 
@@ -171,6 +192,20 @@ describe('the pages of the app (API answered in the browser)', () => {
     assert.equal(await preview.locator('a[href^="javascript"]').count(), 0, 'script links are dropped');
     await shot(page, 'composer-preview');
     await expectAccessible(page, 'composer preview');
+    await page.getByRole('button', { name: 'Write' }).click();
+    await page.getByLabel('Poll', { exact: true }).check();
+    await page.getByRole('button', { name: 'Add an option' }).click();
+    // The new option has the focus (once the app has rendered it).
+    await page.waitForFunction(() => document.activeElement?.id === 'poll-option-2', null, { timeout: 5000 });
+    await shot(page, 'composer-poll');
+    await expectAccessible(page, 'composer with a poll');
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await noHorizontalScroll(page), 0, 'the poll composer fits a phone');
+    await page.getByLabel('Event', { exact: true }).check();
+    await shot(page, 'composer-event-phone');
+    assert.equal(await noHorizontalScroll(page), 0, 'the event composer fits a phone');
+    await expectAccessible(page, 'composer with an event');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.goto(`${server.origin}/threads/t1`);
     const bar = page.getByRole('group', { name: 'Reactions to How do we cache Conan packages?' });

@@ -200,7 +200,7 @@ describe('the issue scenario on two real instances', () => {
     const before = await unread();
     const admin = alice.page;
     await admin.getByRole('link', { name: 'Hello from Company B' }).click();
-    await admin.getByLabel('Dein Kommentar').fill('Welcome, Bob! How do you cache Bazel outputs?');
+    await admin.getByLabel('Ihr Kommentar').fill('Welcome, Bob! How do you cache Bazel outputs?');
     await admin.getByRole('button', { name: 'Senden' }).click();
     await admin.getByRole('heading', { level: 2, name: '1 Kommentar' }).waitFor();
     // No reload on B: the stream brings the notification to the open page.
@@ -226,5 +226,97 @@ describe('the issue scenario on two real instances', () => {
     assert.equal(await byInstance.getByRole('row').count(), 3);
     await shot(admin, 'scenario-insights-de');
     await expectAccessible(admin, 'insights (real server, de)');
+  });
+  it('bob answers the question on B, alice accepts the answer on A, and both instances highlight it', async () => {
+    const { page } = bob;
+    const question = 'How do we cache Conan packages?';
+    await page.goto(`${b.origin}/communities/${acct()}`);
+    // The question came to B by the backfill after bob's join was accepted.
+    await eventually(page, () => page.getByRole('link', { name: question }).waitFor({ timeout: 2000 }));
+    await page.getByRole('link', { name: question }).click();
+    await page.getByRole('heading', { level: 1, name: question }).waitFor();
+    await page.getByLabel('Your comment').fill('A shared Artifactory remote per team, keyed by profile.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('A shared Artifactory remote per team, keyed by profile.').waitFor();
+
+    const admin = alice.page;
+    await admin.goto(`${a.origin}/communities/rust_guild`);
+    await admin.getByRole('link', { name: question }).click();
+    await admin.getByRole('heading', { level: 1, name: question }).waitFor();
+    const answer = admin.getByRole('article', { name: /^Kommentar von bob/i });
+    await eventually(admin, () => answer.waitFor({ timeout: 2000 }));
+    await answer.getByRole('button', { name: 'Als Antwort akzeptieren' }).click();
+    const accepted = admin.getByRole('article', { name: /^Kommentar von bob.* – Akzeptierte Antwort$/i });
+    await accepted.waitFor();
+    assert.match(await accepted.getAttribute('class'), /\baccepted\b/);
+    assert.equal(await answer.getByRole('button', { name: 'Als Antwort akzeptieren' }).count(), 0);
+    await shot(admin, 'scenario-accepted-a-de');
+
+    // The acceptance federates: B shows the same comment as the accepted answer.
+    const acceptedOnB = page.getByRole('article', { name: /^Comment by bob.* – Accepted answer$/i });
+    await eventually(page, () => acceptedOnB.waitFor({ timeout: 2000 }));
+    assert.ok(await acceptedOnB.getByText('A shared Artifactory remote per team, keyed by profile.').isVisible());
+    await shot(page, 'scenario-accepted-b');
+    await expectAccessible(page, 'accepted answer (real server)');
+  });
+
+  it('alice starts a poll and an event on A; bob votes and answers on B; A counts both', async () => {
+    const admin = alice.page;
+    const composer = async (title, text) => {
+      await admin.goto(`${a.origin}/communities/rust_guild`);
+      await admin.getByRole('link', { name: 'Neuer Thread' }).click();
+      await admin.getByLabel('Titel').fill(title);
+      await admin.getByLabel('Text', { exact: true }).fill(text);
+    };
+    await composer('Team lunch on Friday?', 'Where do we go?');
+    await admin.getByLabel('Umfrage', { exact: true }).check();
+    await admin.getByLabel('Antwort 1', { exact: true }).fill('Pizza');
+    await admin.getByLabel('Antwort 2', { exact: true }).fill('Salat');
+    await admin.getByRole('button', { name: 'Thread veröffentlichen' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Team lunch on Friday?' }).waitFor();
+    await admin.getByLabel('Pizza').check();
+    await admin.getByRole('button', { name: 'Abstimmen' }).click();
+    const results = admin.getByRole('list', { name: 'Ergebnis' });
+    await results.waitFor();
+    await admin.getByText('1 Person hat abgestimmt').waitFor();
+    const pollUrl = admin.url();
+
+    await composer('Rust meetup', 'Talks, pretzels and a demo of the build cache.');
+    await admin.getByLabel('Veranstaltung', { exact: true }).check();
+    await admin.getByLabel('Beginn').fill('2099-03-05T18:00');
+    await admin.getByLabel('Ort', { exact: true }).fill('Main hall');
+    await admin.getByRole('button', { name: 'Thread veröffentlichen' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Rust meetup' }).waitFor();
+    const answers = admin.getByRole('group', { name: 'Kommen Sie?' });
+    await answers.getByRole('button', { name: 'Ich komme', exact: true }).click();
+    await admin.getByText('1 Zusage · 0 vielleicht · 0 Absagen').waitFor();
+    assert.equal(await answers.getByRole('button', { name: 'Ich komme', exact: true }).getAttribute('aria-pressed'), 'true');
+    await shot(admin, 'scenario-event-a-de');
+    const eventUrl = admin.url();
+
+    const { page } = bob;
+    await page.goto(`${b.origin}/communities/${acct()}`);
+    await eventually(page, () => page.getByRole('link', { name: 'Team lunch on Friday?' }).waitFor({ timeout: 2000 }));
+    await page.getByRole('link', { name: 'Team lunch on Friday?' }).click();
+    await page.getByLabel('Salat').check();
+    await page.getByRole('button', { name: 'Vote' }).click();
+    await page.getByRole('list', { name: 'Results' }).waitFor();
+    await shot(page, 'scenario-poll-b');
+    await expectAccessible(page, 'poll results (real server)');
+
+    await page.goto(`${b.origin}/communities/${acct()}`);
+    await eventually(page, () => page.getByRole('link', { name: 'Rust meetup' }).waitFor({ timeout: 2000 }));
+    await page.getByRole('link', { name: 'Rust meetup' }).click();
+    await page.getByText('Main hall').waitFor();
+    await page.getByRole('group', { name: 'Will you come?' }).getByRole('button', { name: 'Maybe' }).click();
+    await page.getByRole('group', { name: 'Will you come?' }).getByRole('button', { name: 'Maybe', pressed: true }).waitFor();
+    await expectAccessible(page, 'event (real server)');
+
+    // The host counted bob's vote and answer.
+    await admin.goto(pollUrl);
+    await eventually(admin, () => admin.getByText('2 Personen haben abgestimmt').waitFor({ timeout: 2000 }));
+    await shot(admin, 'scenario-poll-a-de');
+    await admin.goto(eventUrl);
+    await eventually(admin, () => admin.getByText('1 Zusage · 1 vielleicht · 0 Absagen').waitFor({ timeout: 2000 }));
   });
 });

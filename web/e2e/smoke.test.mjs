@@ -115,6 +115,50 @@ describe('the web app served by guildhall', () => {
     await context.close();
   });
 
+  it('changes the password in settings, which signs the other browser out, and keeps notification choices', async () => {
+    await admin(server, ['user', 'create', 'dora', '--password', 'correct horse battery staple']);
+    const signIn = async (password) => {
+      const session = await openPage({ locale: 'en-US' });
+      await session.page.goto(`${origin}/settings`);
+      await session.page.getByLabel('Username').fill('dora');
+      await session.page.getByLabel('Password').fill(password);
+      await session.page.getByRole('button', { name: 'Sign in' }).click();
+      await session.page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      return session;
+    };
+    const { context, page, problems } = await signIn('correct horse battery staple');
+    const other = await signIn('correct horse battery staple');
+
+    await page.getByLabel('Current password', { exact: true }).fill('not my password');
+    await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+    await page.getByLabel('Repeat the new password').fill('a brand new passphrase');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').getByText('The current password is wrong').waitFor();
+    await page.getByLabel('Current password', { exact: true }).fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. 1 other session was signed out.').waitFor();
+    await page.screenshot({ path: join(output, 'settings-password-changed.png'), fullPage: true });
+    await expectAccessible(page, 'settings after a password change');
+
+    // The other browser's session ended; the new password signs in.
+    await other.page.reload();
+    await other.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await other.context.close();
+    const again = await signIn('a brand new passphrase');
+    await again.context.close();
+
+    // Notification choices are kept with the account.
+    await page.getByLabel('Likes').uncheck();
+    await page.getByRole('button', { name: 'Save notification settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.reload();
+    await page.getByLabel('Replies').waitFor();
+    assert.equal(await page.getByLabel('Likes').isChecked(), false);
+    assert.equal(await page.getByLabel('Replies').isChecked(), true);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   it('serves hashed assets as immutable and unknown API paths as JSON', async () => {
     const html = await (await fetch(`${origin}/`)).text();
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];

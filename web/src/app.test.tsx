@@ -5,6 +5,8 @@ import { createApi } from './api';
 import { App } from './app';
 import { jsonResponse, routeFetch, session } from './test-support';
 
+const allNotifications = { mention: true, reply: true, reaction: true, boost: true, follow: true };
+
 beforeEach(() => {
   history.replaceState(null, '', '/settings');
   localStorage.clear();
@@ -74,6 +76,7 @@ describe('App', () => {
     let calls = 0;
     const fetch = routeFetch({
       '/web/session': () => jsonResponse(session),
+      '/api/guildhall/v1/account/notification_preferences': () => jsonResponse(allNotifications),
       '/api/v1/accounts/update_credentials': (_url, init) => {
         expect((init?.headers as Record<string, string>)['X-CSRF-Token']).toBe('csrf-test');
         if (calls === 1) expect(JSON.parse(String(init?.body))).toEqual({ display_name: 'Alice A.', note: 'Platform team, ask me about CI.' });
@@ -137,6 +140,7 @@ describe('App sessions and preferences', () => {
     const fetch = routeFetch({
       '/web/session': (_url, init) =>
         init?.method === 'PATCH' ? jsonResponse({ error: 'Record not found' }, 404) : jsonResponse(session),
+      '/api/guildhall/v1/account/notification_preferences': () => jsonResponse(allNotifications),
     });
     render(<App api={createApi({ fetch })} locale="en" />);
     fireEvent.change(await screen.findByLabelText('Language of the app'), { target: { value: 'de' } });

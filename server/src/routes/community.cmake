@@ -4,4 +4,5 @@ target_sources(guildhall_server PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/community_entities.cpp
   ${CMAKE_CURRENT_LIST_DIR}/community_directory.cpp
   ${CMAKE_CURRENT_LIST_DIR}/community_threads.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/community_moderation.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/community_moderation.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/community_account.cpp)

@@ -409,6 +409,7 @@ void register_community(http::Router& router, const std::shared_ptr<ApiContext>&
   register_community_directory(router, ctx);
   register_community_threads(router, ctx);
   register_community_moderation(router, ctx);
+  register_community_account(router, ctx);
 }
 
 }  // namespace guildhall::server::api

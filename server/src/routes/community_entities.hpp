@@ -47,6 +47,7 @@ http::Response post_response(Call& call, storage::Id post_id);
 void register_community_directory(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_community_threads(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_community_moderation(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+void register_community_account(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 inline constexpr const char* kCommunityApi = "/api/guildhall/v1";
 

@@ -136,9 +136,46 @@ export interface Thread {
   comment_count: number;
   reactions: Reactions;
   read: { unread: boolean; new_comments: number } | null;
-  poll: unknown;
-  event: unknown;
+  poll: Poll | null;
+  event: CommunityEvent | null;
 }
+
+export interface Poll {
+  options: { name: string; votes: number }[];
+  multiple: boolean;
+  ends_at: string | null;
+  expired: boolean;
+  voters_count: number;
+  my_choices: string[];
+}
+
+export type RsvpStatus = 'going' | 'maybe' | 'not_going';
+
+export interface CommunityEvent {
+  starts_at: string;
+  ends_at: string | null;
+  location_name: string | null;
+  location_address: string | null;
+  rsvps: Record<RsvpStatus, number>;
+  my_rsvp: RsvpStatus | null;
+}
+
+// What a new thread is besides its title and text (POST /communities/{id}/threads).
+export interface NewThread {
+  title: string;
+  body: string;
+  language?: string;
+  question?: boolean;
+  summary?: string;
+  sensitive?: boolean;
+  poll?: { options: string[]; multiple?: boolean; ends_at?: string };
+  event?: { starts_at: string; ends_at?: string; location_name?: string; location_address?: string };
+}
+
+// Which notifications the person receives (GET /account/notification_preferences).
+export const notificationCategories = ['mention', 'reply', 'reaction', 'boost', 'follow'] as const;
+export type NotificationCategory = (typeof notificationCategories)[number];
+export type NotificationPreferences = Record<NotificationCategory, boolean>;
 
 export interface Comment {
   id: string;

@@ -9,9 +9,12 @@ import type {
   Membership,
   ModerationLogEntry,
   NewCommunity,
+  NewThread,
+  NotificationPreferences,
   Reactions,
   Report,
   Revision,
+  RsvpStatus,
   Thread,
   ThreadSort,
   ThreadWithComments,
@@ -79,10 +82,7 @@ export function communityApi(client: ApiClient) {
       page<Thread>(`/communities/${id(cid)}/threads`, from),
     home: (from?: string | { sort?: ThreadSort; unread?: boolean; limit?: number }) =>
       page<Thread>('/home', from),
-    createThread: (
-      cid: string,
-      thread: { title: string; body: string; language?: string; question?: boolean; summary?: string; sensitive?: boolean },
-    ) => send<Thread>('POST', `/communities/${id(cid)}/threads`, thread),
+    createThread: (cid: string, thread: NewThread) => send<Thread>('POST', `/communities/${id(cid)}/threads`, thread),
     thread: (tid: string) => client.get<ThreadWithComments>(path(`/threads/${id(tid)}`)),
     markRead: (tid: string) => send<{ read_at: string }>('POST', `/threads/${id(tid)}/read`),
     comment: (postId: string, comment: { body: string; language?: string }) =>
@@ -98,6 +98,16 @@ export function communityApi(client: ApiClient) {
     report: (postId: string, reason: string) =>
       send<object>('POST', `/posts/${id(postId)}/report`, { reason }),
     accept: (postId: string) => send<Thread>('POST', `/posts/${id(postId)}/accept`),
+    vote: (postId: string, choices: string[]) => send<Thread>('POST', `/posts/${id(postId)}/votes`, { choices }),
+    rsvp: (postId: string, status: RsvpStatus | null) =>
+      status ? send<Thread>('POST', `/posts/${id(postId)}/rsvp`, { status }) : send<Thread>('DELETE', `/posts/${id(postId)}/rsvp`),
+
+    // The signed-in person's own settings (docs/api.md, "Account settings").
+    changePassword: (current_password: string, new_password: string) =>
+      send<{ revoked_sessions: number }>('POST', '/account/password', { current_password, new_password }),
+    notificationPreferences: () => client.get<NotificationPreferences>(path('/account/notification_preferences')),
+    updateNotificationPreferences: (changes: Partial<NotificationPreferences>) =>
+      send<NotificationPreferences>('PATCH', '/account/notification_preferences', changes),
 
     moderate: (postId: string, action: 'pin' | 'unpin' | 'lock' | 'unlock' | 'restore') =>
       send<Thread>('POST', `/posts/${id(postId)}/${action}`),

@@ -3,6 +3,7 @@ export * from './http';
 export * from './mastodon';
 export * from './community';
 export type * from './community-types';
+export { notificationCategories } from './community-types';
 export type * from './types';
 
 import { ApiClient, type ClientOptions } from './http';

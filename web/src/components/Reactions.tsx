@@ -9,7 +9,7 @@ import { InlineError, useErrorMessage } from './states';
 export const emojiChoices = ['👍', '🎉', '❤️', '😄', '👀', '🚀', '🙏', '💡'];
 
 export function ReactionBar(props: { postId: string; reactions: Reactions; label: string; disabled?: boolean; onChange(r: Reactions): void }) {
-  const { t, tn } = useI18n();
+  const { t, tn, formatNumber } = useI18n();
   const { api } = useApp();
   const errorMessage = useErrorMessage();
   const [busy, setBusy] = useState(false);
@@ -57,7 +57,7 @@ export function ReactionBar(props: { postId: string; reactions: Reactions; label
           aria-label={tn('reactions.emojiCount', e.count, { emoji: e.emoji })}
           onClick={() => toggleEmoji(e.emoji)}
         >
-          {e.emoji} {e.count}
+          {e.emoji} {formatNumber(e.count)}
         </button>
       ))}
       <button

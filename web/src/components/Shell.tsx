@@ -47,7 +47,7 @@ function useUnreadNotifications(signedIn: boolean) {
 }
 
 export function Shell(props: { children: ComponentChildren }) {
-  const { t, tn } = useI18n();
+  const { t, tn, formatNumber } = useI18n();
   const { path } = useLocation();
   const { signOut } = useApp();
   const session = useSession();
@@ -126,7 +126,7 @@ export function Shell(props: { children: ComponentChildren }) {
                   {t(item.label)}
                   {item.href === '/notifications' && unread > 0 && (
                     <span class="badge">
-                      <span aria-hidden="true">{unread}</span>
+                      <span aria-hidden="true">{formatNumber(unread)}</span>
                       <span class="visually-hidden">{tn('notifications.unread', unread)}</span>
                     </span>
                   )}

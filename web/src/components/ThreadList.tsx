@@ -38,14 +38,14 @@ export function ThreadBadges(props: { thread: Thread }) {
 }
 
 export function ThreadRow(props: { thread: Thread; showCommunity?: boolean; now?: Date }) {
-  const { t, tn, formatRelative, formatDate } = useI18n();
+  const { t, tn, formatRelative, formatDate, formatNumber } = useI18n();
   const th = props.thread;
   const unread = th.read?.unread ?? false;
   return (
     <article class={unread ? 'thread-row unread' : 'thread-row'} aria-labelledby={`thread-${th.id}`}>
       <div class="thread-score">
         <span aria-hidden="true">▲</span>
-        <span aria-hidden="true">{th.reactions.score}</span>
+        <span aria-hidden="true">{formatNumber(th.reactions.score)}</span>
         <span class="visually-hidden">{tn('threads.score', th.reactions.score)}</span>
       </div>
       <div class="thread-main">

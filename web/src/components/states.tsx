@@ -1,5 +1,6 @@
 // Loading, error and empty states, the same on every page.
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 
 import { ApiError } from '../api';
 import type { LoadState } from '../hooks/useLoad';
@@ -60,8 +61,50 @@ export function useErrorText() {
   };
 }
 
+export type FormErrorValue = { message: string; detail: string | null };
+
+// A form that saves in place: idle, saving, saved (until the next edit), and the error of the last
+// try. `run` resolves to whether the action succeeded.
+export function useSaving() {
+  const errorMessage = useErrorMessage();
+  const [phase, setPhase] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const [error, setError] = useState<FormErrorValue | null>(null);
+  // A check of the form itself failed: its message, nothing sent.
+  const refuse = (message: string) => {
+    setError({ message, detail: null });
+    setPhase('idle');
+  };
+  const run = async (action: () => Promise<unknown>) => {
+    setPhase('saving');
+    setError(null);
+    try {
+      await action();
+      setPhase('saved');
+      return true;
+    } catch (err) {
+      setError(errorMessage(err));
+      setPhase('idle');
+      return false;
+    }
+  };
+  return { phase, error, run, edited: () => setPhase('idle'), refuse };
+}
+
+// The submit button of a form that saves in place, and its "Saved." status.
+export function SaveActions(props: { phase: 'idle' | 'saving' | 'saved'; submit: string }) {
+  const { t } = useI18n();
+  return (
+    <div class="actions">
+      <button type="submit" class="button button-primary" disabled={props.phase === 'saving'}>
+        {props.phase === 'saving' ? t('settings.saving') : props.submit}
+      </button>
+      <span role="status">{props.phase === 'saved' ? t('settings.saved') : ''}</span>
+    </div>
+  );
+}
+
 // A form's error: the message, and the server's detail below it.
-export function FormError(props: { error: { message: string; detail: string | null } | null }) {
+export function FormError(props: { error: FormErrorValue | null }) {
   if (!props.error) return null;
   return (
     <div class="form-error" role="alert">

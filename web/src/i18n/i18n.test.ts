@@ -48,6 +48,14 @@ describe('locale files', () => {
   }
 });
 
+describe('German', () => {
+  it('addresses people formally ("Sie") everywhere', () => {
+    const de = locales.find((l) => l.code === 'de')!;
+    const informal = /\b(du|dich|dir|dein\w*|gib|schreib|tritt)\b/i;
+    expect(Object.entries(de.messages).filter(([, text]) => informal.test(text))).toEqual([]);
+  });
+});
+
 describe('negotiateLocale', () => {
   it('takes the first preferred language that exists, by exact tag or language', () => {
     expect(negotiateLocale(['de-DE', 'en-US'], ['en', 'de'])).toBe('de');

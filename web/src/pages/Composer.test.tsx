@@ -71,4 +71,66 @@ describe('Composer', () => {
     expect(await screen.findByText('You cannot start threads in this community.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Post thread' })).toBeNull();
   });
+  it('adds a poll with a third option and an end, and an event with a place', async () => {
+    const posted: { poll?: unknown; event?: unknown }[] = [];
+    const fetch = routeFetch({
+      '/api/guildhall/v1/communities/resolve': () => jsonResponse(member),
+      '/api/guildhall/v1/communities/c1/threads': (_url, init) => {
+        posted.push(JSON.parse(String(init?.body)));
+        return jsonResponse(thread('t8', 'Lunch?'));
+      },
+      '/api/guildhall/v1/communities/c1': () => jsonResponse(member),
+    });
+    renderWith(<Composer acct="platform" />, { fetch });
+    fireEvent.input(await screen.findByLabelText('Title'), { target: { value: 'Lunch?' } });
+    fireEvent.input(screen.getByLabelText('Text'), { target: { value: 'Where do we go on Friday?' } });
+    fireEvent.click(screen.getByLabelText('Poll'));
+    fireEvent.input(screen.getByLabelText('Option 1'), { target: { value: 'Pizza' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Post thread' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('A poll needs at least two options.');
+    fireEvent.input(screen.getByLabelText('Option 2'), { target: { value: 'Salad' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add an option' }));
+    // The new option has the keyboard focus, ready for typing.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Option 3')));
+    fireEvent.input(screen.getByLabelText('Option 3'), { target: { value: 'Soup' } });
+    fireEvent.click(screen.getByLabelText('People may choose several options'));
+    fireEvent.input(screen.getByLabelText('Voting ends (optional)'), { target: { value: '2099-12-01T12:00' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Post thread' }));
+    await waitFor(() => expect(posted).toHaveLength(1));
+    expect(posted[0].poll).toEqual({ options: ['Pizza', 'Salad', 'Soup'], multiple: true, ends_at: new Date('2099-12-01T12:00').toISOString() });
+    expect(posted[0].event).toBeUndefined();
+  });
+
+  it('asks for the start of an event and sends its place and address', async () => {
+    const posted: { poll?: unknown; event?: unknown }[] = [];
+    const fetch = routeFetch({
+      '/api/guildhall/v1/communities/resolve': () => jsonResponse(member),
+      '/api/guildhall/v1/communities/c1/threads': (_url, init) => {
+        posted.push(JSON.parse(String(init?.body)));
+        return jsonResponse(thread('t9', 'Meetup'));
+      },
+      '/api/guildhall/v1/communities/c1': () => jsonResponse(member),
+    });
+    renderWith(<Composer acct="platform" />, { fetch });
+    fireEvent.input(await screen.findByLabelText('Title'), { target: { value: 'Meetup' } });
+    fireEvent.input(screen.getByLabelText('Text'), { target: { value: 'Rust and pretzels.' } });
+    fireEvent.click(screen.getByLabelText('Event'));
+    fireEvent.click(screen.getByRole('button', { name: 'Post thread' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Please give the start of the event.');
+    fireEvent.input(screen.getByLabelText('Starts'), { target: { value: '2099-03-05T18:00' } });
+    fireEvent.input(screen.getByLabelText('Ends (optional)'), { target: { value: '2099-03-05T17:00' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Post thread' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('The event cannot end before it starts.');
+    fireEvent.input(screen.getByLabelText('Ends (optional)'), { target: { value: '' } });
+    fireEvent.input(screen.getByLabelText('Place'), { target: { value: ' Main hall ' } });
+    fireEvent.input(screen.getByLabelText('Address'), { target: { value: 'Hafenstraße 1, Hamburg' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Post thread' }));
+    await waitFor(() => expect(posted).toHaveLength(1));
+    expect(posted[0].event).toEqual({
+      starts_at: new Date('2099-03-05T18:00').toISOString(),
+      location_name: 'Main hall',
+      location_address: 'Hafenstraße 1, Hamburg',
+    });
+    expect(posted[0].poll).toBeUndefined();
+  });
 });

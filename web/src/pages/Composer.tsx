@@ -1,4 +1,5 @@
-// The composer for a titled thread: title, Markdown body with preview, language, question flag.
+// The composer for a titled thread: title, Markdown body with preview, language, question flag,
+// and a poll or an event.
 import { useLocation, useRoute } from 'preact-iso';
 import { useState } from 'preact/hooks';
 
@@ -6,6 +7,7 @@ import type { Community } from '../api';
 import { communityPath, threadPath, useLanguageNames } from '../components/community';
 import { MarkdownField } from '../components/Markdown';
 import { Page } from '../components/page';
+import { emptyPollEventDraft, PollEventFields, pollEventInput } from '../components/PollEventFields';
 import { FormActions, FormError, Loaded, useErrorMessage } from '../components/states';
 import { useI18n } from '../i18n';
 import { useApp } from '../session';
@@ -56,6 +58,7 @@ function ComposerForm(props: { community: Community }) {
   const [body, setBody] = useState('');
   const [language, setLanguage] = useState(defaultLanguage);
   const [question, setQuestion] = useState(false);
+  const [pollEvent, setPollEvent] = useState(emptyPollEventDraft);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; detail: string | null } | null>(null);
 
@@ -63,6 +66,11 @@ function ComposerForm(props: { community: Community }) {
     e.preventDefault();
     if (!title.trim() || !body.trim()) {
       setError({ message: t('composer.missing'), detail: null });
+      return;
+    }
+    const extras = pollEventInput(pollEvent);
+    if (typeof extras === 'string') {
+      setError({ message: t(extras), detail: null });
       return;
     }
     setBusy(true);
@@ -73,6 +81,7 @@ function ComposerForm(props: { community: Community }) {
         body,
         language: language || undefined,
         question,
+        ...extras,
       });
       route(threadPath(thread));
     } catch (err) {
@@ -107,6 +116,7 @@ function ComposerForm(props: { community: Community }) {
           {t('composer.questionHelp')}
         </p>
       </div>
+      <PollEventFields draft={pollEvent} onChange={setPollEvent} />
       <FormError error={error} />
       <FormActions submit={t('composer.post')} busy={busy} busyLabel={t('composer.posting')} />
       <a href={communityPath(c)}>{t('composer.cancel')}</a>

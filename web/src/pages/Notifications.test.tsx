@@ -57,6 +57,8 @@ describe('Notifications', () => {
     expect(within(items[0]).getByText('New')).toBeTruthy();
     expect(within(items[1]).queryByText('New')).toBeNull();
     expect(within(items[0]).getByRole('link', { name: 'Use a shared remote.' }).getAttribute('href')).toBe('/posts/s1');
+    // Which notifications arrive is chosen in the settings.
+    expect(screen.getByRole('link', { name: 'Choose which notifications you receive' }).getAttribute('href')).toBe('/settings');
     await waitFor(() => expect(saved).toEqual([{ notifications: { last_read_id: '30' } }]));
   });
 
@@ -72,9 +74,9 @@ describe('Notifications', () => {
     FakeSocket.last.onopen!();
     expect(live.mode).toBe('streaming');
     renderWith(<Notifications now={now} />, { fetch, live, locale: 'de' });
-    await screen.findByText('Bob folgt dir jetzt');
+    await screen.findByText('Bob folgt Ihnen jetzt');
     FakeSocket.last.onmessage!({ data: JSON.stringify({ event: 'notification', payload: JSON.stringify(note('11', 'favourite')) }) });
-    expect(await screen.findByText('Bob gefällt dein Beitrag')).toBeTruthy();
+    expect(await screen.findByText('Bob gefällt Ihr Beitrag')).toBeTruthy();
     live.close();
   });
 

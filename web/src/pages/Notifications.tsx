@@ -81,7 +81,8 @@ export function Notifications(props: { now?: Date }) {
 
   return (
     <Page title={t('notifications.title')} intro={t('notifications.intro')}>
-      <div class="toolbar">
+      <div class="toolbar spread">
+        <a href="/settings">{t('notifications.choose')}</a>
         <button type="button" class="button" onClick={() => load()}>
           {t('home.refresh')}
         </button>

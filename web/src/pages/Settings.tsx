@@ -1,34 +1,27 @@
-// Settings: display name (PATCH /api/v1/accounts/update_credentials) and the UI language.
+// Settings: display name and bio (PATCH /api/v1/accounts/update_credentials), the UI language,
+// notification preferences and the password (settings/).
 import { useState } from 'preact/hooks';
 
 import { LanguageSelect } from '../components/LanguageSelect';
 import { Page } from '../components/page';
-import { useErrorMessage, FormError } from '../components/states';
+import { FormError, SaveActions, useSaving } from '../components/states';
 import { useI18n } from '../i18n';
 import { useApp, useSession } from '../session';
+import { NotificationSettings } from './settings/NotificationSettings';
+import { PasswordForm } from './settings/PasswordForm';
 
 export function Settings() {
   const { t } = useI18n();
   const { api, updateAccount } = useApp();
   const session = useSession();
-  const errorMessage = useErrorMessage();
   const [displayName, setDisplayName] = useState(session?.account.display_name ?? '');
   // The bio as written (source.note), not the HTML shown to others.
   const [bio, setBio] = useState(session?.account.source?.note ?? '');
-  const [phase, setPhase] = useState<'idle' | 'saving' | 'saved'>('idle');
-  const [error, setError] = useState<{ message: string; detail: string | null } | null>(null);
+  const saving = useSaving();
 
-  const save = async (e: Event) => {
+  const save = (e: Event) => {
     e.preventDefault();
-    setPhase('saving');
-    setError(null);
-    try {
-      updateAccount(await api.mastodon.updateCredentials({ display_name: displayName.trim(), note: bio }));
-      setPhase('saved');
-    } catch (err) {
-      setError(errorMessage(err));
-      setPhase('idle');
-    }
+    saving.run(async () => updateAccount(await api.mastodon.updateCredentials({ display_name: displayName.trim(), note: bio })));
   };
 
   return (
@@ -46,7 +39,7 @@ export function Settings() {
             aria-describedby="display-name-help"
             onInput={(e) => {
               setDisplayName(e.currentTarget.value);
-              setPhase('idle');
+              saving.edited();
             }}
           />
           <p class="help" id="display-name-help">
@@ -64,20 +57,16 @@ export function Settings() {
             aria-describedby="bio-help"
             onInput={(e) => {
               setBio(e.currentTarget.value);
-              setPhase('idle');
+              saving.edited();
             }}
           />
           <p class="help" id="bio-help">
             {t('settings.bioHelp')}
           </p>
         </div>
-        <FormError error={error} />
-        <div class="actions">
-          <button type="submit" class="button button-primary" disabled={phase === 'saving'}>
-            {phase === 'saving' ? t('settings.saving') : t('settings.save')}
-          </button>
-          <span role="status">{phase === 'saved' ? t('settings.saved') : ''}</span>
-        </div>
+        <FormError error={saving.error} />
+        <SaveActions phase={saving.phase} submit={t('settings.save')} />
+        {/* The avatar's place: uploads come with the media API. */}
         <p class="help">{t('settings.more')}</p>
       </form>
       <section class="card form" aria-labelledby="settings-language">
@@ -88,6 +77,8 @@ export function Settings() {
           <p class="help">{t('settings.languageHelp')}</p>
         </div>
       </section>
+      <NotificationSettings />
+      <PasswordForm />
     </Page>
   );
 }

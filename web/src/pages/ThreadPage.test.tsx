@@ -186,7 +186,59 @@ describe('ThreadPage', () => {
     const outsider = community();
     const second = server({ '/api/guildhall/v1/communities/c1': () => jsonResponse(outsider) });
     renderWith(<ThreadPage id="t1" now={now} />, { fetch: second.fetch, locale: 'de' });
-    expect(await screen.findByText('Tritt der Community bei, um zu kommentieren.')).toBeTruthy();
+    expect(await screen.findByText('Treten Sie der Community bei, um zu kommentieren.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Anheften' })).toBeNull();
+  });
+  it('votes in a poll, then shows the results with my choice, in German numbers', async () => {
+    const poll = { options: [{ name: 'Pizza', votes: 3 }, { name: 'Salat', votes: 1 }], multiple: false, ends_at: '2026-03-02T12:00:00.000Z', expired: false, voters_count: 4, my_choices: [] };
+    const voted = { ...poll, options: [{ name: 'Pizza', votes: 3 }, { name: 'Salat', votes: 2 }], voters_count: 5, my_choices: ['Salat'] };
+    const lunch = { ...thread('t1', 'Lunch?', { poll }), comments: [] };
+    const { fetch, calls } = server({
+      '/api/guildhall/v1/threads/t1': () => jsonResponse(lunch),
+      '/api/guildhall/v1/posts/t1/votes': () => jsonResponse(thread('t1', 'Lunch?', { poll: voted })),
+    });
+    renderWith(<ThreadPage id="t1" now={now} />, { fetch, locale: 'de' });
+    expect(await screen.findByRole('heading', { level: 2, name: 'Umfrage' })).toBeTruthy();
+    expect(screen.getByText(/Eine Antwort · Endet/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Abstimmen' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Bitte wählen Sie zuerst eine Antwort.');
+    fireEvent.click(screen.getByLabelText('Salat'));
+    fireEvent.click(screen.getByRole('button', { name: 'Abstimmen' }));
+    const results = await screen.findByRole('list', { name: 'Ergebnis' });
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([{ choices: ['Salat'] }]);
+    const items = within(results).getAllByRole('listitem').map((li) => li.textContent?.replace(/\s+/g, ' '));
+    expect(items).toEqual(['Pizza3 Stimmen · 60 %', 'Salat✓ Ihre Stimme2 Stimmen · 40 %']);
+    expect(screen.getByText('5 Personen haben abgestimmt')).toBeTruthy();
+    // The keyboard continues from the poll's heading, not from a button that is gone.
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Umfrage' }));
+    expect(screen.queryByRole('button', { name: 'Abstimmen' })).toBeNull();
+  });
+
+  it('answers an event and withdraws the answer', async () => {
+    const event = { starts_at: '2026-03-05T17:00:00.000Z', ends_at: null, location_name: 'Main hall', location_address: 'Hafenstraße 1, Hamburg', rsvps: { going: 2, maybe: 0, not_going: 1 }, my_rsvp: null };
+    const meetup = { ...thread('t1', 'Rust meetup', { event }), comments: [] };
+    const { fetch, calls } = server({
+      '/api/guildhall/v1/threads/t1': () => jsonResponse(meetup),
+      '/api/guildhall/v1/posts/t1/rsvp': (_url, init) =>
+        jsonResponse(
+          thread('t1', 'Rust meetup', {
+            event: init?.method === 'POST' ? { ...event, rsvps: { going: 3, maybe: 0, not_going: 1 }, my_rsvp: 'going' } : event,
+          }),
+        ),
+    });
+    renderWith(<ThreadPage id="t1" now={now} />, { fetch });
+    expect(await screen.findByRole('heading', { level: 2, name: 'Event' })).toBeTruthy();
+    expect(screen.getByText('Main hall')).toBeTruthy();
+    expect(screen.getByText('2 going · 0 maybe · 1 not going')).toBeTruthy();
+    const answers = screen.getByRole('group', { name: 'Will you come?' });
+    fireEvent.click(within(answers).getByRole('button', { name: 'Going' }));
+    await screen.findByText('3 going · 0 maybe · 1 not going');
+    expect(within(answers).getByRole('button', { name: 'Going' }).getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(within(answers).getByRole('button', { name: 'Going' }));
+    await screen.findByText('2 going · 0 maybe · 1 not going');
+    expect(calls.filter((c) => c.url.endsWith('/rsvp')).map((c) => `${c.method} ${JSON.stringify(c.body ?? null)}`)).toEqual([
+      'POST {"status":"going"}',
+      'DELETE null',
+    ]);
   });
 });

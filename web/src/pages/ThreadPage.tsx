@@ -1,12 +1,13 @@
 // A thread: title, body, reactions, and the comment tree with reply, edit (with history), delete
-// and report; for questions the accepted answer highlighted (and, for the asker, marked). Managers
-// pin, lock, remove and restore here too.
+// and report; for questions the accepted answer highlighted (and, for the asker, marked); a poll's
+// voting and results, an event's RSVP. Managers pin, lock, remove and restore here too.
 import { useRoute } from 'preact-iso';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
 import type { Comment, Community, Reactions, Thread, ThreadWithComments } from '../api';
 import { communityPath, personName } from '../components/community';
 import { MarkdownField } from '../components/Markdown';
+import { EventView, PollView } from '../components/PollEvent';
 import { Page } from '../components/page';
 import { ReactionBar } from '../components/Reactions';
 import { ThreadBadges } from '../components/ThreadList';
@@ -22,9 +23,12 @@ interface Ctx {
   me: string | null;
   canManage: boolean;
   canReply: boolean;
+  isMember: boolean;
   thread: Thread;
   now?: Date;
   reload(): void;
+  // The thread as an action answered it (a vote, an RSVP), keeping the comments.
+  update(thread: Thread): void;
 }
 
 export function ThreadPage(props: { id?: string; now?: Date }) {
@@ -63,13 +67,16 @@ export function ThreadPage(props: { id?: string; now?: Date }) {
       </Page>
     );
   const th = state.thread;
+  const isMember = state.community?.me?.membership === 'member';
   const ctx: Ctx = {
     me: session?.account.id ?? null,
     canManage: state.community?.me?.can_manage ?? false,
-    canReply: !th.locked && !th.deleted && (state.community?.me?.membership === 'member' || (state.community?.me?.can_manage ?? false)),
+    canReply: !th.locked && !th.deleted && (isMember || (state.community?.me?.can_manage ?? false)),
+    isMember,
     thread: th,
     now: props.now,
     reload: () => load(true),
+    update: (thread) => setState((s) => (s.phase === 'ready' ? { ...s, thread: { ...s.thread, ...thread } } : s)),
   };
   const heading = th.removed && !th.title ? t('thread.removedTitle') : th.deleted ? t('thread.deletedTitle') : th.title;
   return (
@@ -93,6 +100,8 @@ function ThreadView(props: { thread: ThreadWithComments; ctx: Ctx }) {
         <PostMeta post={th} ctx={props.ctx} />
         <PostBody post={th} />
         {th.attachments.length > 0 && !th.deleted && <Attachments items={th.attachments} />}
+        {th.poll && !th.deleted && <PollView thread={th} poll={th.poll} canVote={props.ctx.isMember} onChange={props.ctx.update} />}
+        {th.event && !th.deleted && <EventView thread={th} event={th.event} canAnswer={props.ctx.isMember} onChange={props.ctx.update} />}
         <ReactionBar postId={th.id} reactions={reactions} label={th.title} disabled={th.deleted} onChange={setReactions} />
         <PostTools post={th} ctx={props.ctx} isThread />
       </article>
@@ -186,7 +195,7 @@ function CommentNode(props: { comment: Comment; ctx: Ctx; level: number }) {
   const accepted = c.accepted || props.ctx.thread.accepted_answer_id === c.id;
   const label = t('thread.commentBy', { name: personName(c.author) });
   return (
-    <article id={`comment-${c.id}`} class={accepted ? 'comment accepted' : 'comment'} aria-label={accepted ? `${label} – ${t('thread.acceptedAnswer')}` : label}>
+    <article id={`comment-${c.id}`} tabIndex={-1} class={accepted ? 'comment accepted' : 'comment'} aria-label={accepted ? `${label} – ${t('thread.acceptedAnswer')}` : label}>
       {accepted && <p class="pill pill-success accepted-label">✓ {t('thread.acceptedAnswer')}</p>}
       <PostMeta post={c} ctx={props.ctx} />
       <PostBody post={c} />
@@ -268,7 +277,12 @@ function PostTools(props: { post: Post; ctx: Ctx; isThread?: boolean }) {
           </button>
         )}
         {canAccept && (
-          <button type="button" class="link-button" onClick={() => act(() => api.community.accept(p.id))}>
+          <button
+            type="button"
+            class="link-button"
+            // The button goes away with the answer accepted: the keyboard stays on the answer.
+            onClick={() => act(() => api.community.accept(p.id)).then(() => document.getElementById(`comment-${p.id}`)?.focus())}
+          >
             {t('thread.accept')}
           </button>
         )}

@@ -12,6 +12,7 @@
 //
 // Both live inside a transaction: Tx::oauth(), Tx::client_api(). Every call blocks.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -112,6 +113,9 @@ class OAuthRepo {
   // Every token issued for an authorization code, by the code's hash (a replayed code: RFC 6749
   // section 4.1.2). Returns how many were revoked.
   virtual Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) = 0;
+  // Every unrevoked token of a user, of any app, except `keep` (the caller's own session after a
+  // password change). Returns how many were revoked.
+  virtual Result<std::int64_t> revoke_tokens_for_user(Id user_id, std::optional<Id> keep) = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +162,14 @@ struct TimelineEntry {
 // a reply to one of its posts or a post that mentions it (mention), a person's boost of one of its
 // posts (reblog; communities' Announces are no boosts). `id` is the causing row's Snowflake, so
 // notifications page by time like everything else.
+// What a person can turn off (the web app's settings): a notification's category says what caused
+// it, which its Mastodon type alone does not (a reply and a mention are both "mention").
+//   mention   a post that mentions the person        reply   a reply to one of their posts
+//   reaction  a like of one of their posts           boost   a person's boost of one of them
+//   follow    a follow or follow request
+inline constexpr std::array<std::string_view, 5> kNotificationCategories{
+    "mention", "reply", "reaction", "boost", "follow"};
+
 struct NotificationRow {
   Id id = 0;
   std::string type{};  // "favourite" | "follow" | "follow_request" | "mention" | "reblog"
@@ -196,6 +208,14 @@ class ClientApiRepo {
   virtual Result<std::optional<std::string>> web_locale(Id actor_id) = 0;
   virtual Result<void> set_web_locale(Id actor_id, const std::optional<std::string>& locale) = 0;
 
+  // The notification categories the actor turned off (kNotificationCategories), sorted.
+  // notifications() and notifications_caused_by() leave them out.
+  virtual Result<std::vector<std::string>> muted_notifications(Id actor_id) = 0;
+  // Replaces the whole set; invalid_input for a name not in kNotificationCategories (nothing
+  // stored then).
+  virtual Result<void> set_muted_notifications(Id actor_id,
+                                               const std::vector<std::string>& categories) = 0;
+
   // Boosts. add_reblog is idempotent per (actor, post): it returns the existing row.
   virtual Result<Reblog> add_reblog(Id actor_id, Id post_id, std::string_view ap_id) = 0;
   // The removed row; not_found if there was none.
@@ -231,7 +251,8 @@ class ClientApiRepo {
   virtual Result<std::int64_t> count_replies(Id post_id) = 0;
   virtual Result<std::int64_t> count_posts_by_author(Id author_id) = 0;
   virtual Result<std::optional<TimePoint>> last_post_at(Id author_id) = 0;
-  // `types` empty: every type. Dismissed and cleared notifications are left out.
+  // `types` empty: every type. Categories the actor turned off, dismissed and cleared
+  // notifications are left out.
   virtual Result<std::vector<NotificationRow>> notifications(Id actor_id,
                                                              const std::vector<std::string>& types,
                                                              const PageRequest& page) = 0;

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { Community, CommunitySettings, CommunityVisibility, JoinPolicy, PostingPolicy } from '../../api';
 import { useLanguageNames } from '../../components/community';
 import { MarkdownField } from '../../components/Markdown';
-import { useErrorMessage, FormError } from '../../components/states';
+import { FormError, SaveActions, useSaving } from '../../components/states';
 import { useI18n, type MessageKey } from '../../i18n';
 import { commonLanguages } from '../Composer';
 
@@ -20,7 +20,6 @@ export function CommunityForm(props: {
 }) {
   const { t } = useI18n();
   const names = useLanguageNames();
-  const errorMessage = useErrorMessage();
   const c = props.initial;
   const [v, setV] = useState<CommunityFormValues>({
     handle: c?.handle ?? '',
@@ -35,34 +34,22 @@ export function CommunityForm(props: {
     icon: c?.icon ?? null,
   });
   const [rulesText, setRulesText] = useState((c?.rules ?? []).join('\n'));
-  const [phase, setPhase] = useState<'idle' | 'saving' | 'saved'>('idle');
-  const [error, setError] = useState<{ message: string; detail: string | null } | null>(null);
+  const saving = useSaving();
   const set = <K extends keyof CommunityFormValues>(key: K, value: CommunityFormValues[K]) => {
     setV((old) => ({ ...old, [key]: value }));
-    setPhase('idle');
+    saving.edited();
   };
   const languageChoices = [...new Set([...commonLanguages, ...v.languages])];
   const languageNames = names(languageChoices);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    if ((!c && !/^[a-z0-9_]{1,64}$/.test(v.handle)) || !v.title.trim()) {
-      setError({ message: t('communityForm.missing'), detail: null });
-      return;
-    }
-    setPhase('saving');
-    setError(null);
-    try {
-      const rules = rulesText
-        .split('\n')
-        .map((r) => r.trim())
-        .filter(Boolean);
-      await props.onSubmit({ ...v, title: v.title.trim(), rules, icon: v.icon?.trim() || null });
-      setPhase('saved');
-    } catch (err) {
-      setError(errorMessage(err));
-      setPhase('idle');
-    }
+    if ((!c && !/^[a-z0-9_]{1,64}$/.test(v.handle)) || !v.title.trim()) return saving.refuse(t('communityForm.missing'));
+    const rules = rulesText
+      .split('\n')
+      .map((r) => r.trim())
+      .filter(Boolean);
+    saving.run(() => props.onSubmit({ ...v, title: v.title.trim(), rules, icon: v.icon?.trim() || null }));
   };
 
   const choice = <T extends string>(id: string, key: 'visibility' | 'join_policy' | 'posting_policy', options: T[]) => (
@@ -121,7 +108,7 @@ export function CommunityForm(props: {
           aria-describedby="community-rules-help"
           onInput={(e) => {
             setRulesText(e.currentTarget.value);
-            setPhase('idle');
+            saving.edited();
           }}
         />
         <p class="help" id="community-rules-help">
@@ -175,13 +162,8 @@ export function CommunityForm(props: {
           {t('communityForm.iconHelp')}
         </p>
       </div>
-      <FormError error={error} />
-      <div class="actions">
-        <button type="submit" class="button button-primary" disabled={phase === 'saving'}>
-          {phase === 'saving' ? t('settings.saving') : props.submitLabel}
-        </button>
-        <span role="status">{phase === 'saved' ? t('settings.saved') : ''}</span>
-      </div>
+      <FormError error={saving.error} />
+      <SaveActions phase={saving.phase} submit={props.submitLabel} />
     </form>
   );
 }

@@ -95,7 +95,7 @@ describe('Manager tools', () => {
     });
     renderWith(<CreateCommunity />, { fetch, locale: 'de' });
     fireEvent.click(screen.getByRole('button', { name: 'Community gründen' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('Bitte gib einen Namen');
+    expect((await screen.findByRole('alert')).textContent).toContain('Bitte geben Sie einen Namen');
     fireEvent.input(screen.getByLabelText('Name (für Adressen)'), { target: { value: 'platform' } });
     fireEvent.input(screen.getByLabelText('Titel'), { target: { value: 'Platform' } });
     fireEvent.click(screen.getByRole('button', { name: 'Community gründen' }));
