@@ -105,10 +105,10 @@ bool PolicySnapshot::allows(std::string_view host) const {
   return false;
 }
 
-PeerPolicy::PeerPolicy(FederationMode mode)
-    : mode_(mode),
+PeerPolicy::PeerPolicy(FederationMode configured_mode)
+    : configured_mode_(configured_mode),
       snapshot_(std::make_shared<PolicySnapshot>(
-          mode, std::map<std::string, storage::FederationPolicy>{})) {}
+          configured_mode, std::map<std::string, storage::FederationPolicy>{})) {}
 
 bool PeerPolicy::allows(std::string_view host) const {
   return snapshot()->allows(host);
@@ -140,11 +140,25 @@ core::Result<std::map<std::string, storage::FederationPolicy>> load_policy_rules
       });
 }
 
+core::Result<FederationMode> load_federation_mode(storage::Database& db,
+                                                  FederationMode configured) {
+  auto settings = db.read([](storage::Tx& tx) { return tx.instance_settings().get(); });
+  if (!settings)
+    return std::move(settings).error();
+  FederationMode mode = configured;
+  if (settings->federation_mode)
+    parse(*settings->federation_mode, mode);  // the schema admits only the three names
+  return mode;
+}
+
 core::Result<void> PeerPolicy::reload(storage::Database& db) {
+  auto mode = load_federation_mode(db, configured_mode_);
+  if (!mode)
+    return std::move(mode).error();
   auto rules = load_policy_rules(db);
   if (!rules)
     return std::move(rules).error();
-  auto next = std::make_shared<const PolicySnapshot>(mode_, std::move(*rules));
+  auto next = std::make_shared<const PolicySnapshot>(*mode, std::move(*rules));
   std::lock_guard lock(mutex_);
   snapshot_ = std::move(next);
   return {};

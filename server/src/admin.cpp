@@ -9,6 +9,7 @@
 #include "guildhall/federation/policy.hpp"
 #include "guildhall/federation/urls.hpp"
 #include "guildhall/server/password.hpp"
+#include "guildhall/storage/client_api.hpp"
 #include "guildhall/storage/database.hpp"
 
 namespace guildhall::server {
@@ -213,6 +214,105 @@ Result<std::vector<InstanceRule>> Admin::list_instance_policies() {
   for (const auto& [host, policy] : *rules)
     out.push_back({host, std::string(storage::to_string(policy))});
   return out;
+}
+
+InstanceProfile instance_profile(const storage::InstanceSettings& edited, const Config& config) {
+  return {edited.title.value_or(config.instance.name),
+          edited.description.value_or(config.instance.description),
+          edited.contact_email.value_or(""),
+          edited.registrations.value_or(config.instance.open_registrations ? "open" : "closed"),
+          edited.federation_mode.value_or(config.federation.mode),
+          edited.updated_at};
+}
+
+namespace {
+
+// The edit's checks, before anything is written (the schema repeats the hard limits).
+Result<void> check_settings(const InstanceSettingsInput& in) {
+  const auto is_set = [](const auto& field) { return field && *field; };
+  if (is_set(in.title) && ((*in.title)->empty() || (*in.title)->size() > 100))
+    return Error::invalid_input("title must be 1 to 100 characters");
+  if (is_set(in.description) && (*in.description)->size() > 2000)
+    return Error::invalid_input("description must be at most 2000 characters");
+  if (is_set(in.contact_email) && !(*in.contact_email)->empty() &&
+      ((*in.contact_email)->size() > 320 || (*in.contact_email)->find('@') == std::string::npos))
+    return Error::invalid_input("contact_email is not an e-mail address");
+  if (is_set(in.registrations) && **in.registrations != "open" &&
+      **in.registrations != "approval" && **in.registrations != "closed")
+    return Error::invalid_input("registrations must be open, approval or closed");
+  federation::FederationMode mode{};
+  if (is_set(in.federation_mode) && !federation::parse(**in.federation_mode, mode))
+    return Error::invalid_input("federation_mode must be open, blocklist or allowlist");
+  return {};
+}
+
+}  // namespace
+
+Result<InstanceProfile> Admin::instance_settings() {
+  auto edited = db_.read([](storage::Tx& tx) { return tx.instance_settings().get(); });
+  if (!edited)
+    return std::move(edited).error();
+  return instance_profile(*edited, config_);
+}
+
+Result<InstanceProfile> Admin::update_instance_settings(const InstanceSettingsInput& input,
+                                                        std::optional<storage::Id> by) {
+  if (auto ok = check_settings(input); !ok)
+    return std::move(ok).error();
+  auto stored = db_.transact([&](storage::Tx& tx) {
+    return tx.instance_settings().update({.title = input.title,
+                                          .description = input.description,
+                                          .contact_email = input.contact_email,
+                                          .registrations = input.registrations,
+                                          .federation_mode = input.federation_mode},
+                                         by);
+  });
+  if (!stored)
+    return std::move(stored).error();
+  return instance_profile(*stored, config_);
+}
+
+Result<storage::LocalUser> Admin::act_on_account(storage::Id admin_id, storage::Id account_id,
+                                                 AccountAction action) {
+  const bool restricts = action == AccountAction::suspend || action == AccountAction::disable;
+  if (restricts && admin_id == account_id)
+    return Error::invalid_input("an admin cannot suspend or disable their own account");
+  return db_.transact([&](storage::Tx& tx) -> Result<storage::LocalUser> {
+    auto user = tx.users().get(account_id);
+    if (!user)
+      return std::move(user).error();
+    const auto now = std::optional<core::TimePoint>(tx.now());
+    const auto lifted = storage::Nullable<core::TimePoint>(std::in_place, std::nullopt);
+    const auto done = [](auto result) -> Result<void> {
+      if (!result)
+        return std::move(result).error();
+      return {};
+    };
+    Result<void> changed;
+    switch (action) {
+      case AccountAction::suspend:
+        if (!user->actor.suspended_at)
+          changed = done(tx.actors().update(account_id, {.suspended_at = now}));
+        break;
+      case AccountAction::unsuspend:
+        changed = done(tx.actors().update(account_id, {.suspended_at = lifted}));
+        break;
+      case AccountAction::disable:
+        if (!user->user.disabled_at)
+          changed = done(tx.users().update(account_id, {.disabled_at = now}));
+        break;
+      case AccountAction::enable:
+        changed = done(tx.users().update(account_id, {.disabled_at = lifted}));
+        break;
+    }
+    if (!changed)
+      return std::move(changed).error();
+    if (restricts) {
+      if (auto revoked = tx.oauth().revoke_tokens_for_user(account_id, std::nullopt); !revoked)
+        return std::move(revoked).error();
+    }
+    return tx.users().get(account_id);
+  });
 }
 
 Result<void> Admin::ensure_instance_actor() {

@@ -83,6 +83,14 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
   user_create->add_option("--email", new_user.email, "E-mail address");
   user_create->add_option("--display-name", new_user.display_name, "Display name");
   user->add_subcommand("list", "List local users");
+  std::string moderated_handle;
+  const std::pair<const char*, const char*> account_verbs[] = {
+      {"suspend", "Suspend a user: every session and token ends at once, sign-in is refused"},
+      {"unsuspend", "Lift a user's suspension"}};
+  for (const auto& [verb, help] : account_verbs)
+    user->add_subcommand(verb, help)
+        ->add_option("name", moderated_handle, "Handle of the local user")
+        ->required();
 
   auto* group = admin->add_subcommand("group", "Communities (groups)");
   group->require_subcommand(1);
@@ -184,7 +192,10 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
       auto rules = ops.list_instance_policies();
       if (!rules)
         return fail(err, rules.error());
-      out << "mode: " << config->federation.mode << "\n";
+      auto settings = ops.instance_settings();  // the mode an admin chose, else the config's
+      if (!settings)
+        return fail(err, settings.error());
+      out << "mode: " << settings->federation_mode << "\n";
       for (const auto& r : *rules)
         out << r.policy << "\t" << r.host << "\n";
       return 0;
@@ -196,10 +207,27 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
     if (!rule)
       return fail(err, rule.error());
     out << (reset ? "removed the rule for " : policy + "ed ") << rule->host << "\n";
-    const auto& mode = config->federation.mode;
+    auto settings = ops.instance_settings();
+    if (!settings)
+      return fail(err, settings.error());
+    const auto& mode = settings->federation_mode;
     if ((policy == "block" && mode != "blocklist") || (policy == "allow" && mode != "allowlist"))
-      out << "note: federation.mode is " << mode << "; " << policy << " rules take effect in "
+      out << "note: the federation mode is " << mode << "; " << policy << " rules take effect in "
           << policy << "list mode\n";
+    return 0;
+  }
+  if (user->got_subcommand("suspend") || user->got_subcommand("unsuspend")) {
+    const bool suspend = user->got_subcommand("suspend");
+    auto found =
+        (*db)->read([&](storage::Tx& tx) { return tx.users().get_by_handle(moderated_handle); });
+    if (!found)
+      return fail(err, found.error());
+    // The same operation as the admin API's (no admin acts on themselves here: id 0).
+    auto done = ops.act_on_account(0, found->actor.id,
+                                   suspend ? AccountAction::suspend : AccountAction::unsuspend);
+    if (!done)
+      return fail(err, done.error());
+    out << (suspend ? "suspended " : "lifted the suspension of ") << done->actor.handle << "\n";
     return 0;
   }
   if (user->got_subcommand("list")) {

@@ -11,6 +11,7 @@ namespace guildhall::storage::detail {
 
 namespace {
 
+using driver::Param;
 using driver::Params;
 using driver::Row;
 using driver::Rows;
@@ -169,6 +170,15 @@ class OAuthRepoImpl final : public OAuthRepo {
     });
   }
 
+  Result<OAuthToken> get_token(Id id) override {
+    return x_.read([&]() -> Result<OAuthToken> {
+      auto rows = x_.q("SELECT * FROM oauth_tokens WHERE id = $1", {id});
+      if (rows.empty())
+        return not_found("unknown access token");
+      return token_from(rows.front());
+    });
+  }
+
   Result<void> touch_token(Id id, TimePoint used_at) override {
     return x_.write([&]() -> Result<void> {
       x_.q("UPDATE oauth_tokens SET last_used_at = $1 WHERE id = $2", {used_at, id});
@@ -189,30 +199,30 @@ class OAuthRepoImpl final : public OAuthRepo {
   }
 
   Result<std::int64_t> revoke_tokens_for_user(Id user_id, std::optional<Id> keep) override {
-    return x_.write([&]() -> Result<std::int64_t> {
-      auto rows = x_.q(
-          "UPDATE oauth_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND "
-          "id <> $3 RETURNING id",
-          {x_.now(), user_id, keep.value_or(0)});
-      for (auto row : rows)
-        x_.record(ChangeKind::token_revoked, row.i64("id"));
-      return static_cast<std::int64_t>(rows.size());
-    });
+    return revoke_unrevoked("user_id = $2 AND id <> $3", {user_id, keep.value_or(0)});
   }
 
   Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) override {
+    return revoke_unrevoked("code_id IN (SELECT id FROM oauth_codes WHERE code_hash = $2)",
+                            {code_hash});
+  }
+
+ private:
+  // Revokes the unrevoked tokens matching `condition` (on $2, $3, … = values); each revocation
+  // is a token_revoked change (the streams of the token close). Returns how many.
+  Result<std::int64_t> revoke_unrevoked(std::string_view condition, const Params& values) {
     return x_.write([&]() -> Result<std::int64_t> {
-      auto rows = x_.q(
-          "UPDATE oauth_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND code_id IN "
-          "(SELECT id FROM oauth_codes WHERE code_hash = $2) RETURNING id",
-          {x_.now(), code_hash});
+      Params params{x_.now()};
+      params.insert(params.end(), values.begin(), values.end());
+      auto rows = x_.q("UPDATE oauth_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND " +
+                           std::string(condition) + " RETURNING id",
+                       params);
       for (auto row : rows)
         x_.record(ChangeKind::token_revoked, row.i64("id"));
       return static_cast<std::int64_t>(rows.size());
     });
   }
 
- private:
   Result<OAuthApp> one_app(std::string_view sql, const Params& params) {
     return x_.read([&]() -> Result<OAuthApp> {
       auto rows = x_.q(sql, params);

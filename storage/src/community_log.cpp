@@ -56,6 +56,7 @@ namespace {
 using driver::DriverError;
 using driver::Params;
 using driver::Row;
+using driver::Rows;
 
 // Keyset bounds, order and limit (the limit clamped to [1, 200] like every list).
 void page_clause(std::string& sql, Params& params, const PageRequest& page) {
@@ -198,6 +199,7 @@ CommunityReport report_from(const Row& r) {
   c.created_at = r.time("created_at");
   c.resolved_at = r.opt_time("resolved_at");
   c.resolved_by = r.opt_i64("resolved_by");
+  c.assigned_to = r.opt_i64("assigned_to");
   return c;
 }
 
@@ -249,6 +251,40 @@ class CommunityReportRepoImpl final : public CommunityReportRepo {
     });
   }
 
+  Result<std::vector<CommunityReport>> list_all(ReportState state,
+                                                const PageRequest& page) override {
+    return x_.read([&]() -> Result<std::vector<CommunityReport>> {
+      std::string sql = "SELECT * FROM community_reports WHERE 1 = 1";
+      if (state == ReportState::open)
+        sql += " AND resolved_at IS NULL";
+      else if (state == ReportState::resolved)
+        sql += " AND resolved_at IS NOT NULL";
+      Params params;
+      page_clause(sql, params, page);
+      std::vector<CommunityReport> out;
+      for (auto row : x_.q(sql, params))
+        out.push_back(report_from(row));
+      return out;
+    });
+  }
+
+  Result<CommunityReport> reopen(Id id) override {
+    return x_.write([&]() -> Result<CommunityReport> {
+      return one_report(
+          x_.q("UPDATE community_reports SET resolved_at = NULL, resolved_by = NULL WHERE id = $1 "
+               "RETURNING *",
+               {id}));
+    });
+  }
+
+  Result<CommunityReport> assign(Id id, std::optional<Id> admin_id) override {
+    return x_.write([&]() -> Result<CommunityReport> {
+      return one_report(
+          x_.q("UPDATE community_reports SET assigned_to = $2 WHERE id = $1 RETURNING *",
+               {id, admin_id}));
+    });
+  }
+
   Result<CommunityReport> resolve(Id id, Id moderator_id) override {
     return x_.write([&]() -> Result<CommunityReport> {
       auto rows = x_.q(
@@ -262,6 +298,12 @@ class CommunityReportRepoImpl final : public CommunityReportRepo {
   }
 
  private:
+  static Result<CommunityReport> one_report(const Rows& rows) {
+    if (rows.empty())
+      return core::Error::not_found("no such report");
+    return report_from(rows.front());
+  }
+
   RepoContext x_;
 };
 

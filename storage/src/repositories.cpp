@@ -583,6 +583,57 @@ class ActorRepoImpl final : public ActorRepo {
 };
 
 // ---------------------------------------------------------------------------------------------
+// instance settings
+
+InstanceSettings settings_from(const Row& r) {
+  InstanceSettings out;
+  out.title = r.opt_text("title");
+  out.description = r.opt_text("description");
+  out.contact_email = r.opt_text("contact_email");
+  out.registrations = r.opt_text("registrations");
+  out.federation_mode = r.opt_text("federation_mode");
+  out.updated_at = r.time("updated_at");
+  out.updated_by = r.opt_i64("updated_by");
+  return out;
+}
+
+class InstanceSettingsRepoImpl final : public InstanceSettingsRepo {
+ public:
+  explicit InstanceSettingsRepoImpl(Ctx& x) : x_(x) {}
+
+  Result<InstanceSettings> get() override {
+    return x_.read([&]() -> Result<InstanceSettings> {
+      auto rows = x_.q("SELECT * FROM instance_settings WHERE id = 1");
+      if (rows.empty())
+        return InstanceSettings{};
+      return settings_from(rows.front());
+    });
+  }
+
+  Result<InstanceSettings> update(const InstanceSettingsUpdate& u, std::optional<Id> by) override {
+    return x_.write([&]() -> Result<InstanceSettings> {
+      x_.q(
+          "INSERT INTO instance_settings (id, updated_at) VALUES (1, $1) ON CONFLICT (id) DO "
+          "NOTHING",
+          {x_.now()});
+      SetList s;
+      s.set("title", u.title);
+      s.set("description", u.description);
+      s.set("contact_email", u.contact_email);
+      s.set("registrations", u.registrations);
+      s.set("federation_mode", u.federation_mode);
+      s.add("updated_at", x_.now());
+      s.add("updated_by", by);
+      auto [sql, params] = s.sql("instance_settings", "id", 1);
+      return settings_from(x_.q(sql, params).front());
+    });
+  }
+
+ private:
+  Ctx& x_;
+};
+
+// ---------------------------------------------------------------------------------------------
 // users
 
 class UserRepoImpl final : public UserRepo {
@@ -623,10 +674,29 @@ class UserRepoImpl final : public UserRepo {
     });
   }
 
-  Result<std::vector<LocalUser>> list(const PageRequest& page) override {
+  Result<std::vector<LocalUser>> list(const PageRequest& page) override { return search({}, page); }
+
+  Result<std::vector<LocalUser>> search(const UserQuery& query, const PageRequest& page) override {
     return x_.read([&]() -> Result<std::vector<LocalUser>> {
       std::string sql = std::string(kUserSelect) + " WHERE 1 = 1";
       Params params;
+      if (!query.handle_contains.empty()) {
+        params.emplace_back(contains_pattern(query.handle_contains));
+        sql += " AND lower(a.handle) LIKE " + placeholder(params) + " ESCAPE '\\'";
+      }
+      switch (query.state) {
+        case UserQuery::State::any:
+          break;
+        case UserQuery::State::active:
+          sql += " AND u.disabled_at IS NULL AND a.suspended_at IS NULL";
+          break;
+        case UserQuery::State::disabled:
+          sql += " AND u.disabled_at IS NOT NULL";
+          break;
+        case UserQuery::State::suspended:
+          sql += " AND a.suspended_at IS NOT NULL";
+          break;
+      }
       paginate(sql, params, page, "a.id");
       return map_rows<LocalUser>(x_.q(sql, params), user_from);
     });
@@ -1419,6 +1489,7 @@ class TxImpl final : public Tx {
   TxImpl(Connection& c, core::IdGenerator& ids, const core::Clock& clock, ChangeLog* changes)
       : ctx_{c, ids, clock, changes},
         instances_(ctx_),
+        instance_settings_(ctx_),
         actors_(ctx_, instances_),
         users_(ctx_, actors_),
         memberships_(ctx_),
@@ -1428,6 +1499,7 @@ class TxImpl final : public Tx {
         reactions_(ctx_) {}
 
   InstanceRepo& instances() override { return instances_; }
+  InstanceSettingsRepo& instance_settings() override { return instance_settings_; }
   ActorRepo& actors() override { return actors_; }
   UserRepo& users() override { return users_; }
   CommunityRepo& communities() override { return communities_; }
@@ -1492,6 +1564,7 @@ class TxImpl final : public Tx {
  private:
   Ctx ctx_;
   InstanceRepoImpl instances_;
+  InstanceSettingsRepoImpl instance_settings_;
   ActorRepoImpl actors_;
   UserRepoImpl users_;
   MembershipRepoImpl memberships_;

@@ -64,6 +64,16 @@ TEST_F(Cli, CreatesAndListsUsersAndGroups) {
   EXPECT_TRUE(fs::exists(dir_ / "guildhall.db"));
 }
 
+TEST_F(Cli, SuspendsAndLiftsASuspensionLikeTheAdminApi) {
+  ASSERT_EQ(run({"admin", "user", "create", "bob", "--password", "long enough pw"}), 0) << err();
+  ASSERT_EQ(run({"admin", "user", "suspend", "bob"}), 0) << err();
+  EXPECT_NE(out().find("suspended bob"), std::string::npos) << out();
+  ASSERT_EQ(run({"admin", "user", "unsuspend", "bob"}), 0) << err();
+  EXPECT_NE(out().find("lifted the suspension of bob"), std::string::npos) << out();
+  EXPECT_EQ(run({"admin", "user", "suspend", "nobody"}), 1);
+  EXPECT_NE(err().find("not found"), std::string::npos) << err();
+}
+
 TEST_F(Cli, DuplicatesAndCollisionsAreRefusedAndChangeNothing) {
   ASSERT_EQ(run({"admin", "user", "create", "alice", "--password", "long enough pw"}), 0);
   EXPECT_EQ(run({"admin", "user", "create", "alice", "--password", "other password"}), 1);
@@ -128,7 +138,7 @@ TEST_F(Cli, MigrateIsIdempotent) {
 TEST_F(Cli, FederationRulesAreManagedAndValidated) {
   ASSERT_EQ(run({"admin", "federation", "block", "spam.example"}), 0) << err();
   EXPECT_NE(out().find("blocked spam.example"), std::string::npos) << out();
-  EXPECT_NE(out().find("note: federation.mode is open"), std::string::npos) << out();
+  EXPECT_NE(out().find("note: the federation mode is open"), std::string::npos) << out();
   env_["GUILDHALL_FEDERATION_MODE"] = "allowlist";
   ASSERT_EQ(run({"admin", "federation", "allow", "partner.example"}), 0) << err();
   EXPECT_EQ(out().find("note:"), std::string::npos) << out();

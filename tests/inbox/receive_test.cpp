@@ -142,6 +142,41 @@ TEST_F(Receive, BlockedHostIs403NothingStoredNoKeyLookup) {  // SIG-28
   EXPECT_EQ(log_rows(), 0);
 }
 
+// An admin switches the mode at run time (the admin API writes instance_settings); the next
+// reload (every few seconds, or at once in the serving process) applies it without a restart.
+TEST_F(Receive, FederationModeEditedAtRunTimeAppliesOnReload) {
+  const auto set_mode = [&](std::optional<std::string> mode) {
+    db_->transact([&](storage::Tx& tx) {
+         return tx.instance_settings().update({.federation_mode = mode}, std::nullopt);
+       })
+        .value();
+    peers_.reload(*db_).value();
+  };
+  set_mode("allowlist");
+  EXPECT_EQ(peers_.mode(), FederationMode::allowlist);
+  auto refused = post(kFollow);  // a.example is no partner
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(http_status(refused.error()), 403);
+  EXPECT_EQ(log_rows(), 0);
+
+  db_->transact([](storage::Tx& tx) {
+       return tx.instances().set_policy("a.example", storage::FederationPolicy::allow);
+     })
+      .value();
+  peers_.reload(*db_).value();
+  ASSERT_TRUE(post(kFollow).ok());  // a partner now
+  EXPECT_EQ(log_rows(), 1);
+
+  // Back to blocklist mode: the listed host is refused, everyone else accepted.
+  set_mode("blocklist");
+  auto blocked = inbox_->receive(
+      signed_request(follow_json("https://evil.example/follows/2", kMallory, kDave), kMallory));
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(http_status(blocked.error()), 403);
+  ASSERT_TRUE(post(follow_json("https://b.example/follows/1", kBob, kDave), kBob).ok());
+  EXPECT_EQ(log_rows(), 2);
+}
+
 TEST_F(Receive, MalformedJsonIs400NothingStored) {
   auto r = post(R"({"id": "https://a.example/x", "type": "Follow", )");
   ASSERT_FALSE(r.ok());

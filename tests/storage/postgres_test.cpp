@@ -3,6 +3,7 @@
 
 #include <pqxx/pqxx>
 
+#include "admin_conformance.hpp"
 #include "change_feed_conformance.hpp"
 #include "client_api_conformance.hpp"
 #include "community_content_conformance.hpp"
@@ -21,6 +22,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Postgres)
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityContentConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Changes, ChangeFeedConformance, ::Postgres);
+INSTANTIATE_TYPED_TEST_SUITE_P(Admin, AdminConformance, ::Postgres);
 
 }  // namespace guildhall::storage::testing
 

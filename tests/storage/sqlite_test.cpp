@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "admin_conformance.hpp"
 #include "change_feed_conformance.hpp"
 #include "client_api_conformance.hpp"
 #include "community_content_conformance.hpp"
@@ -20,6 +21,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityContentConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Changes, ChangeFeedConformance, ::Sqlite);
+INSTANTIATE_TYPED_TEST_SUITE_P(Admin, AdminConformance, ::Sqlite);
 
 TEST(StorageOpen, InMemoryDatabaseWorks) {
   auto db = open_database("sqlite::memory:");

@@ -100,6 +100,32 @@ async function stubApi(page) {
     ])));
   await page.route('**/api/guildhall/v1/communities?**', (r) => r.fulfill(json([community, remote])));
   await page.route('**/api/guildhall/v1/communities/resolve?**', (r) => r.fulfill(json(community)));
+  // The admin API (docs/api.md, "Admin API").
+  const adminAccount = (id, username, extra = {}) => ({
+    id, username, domain: null, created_at: '2026-01-01T00:00:00.000Z', email: `${username}@acme.example`,
+    role: { name: '' }, disabled: false, silenced: false, suspended: false,
+    account: { ...account, id, username, acct: username, display_name: username[0].toUpperCase() + username.slice(1) }, ...extra,
+  });
+  await page.route('**/api/v2/admin/accounts?**', (r) =>
+    r.fulfill(json([adminAccount('p-alice', 'alice', { role: { name: 'Admin' } }), adminAccount('p-carol', 'carol'),
+      adminAccount('p-mallory', 'mallory', { suspended: true })])));
+  await page.route('**/api/guildhall/v1/admin/instance', (r) =>
+    r.fulfill(json({ title: 'Acme Guildhall', description: 'Where the teams of Acme meet.', contact_email: 'it@acme.example',
+      registrations: 'closed', federation_mode: 'allowlist', updated_at: minutesAgo(60) })));
+  await page.route('**/api/v1/admin/domain_allows?**', (r) =>
+    r.fulfill(json([{ id: 'i1', domain: 'partner.example', created_at: minutesAgo(600) }])));
+  await page.route('**/api/v1/admin/domain_blocks?**', (r) => r.fulfill(json([])));
+  await page.route('**/api/guildhall/v1/admin/instances?**', (r) =>
+    r.fulfill(json([
+      { id: 'i1', domain: 'partner.example', software: 'guildhall', version: '0.4.0', policy: 'allow', allowed: true, first_seen_at: minutesAgo(900) },
+      { id: 'i2', domain: 'b.example', software: 'mastodon', version: '4.3.2', policy: 'none', allowed: false, first_seen_at: minutesAgo(800) },
+    ])));
+  await page.route('**/api/v1/admin/reports?**', (r) =>
+    r.fulfill(json([{
+      id: 'r1', action_taken: false, action_taken_at: null, comment: 'Customer data in a screenshot', forwarded: true,
+      created_at: minutesAgo(40), account: adminAccount('p-dave', 'dave'), target_account: adminAccount('p-bob', 'bob'),
+      assigned_account: null, action_taken_by_account: null, statuses: [], community: person('rust_guild', { display_name: 'Rust Guild' }),
+    }])));
   await page.route('**/api/guildhall/v1/communities/c1', (r) => r.fulfill(json(community)));
   await page.route('**/api/guildhall/v1/communities/c1/insights?**', (r) => r.fulfill(json(insights)));
   await page.route('**/api/guildhall/v1/communities/c1/requests', (r) =>
@@ -148,7 +174,11 @@ const pages = [
   { path: '/communities/rust_guild/manage/insights', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'insights', ready: /Median/ },
   { path: '/communities/rust_guild/manage/settings', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-settings' },
   { path: '/communities/new', heading: { en: 'Create a community', de: 'Community gründen' }, name: 'create' },
-  { path: '/admin', heading: { en: 'Admin', de: 'Administration' }, name: 'admin', ready: 'Platform engineering' },
+  { path: '/admin', heading: { en: 'Administration', de: 'Administration' }, name: 'admin-people', ready: 'Mallory' },
+  { path: '/admin/communities', heading: { en: 'Administration', de: 'Administration' }, name: 'admin-communities', ready: 'Platform engineering' },
+  { path: '/admin/federation', heading: { en: 'Administration', de: 'Administration' }, name: 'admin-federation', ready: 'mastodon 4.3.2' },
+  { path: '/admin/reports', heading: { en: 'Administration', de: 'Administration' }, name: 'admin-reports', ready: /Customer data in a screenshot/ },
+  { path: '/admin/settings', heading: { en: 'Administration', de: 'Administration' }, name: 'admin-settings' },
   { path: '/threads/t5', heading: { en: 'Team lunch on Friday?', de: 'Team lunch on Friday?' }, name: 'thread-poll', ready: 'The Thai place around the corner' },
   { path: '/threads/t6', heading: { en: 'Rust meetup in Hamburg', de: 'Rust meetup in Hamburg' }, name: 'thread-event', ready: 'Main hall' },
   { path: '/settings', heading: { en: 'Settings', de: 'Einstellungen' }, name: 'settings', ready: /^(Mentions|Erwähnungen)$/ },

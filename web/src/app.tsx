@@ -64,7 +64,7 @@ function Routes() {
       <Route path="/notifications" component={Notifications} />
       <Route path="/settings/:rest*" component={Settings} />
       <Route path="/manage" component={ManageHome} />
-      <Route path="/admin/:rest*" component={Admin} />
+      <Route path="/admin/:tab?" component={Admin} />
       <Route path="/sign-in" component={Loading} />
       <Route default component={NotFound} />
     </Router>

@@ -879,8 +879,9 @@ Result<void> require_moderator(Tx& tx, const storage::CommunityView& group,
   return {};
 }
 
-// Who handles a community's reports here: its moderators for a community hosted here; our
-// admins for one hosted elsewhere (the reports forwarded to us are about our own people's posts).
+// Who handles a community's reports here: our admins (every report that reaches this instance:
+// the admin API's queue), and a hosted community's own moderators. Reports forwarded to us about
+// our people's posts in communities hosted elsewhere are for admins only.
 Result<ActingInGroup> report_handler(Tx& tx, Id actor_id, Id community_id) {
   auto actor = local_person(tx, actor_id);
   if (!actor)
@@ -888,17 +889,16 @@ Result<ActingInGroup> report_handler(Tx& tx, Id actor_id, Id community_id) {
   auto group = tx.communities().get(community_id);
   if (!group)
     return std::move(group).error();
-  if (group->actor.is_local()) {
-    if (auto ok = require_moderator(tx, *group, *actor); !ok)
-      return std::move(ok).error();
-  } else {
-    auto user = tx.users().get(actor_id);
-    if (!user)
-      return std::move(user).error();
-    if (!user->user.is_admin)
-      return Error::forbidden(
-          "reports about our people in communities hosted elsewhere are for admins");
-  }
+  auto user = tx.users().get(actor_id);
+  if (!user)
+    return std::move(user).error();
+  if (user->user.is_admin)
+    return ActingInGroup{std::move(*actor), std::move(*group)};
+  if (!group->actor.is_local())
+    return Error::forbidden(
+        "reports about our people in communities hosted elsewhere are for admins");
+  if (auto ok = require_moderator(tx, *group, *actor); !ok)
+    return std::move(ok).error();
   return ActingInGroup{std::move(*actor), std::move(*group)};
 }
 

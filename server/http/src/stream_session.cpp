@@ -249,6 +249,10 @@ asio::awaitable<void> serve_event_stream(beast::tcp_stream& stream, Response res
   if (chunked)
     head.chunked(true);
   head.keep_alive(false);
+  // Registered before the client can see the stream open, so nothing that happens after it saw
+  // the headers (a revocation, a post) is missed; what is sent meanwhile waits in the queue.
+  if (setup.on_open)
+    setup.on_open(channel);
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
   stream.expires_after(kWriteTimeout);
   auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
@@ -263,8 +267,6 @@ asio::awaitable<void> serve_event_stream(beast::tcp_stream& stream, Response res
     notify_closed(setup, *channel);
     co_return;
   }
-  if (setup.on_open)
-    setup.on_open(channel);
   co_await (watch_event_stream_client(stream, *channel) &&
             write_event_stream(stream, *channel, sink, setup.heartbeat_interval));
   notify_closed(setup, *channel);
@@ -295,13 +297,14 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream, const BeastReque
         if (!setup.subprotocol.empty())
           res.set(bhttp::field::sec_websocket_protocol, setup.subprotocol);
       }));
+  // Registered before the 101 goes out (as for event streams above).
+  if (setup.on_open)
+    setup.on_open(channel);
   auto [ec] = co_await ws.async_accept(request, kTuple);
   if (ec) {
     notify_closed(setup, *channel);
     co_return;
   }
-  if (setup.on_open)
-    setup.on_open(channel);
   co_await (read_websocket(ws, *channel, setup) && write_websocket(ws, *channel));
   notify_closed(setup, *channel);
 }

@@ -106,6 +106,8 @@ std::variant<std::optional<Caller>, Response> authenticate(ApiContext& ctx, cons
                        join_scopes(need.any_of_scopes) + "\"");
     return res;
   }
+  if (need.instance_admin && !found->user->user.is_admin)
+    return api_error(403, "This action is not allowed");
   const auto now = std::chrono::system_clock::now();
   if (!found->token.last_used_at || now - *found->token.last_used_at > kTouchInterval) {
     const storage::Id id = found->token.id;

@@ -54,6 +54,7 @@ struct Requirement {
   };
   Access access = Access::none;
   std::vector<std::string> any_of_scopes{};  // empty: no scope needed
+  bool instance_admin = false;               // the user must be an admin of this instance
 };
 
 inline Requirement public_access() {
@@ -61,6 +62,10 @@ inline Requirement public_access() {
 }
 inline Requirement user_scope(std::string scope) {
   return {Requirement::Access::user, {std::move(scope)}};
+}
+// The admin API (routes/mastodon_admin.cpp): the scope and a user with the admin role.
+inline Requirement admin_scope(std::string scope) {
+  return {Requirement::Access::user, {std::move(scope)}, true};
 }
 inline Requirement app_access() {
   return {Requirement::Access::app, {}};
@@ -122,5 +127,7 @@ void register_web_session(http::Router& router, const std::shared_ptr<ApiContext
 // The community API under /api/guildhall/v1 (routes/community_*.cpp).
 void register_community(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_streaming(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+// The admin API: Mastodon's /api/v1/admin/* and Guildhall's /api/guildhall/v1/admin/*.
+void register_admin_api(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 }  // namespace guildhall::server::api

@@ -22,6 +22,11 @@ const std::vector<std::string>& all_scopes() {
          {"accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows",
           "lists", "media", "mutes", "notifications", "reports", "statuses"})
       out.push_back(std::string("write:") + s);
+    for (const char* s : {"accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks",
+                          "email_domain_blocks", "canonical_email_blocks"}) {
+      out.push_back(std::string("admin:read:") + s);
+      out.push_back(std::string("admin:write:") + s);
+    }
     return out;
   }();
   return scopes;

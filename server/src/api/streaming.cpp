@@ -104,24 +104,19 @@ core::Result<void> StreamingHub::start() {
 
 void StreamingHub::attach(const std::shared_ptr<http::StreamChannel>& channel, StreamViewer viewer,
                           std::vector<StreamKey> initial) {
-  std::lock_guard lock(subscribers_mutex_);
-  // The token was checked when the request came in; a revocation fanned out between that check
-  // and this attach would otherwise miss the stream.
-  if (viewer.token_id != 0 && revoked_.contains(viewer.token_id)) {
-    channel->close("token revoked");
+  const Id token_id = viewer.token_id;
+  {
+    std::lock_guard lock(subscribers_mutex_);
+    subscribers_[channel.get()] =
+        Subscriber{channel, std::move(viewer), {initial.begin(), initial.end()}};
+  }
+  if (token_id == 0)
     return;
+  {
+    std::lock_guard lock(queue_mutex_);
+    tokens_to_check_.push_back(token_id);
   }
-  subscribers_[channel.get()] =
-      Subscriber{channel, std::move(viewer), {initial.begin(), initial.end()}};
-}
-
-void StreamingHub::remember_revoked(Id token_id) {
-  if (revoked_order_.size() >= kRememberedRevocations) {
-    revoked_.erase(revoked_order_.front());
-    revoked_order_.pop_front();
-  }
-  if (revoked_.insert(token_id).second)
-    revoked_order_.push_back(token_id);
+  queue_ready_.notify_one();
 }
 
 void StreamingHub::detach(http::StreamChannel& channel) {
@@ -192,20 +187,31 @@ void StreamingHub::enqueue(const Change& change) {
 
 void StreamingHub::run() {
   for (;;) {
-    Change change;
+    std::optional<Change> change;
+    std::vector<Id> tokens;
     {
       std::unique_lock lock(queue_mutex_);
-      queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      queue_ready_.wait(lock,
+                        [&] { return stopping_ || !queue_.empty() || !tokens_to_check_.empty(); });
       if (stopping_)
         return;
-      change = queue_.front();
-      queue_.pop_front();
+      tokens.swap(tokens_to_check_);
+      if (!queue_.empty()) {
+        change = queue_.front();
+        queue_.pop_front();
+      }
     }
+    std::sort(tokens.begin(), tokens.end());
+    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+    for (Id token : tokens)
+      check_token(token);
+    if (!change)
+      continue;
     try {
-      fan_out(change);
+      fan_out(*change);
     } catch (const std::exception& e) {
-      spdlog::warn("streaming: {} {} not streamed: {}", storage::to_string(change.kind), change.id,
-                   e.what());
+      spdlog::warn("streaming: {} {} not streamed: {}", storage::to_string(change->kind),
+                   change->id, e.what());
     }
     std::lock_guard lock(queue_mutex_);
     ++processed_;
@@ -214,14 +220,9 @@ void StreamingHub::run() {
 
 void StreamingHub::fan_out(const Change& change) {
   switch (change.kind) {
-    case ChangeKind::token_revoked: {
-      std::lock_guard lock(subscribers_mutex_);
-      remember_revoked(change.id);
-      for (auto& [ptr, subscriber] : subscribers_)
-        if (subscriber.viewer.token_id == change.id)
-          subscriber.channel->close("token revoked");
+    case ChangeKind::token_revoked:
+      close_streams_of(change.id, "token revoked");
       return;
-    }
     case ChangeKind::post_created:
     case ChangeKind::post_edited:
     case ChangeKind::post_deleted:
@@ -238,6 +239,31 @@ void StreamingHub::fan_out(const Change& change) {
       notify(change.id);
       return;
   }
+}
+
+void StreamingHub::close_streams_of(Id token_id, std::string_view reason) {
+  std::lock_guard lock(subscribers_mutex_);
+  for (auto& [ptr, subscriber] : subscribers_)
+    if (subscriber.viewer.token_id == token_id)
+      subscriber.channel->close(reason);
+}
+
+void StreamingHub::check_token(Id token_id) {
+  auto valid = db_.read([&](storage::Tx& tx) -> core::Result<bool> {
+    auto token = tx.oauth().get_token(token_id);
+    if (!token)
+      return std::move(token).error();
+    if (token->revoked_at)
+      return false;
+    if (!token->user_id)
+      return true;
+    auto user = tx.users().get(*token->user_id);
+    if (!user)
+      return std::move(user).error();
+    return !(user->user.disabled_at || user->actor.suspended_at || user->actor.deleted_at);
+  });
+  if (valid && !*valid)
+    close_streams_of(token_id, "token revoked");
 }
 
 void StreamingHub::post_event(const Change& change) {

@@ -65,7 +65,9 @@ class StreamingHub {
   // Subscribes to the database's change feed and starts the fan-out thread.
   core::Result<void> start();
 
-  // An opened stream and the streams it starts with (WebSocket ones may have none).
+  // An opened stream and the streams it starts with (WebSocket ones may have none). The token is
+  // checked again on the fan-out thread: a revocation committed between the route's check and
+  // this call published its change before the stream was here to be closed by it.
   void attach(const std::shared_ptr<http::StreamChannel>& channel, StreamViewer viewer,
               std::vector<StreamKey> initial);
   void detach(http::StreamChannel& channel);
@@ -91,14 +93,13 @@ class StreamingHub {
 
   void enqueue(const storage::Change& change);
   void run();
+  // Closes the token's streams if it is no longer valid (revoked, its person suspended).
+  void check_token(storage::Id token_id);
+  void close_streams_of(storage::Id token_id, std::string_view reason);
   void fan_out(const storage::Change& change);
   void post_event(const storage::Change& change);
   void notify(storage::Id row_id);
   void send(Subscriber& subscriber, const StreamKey& key, const Event& event);
-  // Under subscribers_mutex_: the tokens revoked lately, so a stream attached just after its
-  // token's revocation was fanned out is closed too (the window is that of one request).
-  void remember_revoked(storage::Id token_id);
-  static constexpr std::size_t kRememberedRevocations = 4096;
 
   storage::Database& db_;
   const federation::Urls urls_;
@@ -106,12 +107,11 @@ class StreamingHub {
 
   mutable std::mutex subscribers_mutex_;
   std::map<http::StreamChannel*, Subscriber> subscribers_;
-  std::unordered_set<storage::Id> revoked_;
-  std::deque<storage::Id> revoked_order_;
 
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
   std::deque<storage::Change> queue_;
+  std::vector<storage::Id> tokens_to_check_;  // of streams attached since the last round
   bool stopping_ = false;
   std::uint64_t processed_ = 0;
   std::thread worker_;

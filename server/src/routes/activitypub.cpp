@@ -18,6 +18,7 @@
 #include "guildhall/federation/discovery/nodeinfo.hpp"
 #include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/discovery/webfinger.hpp"
+#include "guildhall/server/admin.hpp"
 
 #include "../app_context.hpp"
 #include "signed_fetch.hpp"
@@ -218,9 +219,13 @@ void register_discovery(http::Router& router, AppContext& app) {
           auto usage = co_await read_db(app, [](storage::Tx& tx) { return disc::node_usage(tx); });
           if (!usage)
             co_return cors(failure(usage.error()));
-          disc::NodeInfoInput input{GUILDHALL_VERSION, app.config.instance.open_registrations,
-                                    *usage, app.config.instance.name,
-                                    app.config.instance.description};
+          auto edited =
+              co_await read_db(app, [](storage::Tx& tx) { return tx.instance_settings().get(); });
+          if (!edited)
+            co_return cors(failure(edited.error()));
+          const InstanceProfile profile = instance_profile(*edited, app.config);
+          disc::NodeInfoInput input{GUILDHALL_VERSION, profile.registrations == "open", *usage,
+                                    profile.title, profile.description};
           auto doc = disc::nodeinfo_document(version, input);
           if (!doc)
             co_return cors(failure(doc.error()));

@@ -2,6 +2,7 @@
 // search with WebFinger resolution), per-user client state (markers, preferences, bookmarks) and
 // the honest empty answers for what Guildhall does not have yet (docs/api.md).
 #include "guildhall/core/id.hpp"
+#include "guildhall/server/admin.hpp"
 #include "guildhall/server/password.hpp"
 
 #include "../api/endpoint.hpp"
@@ -47,23 +48,30 @@ json limits_configuration() {
             {"max_expiration", 2629746}}}};
 }
 
+// The configuration with the admins' edits (admin API); the configuration alone if unreadable.
+InstanceProfile instance_profile_of(const AppContext& app) {
+  auto edited = app.db.read([](Tx& tx) { return tx.instance_settings().get(); });
+  return instance_profile(edited ? *edited : storage::InstanceSettings{}, app.config);
+}
+
 Response instance_v1(Call& call) {
   const AppContext& app = call.app();
   auto users = app.db.read([](Tx& tx) { return tx.users().count(); });
+  const InstanceProfile profile = instance_profile_of(app);
   return Response::json(
       200, json{{"uri", app.urls.host()},
-                {"title", app.config.instance.name},
-                {"short_description", app.config.instance.description},
-                {"description", app.config.instance.description},
-                {"email", ""},
+                {"title", profile.title},
+                {"short_description", profile.description},
+                {"description", profile.description},
+                {"email", profile.contact_email},
                 {"version", version_string()},
                 {"urls", {{"streaming_api", streaming_origin(app)}}},
                 {"stats",
                  {{"user_count", users ? *users : 0}, {"status_count", 0}, {"domain_count", 0}}},
                 {"thumbnail", nullptr},
                 {"languages", {"en"}},
-                {"registrations", app.config.instance.open_registrations},
-                {"approval_required", false},
+                {"registrations", profile.registrations != "closed"},
+                {"approval_required", profile.registrations == "approval"},
                 {"invites_enabled", false},
                 {"translation", {{"enabled", false}}},
                 {"configuration", limits_configuration()},
@@ -79,24 +87,26 @@ Response instance_v2(Call& call) {
   configuration["accounts"] = {
       {"max_featured_tags", 0}, {"max_pinned_statuses", 0}, {"max_profile_fields", 0}};
   configuration["translation"] = {{"enabled", false}};
-  return Response::json(200, json{{"domain", app.urls.host()},
-                                  {"title", app.config.instance.name},
-                                  {"version", version_string()},
-                                  {"source_url", "https://github.com/guildhall/guildhall"},
-                                  {"description", app.config.instance.description},
-                                  {"usage", {{"users", {{"active_month", 0}}}}},
-                                  {"thumbnail", {{"url", app.urls.origin() + "/thumbnail.png"}}},
-                                  {"icon", json::array()},
-                                  {"languages", {"en"}},
-                                  {"configuration", configuration},
-                                  {"registrations",
-                                   {{"enabled", app.config.instance.open_registrations},
-                                    {"approval_required", false},
-                                    {"message", nullptr},
-                                    {"url", nullptr}}},
-                                  {"contact", {{"email", ""}, {"account", nullptr}}},
-                                  {"rules", json::array()},
-                                  {"api_versions", {{"mastodon", 1}}}});
+  const InstanceProfile profile = instance_profile_of(app);
+  return Response::json(200,
+                        json{{"domain", app.urls.host()},
+                             {"title", profile.title},
+                             {"version", version_string()},
+                             {"source_url", "https://github.com/guildhall/guildhall"},
+                             {"description", profile.description},
+                             {"usage", {{"users", {{"active_month", 0}}}}},
+                             {"thumbnail", {{"url", app.urls.origin() + "/thumbnail.png"}}},
+                             {"icon", json::array()},
+                             {"languages", {"en"}},
+                             {"configuration", configuration},
+                             {"registrations",
+                              {{"enabled", profile.registrations != "closed"},
+                               {"approval_required", profile.registrations == "approval"},
+                               {"message", nullptr},
+                               {"url", nullptr}}},
+                             {"contact", {{"email", profile.contact_email}, {"account", nullptr}}},
+                             {"rules", json::array()},
+                             {"api_versions", {{"mastodon", 1}}}});
 }
 
 Response empty_list(Call&) {

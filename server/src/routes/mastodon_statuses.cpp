@@ -555,6 +555,7 @@ void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& 
   register_mastodon_accounts(router, ctx);
   register_mastodon_statuses(router, ctx);
   register_mastodon_streaming(router, ctx);
+  register_admin_api(router, ctx);
 }
 
 }  // namespace guildhall::server::api

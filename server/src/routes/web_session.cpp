@@ -152,11 +152,16 @@ Response sign_in(Call& call) {
     if (auto revoked = revoke_session(call.app().db, *previous); !revoked)
       return from_error(revoked.error());
   const std::string token = core::random_token(32);
+  // An admin's session may use the admin API (the web app's admin pages); the role is checked
+  // again on every admin request.
+  std::vector<std::string> scopes = app->scopes;
+  if (user->user.is_admin)
+    scopes.insert(scopes.end(), {"admin:read", "admin:write"});
   auto stored = call.app().db.transact([&](Tx& tx) {
     return tx.oauth().create_token({.token_hash = sha256_hex(token),
                                     .app_id = app->id,
                                     .user_id = user->actor.id,
-                                    .scopes = app->scopes,
+                                    .scopes = scopes,
                                     .code_id = std::nullopt});
   });
   if (!stored)

@@ -2,10 +2,12 @@
 export * from './http';
 export * from './mastodon';
 export * from './community';
+export type * from './admin';
 export type * from './community-types';
 export { notificationCategories } from './community-types';
 export type * from './types';
 
+import { adminApi } from './admin';
 import { ApiClient, type ClientOptions } from './http';
 import { communityApi } from './community';
 import { mastodonApi, sessionApi } from './mastodon';
@@ -15,6 +17,7 @@ export interface Api {
   mastodon: ReturnType<typeof mastodonApi>;
   session: ReturnType<typeof sessionApi>;
   community: ReturnType<typeof communityApi>;
+  admin: ReturnType<typeof adminApi>;
 }
 
 export function createApi(options: ClientOptions = {}): Api {
@@ -24,5 +27,6 @@ export function createApi(options: ClientOptions = {}): Api {
     mastodon: mastodonApi(client),
     session: sessionApi(client),
     community: communityApi(client),
+    admin: adminApi(client),
   };
 }

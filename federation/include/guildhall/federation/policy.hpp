@@ -50,20 +50,24 @@ class PolicySnapshot {
 // Hosts with an allow or block rule, from the instances table. BLOCKING.
 core::Result<std::map<std::string, storage::FederationPolicy>> load_policy_rules(
     storage::Database& db);
+// The mode in force: the admin-edited one, else `configured`. BLOCKING.
+core::Result<FederationMode> load_federation_mode(storage::Database& db, FederationMode configured);
 
-// The live policy: a snapshot reloaded from the instances table (so `guildhall admin federation`
-// changes made by another process take effect on the next reload). allows() never touches the
-// database; reload() does, so call it from a blocking-work thread.
+// The live policy: a snapshot reloaded from the instances table and the admin-edited mode
+// (storage::InstanceSettings::federation_mode, else `configured_mode`), so changes made through the
+// admin API or `guildhall admin federation` in any process take effect on the next reload.
+// allows() never touches the database; reload() does, so call it from a blocking-work thread.
 class PeerPolicy {
  public:
-  explicit PeerPolicy(FederationMode mode);
+  explicit PeerPolicy(FederationMode configured_mode);
   bool allows(std::string_view host) const;
-  FederationMode mode() const noexcept { return mode_; }
+  // The mode in force (the edited one once reloaded).
+  FederationMode mode() const { return snapshot()->mode(); }
   core::Result<void> reload(storage::Database& db);
   std::shared_ptr<const PolicySnapshot> snapshot() const;
 
  private:
-  FederationMode mode_;
+  const FederationMode configured_mode_;
   mutable std::mutex mutex_;
   std::shared_ptr<const PolicySnapshot> snapshot_;
 };

@@ -8,6 +8,7 @@
 #include "guildhall/core/clock.hpp"
 #include "guildhall/core/result.hpp"
 #include "guildhall/server/config.hpp"
+#include "guildhall/storage/model.hpp"
 
 namespace guildhall::storage {
 class Database;
@@ -47,6 +48,31 @@ struct NewUserInput {
   std::optional<std::string> display_name;
 };
 
+// What visitors and peers see of this instance (instance API, NodeInfo) and what admins edit:
+// the settings stored by the admin API over the configuration's defaults.
+struct InstanceProfile {
+  std::string title;
+  std::string description;
+  std::string contact_email;
+  std::string registrations;                  // open | approval | closed
+  std::string federation_mode;                // open | blocklist | allowlist
+  std::optional<core::TimePoint> updated_at;  // nullopt: never edited, all from the configuration
+};
+InstanceProfile instance_profile(const storage::InstanceSettings& edited, const Config& config);
+
+// An admin's edit of the instance settings: unset fields stay; a set field holding nullopt goes
+// back to the configuration's value.
+struct InstanceSettingsInput {
+  std::optional<std::optional<std::string>> title;
+  std::optional<std::optional<std::string>> description;
+  std::optional<std::optional<std::string>> contact_email;
+  std::optional<std::optional<std::string>> registrations;
+  std::optional<std::optional<std::string>> federation_mode;
+};
+
+// What an admin does to a local account (Mastodon's admin account actions).
+enum class AccountAction { suspend, unsuspend, disable, enable };
+
 struct NewGroupInput {
   std::string handle;
   std::string owner_handle;
@@ -69,6 +95,17 @@ class Admin {
                                                  const std::string& policy);
   // Hosts with an allow or block rule, sorted by host.
   core::Result<std::vector<InstanceRule>> list_instance_policies();
+
+  // The instance as configured and edited; validates and stores an edit (by: the admin).
+  core::Result<InstanceProfile> instance_settings();
+  core::Result<InstanceProfile> update_instance_settings(const InstanceSettingsInput& input,
+                                                         std::optional<storage::Id> by);
+
+  // Suspending or disabling an account revokes every token it holds (web sessions included) in
+  // the same transaction, which closes its streams; it can no longer sign in until lifted.
+  // invalid_input when an admin acts on themselves, not_found for an unknown local account.
+  core::Result<storage::LocalUser> act_on_account(storage::Id admin_id, storage::Id account_id,
+                                                  AccountAction action);
 
   // Creates the instance actor (the key that signs our GETs) if it does not exist yet.
   core::Result<void> ensure_instance_actor();

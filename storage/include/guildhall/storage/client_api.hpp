@@ -107,14 +107,16 @@ class OAuthRepo {
   virtual Result<OAuthToken> create_token(const NewOAuthToken& token) = 0;
   // Revoked tokens too (the caller refuses them).
   virtual Result<OAuthToken> get_token_by_hash(std::string_view token_hash) = 0;
+  virtual Result<OAuthToken> get_token(Id id) = 0;
   virtual Result<void> touch_token(Id id, TimePoint used_at) = 0;
   // Returns whether an unrevoked token of that app was revoked now (RFC 7009: unknown is fine).
   virtual Result<bool> revoke_token(std::string_view token_hash, Id app_id) = 0;
   // Every token issued for an authorization code, by the code's hash (a replayed code: RFC 6749
   // section 4.1.2). Returns how many were revoked.
   virtual Result<std::int64_t> revoke_tokens_for_code(std::string_view code_hash) = 0;
-  // Every unrevoked token of a user, of any app, except `keep` (the caller's own session after a
-  // password change). Returns how many were revoked.
+  // Every unrevoked token of a user, of any app, web sessions included (suspension, disabling, a
+  // password change), except `keep` (the caller's own session after a password change). Each
+  // revocation is a token_revoked change, which closes the token's streams. Returns how many.
   virtual Result<std::int64_t> revoke_tokens_for_user(Id user_id, std::optional<Id> keep) = 0;
 };
 

@@ -113,6 +113,7 @@ struct CommunityReport {
   TimePoint created_at{};
   std::optional<TimePoint> resolved_at{};
   std::optional<Id> resolved_by{};
+  std::optional<Id> assigned_to{};  // the admin who took it on (migration 0012)
 };
 
 struct NewCommunityReport {
@@ -123,6 +124,8 @@ struct NewCommunityReport {
   std::optional<std::string> ap_id{};
   std::optional<std::string> reason{};
 };
+
+enum class ReportState { any, open, resolved };
 
 class CommunityReportRepo {
  public:
@@ -135,6 +138,13 @@ class CommunityReportRepo {
                                                     const PageRequest& page) = 0;
   // not_found for an unknown id; resolving twice keeps the first resolution.
   virtual Result<CommunityReport> resolve(Id id, Id moderator_id) = 0;
+  // Every community's reports (the admin API's queue), newest first by default.
+  virtual Result<std::vector<CommunityReport>> list_all(ReportState state,
+                                                        const PageRequest& page) = 0;
+  // Clears the resolution; not_found for an unknown id.
+  virtual Result<CommunityReport> reopen(Id id) = 0;
+  // Who handles it (nullopt: nobody); not_found for an unknown id.
+  virtual Result<CommunityReport> assign(Id id, std::optional<Id> admin_id) = 0;
 };
 
 }  // namespace guildhall::storage

@@ -68,6 +68,7 @@ class Tx {
  public:
   virtual ~Tx() = default;
   virtual InstanceRepo& instances() = 0;
+  virtual InstanceSettingsRepo& instance_settings() = 0;  // what admins edit (migration 0012)
   virtual ActorRepo& actors() = 0;
   virtual UserRepo& users() = 0;
   virtual CommunityRepo& communities() = 0;

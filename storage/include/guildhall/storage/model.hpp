@@ -48,6 +48,27 @@ struct Instance {
   TimePoint updated_at{};
 };
 
+// What admins edit at run time (migration 0012). Unset fields fall back to the configuration; the
+// values are validated by the caller (the texts below are the only ones the schema accepts).
+struct InstanceSettings {
+  std::optional<std::string> title{};
+  std::optional<std::string> description{};
+  std::optional<std::string> contact_email{};
+  std::optional<std::string> registrations{};    // open | approval | closed
+  std::optional<std::string> federation_mode{};  // open | blocklist | allowlist
+  std::optional<TimePoint> updated_at{};         // nullopt: never edited
+  std::optional<Id> updated_by{};
+};
+
+// A partial edit: unset fields stay, an empty inner optional clears (back to the configuration).
+struct InstanceSettingsUpdate {
+  Nullable<std::string> title{};
+  Nullable<std::string> description{};
+  Nullable<std::string> contact_email{};
+  Nullable<std::string> registrations{};
+  Nullable<std::string> federation_mode{};
+};
+
 // ---------------------------------------------------------------------------------------------
 // actors (people, groups, the instance actor)
 
@@ -175,6 +196,13 @@ struct NewUser {
   std::string password_hash{};
   bool is_admin = false;
   std::string locale = "en";
+};
+
+// Which accounts an admin lists (Mastodon's admin account filters).
+struct UserQuery {
+  enum class State { any, active, disabled, suspended };
+  std::string handle_contains{};  // case-insensitive; empty: every handle
+  State state = State::any;       // active: neither disabled nor suspended
 };
 
 struct UserUpdate {

@@ -40,6 +40,17 @@ class InstanceRepo {
                                         std::optional<std::string> version) = 0;
 };
 
+// The single row of admin-edited instance settings (InstanceSettings).
+class InstanceSettingsRepo {
+ public:
+  virtual ~InstanceSettingsRepo() = default;
+  // Everything unset when nobody edited the settings yet.
+  virtual Result<InstanceSettings> get() = 0;
+  // invalid_input for a value the schema refuses (unknown mode, over-long title).
+  virtual Result<InstanceSettings> update(const InstanceSettingsUpdate& update,
+                                          std::optional<Id> by) = 0;
+};
+
 class ActorRepo {
  public:
   virtual ~ActorRepo() = default;
@@ -78,6 +89,9 @@ class UserRepo {
   virtual Result<LocalUser> get_by_handle(std::string_view handle) = 0;  // case-insensitive
   virtual Result<LocalUser> get_by_email(std::string_view email) = 0;    // case-insensitive
   virtual Result<std::vector<LocalUser>> list(const PageRequest& page) = 0;
+  // The admin API's account list: `query` narrows by handle and state, paged by actor id.
+  virtual Result<std::vector<LocalUser>> search(const UserQuery& query,
+                                                const PageRequest& page) = 0;
   virtual Result<std::int64_t> count() = 0;
   virtual Result<LocalUser> update(Id actor_id, const UserUpdate& update) = 0;
 };

@@ -81,7 +81,8 @@ export function ManageCommunity(props: { acct?: string; tab?: string }) {
   );
 }
 
-function useRowAction() {
+// One row action at a time, with its error shown above the list (also the admin pages').
+export function useRowAction() {
   const errorText = useErrorText();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -114,7 +115,7 @@ function PersonCell(props: { m: Membership }) {
 }
 
 // A button acting on one row ("Approve Erin"): disabled while any row action runs.
-function RowButton(props: { label: string; name: string; kind?: 'primary' | 'danger'; busy: boolean; onClick(): void }) {
+export function RowButton(props: { label: string; name: string; kind?: 'primary' | 'danger'; busy: boolean; onClick(): void }) {
   return (
     <button
       type="button"

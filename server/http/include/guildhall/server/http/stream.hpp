@@ -43,8 +43,9 @@ struct StreamLimits {
 };
 
 struct StreamSetup {
-  // On the connection's strand once the stream is open (after the 101, or the event stream's
-  // headers). Keep the channel to send on it.
+  // On the connection's strand right before the stream opens (before the 101, or the event
+  // stream's headers), so the client never sees a stream that is not registered yet. Keep the
+  // channel to send on it; what is sent before the stream opened waits in its queue.
   std::function<void(const std::shared_ptr<StreamChannel>&)> on_open{};
   // WebSocket text messages from the client, on the connection's strand.
   std::function<void(StreamChannel&, std::string_view)> on_message{};
