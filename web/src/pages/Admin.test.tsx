@@ -180,7 +180,7 @@ describe('Admin', () => {
     expect(title.value).toBe('Acme Guildhall');
     fireEvent.input(title, { target: { value: '' } });
     fireEvent.click(screen.getByRole('button', { name: 'Einstellungen speichern' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('Gib der Instanz einen Namen.');
+    expect((await screen.findByRole('alert')).textContent).toContain('Geben Sie der Instanz einen Namen.');
     expect(writes).toEqual([]);
     fireEvent.input(title, { target: { value: 'Acme Gilde' } });
     fireEvent.change(screen.getByLabelText('Registrierung'), { target: { value: 'approval' } });
