@@ -1,6 +1,7 @@
 #include "guildhall/federation/discovery/posts.hpp"
 
 #include "guildhall/activitystreams/serialize.hpp"
+#include "guildhall/federation/attachments.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/federation/discovery/lookup.hpp"
 #include "guildhall/federation/urls.hpp"
@@ -81,6 +82,7 @@ as::Object post_object(const storage::Post& post, const storage::Actor& author,
   o.url = post.url.value_or(post.ap_id);
   if (parent_ap_id)
     o.in_reply_to = as::Ref(*parent_ap_id);
+  o.attachment = attachment_objects(post.attachments);
   return o;
 }
 

@@ -38,6 +38,11 @@ class Urls {
   }
   static std::string key_id(std::string_view actor) { return std::string(actor) + "#main-key"; }
 
+  // Uploaded files (media.dir), by their random file name.
+  std::string media(std::string_view file_name) const {
+    return origin_ + "/media/" + std::string(file_name);
+  }
+
   // Profile pages for people (the web app's routes).
   std::string user_profile(std::string_view handle) const {
     return origin_ + "/@" + std::string(handle);
