@@ -94,7 +94,9 @@ export interface Reactions {
 }
 
 export interface Attachment {
+  id: string | null; // our upload's id; null for a remote file
   url: string;
+  preview_url: string | null;
   media_type: string;
   description: string | null;
   width: number | null;

@@ -81,7 +81,15 @@ export function communityApi(client: ApiClient) {
       page<Thread>('/home', from),
     createThread: (
       cid: string,
-      thread: { title: string; body: string; language?: string; question?: boolean; summary?: string; sensitive?: boolean },
+      thread: {
+        title: string;
+        body: string;
+        language?: string;
+        question?: boolean;
+        summary?: string;
+        sensitive?: boolean;
+        media_ids?: string[];
+      },
     ) => send<Thread>('POST', `/communities/${id(cid)}/threads`, thread),
     thread: (tid: string) => client.get<ThreadWithComments>(path(`/threads/${id(tid)}`)),
     markRead: (tid: string) => send<{ read_at: string }>('POST', `/threads/${id(tid)}/read`),

@@ -1,6 +1,7 @@
 // Settings: display name (PATCH /api/v1/accounts/update_credentials) and the UI language.
 import { useState } from 'preact/hooks';
 
+import { AvatarUpload } from '../components/AvatarUpload';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { Page } from '../components/page';
 import { useErrorMessage, FormError } from '../components/states';
@@ -80,6 +81,7 @@ export function Settings() {
         </div>
         <p class="help">{t('settings.more')}</p>
       </form>
+      <AvatarUpload />
       <section class="card form" aria-labelledby="settings-language">
         <h2 id="settings-language">{t('settings.language')}</h2>
         <div class="field">

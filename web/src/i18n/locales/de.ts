@@ -56,7 +56,7 @@ const messages = {
   'settings.languageHelp': 'Gilt für Menüs, Datums- und Zahlenangaben auf diesem Gerät.',
   'settings.languageAuto': 'Wie im Browser ({language})',
   'settings.more':
-    'Profilbild, Benachrichtigungen und Passwort folgen in einer späteren Version.',
+    'Benachrichtigungen und Passwort folgen in einer späteren Version.',
 
   'state.loading': 'Wird geladen…',
   'state.retry': 'Erneut versuchen',
@@ -188,6 +188,13 @@ const messages = {
     'composer.post': "Thread veröffentlichen",
     'composer.posting': "Wird veröffentlicht…",
     'composer.cancel': "Abbrechen",
+    'composer.attachments': "Anhänge",
+    'composer.attach': "Bilder oder Dateien hinzufügen",
+    'composer.attachHelp': "Bis zu {max} Dateien: Bilder, Video, Audio oder PDF.",
+    'composer.altText': "Beschreibung von {name}",
+    'composer.altHelp': "Beschreibe jedes Bild für Menschen, die es nicht sehen können; bei Bildern ist die Beschreibung nötig.",
+    'composer.altMissing': "Bitte beschreibe jedes Bild.",
+    'composer.remove': "{name} entfernen",
     'composer.cannotPost': "Du kannst in dieser Community keine Threads beginnen.",
     'composer.back': "Zurück zu {community}",
     'create.title': "Community gründen",
@@ -384,6 +391,13 @@ const messages = {
 
     'settings.bio': "Über dich",
     'settings.bioHelp': "Ein paar Worte für Kolleg·innen: Team, Rolle, wozu man dich fragen kann.",
+    'settings.avatar': "Profilbild",
+    'settings.avatarCurrent': "Dein aktuelles Profilbild",
+    'settings.avatarChoose': "Neues Bild wählen",
+    'settings.avatarHelp': "JPEG, PNG, GIF oder WebP; es wird quadratisch zugeschnitten.",
+    'settings.avatarUpload': "Bild hochladen",
+    'settings.avatarUploading': "Wird hochgeladen…",
+    'settings.avatarSaved': "Profilbild aktualisiert.",
 
     'thread.attachments': "Anhänge",
 

@@ -56,7 +56,7 @@ export default {
     'settings.languageLabel': 'Language of the app',
     'settings.languageHelp': 'Used for menus, dates and numbers on this device.',
     'settings.languageAuto': 'Browser default ({language})',
-    'settings.more': 'Avatar, notification preferences and password follow in a later version.',
+    'settings.more': 'Notification preferences and password follow in a later version.',
 
     'state.loading': 'Loading…',
     'state.retry': 'Try again',
@@ -186,6 +186,13 @@ export default {
     'composer.post': "Post thread",
     'composer.posting': "Posting…",
     'composer.cancel': "Cancel",
+    'composer.attachments': "Attachments",
+    'composer.attach': "Add images or files",
+    'composer.attachHelp': "Up to {max} files: images, video, audio or PDF.",
+    'composer.altText': "Description of {name}",
+    'composer.altHelp': "Describe each image for people who cannot see it; the description is required for images.",
+    'composer.altMissing': "Please describe every image.",
+    'composer.remove': "Remove {name}",
     'composer.cannotPost': "You cannot start threads in this community.",
     'composer.back': "Back to {community}",
     'create.title': "Create a community",
@@ -382,6 +389,13 @@ export default {
 
     'settings.bio': "About you",
     'settings.bioHelp': "A few words for colleagues: team, role, what to ask you about.",
+    'settings.avatar': "Profile picture",
+    'settings.avatarCurrent': "Your current profile picture",
+    'settings.avatarChoose': "Choose a new picture",
+    'settings.avatarHelp': "JPEG, PNG, GIF or WebP; it is cropped to a square.",
+    'settings.avatarUpload': "Upload picture",
+    'settings.avatarUploading': "Uploading…",
+    'settings.avatarSaved': "Profile picture updated.",
 
     'thread.attachments': "Attachments",
 
