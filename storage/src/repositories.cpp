@@ -527,15 +527,17 @@ class ActorRepoImpl final : public ActorRepo {
         "INSERT INTO actors (id, ap_id, kind, handle, domain, display_name, summary_html, url, "
         "inbox_url, shared_inbox_url, outbox_url, followers_url, following_url, featured_url, "
         "moderators_url, icon_url, manually_approves_followers, public_key_id, public_key_pem, "
-        "created_at, updated_at, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-        "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $20) ON CONFLICT (ap_id) DO "
+        "created_at, updated_at, fetched_at, header_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $20, $21) ON CONFLICT "
+        "(ap_id) DO "
         "UPDATE SET kind = excluded.kind, handle = excluded.handle, domain = excluded.domain, "
         "display_name = excluded.display_name, summary_html = excluded.summary_html, url = "
         "excluded.url, inbox_url = excluded.inbox_url, shared_inbox_url = "
         "excluded.shared_inbox_url, outbox_url = excluded.outbox_url, followers_url = "
         "excluded.followers_url, following_url = excluded.following_url, featured_url = "
         "excluded.featured_url, moderators_url = excluded.moderators_url, icon_url = "
-        "excluded.icon_url, manually_approves_followers = excluded.manually_approves_followers, "
+        "excluded.icon_url, header_url = excluded.header_url, manually_approves_followers = "
+        "excluded.manually_approves_followers, "
         "public_key_id = excluded.public_key_id, public_key_pem = excluded.public_key_pem, "
         "updated_at = excluded.updated_at, fetched_at = excluded.fetched_at WHERE actors.domain "
         "IS NOT NULL RETURNING *",
@@ -558,7 +560,8 @@ class ActorRepoImpl final : public ActorRepo {
          f.manually_approves_followers,
          f.public_key_id,
          f.public_key_pem,
-         now});
+         now,
+         f.header_url});
     if (rows.empty())
       return core::Error::conflict("this ActivityPub id belongs to a local actor");
     return actor_from(rows.front());

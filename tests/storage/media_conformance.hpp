@@ -144,6 +144,20 @@ TYPED_TEST_P(MediaConformance, AttachmentsLinkUploadsAndUnusedOnesAreRemoved) {
   EXPECT_EQ(after_delete->front().id, shown.id);
   EXPECT_EQ(after_delete->front().file_name, "shown.png");
 
+  // Profiles show a header beside the avatar, local and remote.
+  RemoteActorForm remote = remote_person("bob", "r.test");
+  remote.header_url = "https://r.test/header.png";
+  auto bob = this->tx([&](Tx& t) { return t.actors().upsert_remote(remote); });
+  ASSERT_OK(bob);
+  EXPECT_EQ(bob->header_url, "https://r.test/header.png");
+  auto headed = this->tx([&](Tx& t) {
+    return t.actors().update(
+        alice.actor.id,
+        {.header_url = std::optional<std::string>("https://local.test/media/h.png")});
+  });
+  ASSERT_OK(headed);
+  EXPECT_EQ(headed->header_url, "https://local.test/media/h.png");
+
   MediaPurpose parsed{};
   for (auto p : {MediaPurpose::attachment, MediaPurpose::avatar, MediaPurpose::header}) {
     ASSERT_TRUE(parse(to_string(p), parsed));

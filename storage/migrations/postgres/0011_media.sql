@@ -32,7 +32,8 @@ ALTER TABLE attachments ADD COLUMN media_id BIGINT REFERENCES media (id) ON DELE
 ALTER TABLE attachments ADD COLUMN preview_url TEXT;
 ALTER TABLE attachments ADD COLUMN focus_x DOUBLE PRECISION;
 ALTER TABLE attachments ADD COLUMN focus_y DOUBLE PRECISION;
-CREATE INDEX attachments_media_idx ON attachments (media_id) WHERE media_id IS NOT NULL;
+-- An upload is shown by one post at most (two posts attaching it at once: the second fails).
+CREATE UNIQUE INDEX attachments_media_key ON attachments (media_id) WHERE media_id IS NOT NULL;
 
 -- The profile's banner (AS2 `image`), beside the avatar in icon_url.
 ALTER TABLE actors ADD COLUMN header_url TEXT;

@@ -32,7 +32,8 @@ ALTER TABLE attachments ADD COLUMN media_id INTEGER REFERENCES media (id) ON DEL
 ALTER TABLE attachments ADD COLUMN preview_url TEXT;
 ALTER TABLE attachments ADD COLUMN focus_x REAL;
 ALTER TABLE attachments ADD COLUMN focus_y REAL;
-CREATE INDEX attachments_media_idx ON attachments (media_id) WHERE media_id IS NOT NULL;
+-- An upload is shown by one post at most (two posts attaching it at once: the second fails).
+CREATE UNIQUE INDEX attachments_media_key ON attachments (media_id) WHERE media_id IS NOT NULL;
 
 -- The profile's banner (AS2 `image`), beside the avatar in icon_url.
 ALTER TABLE actors ADD COLUMN header_url TEXT;

@@ -133,6 +133,7 @@ struct RemoteActorForm {
   std::optional<std::string> display_name{};
   std::optional<std::string> summary_html{};
   std::optional<std::string> icon_url{};
+  std::optional<std::string> header_url{};
   bool manually_approves_followers = false;
   std::optional<std::string> public_key_id{};
   std::optional<std::string> public_key_pem{};
