@@ -10,6 +10,7 @@ build_packages=(
   libssl-dev libpqxx-dev libsqlite3-dev
   nlohmann-json3-dev libcpp-jwt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libgumbo-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libargon2-dev
+  libvips-dev  # brings the run-time libvips42
 )
 test_packages=(
   libgtest-dev libgmock-dev

@@ -124,6 +124,10 @@ class Normaliser {
     o.tag = refs(get(j, "tag"), limits_.max_tags, activity_level, "tag");
     o.attachment =
         refs(get(j, "attachment"), limits_.max_attachments, activity_level, "attachment");
+    o.width = count(get(j, "width"));
+    o.height = count(get(j, "height"));
+    o.blurhash = string(get(j, "blurhash"), limits_.max_name_bytes, "blurhash");
+    o.focal_point = focal_point(get(j, "focalPoint"));
     o.replies = single_ref(get(j, "replies"), activity_level);
     o.stickied = flag(j, "stickied");
     o.comments_enabled = flag(j, "commentsEnabled");
@@ -328,6 +332,17 @@ class Normaliser {
   }
 
   // A non-negative integer count; anything else (negative, float, 2^64) is absent.
+  // [x, y] with both in -1..1, else empty (the point is a hint: a bad one is ignored).
+  static std::vector<double> focal_point(const json* v) {
+    if (!v || !v->is_array() || v->size() != 2 || !(*v)[0].is_number() || !(*v)[1].is_number())
+      return {};
+    const double x = (*v)[0].get<double>();
+    const double y = (*v)[1].get<double>();
+    if (!(x >= -1 && x <= 1 && y >= -1 && y <= 1))
+      return {};
+    return {x, y};
+  }
+
   static std::optional<std::int64_t> count(const json* v) {
     if (!v)
       return std::nullopt;

@@ -179,6 +179,11 @@ json body(const Object& o) {
   put_image(j, "image", o.image);
   put_array(j, "tag", o.tag);
   put_array(j, "attachment", o.attachment);
+  put(j, "width", o.width);
+  put(j, "height", o.height);
+  put(j, "blurhash", o.blurhash);
+  if (o.focal_point.size() == 2)
+    j["focalPoint"] = o.focal_point;
   put(j, "replies", o.replies);
   put(j, "stickied", o.stickied);
   put(j, "commentsEnabled", o.comments_enabled);

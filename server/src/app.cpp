@@ -16,6 +16,7 @@
 #include "guildhall/storage/database.hpp"
 
 #include "app_context.hpp"
+#include "media_store.hpp"
 
 namespace guildhall::server {
 
@@ -26,14 +27,31 @@ namespace asio = boost::asio;
 // How often changes made by `guildhall admin federation ...` (another process) are picked up.
 constexpr auto kPolicyReloadInterval = std::chrono::seconds(5);
 
+// Uploads nobody uses are kept this long (a post being written), then deleted; checked this often.
+constexpr auto kUnusedMediaAge = std::chrono::hours(24);
+constexpr auto kMediaCleanupInterval = std::chrono::hours(1);
+
+void remove_unused_media(storage::Database& db, const MediaStore& media) {
+  auto removed = media.remove_unused(db, std::chrono::system_clock::now() - kUnusedMediaAge);
+  if (!removed)
+    spdlog::warn("media cleanup failed: {}", removed.error().message);
+  else if (*removed > 0)
+    spdlog::info("media cleanup: {} unused uploads deleted", *removed);
+}
+
 // Periodic blocking work (database reads) on its own thread, never on the HTTP I/O threads.
 std::jthread start_housekeeping(storage::Database& db, federation::PeerPolicy& peers,
-                                FederationRuntime& runtime) {
-  return std::jthread([&db, &peers, &runtime](std::stop_token stop) {
+                                FederationRuntime& runtime, const MediaStore& media) {
+  return std::jthread([&db, &peers, &runtime, &media](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     std::unique_lock lock(mutex);
+    auto next_media_cleanup = std::chrono::steady_clock::now();
     for (;;) {
+      if (std::chrono::steady_clock::now() >= next_media_cleanup) {
+        remove_unused_media(db, media);
+        next_media_cleanup = std::chrono::steady_clock::now() + kMediaCleanupInterval;
+      }
       wake.wait_for(lock, stop, kPolicyReloadInterval, [] { return false; });
       if (stop.stop_requested())
         return;
@@ -96,7 +114,8 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   }
   FederationRuntime& fed = **runtime;
   fed.worker().start();
-  auto housekeeping = start_housekeeping(**db, peers, fed);
+  const MediaStore media(config);
+  auto housekeeping = start_housekeeping(**db, peers, fed, media);
 
   http::Metrics metrics;
   register_federation_metrics(metrics, fed);

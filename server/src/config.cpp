@@ -111,6 +111,15 @@ const std::vector<KeyBinding>& bindings() {
           "of actors, posts and collections."),
       key("oauth.password_grant", GUILDHALL_FIELD(oauth.password_grant),
           "Development and tests only: allow the OAuth password grant at /oauth/token."),
+      key("media.dir", GUILDHALL_FIELD(media.dir),
+          "Directory of uploaded media files; empty means <data_dir>/media."),
+      key("media.max_image_bytes", GUILDHALL_FIELD(media.max_image_bytes),
+          "Largest image upload (JPEG, PNG, GIF, WebP) accepted, in bytes."),
+      key("media.max_file_bytes", GUILDHALL_FIELD(media.max_file_bytes),
+          "Largest video, audio or PDF upload accepted, in bytes."),
+      key("media.max_pixels", GUILDHALL_FIELD(media.max_pixels),
+          "Most pixels (width x height) an uploaded image may have; larger ones are refused "
+          "before decoding."),
   };
   return all;
 }
@@ -232,6 +241,12 @@ core::Result<void> validate(const Config& c) {
     return invalid("database.pool_size: must be between 1 and 256");
   if (c.database.busy_timeout_ms < 0 || c.database.busy_timeout_ms > 600000)
     return invalid("database.busy_timeout_ms: must be between 0 and 600000");
+  if (c.media.max_image_bytes < 1024 || c.media.max_image_bytes > (1LL << 30))
+    return invalid("media.max_image_bytes: must be between 1024 and 1073741824 bytes");
+  if (c.media.max_file_bytes < 1024 || c.media.max_file_bytes > (1LL << 32))
+    return invalid("media.max_file_bytes: must be between 1024 and 4294967296 bytes");
+  if (c.media.max_pixels < 1 || c.media.max_pixels > 500'000'000)
+    return invalid("media.max_pixels: must be between 1 and 500000000");
   return {};
 }
 
@@ -262,6 +277,12 @@ std::string Config::effective_database_url() const {
   if (!database_url.empty())
     return database_url;
   return "sqlite:" + data_dir + "/guildhall.db";
+}
+
+std::string Config::media_directory() const {
+  if (!media.dir.empty())
+    return media.dir;
+  return data_dir + "/media";
 }
 
 std::string Config::scheme() const {

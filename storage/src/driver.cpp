@@ -105,6 +105,12 @@ std::optional<std::int64_t> Row::opt_i64(std::string_view column) const {
   return i64(column);
 }
 
+std::optional<double> Row::opt_f64(std::string_view column) const {
+  if (is_null(column))
+    return std::nullopt;
+  return f64(column);
+}
+
 std::optional<std::string> Row::opt_text(std::string_view column) const {
   if (is_null(column))
     return std::nullopt;

@@ -84,6 +84,7 @@ class Row {
   bool boolean(std::string_view column) const;
   core::TimePoint time(std::string_view column) const;
   std::optional<std::int64_t> opt_i64(std::string_view column) const;
+  std::optional<double> opt_f64(std::string_view column) const;
   std::optional<std::string> opt_text(std::string_view column) const;
   std::optional<core::TimePoint> opt_time(std::string_view column) const;
 

@@ -40,6 +40,9 @@ constexpr Names<FollowState, 2> kFollowStates{
 constexpr Names<ReactionKind, 3> kReactionKinds{{{ReactionKind::like, "like"},
                                                  {ReactionKind::dislike, "dislike"},
                                                  {ReactionKind::emoji, "emoji"}}};
+constexpr Names<MediaPurpose, 3> kMediaPurposes{{{MediaPurpose::attachment, "attachment"},
+                                                 {MediaPurpose::avatar, "avatar"},
+                                                 {MediaPurpose::header, "header"}}};
 constexpr Names<Backend, 2> kBackends{
     {{Backend::sqlite, "sqlite"}, {Backend::postgres, "postgres"}}};
 
@@ -91,6 +94,9 @@ std::string_view to_string(FollowState v) noexcept {
 std::string_view to_string(ReactionKind v) noexcept {
   return name_of(kReactionKinds, v);
 }
+std::string_view to_string(MediaPurpose v) noexcept {
+  return name_of(kMediaPurposes, v);
+}
 std::string_view to_string(Backend v) noexcept {
   return name_of(kBackends, v);
 }
@@ -121,6 +127,9 @@ bool parse(std::string_view t, FollowState& out) noexcept {
 }
 bool parse(std::string_view t, ReactionKind& out) noexcept {
   return value_of(kReactionKinds, t, out);
+}
+bool parse(std::string_view t, MediaPurpose& out) noexcept {
+  return value_of(kMediaPurposes, t, out);
 }
 
 }  // namespace guildhall::storage

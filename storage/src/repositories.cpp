@@ -10,6 +10,7 @@
 #include "community_log_impl.hpp"
 #include "community_queries_impl.hpp"
 #include "federation_queue_impl.hpp"
+#include "media_impl.hpp"
 #include "repo_context.hpp"
 #include "repositories_impl.hpp"
 
@@ -143,6 +144,7 @@ Actor actor_from(const Row& r) {
   a.featured_url = r.opt_text("featured_url");
   a.moderators_url = r.opt_text("moderators_url");
   a.icon_url = r.opt_text("icon_url");
+  a.header_url = r.opt_text("header_url");
   a.manually_approves_followers = r.boolean("manually_approves_followers");
   a.public_key_id = r.opt_text("public_key_id");
   a.public_key_pem = r.opt_text("public_key_pem");
@@ -265,6 +267,10 @@ Attachment attachment_from(const Row& r) {
   if (auto h = r.opt_i64("height"))
     a.height = static_cast<int>(*h);
   a.blurhash = r.opt_text("blurhash");
+  a.preview_url = r.opt_text("preview_url");
+  a.focus_x = r.opt_f64("focus_x");
+  a.focus_y = r.opt_f64("focus_y");
+  a.media_id = r.opt_i64("media_id");
   return a;
 }
 
@@ -523,15 +529,17 @@ class ActorRepoImpl final : public ActorRepo {
         "INSERT INTO actors (id, ap_id, kind, handle, domain, display_name, summary_html, url, "
         "inbox_url, shared_inbox_url, outbox_url, followers_url, following_url, featured_url, "
         "moderators_url, icon_url, manually_approves_followers, public_key_id, public_key_pem, "
-        "created_at, updated_at, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-        "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $20) ON CONFLICT (ap_id) DO "
+        "created_at, updated_at, fetched_at, header_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $20, $21) ON CONFLICT "
+        "(ap_id) DO "
         "UPDATE SET kind = excluded.kind, handle = excluded.handle, domain = excluded.domain, "
         "display_name = excluded.display_name, summary_html = excluded.summary_html, url = "
         "excluded.url, inbox_url = excluded.inbox_url, shared_inbox_url = "
         "excluded.shared_inbox_url, outbox_url = excluded.outbox_url, followers_url = "
         "excluded.followers_url, following_url = excluded.following_url, featured_url = "
         "excluded.featured_url, moderators_url = excluded.moderators_url, icon_url = "
-        "excluded.icon_url, manually_approves_followers = excluded.manually_approves_followers, "
+        "excluded.icon_url, header_url = excluded.header_url, manually_approves_followers = "
+        "excluded.manually_approves_followers, "
         "public_key_id = excluded.public_key_id, public_key_pem = excluded.public_key_pem, "
         "updated_at = excluded.updated_at, fetched_at = excluded.fetched_at WHERE actors.domain "
         "IS NOT NULL RETURNING *",
@@ -554,7 +562,8 @@ class ActorRepoImpl final : public ActorRepo {
          f.manually_approves_followers,
          f.public_key_id,
          f.public_key_pem,
-         now});
+         now,
+         f.header_url});
     if (rows.empty())
       return core::Error::conflict("this ActivityPub id belongs to a local actor");
     return actor_from(rows.front());
@@ -566,6 +575,7 @@ class ActorRepoImpl final : public ActorRepo {
     s.set("summary_html", u.summary_html);
     s.set("summary_source", u.summary_source);
     s.set("icon_url", u.icon_url);
+    s.set("header_url", u.header_url);
     s.set("manually_approves_followers", u.manually_approves_followers);
     s.set("public_key_id", u.public_key_id);
     s.set("public_key_pem", u.public_key_pem);
@@ -1358,9 +1368,10 @@ class PostRepoImpl final : public PostRepo {
       const Attachment& a = attachments[i];
       x_.q(
           "INSERT INTO attachments (post_id, position, url, media_type, description, width, "
-          "height, blurhash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          "height, blurhash, preview_url, focus_x, focus_y, media_id) VALUES ($1, $2, $3, $4, $5, "
+          "$6, $7, $8, $9, $10, $11, $12)",
           {post_id, static_cast<std::int64_t>(i), a.url, a.media_type, a.description, a.width,
-           a.height, a.blurhash});
+           a.height, a.blurhash, a.preview_url, a.focus_x, a.focus_y, a.media_id});
     }
   }
 
@@ -1558,6 +1569,11 @@ class TxImpl final : public Tx {
       events_ = make_event_repo(ctx_.c, ctx_.ids, ctx_.clock);
     return *events_;
   }
+  MediaRepo& media() override {
+    if (!media_)
+      media_ = make_media_repo(ctx_);
+    return *media_;
+  }
   Id next_id() override { return ctx_.ids.next(); }
   TimePoint now() const override { return ctx_.now(); }
 
@@ -1582,6 +1598,7 @@ class TxImpl final : public Tx {
   std::unique_ptr<CommunityQueryRepo> community_queries_;
   std::unique_ptr<PollRepo> polls_;
   std::unique_ptr<EventRepo> events_;
+  std::unique_ptr<MediaRepo> media_;
 };
 
 }  // namespace

@@ -379,6 +379,40 @@ TEST_F(GroupFixtures, PieFedKbinLikeAndAnnouncesAndMbinFlag) {
     EXPECT_EQ(refused_, 0u);
   }
   EXPECT_EQ(announced(world), 1);
+  // PieFed's pretty-printed copies of the same activities: duplicates, accepted with no effect.
+  for (const char* file : {"from-piefed-repo/testing_data/body_1_formatted.json",
+                           "from-piefed-repo/testing_data/body_2_formatted.json",
+                           "from-piefed-repo/testing_data/body_3_formatted.json"}) {
+    SCOPED_TRACE(file);
+    EXPECT_EQ(process(file), 202);
+    EXPECT_EQ(refused_, 0u);
+  }
+  EXPECT_EQ(reactions("https://lemmy.world/comment/2742626").size(), 1u);
+  EXPECT_EQ(announced(world), 1);
+}
+
+TEST_F(GroupFixtures, PieFedFeedsListingOurCommunityChangeNothingHere) {
+  // A PieFed feed (a user's list of communities) announces that it added or removed our
+  // community: nothing here to apply (no feed is followed), so accepted and ignored.
+  const auto group = host("https://example.com/c/communityname");
+  const auto moderators = [&] {
+    return db_
+        ->read([&](storage::Tx& tx) {
+          return tx.memberships().list(group.actor.id, storage::MemberState::accepted, {});
+        })
+        .value()
+        .size();
+  };
+  const auto before = moderators();
+  for (const char* file : {"from-piefed-repo/activitypub_examples/feeds/feed_add.json",
+                           "from-piefed-repo/activitypub_examples/feeds/feed_remove.json"}) {
+    SCOPED_TRACE(file);
+    EXPECT_EQ(process(file), 202);
+    EXPECT_EQ(refused_, 0u);
+  }
+  EXPECT_EQ(moderators(), before);
+  EXPECT_EQ(announced(group), 0);
+  EXPECT_EQ(threads_of(group), 0u);
 }
 
 TEST_F(GroupFixtures, MbinReportsAPostAndItsAuthor) {

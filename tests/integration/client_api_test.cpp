@@ -14,6 +14,7 @@
 
 #include "../storage/backends.hpp"
 #include "instances.hpp"
+#include "media_files.hpp"
 
 using namespace guildhall::testrig;
 using namespace std::chrono_literals;
@@ -67,6 +68,14 @@ std::string hidden_field(const std::string& html, const std::string& name) {
   if (std::regex_search(html, m, std::regex("name=\"" + name + "\" value=\"([^\"]*)\"")))
     return m[1];
   return "";
+}
+
+std::size_t files_in(const fs::path& dir) {
+  std::size_t n = 0;
+  if (fs::exists(dir))
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir))
+      ++n;
+  return n;
 }
 
 std::map<std::string, std::string> base_env(const fs::path& dir) {
@@ -874,6 +883,152 @@ TEST_F(ClientApi, StatusesLifecycle) {
             422);
   EXPECT_EQ(s().call("POST", "/api/v1/statuses", json{{"status", ""}}.dump(), {}, token).status,
             422);
+}
+
+// ---------------------------------------------------------------------------------------------
+// media
+
+TEST_F(ClientApi, MediaUploadDescribeAttachAndServe) {
+  const App app = register_app();
+  const std::string token = password_token(app);
+  const std::string bobs = password_token(register_app(), "bob");
+
+  auto instance = get_json("/api/v2/instance", "");
+  EXPECT_EQ(instance["configuration"]["statuses"]["max_media_attachments"], 4);
+  EXPECT_NE(instance["configuration"]["media_attachments"]["supported_mime_types"].dump().find(
+                "image/png"),
+            std::string::npos);
+
+  // The client's Content-Type is ignored: the bytes are a PNG.
+  const Multipart up = multipart({{"description", "a gradient"}, {"focus", "0.5,-0.25"}}, "file",
+                                 png_file(120, 80), "application/octet-stream");
+  auto res = s().call("POST", "/api/v2/media", up.body, up.headers, token);
+  ASSERT_EQ(res.status, 200) << res.body;
+  const json media = json::parse(res.body);
+  const std::string id = media["id"];
+  EXPECT_EQ(media["type"], "image");
+  EXPECT_EQ(media["description"], "a gradient");
+  EXPECT_EQ(media["meta"]["original"]["width"], 120);
+  EXPECT_EQ(media["meta"]["original"]["height"], 80);
+  EXPECT_EQ(media["meta"]["focus"]["x"], 0.5);
+  EXPECT_EQ(media["meta"]["focus"]["y"], -0.25);
+  EXPECT_TRUE(media["blurhash"].is_string());
+  const std::string url = media["url"];
+  ASSERT_TRUE(url.starts_with("https://guild.test/media/")) << url;
+  ASSERT_TRUE(media["preview_url"].is_string());
+  EXPECT_TRUE(media["remote_url"].is_null());
+
+  // Only its owner sees and describes it.
+  EXPECT_EQ(get_json("/api/v1/media/" + id, token)["id"], id);
+  get_json("/api/v1/media/" + id, bobs, 404);
+  auto described = s().call("PUT", "/api/v1/media/" + id,
+                            json{{"description", "a colour gradient"}}.dump(), {}, token);
+  ASSERT_EQ(described.status, 200) << described.body;
+  EXPECT_EQ(json::parse(described.body)["description"], "a colour gradient");
+  EXPECT_EQ(s().call("PUT", "/api/v1/media/" + id, json{{"focus", "3,0"}}.dump(), {}, token).status,
+            422);
+
+  // Nobody else can attach it; its owner can, once.
+  EXPECT_EQ(s().call("POST", "/api/v1/statuses",
+                     json{{"status", "stolen"}, {"media_ids", {id}}}.dump(), {}, bobs)
+                .status,
+            422);
+  const json status = post_status(token, "", json{{"media_ids", {id}}}.dump());
+  ASSERT_EQ(status["media_attachments"].size(), 1u) << status.dump();
+  EXPECT_EQ(status["media_attachments"][0]["id"], id);
+  EXPECT_EQ(status["media_attachments"][0]["url"], url);
+  EXPECT_EQ(status["media_attachments"][0]["description"], "a colour gradient");
+  EXPECT_EQ(s().call("POST", "/api/v1/statuses",
+                     json{{"status", "again"}, {"media_ids", {id}}}.dump(), {}, token)
+                .status,
+            422);
+  // Attached: described through an edit of the post, as on Mastodon.
+  EXPECT_EQ(
+      s().call("PUT", "/api/v1/media/" + id, json{{"description", "x"}}.dump(), {}, token).status,
+      404);
+  EXPECT_EQ(
+      s().call("POST", "/api/v1/statuses",
+               json{{"status", "five"}, {"media_ids", {id, id, id, id, id}}}.dump(), {}, token)
+          .status,
+      422);
+
+  // The file: its type, never sniffed, cached for a year.
+  const std::string path = url.substr(std::string("https://guild.test").size());
+  auto file = s().call("GET", path);
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(file.headers["content-type"], "image/png");
+  EXPECT_EQ(file.headers["x-content-type-options"], "nosniff");
+  EXPECT_NE(file.headers["cache-control"].find("max-age=31536000"), std::string::npos);
+  EXPECT_TRUE(file.body.starts_with("\x89PNG"));
+  EXPECT_EQ(s().call("GET", "/media/../guildhall.db").status, 404);
+  EXPECT_EQ(s().call("GET", "/media/aaaaaaaaaaaaaaaaaaaaaaaaaa.png").status, 404);
+
+  // An edit without media_ids keeps the attachment; an empty list removes it.
+  auto kept = s().call("PUT", "/api/v1/statuses/" + std::string(status["id"]),
+                       json{{"status", "edited"}}.dump(), {}, token);
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(json::parse(kept.body)["media_attachments"].size(), 1u);
+  auto emptied =
+      s().call("PUT", "/api/v1/statuses/" + std::string(status["id"]),
+               json{{"status", "edited"}, {"media_ids", json::array()}}.dump(), {}, token);
+  ASSERT_EQ(emptied.status, 200) << emptied.body;
+  EXPECT_TRUE(json::parse(emptied.body)["media_attachments"].empty());
+}
+
+TEST_F(ClientApi, MediaRefusedLeavesNothingStored) {
+  const std::string token = password_token(register_app());
+  const fs::path media_dir = s().dir / "media";
+  const std::size_t before = files_in(media_dir);
+  const auto refused = [&](const std::string& file, const std::string& why) {
+    const Multipart up = multipart({}, "file", file);
+    auto res = s().call("POST", "/api/v2/media", up.body, up.headers, token);
+    EXPECT_EQ(res.status, 422) << why << ": " << res.body;
+    EXPECT_TRUE(json::parse(res.body, nullptr, false).contains("error")) << res.body;
+  };
+  refused("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", "svg");
+  refused("<!DOCTYPE html><html></html>", "html");
+  // The header claims 100000 x 100000 pixels: refused before anything is decoded.
+  refused(png_file(8, 8, 100000, 100000), "bomb");
+  std::string truncated = png_file(64, 64);
+  truncated.resize(truncated.size() / 2);
+  refused(truncated, "truncated");
+  const Multipart none = multipart({{"description", "no file"}});
+  EXPECT_EQ(s().call("POST", "/api/v2/media", none.body, none.headers, token).status, 422);
+  EXPECT_EQ(files_in(media_dir), before);
+}
+
+TEST_F(ClientApi, AvatarAndHeaderUploads) {
+  const std::string token = password_token(register_app(), "carol");
+  Multipart up = multipart({{"display_name", "Carol"}}, "avatar", png_file(300, 200));
+  // Two files in one body: the avatar and the header.
+  const std::string header_part =
+      "Content-Disposition: form-data; name=\"header\"; filename=\"h.png\"\r\n\r\n" +
+      png_file(600, 100) + "\r\n";
+  const std::string last = "--GuildhallTestBoundary7MA4YWxk--\r\n";
+  up.body = up.body.substr(0, up.body.size() - last.size()) +
+            "--GuildhallTestBoundary7MA4YWxk\r\n" + header_part + last;
+  auto res = s().call("PATCH", "/api/v1/accounts/update_credentials", up.body, up.headers, token);
+  ASSERT_EQ(res.status, 200) << res.body;
+  const json account = json::parse(res.body);
+  EXPECT_EQ(account["display_name"], "Carol");
+  const std::string avatar = account["avatar"];
+  const std::string header = account["header"];
+  ASSERT_TRUE(avatar.starts_with("https://guild.test/media/")) << avatar;
+  ASSERT_TRUE(header.starts_with("https://guild.test/media/")) << header;
+  auto file = s().call("GET", avatar.substr(std::string("https://guild.test").size()));
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(file.body.substr(16, 8), std::string("\0\0\x01\x90\0\0\x01\x90", 8));  // 400x400
+  // The actor document carries them as icon and image.
+  auto actor = s().call("GET", "/users/carol", "", {{"Accept", "application/activity+json"}});
+  ASSERT_EQ(actor.status, 200);
+  const json doc = json::parse(actor.body);
+  EXPECT_EQ(doc["icon"]["url"], avatar);
+  EXPECT_EQ(doc["image"]["url"], header);
+  // A PDF is no avatar.
+  const Multipart pdf = multipart({}, "avatar", "%PDF-1.7\n");
+  EXPECT_EQ(
+      s().call("PATCH", "/api/v1/accounts/update_credentials", pdf.body, pdf.headers, token).status,
+      422);
 }
 
 TEST_F(ClientApi, HomeTimelinePaginatesWithLinkHeaders) {

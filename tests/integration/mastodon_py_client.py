@@ -9,9 +9,11 @@ import html.parser
 import http.cookiejar
 import json
 import re
+import struct
 import sys
 import urllib.parse
 import urllib.request
+import zlib
 
 from mastodon import Mastodon
 
@@ -50,6 +52,18 @@ def sign_in_and_consent(url, user, password):
     match = re.search(r'<code id="code">([^<]+)</code>', shown)
     assert match, shown
     return match.group(1)
+
+
+def png_bytes(width, height):
+    """A real RGB PNG (a horizontal gradient), made without an imaging library."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    row = b"\x00" + b"".join(bytes((x * 255 // width, 128, 255 - x * 255 // width))
+                              for x in range(width))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
 
 
 def main():
@@ -105,6 +119,22 @@ def main():
     tagged = api.timeline_hashtag("python")
     assert [s.id for s in tagged] == [first.id], tagged
     assert api.account_statuses(me.id, limit=1)[0].id == home[0].id
+
+    # Media: uploaded (v2, processed at once), described, attached, and the file served.
+    media = api.media_post(png_bytes(64, 48), mime_type="image/png", description="a gradient",
+                           focus=(0.5, -0.5))
+    assert media.type == "image" and media.url and media.blurhash, media
+    assert media.meta.original.width == 64 and media.meta.focus.x == 0.5, media.meta
+    media = api.media_update(media.id, description="a colour gradient")
+    assert media.description == "a colour gradient", media
+    pictured = api.status_post("with a picture", media_ids=[media.id])
+    attachment = pictured.media_attachments[0]
+    assert attachment.id == media.id and attachment.description == "a colour gradient", pictured
+    with urllib.request.urlopen(attachment.url) as response:
+        assert response.headers["Content-Type"] == "image/png", response.headers
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.read()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert api.instance().configuration.statuses.max_media_attachments == 4
 
     # The rest of a client's first screen.
     assert api.instance().uri

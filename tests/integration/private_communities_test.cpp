@@ -2,12 +2,16 @@
 // accepted member, C has nobody in it. What the community holds (collections, outbox, posts)
 // answers only GETs signed by an instance holding a member; C's signed GETs and unsigned ones get
 // the 404 of a name that does not exist. Bob reads the threads posted on A and posts from B.
+#include <functional>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "guildhall/core/id.hpp"
 #include "guildhall/federation/signatures/sign.hpp"
 
 #include "instances.hpp"
+#include "media_files.hpp"
 
 using namespace guildhall;
 using namespace guildhall::testrig::instances;
@@ -65,6 +69,35 @@ class PrivateCommunities : public ::testing::Test {
     return m ? std::optional<storage::MemberState>(m->state) : std::nullopt;
   }
 
+  // bob on B asks to join hush and alice approves; `while_pending` runs before the approval.
+  static void bob_joins_hush(const std::function<void()>& while_pending = {}) {
+    auto [jrc, jout] = b().cli({"admin", "act", "bob", "join", "hush@" + a().host()});
+    ASSERT_EQ(jrc, 0) << jout;
+    ASSERT_TRUE(eventually([] { return bobs_membership() == storage::MemberState::pending; }))
+        << b().output();
+    if (while_pending)
+      while_pending();
+    // A has the request once B's Follow is delivered.
+    ASSERT_TRUE(eventually([] {
+      return a()
+          .read([](storage::Tx& tx) -> core::Result<storage::Membership> {
+            auto group = tx.communities().get_by_ap_id(group_id());
+            if (!group)
+              return std::move(group).error();
+            auto bob = tx.actors().get_by_ap_id(b().origin() + "/users/bob");
+            if (!bob)
+              return std::move(bob).error();
+            return tx.memberships().get(group->actor.id, bob->id);
+          })
+          .ok();
+    })) << a().output();
+    auto [arc, aout] =
+        a().cli({"admin", "act", "alice", "approve", "hush", b().origin() + "/users/bob"});
+    ASSERT_EQ(arc, 0) << aout;
+    ASSERT_TRUE(eventually([] { return bobs_membership() == storage::MemberState::accepted; }))
+        << a().output() << b().output();
+  }
+
   static bool has_post(const Instance& at, const std::string& ap_id) {
     return at.read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(ap_id); }).ok();
   }
@@ -79,32 +112,10 @@ TEST_F(PrivateCommunities, OnlyMemberInstancesReadAndMembersTakePart) {
   // The actor stays public: peers must find it to ask to join.
   EXPECT_EQ(a().get("/c/hush", kAs2).status, 200);
 
-  // bob asks to join from B; a private community approves by hand.
-  auto [jrc, jout] = b().cli({"admin", "act", "bob", "join", "hush@" + a().host()});
-  ASSERT_EQ(jrc, 0) << jout;
-  ASSERT_TRUE(eventually([] { return bobs_membership() == storage::MemberState::pending; }))
-      << b().output();
-  // Pending is not a member: B reads nothing yet.
-  EXPECT_EQ(signed_get(b(), "/c/hush/outbox").status, 404);
-  // A has the request once B's Follow is delivered.
-  ASSERT_TRUE(eventually([] {
-    return a()
-        .read([](storage::Tx& tx) -> core::Result<storage::Membership> {
-          auto group = tx.communities().get_by_ap_id(group_id());
-          if (!group)
-            return std::move(group).error();
-          auto bob = tx.actors().get_by_ap_id(b().origin() + "/users/bob");
-          if (!bob)
-            return std::move(bob).error();
-          return tx.memberships().get(group->actor.id, bob->id);
-        })
-        .ok();
-  })) << a().output();
-  auto [arc, aout] =
-      a().cli({"admin", "act", "alice", "approve", "hush", b().origin() + "/users/bob"});
-  ASSERT_EQ(arc, 0) << aout;
-  ASSERT_TRUE(eventually([] { return bobs_membership() == storage::MemberState::accepted; }))
-      << a().output() << b().output();
+  bob_joins_hush([] {
+    // Pending is not a member: B reads nothing yet.
+    EXPECT_EQ(signed_get(b(), "/c/hush/outbox").status, 404);
+  });
 
   // A thread on A reaches bob on B, addressed to the followers, never Public.
   auto [trc, tout] = a().cli({"admin", "act", "alice", "thread", "hush", "Plans", "Quietly"});
@@ -143,6 +154,72 @@ TEST_F(PrivateCommunities, OnlyMemberInstancesReadAndMembersTakePart) {
   const std::string bobs = printed_id(pout);
   ASSERT_TRUE(eventually([&] { return has_post(a(), bobs); })) << a().output() << b().output();
   EXPECT_FALSE(has_post(c(), bobs));
+}
+
+// A file attached to a thread of the private community: members read it (alice signed in on A,
+// B's instance signing for bob), nobody else; B's copy of the thread shows A's file.
+TEST_F(PrivateCommunities, MediaOfPrivateThreadsOnlyForMembers) {
+  bob_joins_hush();
+  auto session =
+      testrig::http_request("127.0.0.1", a().port, "POST", "/web/session",
+                            json{{"username", "alice"}, {"password", "long enough pw"}}.dump(),
+                            {{"Content-Type", "application/json"}});
+  ASSERT_EQ(session.status, 200) << session.body;
+  const std::string cookie =
+      session.headers["set-cookie"].substr(0, session.headers["set-cookie"].find(';'));
+  std::map<std::string, std::string> signed_in{
+      {"Cookie", cookie}, {"X-CSRF-Token", json::parse(session.body).value("csrf_token", "")}};
+
+  auto up = testrig::multipart({{"description", "the plan"}}, "file", testrig::png_file(90, 60));
+  up.headers.insert(signed_in.begin(), signed_in.end());
+  auto uploaded =
+      testrig::http_request("127.0.0.1", a().port, "POST", "/api/v2/media", up.body, up.headers);
+  ASSERT_EQ(uploaded.status, 200) << uploaded.body;
+  const json media = json::parse(uploaded.body);
+  const std::string url = media["url"];
+  const std::string path = url.substr(a().origin().size());
+  // Not attached yet: its unguessable name is all a client needs (composers show it at once).
+  EXPECT_EQ(a().get(path).status, 200);
+
+  const auto community =
+      a().read([](storage::Tx& tx) { return tx.communities().get_by_ap_id(group_id()); });
+  ASSERT_TRUE(community.ok());
+  auto headers = signed_in;
+  headers["Content-Type"] = "application/json";
+  auto thread = testrig::http_request(
+      "127.0.0.1", a().port, "POST",
+      "/api/guildhall/v1/communities/" + core::to_string_id(community->actor.id) + "/threads",
+      json{{"title", "Floor plan"}, {"body", "See the picture"}, {"media_ids", {media["id"]}}}
+          .dump(),
+      headers);
+  ASSERT_EQ(thread.status, 200) << thread.body;
+  const json posted = json::parse(thread.body);
+  ASSERT_EQ(posted["attachments"].size(), 1u) << posted.dump();
+  EXPECT_EQ(posted["attachments"][0]["url"], url);
+
+  // Attached to a private thread: members only, and never cached publicly.
+  auto member = a().get(path, "", {{"Cookie", cookie}});
+  ASSERT_EQ(member.status, 200);
+  EXPECT_EQ(member.headers["content-type"], "image/png");
+  EXPECT_EQ(member.headers["cache-control"], "private, no-cache");
+  EXPECT_EQ(signed_get(b(), path).status, 200);
+  EXPECT_EQ(signed_get(c(), path).status, 404);
+  EXPECT_EQ(a().get(path).status, 404);
+
+  // B's copy of the thread carries the attachment as A sent it.
+  const std::string ap_id = posted["ap_id"];
+  ASSERT_TRUE(eventually([&] { return has_post(b(), ap_id); })) << a().output() << b().output();
+  auto copy = b().read([&](storage::Tx& tx) { return tx.posts().get_by_ap_id(ap_id); });
+  ASSERT_TRUE(copy.ok());
+  ASSERT_EQ(copy->attachments.size(), 1u);
+  const storage::Attachment& shown = copy->attachments[0];
+  EXPECT_EQ(shown.url, url);
+  EXPECT_EQ(shown.media_type, "image/png");
+  EXPECT_EQ(shown.description, "the plan");
+  EXPECT_EQ(shown.width, 90);
+  EXPECT_EQ(shown.height, 60);
+  EXPECT_EQ(shown.blurhash, media["blurhash"].get<std::string>());
+  EXPECT_FALSE(shown.media_id);  // a remote file, not an upload of B's
 }
 
 TEST_F(PrivateCommunities, LocalOnlyCommunitiesDoNotExistForOtherInstances) {

@@ -10,6 +10,7 @@
 #include "community_log_conformance.hpp"
 #include "community_queries_conformance.hpp"
 #include "conformance.hpp"
+#include "media_conformance.hpp"
 
 // Declared at global scope so that test names read Storage.Test<Postgres>.
 struct Postgres final : guildhall::storage::testing::PostgresBackend {};
@@ -20,6 +21,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityContentConformance, ::Postgres);
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, MediaConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Changes, ChangeFeedConformance, ::Postgres);
 INSTANTIATE_TYPED_TEST_SUITE_P(Admin, AdminConformance, ::Postgres);

@@ -9,6 +9,7 @@
 #include "community_log_conformance.hpp"
 #include "community_queries_conformance.hpp"
 #include "conformance.hpp"
+#include "media_conformance.hpp"
 
 // Declared at global scope so that test names read Storage.Test<Sqlite>.
 struct Sqlite final : guildhall::storage::testing::SqliteBackend {};
@@ -19,6 +20,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Storage, StorageConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityLogConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityQueriesConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Storage, CommunityContentConformance, ::Sqlite);
+INSTANTIATE_TYPED_TEST_SUITE_P(Storage, MediaConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(ClientApi, ClientApiConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Changes, ChangeFeedConformance, ::Sqlite);
 INSTANTIATE_TYPED_TEST_SUITE_P(Admin, AdminConformance, ::Sqlite);

@@ -29,6 +29,8 @@ as::Object base_actor(as::Kind kind, const storage::Actor& a) {
     o.shared_inbox = *a.shared_inbox_url;
   if (a.icon_url)
     o.icon = *a.icon_url;
+  if (a.header_url)
+    o.image = *a.header_url;
   if (a.public_key_pem)
     o.public_keys.push_back(
         {value_or(a.public_key_id, Urls::key_id(a.ap_id)), a.ap_id, *a.public_key_pem});

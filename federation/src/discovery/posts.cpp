@@ -1,6 +1,7 @@
 #include "guildhall/federation/discovery/posts.hpp"
 
 #include "guildhall/activitystreams/serialize.hpp"
+#include "guildhall/federation/attachments.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/federation/discovery/collections.hpp"
 #include "guildhall/federation/discovery/lookup.hpp"
@@ -110,8 +111,11 @@ as::Object post_object(const LocalPost& p) {
     o.in_reply_to = as::Ref(*p.parent_ap_id);
   if (p.context)
     o.context = as::Ref(*p.context);
+  // Lemmy reads the first attachment as the thread's link: the link goes first, then the media.
   if (post.link_url && post.is_thread())
     o.attachment.push_back(as::Ref(link_attachment(*post.link_url)));
+  for (auto& media : attachment_objects(post.attachments))
+    o.attachment.push_back(std::move(media));
   for (const Mention& m : p.mentions) {
     o.cc.push_back(m.href);
     as::Object tag = as::make_object(as::Kind::mention, "");

@@ -134,6 +134,7 @@ core::Result<storage::RemoteActorForm> to_remote_actor_form(const as::Object& ac
   if (actor.summary)  // remote HTML: only what the allowlist keeps is stored (rule 9)
     form.summary_html = content::sanitize_html(*actor.summary);
   form.icon_url = non_empty(actor.icon);
+  form.header_url = non_empty(actor.image);
   form.manually_approves_followers = actor.manually_approves_followers.value_or(false);
 
   const as::PublicKey* chosen = nullptr;

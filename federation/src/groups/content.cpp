@@ -152,7 +152,7 @@ Result<Applied> apply_create(GroupContext& ctx) {
   post.is_question = !parent && f.is_question;
   const core::TimePoint now = ctx.tx.now();
   post.published_at = std::min(object->published.value_or(now), now);  // JS-11
-  post.attachments = std::move(f.attachments);
+  post.attachments = ctx.options.attachments ? *ctx.options.attachments : std::move(f.attachments);
   auto created = ctx.tx.posts().create(post);
   if (!created)
     return std::move(created).error();
@@ -209,6 +209,8 @@ Result<Applied> apply_update(GroupContext& ctx) {
   if (!post.is_thread())
     f.title.reset();
   storage::PostEdit edit = inbox::detail::post_edit(std::move(f), edited);
+  if (ctx.options.attachments)
+    edit.attachments = *ctx.options.attachments;
   edit.content_source = std::optional<std::string>(markdown_source(*object));
   auto updated = ctx.tx.posts().update(post.id, edit);
   if (!updated)

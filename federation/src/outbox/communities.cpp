@@ -4,6 +4,7 @@
 
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/content/markdown.hpp"
+#include "guildhall/federation/attachments.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/groups/engine.hpp"
@@ -463,6 +464,11 @@ Result<storage::Post> Communities::post_thread(Id author_id, Id community_id,
     page.context = as::Ref(Urls::context(page.id));
     if (input.link)
       page.attachment = {as::Ref(discovery::link_attachment(*input.link))};
+    auto attachments = attachments_for(tx, urls_, author_id, input.media_ids);
+    if (!attachments)
+      return std::move(attachments).error();
+    for (auto& media : attachment_objects(*attachments))
+      page.attachment.push_back(std::move(media));
     auto create = to_group(as::Kind::create, urls_.activity(core::to_string_id(tx.next_id())),
                            *author, as::Ref(page), *group);
     // Polls, events and Q&A are properties as::Object does not model: they are written onto the
@@ -474,6 +480,7 @@ Result<storage::Post> Communities::post_thread(Id author_id, Id community_id,
       return std::move(shaped).error();
     groups::ApplyOptions options;
     options.new_post_id = post_id;
+    options.attachments = std::move(*attachments);
     auto applied = groups::apply(tx, urls_, *group, *author, *shaped, wire, options);
     if (!applied)
       return std::move(applied).error();
@@ -509,10 +516,15 @@ Result<storage::Post> Communities::comment(Id author_id, Id parent_post_id,
       return std::move(context).error();
     if (*context)
       note.context = as::Ref(**context);
+    auto attachments = attachments_for(tx, urls_, author_id, input.media_ids);
+    if (!attachments)
+      return std::move(attachments).error();
+    note.attachment = attachment_objects(*attachments);
     auto create = to_group(as::Kind::create, urls_.activity(core::to_string_id(tx.next_id())),
                            *author, as::Ref(note), parent->group);
     groups::ApplyOptions options;
     options.new_post_id = post_id;
+    options.attachments = std::move(*attachments);
     auto applied = groups::apply(tx, urls_, parent->group, *author, create,
                                  groups::wire_json(create), options);
     if (!applied)
@@ -562,10 +574,20 @@ Result<storage::Post> Communities::edit(Id author_id, Id post_id, const EditInpu
       return std::move(context).error();
     if (*context)
       o.context = as::Ref(**context);
+    groups::ApplyOptions options;
+    if (input.media_ids) {
+      auto attachments = attachments_for(tx, urls_, author_id, *input.media_ids, post.id);
+      if (!attachments)
+        return std::move(attachments).error();
+      options.attachments = std::move(*attachments);
+    } else {
+      options.attachments = post.attachments;
+    }
+    o.attachment = attachment_objects(*options.attachments);
     auto update = to_group(as::Kind::update, urls_.activity(core::to_string_id(tx.next_id())),
                            *author, as::Ref(o), target->group);
-    auto applied =
-        groups::apply(tx, urls_, target->group, *author, update, groups::wire_json(update));
+    auto applied = groups::apply(tx, urls_, target->group, *author, update,
+                                 groups::wire_json(update), options);
     if (!applied)
       return std::move(applied).error();
     if (!applied->post)

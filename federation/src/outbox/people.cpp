@@ -3,6 +3,7 @@
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
+#include "guildhall/federation/attachments.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/storage/database.hpp"
@@ -28,8 +29,8 @@ constexpr std::size_t kMaxNoteSourceBytes = 64 * 1024;
 constexpr int kFollowerPage = 200;
 
 Result<void> check_note(const NoteInput& note) {
-  if (note.markdown.empty())
-    return Error::invalid_input("a post needs some text");
+  if (note.markdown.empty() && (!note.media_ids || note.media_ids->empty()))
+    return Error::invalid_input("a post needs some text or media");
   if (note.markdown.size() > kMaxNoteSourceBytes)
     return Error::too_large("a post may have at most 64 KiB of text");
   if (note.summary && note.summary->size() > 1024)
@@ -123,6 +124,10 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     auto mentioned = mentioned_actors(tx, input.mentions);
     if (!mentioned)
       return std::move(mentioned).error();
+    auto attachments =
+        attachments_for(tx, urls_, author_id, input.media_ids.value_or(std::vector<Id>{}));
+    if (!attachments)
+      return std::move(attachments).error();
     const Id id = tx.next_id();
     storage::NewPost row;
     row.id = id;
@@ -135,6 +140,7 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     row.language = input.language;
     row.sensitive = input.sensitive;
     row.is_local = true;
+    row.attachments = std::move(*attachments);
     auto created = tx.posts().create(row);
     if (!created)
       return std::move(created).error();
@@ -198,6 +204,12 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     edit.summary = std::optional<std::optional<std::string>>(input.summary);
     edit.language = std::optional<std::optional<std::string>>(input.language);
     edit.sensitive = input.sensitive;
+    if (input.media_ids) {
+      auto attachments = attachments_for(tx, urls_, author_id, *input.media_ids, post_id);
+      if (!attachments)
+        return std::move(attachments).error();
+      edit.attachments = std::move(*attachments);
+    }
     auto updated = tx.posts().update(post_id, edit);
     if (!updated)
       return std::move(updated).error();

@@ -3,6 +3,7 @@
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
+#include "guildhall/federation/attachments.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/groups/engine.hpp"
@@ -296,6 +297,10 @@ Result<storage::Post> RemoteCommunities::post_thread(Id author_id, Id community_
     row.is_question = input.is_question;
     row.link_url = input.link;
     row.is_local = true;
+    auto attachments = attachments_for(tx, urls_, author_id, input.media_ids);
+    if (!attachments)
+      return std::move(attachments).error();
+    row.attachments = std::move(*attachments);
     auto created = tx.posts().create(row);
     if (!created)
       return std::move(created).error();
@@ -335,6 +340,10 @@ Result<storage::Post> RemoteCommunities::comment(Id author_id, Id parent_id,
     row.content_html = html;
     row.language = input.language;
     row.is_local = true;
+    auto attachments = attachments_for(tx, urls_, author_id, input.media_ids);
+    if (!attachments)
+      return std::move(attachments).error();
+    row.attachments = std::move(*attachments);
     auto created = tx.posts().create(row);
     if (!created)
       return std::move(created).error();
@@ -367,6 +376,12 @@ Result<storage::Post> RemoteCommunities::edit(Id author_id, Id post_id, const Ed
     edit.content_html = html;
     if (input.language)
       edit.language = std::optional<std::optional<std::string>>(input.language);
+    if (input.media_ids) {
+      auto attachments = attachments_for(tx, urls_, author_id, *input.media_ids, post_id);
+      if (!attachments)
+        return std::move(attachments).error();
+      edit.attachments = std::move(*attachments);
+    }
     auto updated = tx.posts().update(post_id, edit);
     if (!updated)
       return std::move(updated).error();

@@ -190,7 +190,15 @@ ApiContext::ApiContext(AppContext& a)
       people(a.db, a.urls, [&a] { a.federation.worker().notify(); }),
       communities(a.db, a.urls, &a.federation.groups(), &a.federation.actors(),
                   [&a] { a.federation.worker().notify(); }),
-      streaming(a.db, a.urls) {}
+      streaming(a.db, a.urls),
+      media(a.config) {}
+
+std::optional<storage::LocalUser> request_user(ApiContext& ctx, const Request& req) {
+  auto auth = authenticate(ctx, req, public_access(), true);
+  if (auto* caller = std::get_if<std::optional<Caller>>(&auth); caller && *caller)
+    return (*caller)->user;
+  return std::nullopt;
+}
 
 void add_preflight(http::Router& router, const std::shared_ptr<ApiContext>& ctx,
                    const std::string& pattern) {

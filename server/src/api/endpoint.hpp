@@ -21,6 +21,7 @@
 #include "guildhall/storage/client_api.hpp"
 
 #include "../app_context.hpp"
+#include "../media_store.hpp"
 #include "streaming.hpp"
 #include "support.hpp"
 
@@ -38,6 +39,7 @@ struct ApiContext {
   RateLimiter sign_in_failures_per_login{10, std::chrono::minutes(5)};
   std::set<std::string> preflight_patterns;  // OPTIONS already routed
   StreamingHub streaming;                    // the streaming API's open streams
+  MediaStore media;                          // uploads (routes/mastodon_media.cpp)
 };
 
 // Who is calling: the token, and its user unless it is an app-only (client_credentials) token.
@@ -94,6 +96,11 @@ struct Call {
 // Blocking: runs on the pool.
 using Endpoint = std::function<http::Response(Call&)>;
 
+// Blocking. The local user a request signs in as (bearer token, else the web app's session
+// cookie), or nullopt without a valid one: for routes outside the client API that show members
+// more than others (media files of private communities).
+std::optional<storage::LocalUser> request_user(ApiContext& ctx, const http::Request& req);
+
 void add_route(http::Router& router, const std::shared_ptr<ApiContext>& ctx, http::Verb verb,
                const std::string& pattern, std::string name, Requirement requirement,
                Endpoint endpoint, http::RouteOptions options = {});
@@ -129,5 +136,7 @@ void register_community(http::Router& router, const std::shared_ptr<ApiContext>&
 void register_mastodon_streaming(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 // The admin API: Mastodon's /api/v1/admin/* and Guildhall's /api/guildhall/v1/admin/*.
 void register_admin_api(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+// Uploads and the media files (routes/mastodon_media.cpp).
+void register_mastodon_media(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 }  // namespace guildhall::server::api

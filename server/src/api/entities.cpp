@@ -4,6 +4,7 @@
 
 #include "guildhall/content/html.hpp"
 #include "guildhall/core/id.hpp"
+#include "guildhall/federation/attachments.hpp"
 
 #include "scopes.hpp"
 #include "support.hpp"
@@ -73,18 +74,11 @@ std::string media_type_of(const storage::Attachment& a) {
   return "unknown";
 }
 
-json attachment_json(const Post& post, const storage::Attachment& a) {
-  json meta = json::object();
-  if (a.width && a.height)
-    meta["original"] = {{"width", *a.width}, {"height", *a.height}};
-  return {{"id", to_string_id(post.id) + "-" + std::to_string(a.position)},
-          {"type", media_type_of(a)},
-          {"url", a.url},
-          {"preview_url", a.url},
-          {"remote_url", post.is_local ? json(nullptr) : json(a.url)},
-          {"meta", meta},
-          {"description", a.description ? json(*a.description) : json(nullptr)},
-          {"blurhash", a.blurhash ? json(*a.blurhash) : json(nullptr)}};
+json dimensions_json(int width, int height) {
+  return {{"width", width},
+          {"height", height},
+          {"size", std::to_string(width) + "x" + std::to_string(height)},
+          {"aspect", static_cast<double>(width) / height}};
 }
 
 std::int64_t favourites_of(Tx& tx, Id post_id) {
@@ -122,6 +116,38 @@ json mentions_json(Tx& tx, const federation::Urls& urls, Id post_id) {
 }
 
 }  // namespace
+
+json attachment_json(const storage::Attachment& a, const std::string& id, bool local) {
+  json meta = json::object();
+  if (a.width && a.height && *a.width > 0 && *a.height > 0)
+    meta["original"] = dimensions_json(*a.width, *a.height);
+  if (a.focus_x && a.focus_y)
+    meta["focus"] = {{"x", *a.focus_x}, {"y", *a.focus_y}};
+  const std::string type = media_type_of(a);
+  json preview = nullptr;
+  if (a.preview_url)
+    preview = *a.preview_url;
+  else if (type == "image" || type == "gifv")
+    preview = a.url;
+  return {{"id", id},
+          {"type", type},
+          {"url", a.url},
+          {"preview_url", preview},
+          {"remote_url", local ? json(nullptr) : json(a.url)},
+          {"preview_remote_url", nullptr},
+          {"text_url", nullptr},
+          {"meta", meta},
+          {"description", a.description ? json(*a.description) : json(nullptr)},
+          {"blurhash", a.blurhash ? json(*a.blurhash) : json(nullptr)}};
+}
+
+json media_json(const federation::Urls& urls, const storage::Media& media) {
+  json out = attachment_json(federation::attachment_of(urls, media), to_string_id(media.id), true);
+  if (media.preview_width && media.preview_height && *media.preview_width > 0 &&
+      *media.preview_height > 0)
+    out["meta"]["small"] = dimensions_json(*media.preview_width, *media.preview_height);
+  return out;
+}
 
 std::string acct_of(const Actor& actor) {
   if (actor.is_local())
@@ -185,7 +211,7 @@ json account_json(Tx& tx, const federation::Urls& urls, const Actor& actor) {
   }
   const auto last = tx.client_api().last_post_at(actor.id).value();
   const std::string avatar = actor.icon_url.value_or(default_image(urls, "avatars"));
-  const std::string header = default_image(urls, "headers");
+  const std::string header = actor.header_url.value_or(default_image(urls, "headers"));
   const std::string url = profile_url(urls, actor);
   return {
       {"id", to_string_id(actor.id)},
@@ -245,7 +271,11 @@ json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::op
   }
   json attachments = json::array();
   for (const auto& a : post.attachments)
-    attachments.push_back(attachment_json(post, a));
+    attachments.push_back(
+        attachment_json(a,
+                        a.media_id ? to_string_id(*a.media_id)
+                                   : to_string_id(post.id) + "-" + std::to_string(a.position),
+                        post.is_local));
   json tags = json::array();
   for (const auto& tag : hashtags_of(post.content_source ? std::string_view(*post.content_source)
                                                          : std::string_view(post.content_html)))

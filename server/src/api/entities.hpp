@@ -31,6 +31,10 @@ json reblog_json(storage::Tx& tx, const federation::Urls& urls, storage::Id id,
                  const storage::Actor& booster, const storage::Post& post,
                  std::optional<storage::Id> viewer);
 json relationship_json(storage::Tx& tx, storage::Id me, storage::Id other);
+// A MediaAttachment: `id` is the upload's id for local uploads; `local` leaves remote_url null.
+json attachment_json(const storage::Attachment& attachment, const std::string& id, bool local);
+// An upload as POST /api/v2/media answers it (with the preview's size in meta.small).
+json media_json(const federation::Urls& urls, const storage::Media& media);
 json application_json(const storage::OAuthApp& app);
 
 // "@alice@remote.example" / "alice" for local actors.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 
 #include <openssl/evp.h>
 
@@ -125,8 +126,12 @@ std::optional<std::string> header_param(std::string_view header, std::string_vie
   return std::nullopt;
 }
 
-// multipart/form-data fields (RFC 7578); file parts are skipped (no media upload yet).
-core::Result<void> parse_multipart(json& out, std::string_view body, std::string_view type) {
+// The parts of a multipart/form-data body (RFC 7578), in order: `part(name, filename, content)`
+// with filename nullopt for a plain field.
+using PartVisitor = std::function<void(
+    const std::string& name, const std::optional<std::string>& filename, std::string_view content)>;
+core::Result<void> each_part(std::string_view body, std::string_view type,
+                             const PartVisitor& part) {
   const auto boundary = header_param(type, "boundary");
   if (!boundary || boundary->empty())
     return core::Error::invalid_input("multipart body without a boundary");
@@ -150,7 +155,7 @@ core::Result<void> parse_multipart(json& out, std::string_view body, std::string
     if (++count > kMaxParams)
       return core::Error::invalid_input("too many parameters");
     std::optional<std::string> name;
-    bool is_file = false;
+    std::optional<std::string> filename;
     std::size_t line_start = 0;
     while (line_start < headers.size()) {
       auto line_end = headers.find("\r\n", line_start);
@@ -159,15 +164,25 @@ core::Result<void> parse_multipart(json& out, std::string_view body, std::string
       const auto line = headers.substr(line_start, line_end - line_start);
       if (lower(line).starts_with("content-disposition:")) {
         name = header_param(line, "name");
-        is_file = header_param(line, "filename").has_value();
+        filename = header_param(line, "filename");
       }
       line_start = line_end + 2;
     }
-    if (name && !is_file)
-      assign(out, *name, std::string(body.substr(content_start, next - content_start)));
+    if (name)
+      part(*name, filename, body.substr(content_start, next - content_start));
     pos = next + 2;
   }
   return core::Error::invalid_input("malformed multipart body");
+}
+
+// multipart/form-data fields; file parts are read by uploaded_files().
+core::Result<void> parse_multipart(json& out, std::string_view body, std::string_view type) {
+  return each_part(body, type,
+                   [&out](const std::string& name, const std::optional<std::string>& filename,
+                          std::string_view content) {
+                     if (!filename)
+                       assign(out, name, std::string(content));
+                   });
 }
 
 std::string base64url(const unsigned char* data, std::size_t size) {
@@ -239,6 +254,27 @@ core::Result<json> request_params(const http::Request& req) {
   return params;
 }
 
+std::vector<UploadedFile> uploaded_files(const http::Request& req) {
+  std::vector<UploadedFile> files;
+  const std::string type(req.header("Content-Type").value_or(""));
+  if (!lower(type).starts_with("multipart/form-data"))
+    return files;
+  (void)each_part(req.body(), type,
+                  [&files](const std::string& name, const std::optional<std::string>& filename,
+                           std::string_view content) {
+                    if (filename)
+                      files.push_back({name, *filename, content});
+                  });
+  return files;
+}
+
+std::optional<UploadedFile> uploaded_file(const http::Request& req, std::string_view field) {
+  for (auto& file : uploaded_files(req))
+    if (file.field == field)
+      return file;
+  return std::nullopt;
+}
+
 bool truthy(const json& value) {
   if (value.is_boolean())
     return value.get<bool>();
@@ -285,6 +321,22 @@ std::vector<std::string> list_param(const json& params, std::string_view key) {
     out.push_back(*s);
   }
   return out;
+}
+
+core::Result<std::optional<std::vector<storage::Id>>> id_list_param(const json& params,
+                                                                    std::string_view key) {
+  if (!params.contains(std::string(key)))
+    return std::optional<std::vector<storage::Id>>{};
+  std::vector<storage::Id> ids;
+  for (const auto& text : list_param(params, key)) {
+    if (text.empty())
+      continue;  // `media_ids[]=` (an emptied list in a form)
+    storage::Id id = 0;
+    if (!core::parse_id(text, id))
+      return core::Error::invalid_input(std::string(key) + " must be a list of ids");
+    ids.push_back(id);
+  }
+  return std::optional<std::vector<storage::Id>>(std::move(ids));
 }
 
 core::Result<PageParams> page_params(const json& params, std::size_t default_limit,

@@ -32,12 +32,25 @@ using nlohmann::json;
 // become strings, `a[]` arrays, `a[b]` nested objects. invalid_input for a malformed body.
 core::Result<json> request_params(const http::Request& req);
 
+// A file part of a multipart/form-data body; `bytes` points into the request body.
+struct UploadedFile {
+  std::string field;     // the form field ("file", "avatar")
+  std::string filename;  // as the client named it: shown nowhere, stored nowhere
+  std::string_view bytes;
+};
+// The file parts of the request's multipart body, in order (none for other bodies).
+std::vector<UploadedFile> uploaded_files(const http::Request& req);
+std::optional<UploadedFile> uploaded_file(const http::Request& req, std::string_view field);
+
 // Rails truthiness: true, 1, on, yes, t (any case) are true; everything else (False, 0) is false.
 bool truthy(const json& value);
 std::optional<std::string> string_param(const json& params, std::string_view key);
 std::optional<bool> bool_param(const json& params, std::string_view key);
 // A list given as an array, `key[]`, or one string.
 std::vector<std::string> list_param(const json& params, std::string_view key);
+// A list of ids (`media_ids[]`): nullopt when the key is absent, invalid_input for a non-id.
+core::Result<std::optional<std::vector<storage::Id>>> id_list_param(const json& params,
+                                                                    std::string_view key);
 
 // ---------------------------------------------------------------------------------------------
 // pagination

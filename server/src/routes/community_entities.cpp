@@ -63,7 +63,9 @@ json body_json(const storage::Post& post, bool hidden) {
 json attachments_json(const storage::Post& post) {
   json out = json::array();
   for (const auto& a : post.attachments)
-    out.push_back({{"url", a.url},
+    out.push_back({{"id", a.media_id ? json(core::to_string_id(*a.media_id)) : json(nullptr)},
+                   {"url", a.url},
+                   {"preview_url", a.preview_url ? json(*a.preview_url) : json(nullptr)},
                    {"media_type", a.media_type ? json(*a.media_type) : json(nullptr)},
                    {"description", a.description ? json(*a.description) : json(nullptr)},
                    {"width", a.width ? json(*a.width) : json(nullptr)},

@@ -22,11 +22,17 @@ using storage::Tx;
 constexpr std::size_t kMaxTreeComments = 1000;
 constexpr std::size_t kMaxLanguageTag = 35;
 
-// The `body` (required Markdown) and `language` every post input has.
+// The `body` (Markdown, required unless media is attached), `language` and `media_ids` every
+// post input has.
 template <typename Input>
 Result<void> text_params(const json& params, Input& in) {
   in.markdown = string_param(params, "body").value_or("");
-  if (in.markdown.empty())
+  auto media_ids = id_list_param(params, "media_ids");
+  if (!media_ids)
+    return std::move(media_ids).error();
+  if (*media_ids)
+    in.media_ids = **media_ids;
+  if (in.markdown.empty() && (!*media_ids || (*media_ids)->empty()))
     return Error::invalid_input("body is required");
   auto language = string_param(params, "language");
   if (language && language->size() > kMaxLanguageTag)

@@ -2,6 +2,7 @@
 // search with WebFinger resolution), per-user client state (markers, preferences, bookmarks) and
 // the honest empty answers for what Guildhall does not have yet (docs/api.md).
 #include "guildhall/core/id.hpp"
+#include "guildhall/federation/attachments.hpp"
 #include "guildhall/server/admin.hpp"
 #include "guildhall/server/password.hpp"
 
@@ -29,18 +30,19 @@ std::string streaming_origin(const AppContext& app) {
   return origin.starts_with("https://") ? "wss://" + origin.substr(8) : "ws://" + origin.substr(7);
 }
 
-json limits_configuration() {
+json limits_configuration(const media::Limits& media) {
   return {{"statuses",
            {{"max_characters", 5000},
-            {"max_media_attachments", 0},
+            {"max_media_attachments", federation::kMaxAttachments},
             {"characters_reserved_per_url", 23}}},
           {"media_attachments",
-           {{"supported_mime_types", json::array()},
-            {"image_size_limit", 0},
-            {"image_matrix_limit", 0},
-            {"video_size_limit", 0},
-            {"video_frame_rate_limit", 0},
-            {"video_matrix_limit", 0}}},
+           {{"supported_mime_types", media::supported_content_types()},
+            {"image_size_limit", media.max_image_bytes},
+            {"image_matrix_limit", media.max_pixels},
+            {"video_size_limit", media.max_file_bytes},
+            {"video_frame_rate_limit", 120},
+            {"video_matrix_limit", media.max_pixels},
+            {"description_limit", 1500}}},
           {"polls",
            {{"max_options", 0},
             {"max_characters_per_option", 0},
@@ -74,14 +76,14 @@ Response instance_v1(Call& call) {
                 {"approval_required", profile.registrations == "approval"},
                 {"invites_enabled", false},
                 {"translation", {{"enabled", false}}},
-                {"configuration", limits_configuration()},
+                {"configuration", limits_configuration(call.ctx.media.limits())},
                 {"contact_account", nullptr},
                 {"rules", json::array()}});
 }
 
 Response instance_v2(Call& call) {
   const AppContext& app = call.app();
-  json configuration = limits_configuration();
+  json configuration = limits_configuration(call.ctx.media.limits());
   configuration["urls"] = {{"streaming", streaming_origin(app)}};
   configuration["vapid"] = {{"public_key", ""}};
   configuration["accounts"] = {
@@ -137,6 +139,23 @@ Response update_credentials(Call& call) {
   }
   if (auto locked = bool_param(call.params, "locked"))
     update.manually_approves_followers = *locked;
+  // avatar and header: images, processed (cropped square, shrunk to a banner) and stored first;
+  // the profile then points at them.
+  for (const auto& [field, purpose] : {std::pair{"avatar", storage::MediaPurpose::avatar},
+                                       std::pair{"header", storage::MediaPurpose::header}}) {
+    auto file = uploaded_file(call.req, field);
+    if (!file)
+      continue;
+    auto stored =
+        call.ctx.media.store(call.app().db, call.me(), {.bytes = file->bytes, .purpose = purpose});
+    if (!stored)
+      return from_error(stored.error());
+    const std::string url = call.app().urls.media(stored->file_name);
+    if (purpose == storage::MediaPurpose::avatar)
+      update.icon_url = std::optional<std::string>(url);
+    else
+      update.header_url = std::optional<std::string>(url);
+  }
   if (auto updated = call.ctx.people.update_profile(call.me(), update); !updated)
     return from_error(updated.error());
   return read_json(call, [&](Tx& tx) -> Result<json> {
@@ -735,7 +754,8 @@ void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiC
             Requirement{Requirement::Access::user, {"read:accounts", "profile"}},
             verify_credentials);
   table.add(Verb::patch, "/api/v1/accounts/update_credentials", "api_accounts_update",
-            user_scope("write:accounts"), update_credentials);
+            user_scope("write:accounts"), update_credentials,
+            {.body_limit = ctx->media.upload_body_limit()});
   table.add(Verb::get, "/api/v1/accounts/relationships", "api_accounts_relationships",
             user_scope("read:follows"), relationships);
   table.add(Verb::get, "/api/v1/accounts/lookup", "api_accounts_lookup", public_access(), lookup);

@@ -5,6 +5,7 @@
 
 #include "guildhall/content/html.hpp"
 #include "guildhall/core/id.hpp"
+#include "guildhall/federation/attachments.hpp"
 
 #include "../api/endpoint.hpp"
 #include "../api/entities.hpp"
@@ -40,10 +41,14 @@ Response status_response(Call& call, Id post_id, bool with_source = false) {
 Result<federation::outbox::NoteInput> note_input(const Call& call) {
   federation::outbox::NoteInput note;
   note.markdown = string_param(call.params, "status").value_or("");
-  if (note.markdown.empty())
+  auto media_ids = id_list_param(call.params, "media_ids");
+  if (!media_ids)
+    return std::move(media_ids).error();
+  note.media_ids = std::move(*media_ids);
+  if (note.markdown.empty() && (!note.media_ids || note.media_ids->empty()))
     return Error::invalid_input("Validation failed: Text can't be blank");
-  if (!list_param(call.params, "media_ids").empty())
-    return Error::invalid_input("Media attachments are not supported yet");
+  if (note.media_ids && note.media_ids->size() > federation::kMaxAttachments)
+    return Error::invalid_input("Validation failed: You can attach at most 4 files");
   if (call.params.contains("poll") && !call.params["poll"].is_null())
     return Error::invalid_input("Polls are not supported yet");
   if (auto scheduled = string_param(call.params, "scheduled_at"); scheduled && !scheduled->empty())
@@ -148,12 +153,14 @@ Result<Post> post_into_community(Call& call, const Mentioned& group,
   std::string body = newline == std::string::npos ? "" : trimmed(text.substr(newline + 1));
   if (body.empty())
     body = title;
-  const federation::outbox::ThreadInput thread{.title = title,
-                                               .markdown = body,
-                                               .language = note.language,
-                                               .is_question = false,
-                                               .summary = note.summary,
-                                               .sensitive = note.sensitive};
+  const federation::outbox::ThreadInput thread{
+      .title = title,
+      .markdown = body,
+      .language = note.language,
+      .is_question = false,
+      .summary = note.summary,
+      .sensitive = note.sensitive,
+      .media_ids = note.media_ids.value_or(std::vector<Id>{})};
   // CommunityService routes it: the group engine here, or the group's own server.
   return call.ctx.communities.post_thread(call.me(), group.actor.id, thread);
 }
@@ -161,8 +168,10 @@ Result<Post> post_into_community(Call& call, const Mentioned& group,
 // A reply in a community's thread is a comment there.
 Result<Post> comment_in_community(Call& call, const Post& parent,
                                   const federation::outbox::NoteInput& note) {
-  const federation::outbox::CommentInput comment{.markdown = note.markdown,
-                                                 .language = note.language};
+  const federation::outbox::CommentInput comment{
+      .markdown = note.markdown,
+      .language = note.language,
+      .media_ids = note.media_ids.value_or(std::vector<Id>{})};
   return call.ctx.communities.comment(call.me(), parent.id, comment);
 }
 
@@ -556,6 +565,7 @@ void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& 
   register_mastodon_statuses(router, ctx);
   register_mastodon_streaming(router, ctx);
   register_admin_api(router, ctx);
+  register_mastodon_media(router, ctx);
 }
 
 }  // namespace guildhall::server::api

@@ -48,9 +48,9 @@ constexpr std::string_view kContentSecurityPolicy =
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 // Paths that belong to the server's APIs and ActivityPub: never answered with the app's page.
-constexpr std::array<std::string_view, 11> kServerPrefixes = {
-    "/api",   "/oauth",  "/.well-known", "/users",    "/c",  "/inbox",
-    "/actor", "/health", "/metrics",     "/nodeinfo", "/web"};
+constexpr std::array<std::string_view, 12> kServerPrefixes = {
+    "/api",   "/oauth",  "/.well-known", "/users",    "/c",   "/inbox",
+    "/actor", "/health", "/metrics",     "/nodeinfo", "/web", "/media"};
 
 struct StaticFile {
   std::string body;

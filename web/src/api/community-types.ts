@@ -94,7 +94,9 @@ export interface Reactions {
 }
 
 export interface Attachment {
+  id: string | null; // our upload's id; null for a remote file
   url: string;
+  preview_url: string | null;
   media_type: string;
   description: string | null;
   width: number | null;
@@ -168,6 +170,7 @@ export interface NewThread {
   question?: boolean;
   summary?: string;
   sensitive?: boolean;
+  media_ids?: string[];
   poll?: { options: string[]; multiple?: boolean; ends_at?: string };
   event?: { starts_at: string; ends_at?: string; location_name?: string; location_address?: string };
 }

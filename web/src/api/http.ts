@@ -103,6 +103,8 @@ export function buildQuery(query?: Query): string {
 export interface RequestOptions {
   query?: Query;
   json?: unknown;
+  // A multipart body (uploads); the browser sets its Content-Type with the boundary.
+  form?: FormData;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -149,10 +151,12 @@ export class ApiClient {
   ): Promise<ApiResponse<T>> {
     const upper = method.toUpperCase();
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
-    let body: string | undefined;
+    let body: string | FormData | undefined;
     if (options.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.json);
+    } else if (options.form) {
+      body = options.form;
     }
     if (!safeMethods.has(upper) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
     const url = path + buildQuery(options.query);

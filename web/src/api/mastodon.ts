@@ -4,6 +4,7 @@ import type {
   CredentialAccount,
   InstanceV2,
   Marker,
+  MediaAttachment,
   NewStatus,
   Notification,
   PageParams,
@@ -31,7 +32,20 @@ export function mastodonApi(client: ApiClient) {
           json: fields,
         })
       ).data,
+    // A new profile picture (multipart `avatar`; cropped square by the server).
+    updateAvatar: async (file: File) => {
+      const form = new FormData();
+      form.append('avatar', file);
+      return (await client.request<CredentialAccount>('PATCH', '/api/v1/accounts/update_credentials', { form })).data;
+    },
     instance: () => client.get<InstanceV2>('/api/v2/instance'),
+    // An upload, processed at once (docs/api.md, "Media"); its id goes into media_ids.
+    uploadMedia: async (file: File, description?: string) => {
+      const form = new FormData();
+      form.append('file', file);
+      if (description) form.append('description', description);
+      return (await client.request<MediaAttachment>('POST', '/api/v2/media', { form })).data;
+    },
 
     homeTimeline: (from?: string | PageParams): Promise<Page<Status>> =>
       page<Status>('/api/v1/timelines/home', from),

@@ -61,6 +61,46 @@ describe('Composer', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('this community accepts en, de'));
   });
 
+  it('uploads the picked files with their descriptions and attaches them', async () => {
+    const uploads: FormData[] = [];
+    const posted: unknown[] = [];
+    const fetch = routeFetch({
+      '/api/v2/media': (_url, init) => {
+        uploads.push(init?.body as FormData);
+        return jsonResponse({ id: `m${uploads.length}`, type: 'image', url: '/media/a.png', preview_url: '/media/a-small.png', description: null });
+      },
+      '/api/guildhall/v1/communities/resolve': () => jsonResponse(member),
+      '/api/guildhall/v1/communities/c1/threads': (_url, init) => {
+        posted.push(JSON.parse(String(init?.body)));
+        return jsonResponse(thread('t8', 'Floor plan'));
+      },
+      '/api/guildhall/v1/communities/c1': () => jsonResponse(member),
+    });
+    renderWith(<Composer acct="platform" />, { fetch });
+    await screen.findByRole('button', { name: 'Post thread' });
+    fireEvent.input(screen.getByLabelText('Title'), { target: { value: 'Floor plan' } });
+    const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'plan.png', { type: 'image/png' });
+    const pdf = new File(['%PDF-1.7'], 'notes.pdf', { type: 'application/pdf' });
+    fireEvent.change(screen.getByLabelText('Add images or files'), { target: { files: [png, pdf] } });
+    expect(screen.getByRole('group', { name: 'Attachments' })).toBeTruthy();
+    expect(screen.getByLabelText('Description of notes.pdf')).toBeTruthy();
+
+    // An image needs its description before anything is uploaded.
+    fireEvent.click(screen.getByRole('button', { name: 'Post thread' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Please describe every image.');
+    expect(uploads).toEqual([]);
+    fireEvent.input(screen.getByLabelText('Description of plan.png'), { target: { value: 'The new floor plan' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Remove notes.pdf' }));
+    expect(screen.queryByLabelText('Description of notes.pdf')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Post thread' }));
+
+    await waitFor(() => expect(location.pathname).toBe('/threads/t8'));
+    expect(uploads).toHaveLength(1);
+    expect((uploads[0].get('file') as File).name).toBe('plan.png');
+    expect(uploads[0].get('description')).toBe('The new floor plan');
+    expect(posted).toEqual([{ title: 'Floor plan', body: '', language: 'en', question: false, media_ids: ['m1'] }]);
+  });
+
   it('tells people who cannot post', async () => {
     const c = community({ posting_policy: 'moderators', me: { membership: 'member', role: 'member', can_post: false, can_manage: false, ban: null } });
     const fetch = routeFetch({

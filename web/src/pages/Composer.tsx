@@ -1,9 +1,10 @@
-// The composer for a titled thread: title, Markdown body with preview, language, question flag,
-// and a poll or an event.
+// The composer for a titled thread: title, Markdown body with preview, attachments with their
+// descriptions, language, question flag, and a poll or an event.
 import { useLocation, useRoute } from 'preact-iso';
 import { useState } from 'preact/hooks';
 
 import type { Community } from '../api';
+import { AttachmentPicker, missingDescriptions, type PickedFile } from '../components/AttachmentPicker';
 import { communityPath, threadPath, useLanguageNames } from '../components/community';
 import { MarkdownField } from '../components/Markdown';
 import { Page } from '../components/page';
@@ -59,13 +60,20 @@ function ComposerForm(props: { community: Community }) {
   const [language, setLanguage] = useState(defaultLanguage);
   const [question, setQuestion] = useState(false);
   const [pollEvent, setPollEvent] = useState(emptyPollEventDraft);
+  const [files, setFiles] = useState<PickedFile[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; detail: string | null } | null>(null);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!title.trim() || !body.trim()) {
+    if (!title.trim() || (!body.trim() && files.length === 0)) {
       setError({ message: t('composer.missing'), detail: null });
+      return;
+    }
+    const undescribed = missingDescriptions(files);
+    if (undescribed.length > 0) {
+      setError({ message: t('composer.altMissing'), detail: null });
+      document.getElementById(`thread-files-alt-${undescribed[0].key}`)?.focus();
       return;
     }
     const extras = pollEventInput(pollEvent);
@@ -76,12 +84,17 @@ function ComposerForm(props: { community: Community }) {
     setBusy(true);
     setError(null);
     try {
+      // Uploaded in order, then attached: an upload never posted is deleted by the server later.
+      const mediaIds: string[] = [];
+      for (const picked of files)
+        mediaIds.push((await api.mastodon.uploadMedia(picked.file, picked.description.trim() || undefined)).id);
       const thread = await api.community.createThread(c.id, {
         title: title.trim(),
         body,
         language: language || undefined,
         question,
         ...extras,
+        ...(mediaIds.length > 0 ? { media_ids: mediaIds } : {}),
       });
       route(threadPath(thread));
     } catch (err) {
@@ -105,6 +118,7 @@ function ComposerForm(props: { community: Community }) {
         <input id="thread-title" value={title} maxLength={200} required onInput={(e) => setTitle(e.currentTarget.value)} />
       </div>
       <MarkdownField id="thread-body" label={t('composer.body')} value={body} onInput={setBody} rows={10} required />
+      <AttachmentPicker id="thread-files" items={files} onChange={setFiles} />
       <div class="field">
         <label for="thread-language">{t('composer.language')}</label>
         <LanguagePicker id="thread-language" value={language} onChange={setLanguage} allowed={c.languages} />

@@ -2,6 +2,7 @@
 // notification preferences and the password (settings/).
 import { useState } from 'preact/hooks';
 
+import { AvatarUpload } from '../components/AvatarUpload';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { Page } from '../components/page';
 import { FormError, SaveActions, useSaving } from '../components/states';
@@ -69,6 +70,7 @@ export function Settings() {
         {/* The avatar's place: uploads come with the media API. */}
         <p class="help">{t('settings.more')}</p>
       </form>
+      <AvatarUpload />
       <section class="card form" aria-labelledby="settings-language">
         <h2 id="settings-language">{t('settings.language')}</h2>
         <div class="field">

@@ -20,8 +20,8 @@ function question(extra = {}) {
       comment_count: 3,
       read: { unread: true, new_comments: 3 },
       attachments: [
-        { url: 'http://guild.test/media/graph.png', media_type: 'image/png', description: 'build graph', width: 800, height: 600, blurhash: null },
-        { url: 'http://guild.test/media/log.txt', media_type: 'text/plain', description: null, width: null, height: null, blurhash: null },
+        { id: 'm1', url: 'http://guild.test/media/graph.png', preview_url: 'http://guild.test/media/graph-small.png', media_type: 'image/png', description: 'build graph', width: 800, height: 600, blurhash: null },
+        { id: null, url: 'http://guild.test/media/log.txt', preview_url: null, media_type: 'text/plain', description: null, width: null, height: null, blurhash: null },
       ],
       reactions: reactions({ likes: 2, score: 2, emoji: [{ emoji: '🎉', count: 1, me: false }] }),
     }),
@@ -58,7 +58,10 @@ describe('ThreadPage', () => {
     expect(screen.getByText('Body of How do we cache Conan?')).toBeTruthy();
     expect(screen.getByText('Answered')).toBeTruthy();
     const attachments = screen.getByRole('list', { name: 'Attachments' });
-    expect(within(attachments).getByRole('img', { name: 'build graph' }).getAttribute('src')).toBe('http://guild.test/media/graph.png');
+    // The preview is shown, linking to the full image.
+    const image = within(attachments).getByRole('img', { name: 'build graph' });
+    expect(image.getAttribute('src')).toBe('http://guild.test/media/graph-small.png');
+    expect(image.closest('a')?.getAttribute('href')).toBe('http://guild.test/media/graph.png');
     expect(within(attachments).getByRole('link', { name: 'log.txt' })).toBeTruthy();
     expect(screen.getByRole('heading', { level: 2, name: '3 comments' })).toBeTruthy();
     const accepted = screen.getByRole('article', { name: 'Comment by Dave – Accepted answer' });

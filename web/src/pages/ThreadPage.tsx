@@ -165,7 +165,7 @@ function Attachments(props: { items: Thread['attachments'] }) {
         <li key={a.url}>
           {a.media_type.startsWith('image/') ? (
             <a href={a.url}>
-              <img src={a.url} alt={a.description ?? ''} width={a.width ?? undefined} height={a.height ?? undefined} loading="lazy" />
+              <img src={a.preview_url ?? a.url} alt={a.description ?? ''} width={a.width ?? undefined} height={a.height ?? undefined} loading="lazy" />
             </a>
           ) : (
             <a href={a.url}>{a.description || a.url.split('/').pop()}</a>

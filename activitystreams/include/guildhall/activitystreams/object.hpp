@@ -112,6 +112,11 @@ struct ObjectData {
   std::string image;
   std::vector<Ref> tag;
   std::vector<Ref> attachment;
+  // Media (attachments, Image/Document): Mastodon's and Lemmy's extension properties.
+  std::optional<std::int64_t> width;
+  std::optional<std::int64_t> height;
+  std::optional<std::string> blurhash;
+  std::vector<double> focal_point;  // Mastodon's `focalPoint` [x, y], each -1..1; empty: none
   Ref replies;
   std::optional<bool> stickied;          // Lemmy/Mbin (read only from others; Lemmy uses featured)
   std::optional<bool> comments_enabled;  // PeerTube/Mbin; locked when false

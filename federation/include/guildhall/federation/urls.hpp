@@ -40,6 +40,11 @@ class Urls {
   // FEP-7888: the context collection of one of our threads (Lemmy's layout).
   static std::string context(std::string_view thread) { return std::string(thread) + "/context"; }
 
+  // Uploaded files (media.dir), by their random file name.
+  std::string media(std::string_view file_name) const {
+    return origin_ + "/media/" + std::string(file_name);
+  }
+
   // Profile pages for people (the web app's routes).
   std::string user_profile(std::string_view handle) const {
     return origin_ + "/@" + std::string(handle);

@@ -9,6 +9,12 @@
 
 namespace guildhall::federation::inbox::detail {
 
+namespace {
+
+constexpr std::int64_t kMaxSide = 1'000'000;  // a width or height beyond is nonsense, not shown
+
+}  // namespace
+
 PostFields post_fields(const as::Object& object) {
   PostFields f;
   if (object.kind != as::Kind::note && object.name && !object.name->empty())
@@ -45,6 +51,16 @@ PostFields post_fields(const as::Object& object) {
     att.media_type = a->media_type;
     if (a->name && !a->name->empty())
       att.description = a->name;
+    if (a->width && a->height && *a->width > 0 && *a->height > 0 && *a->width <= kMaxSide &&
+        *a->height <= kMaxSide) {
+      att.width = static_cast<int>(*a->width);
+      att.height = static_cast<int>(*a->height);
+    }
+    att.blurhash = a->blurhash;
+    if (a->focal_point.size() == 2) {
+      att.focus_x = a->focal_point[0];
+      att.focus_y = a->focal_point[1];
+    }
     f.attachments.push_back(std::move(att));
   }
   return f;

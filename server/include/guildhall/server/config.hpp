@@ -48,6 +48,15 @@ struct WebConfig {
   std::string root = "web/dist";
 };
 
+struct MediaConfig {
+  // Where uploaded files are kept; empty: <data_dir>/media. Relative paths are resolved against
+  // the working directory.
+  std::string dir;
+  std::int64_t max_image_bytes = 16 << 20;  // an image as uploaded (JPEG, PNG, GIF, WebP)
+  std::int64_t max_file_bytes = 40 << 20;   // video, audio, PDF (stored as sent)
+  std::int64_t max_pixels = 33'177'600;     // width x height of an image (7680x4320)
+};
+
 struct OAuthConfig {
   // The OAuth password grant (username + password at /oauth/token), for scripted clients in
   // development and tests only: Mastodon removed it in 4.3.
@@ -66,9 +75,12 @@ struct Config {
   FederationConfig federation;
   WebConfig web;
   OAuthConfig oauth;
+  MediaConfig media;
 
   // The database URL with the default applied.
   std::string effective_database_url() const;
+  // media.dir with the default applied.
+  std::string media_directory() const;
   // "https" unless federation.allow_http is set, in which case "http".
   std::string scheme() const;
   // The public origin used in every ActivityPub id, e.g. "https://guild.example.com".

@@ -31,6 +31,7 @@
 #include "guildhall/storage/community_log.hpp"
 #include "guildhall/storage/community_queries.hpp"
 #include "guildhall/storage/federation_queue.hpp"
+#include "guildhall/storage/media.hpp"
 #include "guildhall/storage/model.hpp"
 #include "guildhall/storage/repositories.hpp"
 
@@ -87,6 +88,7 @@ class Tx {
   virtual CommunityQueryRepo& community_queries() = 0;
   virtual PollRepo& polls() = 0;  // polls and events in threads (community_content.hpp)
   virtual EventRepo& events() = 0;
+  virtual MediaRepo& media() = 0;  // uploads (media.hpp)
   // A fresh Snowflake id (for callers that must know an id before inserting, e.g. to build ap_id).
   virtual Id next_id() = 0;
   virtual TimePoint now() const = 0;

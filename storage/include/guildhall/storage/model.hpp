@@ -92,6 +92,7 @@ struct Actor {
   std::optional<std::string> featured_url{};
   std::optional<std::string> moderators_url{};  // groups: FEP-1b12 attributedTo collection
   std::optional<std::string> icon_url{};
+  std::optional<std::string> header_url{};  // the profile's banner image (AS2 `image`)
   bool manually_approves_followers = false;
   std::optional<std::string> public_key_id{};
   std::optional<std::string> public_key_pem{};
@@ -153,6 +154,7 @@ struct RemoteActorForm {
   std::optional<std::string> display_name{};
   std::optional<std::string> summary_html{};
   std::optional<std::string> icon_url{};
+  std::optional<std::string> header_url{};
   bool manually_approves_followers = false;
   std::optional<std::string> public_key_id{};
   std::optional<std::string> public_key_pem{};
@@ -164,6 +166,7 @@ struct ActorUpdate {
   Nullable<std::string> summary_html{};
   Nullable<std::string> summary_source{};
   Nullable<std::string> icon_url{};
+  Nullable<std::string> header_url{};
   std::optional<bool> manually_approves_followers{};
   Nullable<std::string> public_key_id{};
   Nullable<std::string> public_key_pem{};
@@ -330,6 +333,10 @@ struct Attachment {
   std::optional<int> width{};
   std::optional<int> height{};
   std::optional<std::string> blurhash{};
+  std::optional<std::string> preview_url{};
+  std::optional<double> focus_x{};  // focal point, -1 (left) .. 1 (right)
+  std::optional<double> focus_y{};  // -1 (bottom) .. 1 (top)
+  std::optional<Id> media_id{};     // a local upload (media.hpp): attaching it uses it up
 };
 
 struct Post {

@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,9 @@ namespace as = guildhall::activitystreams;
 struct ApplyOptions {
   // A local Create: the Snowflake its object id was built from (the post row gets that id).
   std::optional<storage::Id> new_post_id{};
+  // A local Create or Update: the attachments as stored, linked to the uploads they show (the
+  // object carries the same ones for the wire).
+  std::optional<std::vector<storage::Attachment>> attachments{};
 };
 
 struct Applied {

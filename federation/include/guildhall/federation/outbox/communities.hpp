@@ -80,20 +80,23 @@ struct ThreadInput {
   bool is_question = false;              // Q&A: one comment can become the accepted answer
   std::optional<std::string> summary{};  // content warning
   bool sensitive = false;
-  std::optional<PollInput> poll{};    // the thread is a poll
-  std::optional<EventInput> event{};  // the thread is an event (not both)
-  std::optional<std::string> link{};  // a link post: an http(s) URL (Lemmy's Link attachment)
+  std::optional<PollInput> poll{};       // the thread is a poll
+  std::optional<EventInput> event{};     // the thread is an event (not both)
+  std::optional<std::string> link{};     // a link post: an http(s) URL (Lemmy's Link attachment)
+  std::vector<storage::Id> media_ids{};  // the author's uploads shown with it (attachments.hpp)
 };
 
 struct CommentInput {
   std::string markdown{};
   std::optional<std::string> language{};
+  std::vector<storage::Id> media_ids{};
 };
 
 struct EditInput {
   std::optional<std::string> title{};  // threads only
   std::string markdown{};
   std::optional<std::string> language{};
+  std::optional<std::vector<storage::Id>> media_ids{};  // nullopt: the attachments stay
 };
 
 struct JoinResult {

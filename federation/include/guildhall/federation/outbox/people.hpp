@@ -26,6 +26,9 @@ struct NoteInput {
   // People mentioned (local or remote actors we have): linked where written ("@bob",
   // "@bob@host"), tagged as Mention, addressed in cc and delivered to their inboxes.
   std::vector<storage::Id> mentions{};
+  // Uploads shown with the post, in order (attachments.hpp). On an edit, nullopt keeps the
+  // attachments as they are.
+  std::optional<std::vector<storage::Id>> media_ids{};
 };
 
 // What local people do on the fediverse. Every call validates, changes our database and enqueues
