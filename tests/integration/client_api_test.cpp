@@ -942,6 +942,42 @@ TEST_F(ClientApi, MediaUploadDescribeAttachAndServe) {
                      json{{"status", "again"}, {"media_ids", {id}}}.dump(), {}, token)
                 .status,
             422);
+  // only_media keeps the posts with attachments, and Link paging goes past what it leaves out.
+  post_status(token, "words only #gallery");
+  for (const std::string& path : {std::string("/api/v1/timelines/public?only_media=true&limit=1"),
+                                  "/api/v1/accounts/" + status["account"]["id"].get<std::string>() +
+                                      "/statuses?only_media=true&limit=1"}) {
+    SCOPED_TRACE(path);
+    auto first = s().call("GET", path, "", {}, token);
+    ASSERT_EQ(first.status, 200);
+    EXPECT_TRUE(json::parse(first.body).empty()) << "the newest post has no media";
+    ASSERT_NE(first.headers["link"].find("rel=\"next\""), std::string::npos);
+    bool found = false;
+    std::string next = first.headers["link"];
+    for (int i = 0; i < 20 && !found && !next.empty(); ++i) {
+      const auto start = next.find('<') + 1;
+      const std::string url = next.substr(start, next.find('>') - start);
+      auto page =
+          s().call("GET", url.substr(std::string("https://guild.test").size()), "", {}, token);
+      for (const auto& st : json::parse(page.body))
+        found = found || st["id"] == status["id"];
+      next = page.headers["link"].find("rel=\"next\"") == std::string::npos ? ""
+                                                                            : page.headers["link"];
+    }
+    EXPECT_TRUE(found);
+  }
+  // Hashtag timelines narrow down with all[] and none[].
+  const json both = post_status(token, "#gallery #Extra");
+  const auto tagged = [&](const std::string& query) {
+    std::vector<std::string> ids;
+    for (const auto& st : get_json("/api/v1/timelines/tag/gallery" + query, token))
+      ids.push_back(st["id"]);
+    return ids;
+  };
+  EXPECT_EQ(tagged("").size(), 2u);
+  EXPECT_EQ(tagged("?all[]=extra"), std::vector<std::string>{both["id"]});
+  EXPECT_EQ(tagged("?none[]=%23extra").size(), 1u);
+  EXPECT_NE(tagged("?none[]=%23extra").front(), both["id"]);
   // Attached: described through an edit of the post, as on Mastodon.
   EXPECT_EQ(
       s().call("PUT", "/api/v1/media/" + id, json{{"description", "x"}}.dump(), {}, token).status,

@@ -138,7 +138,7 @@ Response paged_response(Call& call, std::size_t default_limit, std::size_t max_l
   return res;
 }
 
-Response statuses_page(Call& call, const PostSource& source) {
+Response statuses_page(Call& call, const PostSource& source, const PostFilter& keep) {
   return paged_response(
       call, 20, 40,
       [&](storage::Tx& tx,
@@ -148,7 +148,9 @@ Response statuses_page(Call& call, const PostSource& source) {
           return std::move(posts).error();
         std::vector<std::pair<storage::Id, json>> out;
         for (const auto& p : *posts)
-          out.emplace_back(p.id, status_json(tx, call.app().urls, p, call.viewer()));
+          out.emplace_back(p.id, !keep || keep(tx, p)
+                                     ? status_json(tx, call.app().urls, p, call.viewer())
+                                     : json(nullptr));
         return out;
       });
 }

@@ -43,9 +43,12 @@ http::Response paged_response(Call& call, std::size_t default_limit, std::size_t
 
 using PostSource = std::function<core::Result<std::vector<storage::Post>>(
     storage::Tx&, const storage::PageRequest&)>;
+// Which posts of a page are shown: one left out still moves the page's cursors, so Link paging
+// goes on past a page whose posts were all filtered out.
+using PostFilter = std::function<bool(storage::Tx&, const storage::Post&)>;
 // Pages through `source` with the request's max_id/since_id/min_id/limit (default 20, max 40),
-// serializes for the caller and adds the Link header.
-http::Response statuses_page(Call& call, const PostSource& source);
+// serializes for the caller what `keep` keeps (everything when empty) and adds the Link header.
+http::Response statuses_page(Call& call, const PostSource& source, const PostFilter& keep = {});
 
 // An account list paged by some row id (follows, reactions, bookmarks): each item is (cursor,
 // actor id).

@@ -181,24 +181,24 @@ Response account_statuses(Call& call) {
   if (bool_param(call.params, "pinned").value_or(false))
     return Response::json(200, json::array());  // no pinned statuses yet
   const bool exclude_replies = bool_param(call.params, "exclude_replies").value_or(false);
+  const bool only_media = bool_param(call.params, "only_media").value_or(false);
   return statuses_page(
-      call, [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<storage::Post>> {
+      call,
+      [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<storage::Post>> {
         auto actor = account_actor(tx, id);
         if (!actor)
           return std::move(actor).error();
         // A group account's feed is its community's threads.
-        auto posts = actor->kind == storage::ActorKind::group
-                         ? tx.posts().list_community_threads(id, page)
-                         : tx.posts().list_by_author(id, page);
-        if (!posts)
-          return posts;
-        std::erase_if(*posts, [&](const storage::Post& p) {
-          if (p.deleted_at || p.removed_at || (exclude_replies && p.parent_id))
-            return true;
-          auto readable = tx.client_api().post_readable(call.reader(), p.id);
-          return !readable || !*readable;
-        });
-        return posts;
+        return actor->kind == storage::ActorKind::group
+                   ? tx.posts().list_community_threads(id, page)
+                   : tx.posts().list_by_author(id, page);
+      },
+      [&](Tx& tx, const storage::Post& p) {
+        if (p.deleted_at || p.removed_at || (exclude_replies && p.parent_id) ||
+            (only_media && p.attachments.empty()))
+          return false;
+        auto readable = tx.client_api().post_readable(call.reader(), p.id);
+        return readable && *readable;
       });
 }
 

@@ -487,13 +487,21 @@ storage::PublicScope public_scope(const Call& call) {
   return storage::PublicScope::all;
 }
 
+// `only_media`: posts with attachments only.
+PostFilter media_filter(const Call& call) {
+  if (!bool_param(call.params, "only_media").value_or(false))
+    return {};
+  return [](Tx&, const Post& p) { return !p.attachments.empty(); };
+}
+
 Response public_timeline(Call& call) {
-  if (bool_param(call.params, "only_media").value_or(false))
-    return Response::json(200, json::array());  // no media yet
   const auto scope = public_scope(call);
-  return statuses_page(call, [&](Tx& tx, const storage::PageRequest& page) {
-    return tx.client_api().public_timeline(scope, call.reader(), page);
-  });
+  return statuses_page(
+      call,
+      [&](Tx& tx, const storage::PageRequest& page) {
+        return tx.client_api().public_timeline(scope, call.reader(), page);
+      },
+      media_filter(call));
 }
 
 Response tag_timeline(Call& call) {
@@ -504,15 +512,24 @@ Response tag_timeline(Call& call) {
     return Response::json(200, json::array());
   const auto scope = public_scope(call);
   // Candidates contain "#tag"; whole-word matches only, so a page may hold fewer than `limit`.
+  // `all[]` and `none[]` narrow it down further (`any[]` would widen the candidates: not offered).
+  const auto all = list_param(call.params, "all");
+  const auto none = list_param(call.params, "none");
+  const auto only_media = media_filter(call);
   return statuses_page(
-      call, [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<Post>> {
-        auto posts = tx.client_api().posts_containing("#" + tag, scope, call.reader(), page);
-        if (!posts)
-          return posts;
-        std::erase_if(*posts, [&](const Post& p) {
-          return !has_hashtag(p.content_source.value_or(p.content_html), tag);
-        });
-        return posts;
+      call,
+      [&](Tx& tx, const storage::PageRequest& page) {
+        return tx.client_api().posts_containing("#" + tag, scope, call.reader(), page);
+      },
+      [&](Tx& tx, const Post& p) {
+        const std::string text = p.content_source.value_or(p.content_html);
+        const auto tagged = [&](std::string other) {
+          std::transform(other.begin(), other.end(), other.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+          return has_hashtag(text, other.starts_with('#') ? other.substr(1) : other);
+        };
+        return has_hashtag(text, tag) && std::all_of(all.begin(), all.end(), tagged) &&
+               std::none_of(none.begin(), none.end(), tagged) && (!only_media || only_media(tx, p));
       });
 }
 
