@@ -108,7 +108,8 @@ TYPED_TEST_P(AdminConformance, RevokingEveryTokenOfAPersonFeedsEachRevocation) {
   ChangeCollector feed;
   auto subscription = this->db_->subscribe_changes(feed.listener());
   ASSERT_OK(subscription);
-  auto revoked = this->tx([&](Tx& t) { return t.oauth().revoke_tokens_for_user(alice.actor.id, std::nullopt); });
+  auto revoked = this->tx(
+      [&](Tx& t) { return t.oauth().revoke_tokens_for_user(alice.actor.id, std::nullopt); });
   ASSERT_OK(revoked);
   EXPECT_EQ(*revoked, 2);  // the first was revoked already
   std::vector<Change> changes = feed.take();

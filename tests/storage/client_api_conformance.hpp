@@ -624,16 +624,13 @@ TYPED_TEST_P(ClientApiConformance, RevokingAUsersTokensKeepsTheOneGiven) {
   EXPECT_TRUE(is_revoked("alice-1"));
 }
 
-REGISTER_TYPED_TEST_SUITE_P(ClientApiConformance, AppsRoundTripAndClientIdIsUnique,
-                            CodesAreSingleUse, TokensAreRevocableOnlyByTheirApp,
-                            BookmarksIdempotencyAndMarkers, TimelinesFollowFollowsAndSkipTombstones,
-                            NotificationsAreDerivedFromLikesFollowsAndReplies,
-                            BoostsShowInHomeAndNotifyTheAuthor,
-                            CommunityThreadsShowAsBoostsByTheCommunity,
-                            MentionsNotifyOnceAndWebLocaleIsNullable,
-                            PrivateCommunityPostsReachOnlyTheirReaders,
-                            DismissedAndClearedNotificationsAreHidden,
-                            MutedNotificationCategoriesAreLeftOutEverywhere,
-                            RevokingAUsersTokensKeepsTheOneGiven);
+REGISTER_TYPED_TEST_SUITE_P(
+    ClientApiConformance, AppsRoundTripAndClientIdIsUnique, CodesAreSingleUse,
+    TokensAreRevocableOnlyByTheirApp, BookmarksIdempotencyAndMarkers,
+    TimelinesFollowFollowsAndSkipTombstones, NotificationsAreDerivedFromLikesFollowsAndReplies,
+    BoostsShowInHomeAndNotifyTheAuthor, CommunityThreadsShowAsBoostsByTheCommunity,
+    MentionsNotifyOnceAndWebLocaleIsNullable, PrivateCommunityPostsReachOnlyTheirReaders,
+    DismissedAndClearedNotificationsAreHidden, MutedNotificationCategoriesAreLeftOutEverywhere,
+    RevokingAUsersTokensKeepsTheOneGiven);
 
 }  // namespace guildhall::storage::testing
