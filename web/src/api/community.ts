@@ -63,7 +63,8 @@ export function communityApi(client: ApiClient) {
     leave: (cid: string) => send<Community>('POST', `/communities/${id(cid)}/leave`),
     members: (cid: string, from?: string | { role?: string; limit?: number }) =>
       page<Membership>(`/communities/${id(cid)}/members`, from),
-    requests: (cid: string) => client.get<Membership[]>(path(`/communities/${id(cid)}/requests`)),
+    requests: (cid: string, from?: string | { limit?: number }) =>
+      page<Membership>(`/communities/${id(cid)}/requests`, from),
     approve: (cid: string, person: string) =>
       send<Membership>('POST', `/communities/${id(cid)}/requests/${id(person)}/approve`),
     reject: (cid: string, person: string) =>
@@ -72,7 +73,8 @@ export function communityApi(client: ApiClient) {
       send<Membership>('POST', `/communities/${id(cid)}/moderators`, { person }),
     removeModerator: (cid: string, person: string) =>
       send<object>('DELETE', `/communities/${id(cid)}/moderators/${id(person)}`),
-    bans: (cid: string) => client.get<Membership[]>(path(`/communities/${id(cid)}/bans`)),
+    bans: (cid: string, from?: string | { limit?: number }) =>
+      page<Membership>(`/communities/${id(cid)}/bans`, from),
     ban: (cid: string, ban: { person: string; reason?: string; expires_at?: string }) =>
       send<Membership>('POST', `/communities/${id(cid)}/bans`, ban),
     unban: (cid: string, person: string) =>

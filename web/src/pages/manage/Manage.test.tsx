@@ -190,6 +190,21 @@ describe('Manager tools', () => {
     ]);
   });
 
+  it('pages through long ban lists from the bans endpoint', async () => {
+    const { fetch } = server({
+      '/api/guildhall/v1/communities/c1/bans': (url) =>
+        url.includes('max_id=')
+          ? jsonResponse([membership('ivan', 'member', { state: 'banned' })])
+          : jsonResponse([membership('hank', 'member', { state: 'banned' })], 200, {
+              Link: '<https://guild.test/api/guildhall/v1/communities/c1/bans?max_id=9>; rel="next"',
+            }),
+    });
+    renderWith(<ManageCommunity acct="platform" tab="bans" />, { fetch });
+    expect(await screen.findByText('Hank')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
+    expect(await screen.findByText('Ivan')).toBeTruthy();
+  });
+
   it('bans with a reason and duration, and unbans', async () => {
     let bans = [membership('hank', 'member', { state: 'banned', ban: { reason: 'spam', expires_at: '2026-04-01T00:00:00.000Z' } })];
     const { fetch, writes } = server({

@@ -3,7 +3,7 @@
 import { useRoute } from 'preact-iso';
 import { useState } from 'preact/hooks';
 
-import { asPage, type Community, type Membership } from '../../api';
+import type { Community, Membership } from '../../api';
 import { communityPath, personName, threadPath } from '../../components/community';
 import { Page } from '../../components/page';
 import { PagedList } from '../../components/PagedList';
@@ -133,7 +133,11 @@ function Requests(props: { community: Community }) {
   const { t, formatRelative } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const list = usePaged(() => api.community.requests(c.id).then(asPage), (next) => api.community.members(c.id, next), [api, c.id]);
+  const list = usePaged(
+    () => api.community.requests(c.id, { limit: 40 }),
+    (next) => api.community.requests(c.id, next),
+    [api, c.id],
+  );
   useFocusRefresh(() => list.reload(true));
   const { busy, run, errorView } = useRowAction();
   const after = () => list.reload(true);
@@ -295,7 +299,11 @@ function Bans(props: { community: Community }) {
   const { t, formatDate } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const list = usePaged(() => api.community.bans(c.id).then(asPage), (next) => api.community.members(c.id, next), [api, c.id]);
+  const list = usePaged(
+    () => api.community.bans(c.id, { limit: 40 }),
+    (next) => api.community.bans(c.id, next),
+    [api, c.id],
+  );
   const { busy, run, errorView } = useRowAction();
   const after = () => list.reload(true);
   return (
