@@ -128,7 +128,7 @@ async function stubApi(page) {
     }])));
   await page.route('**/api/guildhall/v1/communities/c1', (r) => r.fulfill(json(community)));
   await page.route('**/api/guildhall/v1/communities/c1/insights?**', (r) => r.fulfill(json(insights)));
-  await page.route('**/api/guildhall/v1/communities/c1/requests', (r) =>
+  await page.route('**/api/guildhall/v1/communities/c1/requests?**', (r) =>
     r.fulfill(json([{ person: person('erin', { acct: 'erin@b.example', local: false, host: 'b.example' }), role: 'member', state: 'pending', since: minutesAgo(20), ban: null }])));
   await page.route('**/api/guildhall/v1/account/notification_preferences', (r) =>
     r.fulfill(json({ mention: true, reply: true, reaction: false, boost: true, follow: true })));
