@@ -191,6 +191,20 @@ TEST_F(GroupFixtures, LemmyThreadCommentEditVotesRemovalAndDeletion) {
   EXPECT_EQ(announced(main), 9);
 }
 
+TEST_F(GroupFixtures, ACommentThatOvertakesItsThreadIsAppliedOnRetry) {
+  const auto main = host(kLemmyMain);
+  ASSERT_EQ(process("lemmy/activities/create_or_update/create_comment.json"), 202);
+  EXPECT_FALSE(find("http://ds9.lemmy.ml/comment/1")) << "no thread to put it in yet";
+  EXPECT_EQ(refused_, 0u) << "kept for a retry, not refused";
+  ASSERT_EQ(process("lemmy/activities/create_or_update/create_page.json"), 202);
+  clock_.advance(std::chrono::hours(1));  // past the retry's backoff
+  processor_->process_due();
+  auto comment = find("http://ds9.lemmy.ml/comment/1");
+  ASSERT_TRUE(comment);
+  EXPECT_EQ(comment->parent_id, find("http://ds9.lemmy.ml/post/1")->id);
+  EXPECT_EQ(comment->community_id, main.actor.id);
+}
+
 TEST_F(GroupFixtures, LemmyLockPinModeratorsAndBans) {
   const auto alpha = host("http://lemmy-alpha:8541/c/main");
   join(alpha, "http://lemmy-alpha:8541/u/lemmy_alpha", storage::MemberRole::moderator);

@@ -978,6 +978,10 @@ TEST_F(ClientApi, MediaUploadDescribeAttachAndServe) {
   EXPECT_EQ(tagged("?all[]=extra"), std::vector<std::string>{both["id"]});
   EXPECT_EQ(tagged("?none[]=%23extra").size(), 1u);
   EXPECT_NE(tagged("?none[]=%23extra").front(), both["id"]);
+  const json other = post_status(token, "#Elsewhere only");
+  const auto widened = tagged("?any[]=elsewhere");
+  EXPECT_EQ(widened.size(), 3u);
+  EXPECT_EQ(widened.front(), other["id"]);
   // Attached: described through an edit of the post, as on Mastodon.
   EXPECT_EQ(
       s().call("PUT", "/api/v1/media/" + id, json{{"description", "x"}}.dump(), {}, token).status,

@@ -415,9 +415,13 @@ TEST_F(Communities, ALateJoinerBackfillsTheCommentsOfAnExistingThread) {
   auto [rc_t, out_t] = b().cli({"admin", "act", "bob", "thread", name, "Old news", "Read on"});
   ASSERT_EQ(rc_t, 0) << out_t;
   const std::string thread = printed_ap_id(out_t);
+  // Each reply is written once its parent reached the host: deliveries to one host may overtake
+  // each other, and this test is about the late joiner, not about the host's ordering.
+  ASSERT_TRUE(eventually([&] { return post(a(), thread).has_value(); })) << a().output();
   auto [rc_1, out_1] = b().cli({"admin", "act", "bob", "comment", thread, "first"});
   ASSERT_EQ(rc_1, 0) << out_1;
   const std::string first = printed_ap_id(out_1);
+  ASSERT_TRUE(eventually([&] { return post(a(), first).has_value(); })) << a().output();
   auto [rc_2, out_2] = b().cli({"admin", "act", "bob", "comment", first, "second"});
   ASSERT_EQ(rc_2, 0) << out_2;
   const std::string second = printed_ap_id(out_2);

@@ -92,8 +92,10 @@ Result<Applied> apply_create(GroupContext& ctx) {
     auto p = find_post(ctx.tx, object->in_reply_to.id());
     if (!p)
       return std::move(p).error();
+    // Deliveries overtake each other: the parent may still be on its way, so the processor
+    // retries (a transient error) instead of dropping the reply.
     if (!*p)
-      return ctx.ignore("reply to a post we do not have");
+      return core::Error::unavailable("reply to a post we do not have (yet)");
     if (auto in = check_in_group(ctx.group, **p); !in)
       return std::move(in).error();
     parent = std::move(*p);

@@ -511,15 +511,18 @@ Response tag_timeline(Call& call) {
   if (tag.empty() || tag.size() > 100 || !std::all_of(tag.begin(), tag.end(), is_hashtag_char))
     return Response::json(200, json::array());
   const auto scope = public_scope(call);
-  // Candidates contain "#tag"; whole-word matches only, so a page may hold fewer than `limit`.
-  // `all[]` and `none[]` narrow it down further (`any[]` would widen the candidates: not offered).
+  // Candidates contain "#tag" (with `any[]`, any "#"); whole-word matches only, so a page may
+  // hold fewer than `limit`. `any[]` widens to posts with one of those tags instead, `all[]` and
+  // `none[]` narrow down.
+  const auto any = list_param(call.params, "any");
   const auto all = list_param(call.params, "all");
   const auto none = list_param(call.params, "none");
   const auto only_media = media_filter(call);
   return statuses_page(
       call,
       [&](Tx& tx, const storage::PageRequest& page) {
-        return tx.client_api().posts_containing("#" + tag, scope, call.reader(), page);
+        return tx.client_api().posts_containing(any.empty() ? "#" + tag : "#", scope, call.reader(),
+                                                page);
       },
       [&](Tx& tx, const Post& p) {
         const std::string text = p.content_source.value_or(p.content_html);
@@ -528,7 +531,8 @@ Response tag_timeline(Call& call) {
                          [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
           return has_hashtag(text, other.starts_with('#') ? other.substr(1) : other);
         };
-        return has_hashtag(text, tag) && std::all_of(all.begin(), all.end(), tagged) &&
+        return (has_hashtag(text, tag) || std::any_of(any.begin(), any.end(), tagged)) &&
+               std::all_of(all.begin(), all.end(), tagged) &&
                std::none_of(none.begin(), none.end(), tagged) && (!only_media || only_media(tx, p));
       });
 }
