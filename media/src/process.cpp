@@ -3,6 +3,7 @@
 // checked before any pixel is decoded, and truncated or corrupt files are errors.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -45,7 +46,8 @@ std::string take_blob(VipsBlob* blob) {
   return out;
 }
 
-// Re-encoded without metadata in `extension`'s format (jpg, png, webp).
+// Re-encoded without metadata in `extension`'s format (jpg, png, webp, gif). An animated GIF is a
+// strip of frames `page-height` high; its rendition reports one frame's size.
 Rendition encode(const VImage& image, const std::string& extension) {
   Rendition r;
   r.extension = extension;
@@ -57,6 +59,10 @@ Rendition encode(const VImage& image, const std::string& extension) {
                                                   ->set("Q", kJpegQuality)
                                                   ->set("strip", true)
                                                   ->set("optimize_coding", true)));
+  } else if (extension == "gif") {
+    r.content_type = "image/gif";
+    r.height = image.get_typeof("page-height") != 0 ? image.get_int("page-height") : r.height;
+    r.bytes = take_blob(image.gifsave_buffer(VImage::option()->set("strip", true)));
   } else if (extension == "webp") {
     r.content_type = "image/webp";
     r.bytes = take_blob(
@@ -99,6 +105,34 @@ std::string blurhash_of(const VImage& image) {
   return hash;
 }
 
+// An animated GIF attachment stays animated: all frames decoded (their total was bounded by the
+// header check) and shrunk frame by frame, re-encoded as GIF without metadata. Its preview is
+// the first frame, still, as clients show previews.
+core::Result<Processed> process_animation(std::string_view bytes, const Limits& limits,
+                                          int frame_width, int frame_height) {
+  const int longest = std::max(frame_width, frame_height);
+  const int box = std::min(longest, limits.max_dimension);
+  // libvips reads the blob lazily: it lives until the renditions are encoded.
+  const auto unref = [](VipsBlob* b) { vips_area_unref(VIPS_AREA(b)); };
+  std::unique_ptr<VipsBlob, decltype(unref)> blob(
+      vips_blob_new(nullptr, bytes.data(), bytes.size()), unref);
+  VImage frames = VImage::thumbnail_buffer(blob.get(), box,
+                                           VImage::option()
+                                               ->set("height", box)
+                                               ->set("size", VIPS_SIZE_DOWN)
+                                               ->set("option_string", "n=-1,fail_on=error"));
+  VImage first = frames.crop(
+      0, 0, frames.width(),
+      frames.get_typeof("page-height") != 0 ? frames.get_int("page-height") : frames.height());
+  Processed out;
+  out.kind = Kind::image;
+  out.file = encode(frames, "gif");
+  out.preview = encode(fit(first, limits.preview_dimension), "png");
+  if (std::string hash = blurhash_of(first); !hash.empty())
+    out.blurhash = std::move(hash);
+  return out;
+}
+
 core::Result<Processed> process_image(std::string_view bytes, const Sniffed& type, Purpose purpose,
                                       const Limits& limits) {
   init_vips();
@@ -113,6 +147,10 @@ core::Result<Processed> process_image(std::string_view bytes, const Sniffed& typ
     if (pixels > limits.max_pixels || pixels * frames > limits.max_pixels * 4)
       return refused("the image has too many pixels (at most " + std::to_string(limits.max_pixels) +
                      ")");
+    // An animation decodes every frame: it stays animated only within the plain pixel budget.
+    if (frames > 1 && type.extension == "gif" && purpose == Purpose::attachment &&
+        pixels * frames <= limits.max_pixels)
+      return process_animation(bytes, limits, image.width(), image.height());
     image = image.autorot();
     if (image.interpretation() != VIPS_INTERPRETATION_sRGB &&
         image.interpretation() != VIPS_INTERPRETATION_B_W)
@@ -134,7 +172,7 @@ core::Result<Processed> process_image(std::string_view bytes, const Sniffed& typ
         image = fit(image, limits.max_dimension);
         break;
     }
-    // GIFs become a still PNG (the first frame): animation would need a video pipeline.
+    // Other GIFs (one frame, or an avatar or header) become a still PNG.
     const std::string extension = type.extension == "gif" ? "png" : type.extension;
     Processed out;
     out.kind = Kind::image;

@@ -48,6 +48,17 @@ std::string png(int width, int height) {
   return blob_string(gradient(width, height).pngsave_buffer());
 }
 
+// An animated GIF of `frames` frames, each width x height, with a comment that must not survive.
+std::string animated_gif(int width, int height, int frames) {
+  VImage strip = gradient(width, height);
+  for (int i = 1; i < frames; ++i)
+    strip = strip.join(gradient(width, height).invert(), VIPS_DIRECTION_VERTICAL);
+  strip = strip.copy();
+  strip.set("page-height", height);
+  strip.set("gif-comment", "Secret Person");
+  return blob_string(strip.gifsave_buffer());
+}
+
 VImage decode(const std::string& bytes) {
   return VImage::new_from_buffer(bytes.data(), bytes.size(), "");
 }
@@ -117,6 +128,36 @@ TEST(Process, LargeImagesAreShrunkAndGetASmallPreview) {
   EXPECT_EQ(processed->preview->width, 100);
   EXPECT_EQ(processed->preview->height, 25);
   EXPECT_EQ(decode(processed->preview->bytes).width(), 100);
+}
+
+TEST(Process, AnimatedGifsStayAnimatedWithAStillPreview) {
+  media::Limits limits;
+  limits.max_dimension = 100;
+  limits.preview_dimension = 50;
+  auto processed = media::process(animated_gif(200, 120, 3), media::Purpose::attachment, limits);
+  ASSERT_TRUE(processed.ok()) << processed.error().message;
+  EXPECT_EQ(processed->file.content_type, "image/gif");
+  EXPECT_EQ(processed->file.width, 100);
+  EXPECT_EQ(processed->file.height, 60);
+  VImage out = VImage::new_from_buffer(processed->file.bytes.data(), processed->file.bytes.size(),
+                                       "", VImage::option()->set("n", -1));
+  EXPECT_EQ(out.get_int("n-pages"), 3);
+  EXPECT_EQ(out.get_int("page-height"), 60);
+  EXPECT_EQ(processed->file.bytes.find("Secret Person"), std::string::npos);
+  ASSERT_TRUE(processed->preview);
+  EXPECT_EQ(processed->preview->content_type, "image/png");
+  EXPECT_EQ(processed->preview->width, 50);
+  EXPECT_EQ(processed->preview->height, 30);
+  EXPECT_TRUE(processed->blurhash);
+
+  // Beyond the pixel budget for all frames, and as an avatar, a GIF becomes its first frame.
+  limits.max_pixels = 200 * 120 * 2;
+  auto still = media::process(animated_gif(200, 120, 3), media::Purpose::attachment, limits);
+  ASSERT_TRUE(still.ok()) << still.error().message;
+  EXPECT_EQ(still->file.content_type, "image/png");
+  auto avatar = media::process(animated_gif(200, 120, 3), media::Purpose::avatar, {});
+  ASSERT_TRUE(avatar.ok()) << avatar.error().message;
+  EXPECT_EQ(avatar->file.content_type, "image/png");
 }
 
 TEST(Process, AvatarsAreCroppedSquareWithoutPreview) {

@@ -63,8 +63,6 @@ std::string default_image(const federation::Urls& urls, std::string_view kind) {
 
 std::string media_type_of(const storage::Attachment& a) {
   const std::string type = a.media_type.value_or("");
-  if (type.starts_with("image/gif"))
-    return "gifv";
   if (type.starts_with("image/"))
     return "image";
   if (type.starts_with("video/"))
@@ -127,7 +125,7 @@ json attachment_json(const storage::Attachment& a, const std::string& id, bool l
   json preview = nullptr;
   if (a.preview_url)
     preview = *a.preview_url;
-  else if (type == "image" || type == "gifv")
+  else if (type == "image")
     preview = a.url;
   return {{"id", id},
           {"type", type},
