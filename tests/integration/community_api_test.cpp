@@ -321,6 +321,15 @@ TEST_F(CommunityApi, ThreadsCommentsReactionsEditsAndHistory) {
       titles(api("GET", "/communities/" + id + "/threads?sort=top&limit=1&page=2", bob_).body),
       (std::vector<std::string>{"First"}));
   EXPECT_EQ(api("GET", "/communities/" + id + "/threads?sort=hot", bob_).status, 422);
+  // Newest first: a full page links to older threads, a short one only back to newer ones (the
+  // web app offers no "load more" that would load nothing).
+  auto newest = api("GET", "/communities/" + id + "/threads?limit=1", bob_);
+  ASSERT_EQ(titles(newest.body), (std::vector<std::string>{"How?"}));
+  EXPECT_NE(newest.headers["link"].find("rel=\"next\""), std::string::npos);
+  auto all = api("GET", "/communities/" + id + "/threads?limit=5", bob_);
+  ASSERT_EQ(all.body.size(), 2u);
+  EXPECT_EQ(all.headers["link"].find("rel=\"next\""), std::string::npos) << all.headers["link"];
+  EXPECT_NE(all.headers["link"].find("rel=\"prev\""), std::string::npos) << all.headers["link"];
 
   // Reactions: a dislike replaces the like; emoji; my reactions; undo.
   auto disliked = api("POST", "/posts/" + question + "/reactions", alice_, {{"kind", "dislike"}});

@@ -392,13 +392,18 @@ std::string link_base(const std::string& origin, const http::Request& req) {
 }  // namespace
 
 void add_link_header(http::Response& res, const std::string& origin, const http::Request& req,
-                     std::optional<storage::Id> newest, std::optional<storage::Id> oldest) {
+                     std::optional<storage::Id> newest, std::optional<storage::Id> oldest,
+                     bool older_may_exist) {
   if (!newest || !oldest)
     return;
   const std::string base = link_base(origin, req);
-  res.set_header("Link", "<" + base + "max_id=" + core::to_string_id(*oldest) +
-                             ">; rel=\"next\", <" + base + "min_id=" + core::to_string_id(*newest) +
-                             ">; rel=\"prev\"");
+  const std::string prev = "<" + base + "min_id=" + core::to_string_id(*newest) + ">; rel=\"prev\"";
+  if (!older_may_exist) {
+    res.set_header("Link", prev);
+    return;
+  }
+  res.set_header("Link",
+                 "<" + base + "max_id=" + core::to_string_id(*oldest) + ">; rel=\"next\", " + prev);
 }
 
 void add_page_link_header(http::Response& res, const std::string& origin, const http::Request& req,

@@ -65,9 +65,12 @@ core::Result<PageParams> page_params(const json& params, std::size_t default_lim
                                      std::size_t max_limit);
 
 // `Link: <...max_id=last>; rel="next", <...min_id=first>; rel="prev"`: `next` first (toot only
-// finds it there), nothing for an empty page (Mastodon.py crashes on that).
+// finds it there), nothing for an empty page (Mastodon.py crashes on that). `older_may_exist`
+// false (a short page of Guildhall's own API) leaves `next` out, so the web app offers no
+// "load more" that would load nothing; Mastodon clients expect `next` on every non-empty page.
 void add_link_header(http::Response& res, const std::string& origin, const http::Request& req,
-                     std::optional<storage::Id> newest, std::optional<storage::Id> oldest);
+                     std::optional<storage::Id> newest, std::optional<storage::Id> oldest,
+                     bool older_may_exist = true);
 // For lists paged by position (`page`, 1-based): `next` when there may be more, `prev` after the
 // first page.
 void add_page_link_header(http::Response& res, const std::string& origin, const http::Request& req,

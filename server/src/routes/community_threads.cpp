@@ -111,7 +111,8 @@ Response threads_response(Call& call, storage::ThreadQuery query, std::size_t pa
     return from_error(body.error());
   Response res = Response::json(200, *body);
   if (query.sort == storage::ThreadSort::newest)
-    add_link_header(res, call.app().urls.origin(), call.req, newest, oldest);
+    add_link_header(res, call.app().urls.origin(), call.req, newest, oldest,
+                    reversed || unpinned == query.page.limit);
   else
     add_page_link_header(res, call.app().urls.origin(), call.req, page_number,
                          unpinned == query.page.limit);
