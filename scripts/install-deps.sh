@@ -26,8 +26,9 @@ if [[ "${GUILDHALL_WEB:-ON}" != OFF ]] && ! { command -v node && command -v npm;
 fi
 if [[ "${1:-}" == "--tests" ]]; then
   wanted+=("${test_packages[@]}")
-  # The web app's browser test drives Debian's Chromium (playwright-core downloads no browser).
-  if [[ "${GUILDHALL_WEB:-ON}" != OFF ]]; then wanted+=(chromium); fi
+  # The web app's browser test drives Debian's Chromium (playwright-core downloads no browser);
+  # the emoji font makes reactions in its screenshots show as on people's machines.
+  if [[ "${GUILDHALL_WEB:-ON}" != OFF ]]; then wanted+=(chromium fonts-noto-color-emoji); fi
 fi
 
 missing=()
