@@ -158,6 +158,7 @@ class ClientApi : public ::testing::Test {
     server_->create_user("carol");
     server_->create_user("erin");
     server_->create_user("frank");
+    server_->create_user("gina");
     server_->admin({"group", "create", "eng", "--owner", "carol", "--title", "Engineering"});
     server_->admin({"act", "carol", "community-create", "design", "Design", "join=approval"});
     server_->start();
@@ -1181,6 +1182,77 @@ TEST_F(ClientApi, MarkersAndHonestEmptyLists) {
     EXPECT_EQ(get_json(path, token), json::array()) << path;
   EXPECT_EQ(get_json("/api/v1/preferences", token)["posting:default:visibility"], "public");
   EXPECT_EQ(s().call("GET", "/api/v1/push/subscription", "", {}, token).status, 404);
+}
+
+TEST_F(ClientApi, ListsByIdTagsSearchAndFamiliarFollowers) {
+  const App app = register_app();
+  const std::string gina = password_token(app, "gina");
+  const std::string frank = password_token(app, "frank");
+  auto kept = post_status(gina, "Sourdough starters need #BreadCraft and patience");
+  auto gone = post_status(gina, "a loaf nobody will see");
+  ASSERT_EQ(
+      s().call("DELETE", "/api/v1/statuses/" + gone["id"].get<std::string>(), "", {}, gina).status,
+      200);
+  const std::string gina_id = kept["account"]["id"];
+
+  // Several statuses or accounts by id: in the order asked, unknown and deleted ones left out.
+  auto statuses = get_json("/api/v1/statuses?id[]=" + gone["id"].get<std::string>() +
+                               "&id[]=" + kept["id"].get<std::string>() + "&id[]=12345&id[]=x",
+                           "");
+  ASSERT_EQ(statuses.size(), 1u);
+  EXPECT_EQ(statuses[0]["id"], kept["id"]);
+  const std::string frank_id = get_json("/api/v1/accounts/lookup?acct=frank", "")["id"];
+  auto accounts = get_json("/api/v1/accounts?id[]=" + frank_id + "&id[]=1&id[]=" + gina_id, "");
+  ASSERT_EQ(accounts.size(), 2u);
+  EXPECT_EQ(accounts[0]["username"], "frank");
+  EXPECT_EQ(accounts[1]["username"], "gina");
+  std::string many = "/api/v1/accounts?";
+  for (int i = 0; i < 41; ++i)
+    many += "id[]=" + std::to_string(i + 1) + "&";
+  EXPECT_EQ(s().call("GET", many).status, 422);
+
+  // Tags: the entity for any valid name; search finds a tag only when a post carries it.
+  auto tag = get_json("/api/v1/tags/BreadCraft", "");
+  EXPECT_EQ(tag["name"], "breadcraft");
+  EXPECT_EQ(tag["url"], "https://guild.test/tags/breadcraft");
+  EXPECT_EQ(tag["history"], json::array());
+  EXPECT_EQ(s().call("GET", "/api/v1/tags/no%20tag").status, 404);
+  auto found = get_json("/api/v2/search?q=%23breadcraft", frank);
+  ASSERT_EQ(found["hashtags"].size(), 1u);
+  EXPECT_EQ(found["hashtags"][0]["name"], "breadcraft");
+  EXPECT_TRUE(get_json("/api/v2/search?q=%23croissantcraft", frank)["hashtags"].empty());
+
+  // Statuses by their text; `offset` skips.
+  auto text = get_json("/api/v2/search?q=sourdough&type=statuses", frank);
+  ASSERT_EQ(text["statuses"].size(), 1u);
+  EXPECT_EQ(text["statuses"][0]["id"], kept["id"]);
+  EXPECT_TRUE(text["accounts"].empty());
+  EXPECT_TRUE(
+      get_json("/api/v2/search?q=sourdough&type=statuses&offset=1", frank)["statuses"].empty());
+  EXPECT_TRUE(get_json("/api/v2/search?q=nobody%20will%20see", frank)["statuses"].empty());
+
+  // Familiar followers: the people I follow who follow the account.
+  const std::string bob = password_token(app, "bob");
+  ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + gina_id + "/follow", "", {}, frank).status, 200);
+  auto familiar = get_json("/api/v1/accounts/familiar_followers?id[]=" + gina_id, bob);
+  ASSERT_EQ(familiar.size(), 1u);
+  EXPECT_EQ(familiar[0]["id"], gina_id);
+  EXPECT_TRUE(familiar[0]["accounts"].empty());
+  ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + frank_id + "/follow", "", {}, bob).status, 200);
+  familiar = get_json("/api/v1/accounts/familiar_followers?id[]=" + gina_id, bob);
+  ASSERT_EQ(familiar[0]["accounts"].size(), 1u);
+  EXPECT_EQ(familiar[0]["accounts"][0]["username"], "frank");
+
+  // The instance's long description, and honest empty answers.
+  auto about = get_json("/api/v1/instance/extended_description", "");
+  EXPECT_TRUE(about.contains("updated_at"));
+  EXPECT_TRUE(about["content"].is_string());
+  EXPECT_EQ(get_json("/api/v1/instance/translation_languages", ""), json::object());
+  for (const std::string& path : std::vector<std::string>{
+           "/api/v1/featured_tags", "/api/v1/endorsements", "/api/v1/suggestions",
+           "/api/v2/suggestions", "/api/v1/accounts/" + gina_id + "/featured_tags",
+           "/api/v1/accounts/" + gina_id + "/lists"})
+    EXPECT_EQ(get_json(path, frank), json::array()) << path;
 }
 
 TEST_F(ClientApi, NotificationsOfRepliesFavouritesAndFollows) {

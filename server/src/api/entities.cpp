@@ -409,6 +409,21 @@ bool is_hashtag_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
+std::optional<std::string> hashtag_name(std::string_view text) {
+  if (text.starts_with('#'))
+    text.remove_prefix(1);
+  if (text.empty() || text.size() > 100 || !std::all_of(text.begin(), text.end(), is_hashtag_char))
+    return std::nullopt;
+  return lower_ascii(text);
+}
+
+json tag_json(const federation::Urls& urls, std::string_view name) {
+  return {{"name", name},
+          {"url", tag_url(urls, name)},
+          {"history", json::array()},
+          {"following", false}};
+}
+
 bool has_hashtag(std::string_view text, std::string_view tag) {
   std::string lowered(text);
   std::transform(lowered.begin(), lowered.end(), lowered.begin(),

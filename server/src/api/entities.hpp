@@ -48,5 +48,10 @@ std::string link_hashtags(std::string_view html, const federation::Urls& urls);
 bool is_hashtag_char(char c);
 // Whether `text` carries `#tag` as a whole hashtag (case-insensitive; `tag` lowercased).
 bool has_hashtag(std::string_view text, std::string_view tag);
+// "Rust", "#rust" -> "rust"; nullopt when it is no hashtag name (empty, too long, other chars).
+std::optional<std::string> hashtag_name(std::string_view text);
+// Mastodon's Tag entity. No usage history is kept and tags cannot be followed: `history` is
+// empty and `following` false.
+json tag_json(const federation::Urls& urls, std::string_view name);
 
 }  // namespace guildhall::server::api

@@ -11,6 +11,9 @@
 
 namespace guildhall::server::api {
 
+// How many ids one `id[]` list request (statuses, accounts, familiar followers) may name.
+inline constexpr std::size_t kMaxListedIds = 40;
+
 // The `{id}` path parameter, or not_found for a malformed id (Mastodon answers 404 "Record not
 // found"). Endpoints unwrap it with .value(): serve() turns the thrown error into that 404.
 core::Result<storage::Id> path_id(const Call& call, std::string_view name = "id");

@@ -1,6 +1,8 @@
 // Mastodon API: the instance documents, accounts (profile, follows, relationships, lookup and
 // search with WebFinger resolution), per-user client state (markers, preferences, bookmarks) and
 // the honest empty answers for what Guildhall does not have yet (docs/api.md).
+#include <charconv>
+
 #include "guildhall/core/id.hpp"
 #include "guildhall/federation/attachments.hpp"
 #include "guildhall/server/admin.hpp"
@@ -304,6 +306,60 @@ Response relationships(Call& call) {
   });
 }
 
+// Mastodon 4.3's `GET /api/v1/accounts?id[]=`: the known ones, in the order asked.
+Response get_accounts(Call& call) {
+  const auto ids = list_param(call.params, "id");
+  if (ids.size() > kMaxListedIds)
+    return api_error(422, "at most " + std::to_string(kMaxListedIds) + " ids");
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    json out = json::array();
+    for (const auto& text : ids) {
+      Id id = 0;
+      if (!core::parse_id(text, id))
+        continue;
+      if (auto actor = account_actor(tx, id))
+        out.push_back(account_json(tx, call.app().urls, *actor));
+    }
+    return out;
+  });
+}
+
+// For each account asked about, the people the caller follows who follow it (among its first
+// kFamiliarFollowersScanned followers: enough for the "followed by" line clients show).
+Response familiar_followers(Call& call) {
+  constexpr std::size_t kFamiliarFollowersScanned = 200;
+  constexpr std::size_t kFamiliarFollowersShown = 10;
+  const auto ids = list_param(call.params, "id");
+  if (ids.size() > kMaxListedIds)
+    return api_error(422, "at most " + std::to_string(kMaxListedIds) + " ids");
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    json out = json::array();
+    for (const auto& text : ids) {
+      Id id = 0;
+      if (!core::parse_id(text, id) || !account_actor(tx, id))
+        continue;
+      auto followers = tx.follows().followers(id, storage::FollowState::accepted,
+                                              {.limit = kFamiliarFollowersScanned});
+      if (!followers)
+        return std::move(followers).error();
+      json accounts = json::array();
+      for (const auto& f : *followers) {
+        if (accounts.size() == kFamiliarFollowersShown)
+          break;
+        if (f.follower_id == call.me())
+          continue;
+        auto mine = tx.follows().get(call.me(), f.follower_id);
+        if (!mine || mine->state != storage::FollowState::accepted)
+          continue;
+        if (auto actor = account_actor(tx, f.follower_id))
+          accounts.push_back(account_json(tx, call.app().urls, *actor));
+      }
+      out.push_back({{"id", text}, {"accounts", std::move(accounts)}});
+    }
+    return out;
+  });
+}
+
 Response lookup(Call& call) {
   auto acct = parse_acct(call.app(), string_param(call.params, "acct").value_or(""));
   if (!acct)
@@ -357,6 +413,38 @@ Response account_search(Call& call) {
   });
 }
 
+// The text part of a search: the hashtag `q` names when a readable post carries it, and the
+// readable posts whose text contains `q`, newest first, `offset` skipped.
+Result<void> search_posts(Call& call, Tx& tx, const std::string& q, const std::string& type,
+                          std::size_t limit, json& out) {
+  constexpr std::size_t kMaxOffset = 200;
+  if (type.empty() || type == "hashtags") {
+    if (const auto tag = hashtag_name(q)) {
+      auto tagged = tx.client_api().posts_containing("#" + *tag, storage::PublicScope::all,
+                                                     call.reader(), {.limit = 20});
+      if (!tagged)
+        return std::move(tagged).error();
+      if (std::any_of(tagged->begin(), tagged->end(), [&](const storage::Post& p) {
+            return has_hashtag(p.content_source.value_or(p.content_html), *tag);
+          }))
+        out["hashtags"].push_back(tag_json(call.app().urls, *tag));
+    }
+  }
+  if ((!type.empty() && type != "statuses") || q.size() < 2)
+    return {};
+  std::size_t offset = 0;
+  if (const auto text = string_param(call.params, "offset"))
+    std::from_chars(text->data(), text->data() + text->size(), offset);
+  offset = std::min(offset, kMaxOffset);
+  auto posts = tx.client_api().posts_containing(q, storage::PublicScope::all, call.reader(),
+                                                {.limit = limit + offset});
+  if (!posts)
+    return std::move(posts).error();
+  for (std::size_t i = offset; i < posts->size(); ++i)
+    out["statuses"].push_back(status_json(tx, call.app().urls, (*posts)[i], call.viewer()));
+  return {};
+}
+
 Response search_v2(Call& call) {
   const auto q = string_param(call.params, "q").value_or("");
   const auto type = string_param(call.params, "type").value_or("");
@@ -405,7 +493,12 @@ Response search_v2(Call& call) {
     }
     out["accounts"] = known->at("accounts");
     out["statuses"] = known->at("statuses");
+    return Response::json(200, out);
   }
+  auto found = call.app().db.read(
+      [&](Tx& tx) -> Result<void> { return search_posts(call, tx, q, type, limit, out); });
+  if (!found)
+    return from_error(found.error());
   return Response::json(200, out);
 }
 
@@ -692,8 +785,37 @@ Response not_found_route(Call&) {
 
 }  // namespace
 
+Response extended_description(Call& call) {
+  const InstanceProfile profile = instance_profile_of(call.app());
+  return Response::json(
+      200,
+      json{{"updated_at", core::format_rfc3339(profile.updated_at.value_or(core::TimePoint{}))},
+           {"content", plain_text_to_html(profile.description)}});
+}
+
 void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx) {
   const RouteTable table{router, ctx};
+  table.add(Verb::get, "/api/v1/instance/extended_description", "api_instance_description",
+            public_access(), extended_description);
+  // No machine translation, no weekly activity figures: honest empty answers.
+  table.add(Verb::get, "/api/v1/instance/translation_languages", "api_instance_translation",
+            public_access(), [](Call&) { return Response::json(200, json::object()); });
+  table.add(Verb::get, "/api/v1/instance/activity", "api_instance_activity", public_access(),
+            empty_list);
+  // Nothing to feature, endorse or suggest (Guildhall's directory is the web app's): empty lists.
+  table.add(Verb::get, "/api/v1/featured_tags", "api_featured_tags", user_scope("read:accounts"),
+            empty_list);
+  table.add(Verb::get, "/api/v1/accounts/{id}/featured_tags", "api_account_featured_tags",
+            public_access(), empty_list);
+  table.add(Verb::get, "/api/v1/accounts/{id}/lists", "api_account_lists", user_scope("read:lists"),
+            empty_list);
+  table.add(Verb::get, "/api/v1/endorsements", "api_endorsements", user_scope("read:accounts"),
+            empty_list);
+  table.add(Verb::get, "/api/v1/suggestions", "api_suggestions_v1", user_scope("read"), empty_list);
+  table.add(Verb::get, "/api/v2/suggestions", "api_suggestions_v2", user_scope("read"), empty_list);
+  table.add(Verb::get, "/api/v1/accounts", "api_accounts_list", public_access(), get_accounts);
+  table.add(Verb::get, "/api/v1/accounts/familiar_followers", "api_familiar_followers",
+            user_scope("read:follows"), familiar_followers);
   table.add(Verb::get, "/api/v1/instance", "api_instance_v1", public_access(), instance_v1);
   table.add(Verb::get, "/api/v2/instance", "api_instance_v2", public_access(), instance_v2);
   table.add(Verb::get, "/api/v1/instance/rules", "api_instance_rules", public_access(), empty_list);

@@ -234,6 +234,32 @@ Response get_status(Call& call) {
   return status_response(call, id);
 }
 
+// Mastodon 4.3's `GET /api/v1/statuses?id[]=`: the readable ones, in the order asked; unknown
+// and hidden ids are left out.
+Response get_statuses(Call& call) {
+  const auto ids = list_param(call.params, "id");
+  if (ids.size() > kMaxListedIds)
+    return api_error(422, "at most " + std::to_string(kMaxListedIds) + " ids");
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    json out = json::array();
+    for (const auto& text : ids) {
+      Id id = 0;
+      if (!core::parse_id(text, id))
+        continue;
+      if (auto post = live_post(tx, call.reader(), id))
+        out.push_back(status_json(tx, call.app().urls, *post, call.viewer()));
+    }
+    return out;
+  });
+}
+
+Response get_tag(Call& call) {
+  const auto name = hashtag_name(call.req.param("name"));
+  if (!name)
+    return api_error(404, "Record not found");
+  return Response::json(200, tag_json(call.app().urls, *name));
+}
+
 Response delete_status(Call& call) {
   const Id id = path_id(call).value();
   // Serialized before the tombstone clears it: clients offer delete-and-redraft with `text`.
@@ -505,11 +531,10 @@ Response public_timeline(Call& call) {
 }
 
 Response tag_timeline(Call& call) {
-  std::string tag(call.req.param("hashtag"));
-  std::transform(tag.begin(), tag.end(), tag.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (tag.empty() || tag.size() > 100 || !std::all_of(tag.begin(), tag.end(), is_hashtag_char))
+  const auto name = hashtag_name(call.req.param("hashtag"));
+  if (!name)
     return Response::json(200, json::array());
+  const std::string& tag = *name;
   const auto scope = public_scope(call);
   // Candidates contain "#tag" (with `any[]`, any "#"); whole-word matches only, so a page may
   // hold fewer than `limit`. `any[]` widens to posts with one of those tags instead, `all[]` and
@@ -543,6 +568,7 @@ void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiC
   const RouteTable table{router, ctx};
   table.add(Verb::post, "/api/v1/statuses", "api_statuses_create", user_scope("write:statuses"),
             create_status);
+  table.add(Verb::get, "/api/v1/statuses", "api_statuses_list", public_access(), get_statuses);
   table.add(Verb::get, "/api/v1/statuses/{id}", "api_statuses_get", public_access(), get_status);
   table.add(Verb::delete_, "/api/v1/statuses/{id}", "api_statuses_delete",
             user_scope("write:statuses"), delete_status);
@@ -577,6 +603,7 @@ void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiC
             home_timeline);
   table.add(Verb::get, "/api/v1/timelines/public", "api_timelines_public", public_access(),
             public_timeline);
+  table.add(Verb::get, "/api/v1/tags/{name}", "api_tags_get", public_access(), get_tag);
   table.add(Verb::get, "/api/v1/timelines/tag/{hashtag}", "api_timelines_tag", public_access(),
             tag_timeline);
 }
