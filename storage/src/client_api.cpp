@@ -267,6 +267,44 @@ class ClientApiRepoImpl final : public ClientApiRepo {
     });
   }
 
+  Result<void> pin_to_profile(Id actor_id, Id post_id) override {
+    return x_.write([&]() -> Result<void> {
+      x_.q(
+          "INSERT INTO profile_pins (actor_id, post_id, created_at) VALUES ($1, $2, $3) "
+          "ON CONFLICT (actor_id, post_id) DO NOTHING",
+          {actor_id, post_id, x_.now()});
+      return {};
+    });
+  }
+
+  Result<bool> unpin_from_profile(Id actor_id, Id post_id) override {
+    return x_.write([&]() -> Result<bool> {
+      return !x_.q("DELETE FROM profile_pins WHERE actor_id = $1 AND post_id = $2 "
+                   "RETURNING post_id",
+                   {actor_id, post_id})
+                  .empty();
+    });
+  }
+
+  Result<std::vector<Id>> profile_pins(Id actor_id) override {
+    return x_.read([&]() -> Result<std::vector<Id>> {
+      std::vector<Id> out;
+      for (const auto& row : x_.q("SELECT post_id FROM profile_pins WHERE actor_id = $1 "
+                                  "ORDER BY created_at DESC, post_id DESC",
+                                  {actor_id}))
+        out.push_back(row.i64("post_id"));
+      return out;
+    });
+  }
+
+  Result<bool> is_pinned_to_profile(Id actor_id, Id post_id) override {
+    return x_.read([&]() -> Result<bool> {
+      return !x_.q("SELECT 1 AS one FROM profile_pins WHERE actor_id = $1 AND post_id = $2",
+                   {actor_id, post_id})
+                  .empty();
+    });
+  }
+
   Result<std::vector<std::pair<Id, Id>>> bookmarks(Id actor_id, const PageRequest& page) override {
     return post_pairs("SELECT id, post_id FROM bookmarks WHERE actor_id = $1", actor_id, page);
   }

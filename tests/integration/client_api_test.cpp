@@ -159,6 +159,7 @@ class ClientApi : public ::testing::Test {
     server_->create_user("erin");
     server_->create_user("frank");
     server_->create_user("gina");
+    server_->create_user("ivan");
     server_->admin({"group", "create", "eng", "--owner", "carol", "--title", "Engineering"});
     server_->admin({"act", "carol", "community-create", "design", "Design", "join=approval"});
     server_->start();
@@ -1253,6 +1254,56 @@ TEST_F(ClientApi, ListsByIdTagsSearchAndFamiliarFollowers) {
            "/api/v2/suggestions", "/api/v1/accounts/" + gina_id + "/featured_tags",
            "/api/v1/accounts/" + gina_id + "/lists"})
     EXPECT_EQ(get_json(path, frank), json::array()) << path;
+}
+
+TEST_F(ClientApi, PeoplePinTheirOwnPostsToTheirProfile) {
+  const App app = register_app();
+  const std::string ivan = password_token(app, "ivan");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i)
+    ids.push_back(post_status(ivan, "pin candidate " + std::to_string(i))["id"]);
+  const std::string ivan_id = get_json("/api/v1/accounts/lookup?acct=ivan", "")["id"];
+  const auto pin = [&](const std::string& id, const std::string& token,
+                       const std::string& action = "pin") {
+    return s().call("POST", "/api/v1/statuses/" + id + "/" + action, "", {}, token);
+  };
+  const auto pinned_ids = [&] {
+    std::vector<std::string> out;
+    for (const auto& st : get_json("/api/v1/accounts/" + ivan_id + "/statuses?pinned=true", ""))
+      out.push_back(st["id"]);
+    return out;
+  };
+
+  auto first = pin(ids[0], ivan);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(json::parse(first.body)["pinned"], true);
+  EXPECT_EQ(pin(ids[0], ivan).status, 200);  // again: nothing changes
+  EXPECT_EQ(pinned_ids(), std::vector<std::string>{ids[0]});
+  // Someone else's post, or without the write scope: refused.
+  const std::string bob = password_token(app, "bob");
+  EXPECT_EQ(pin(ids[1], bob).status, 403);
+  EXPECT_EQ(pin(ids[1], password_token(app, "ivan", "read")).status, 403);
+
+  for (int i = 1; i < 5; ++i)
+    ASSERT_EQ(pin(ids[i], ivan).status, 200);
+  auto sixth = pin(ids[5], ivan);
+  EXPECT_EQ(sixth.status, 422) << sixth.body;
+  ASSERT_EQ(s().call("DELETE", "/api/v1/statuses/" + ids[4], "", {}, ivan).status, 200);
+  EXPECT_EQ(pin(ids[5], ivan).status, 200);  // a deleted pin frees its place
+  auto unpinned = pin(ids[0], ivan, "unpin");
+  ASSERT_EQ(unpinned.status, 200) << unpinned.body;
+  EXPECT_EQ(json::parse(unpinned.body)["pinned"], false);
+  EXPECT_EQ(pinned_ids(), (std::vector<std::string>{ids[5], ids[3], ids[2], ids[1]}));
+  EXPECT_EQ(get_json("/api/v1/statuses/" + ids[5], bob)["pinned"], false);  // not bob's to pin
+  EXPECT_EQ(get_json("/api/v1/statuses/" + ids[5], ivan)["pinned"], true);
+
+  // Federated as the actor's featured collection, newest pin first.
+  auto featured =
+      s().call("GET", "/users/ivan/featured", "", {{"Accept", "application/activity+json"}});
+  ASSERT_EQ(featured.status, 200) << featured.body;
+  auto items = json::parse(featured.body)["orderedItems"];
+  ASSERT_EQ(items.size(), 4u);
+  EXPECT_EQ(items[0], get_json("/api/v1/statuses/" + ids[5], "")["uri"]);
 }
 
 TEST_F(ClientApi, NotificationsOfRepliesFavouritesAndFollows) {

@@ -129,6 +129,28 @@ TYPED_TEST_P(ClientApiConformance, TokensAreRevocableOnlyByTheirApp) {
   EXPECT_ERROR(this->tx([](Tx& t) { return t.oauth().get_token_by_hash("none"); }), not_found);
 }
 
+TYPED_TEST_P(ClientApiConformance, ProfilePinsAreIdempotentNewestFirstAndPerPerson) {
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const Post p1 = this->post(alice.actor.id, "one");
+  const Post p2 = this->post(alice.actor.id, "two");
+  const Id me = alice.actor.id;
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().pin_to_profile(me, p1.id); }));
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().pin_to_profile(me, p1.id); }));
+  ASSERT_OK(this->tx([&](Tx& t) { return t.client_api().pin_to_profile(me, p2.id); }));
+  auto pins = this->tx([&](Tx& t) { return t.client_api().profile_pins(me); });
+  ASSERT_OK(pins);
+  EXPECT_EQ(*pins, (std::vector<Id>{p2.id, p1.id}));
+  EXPECT_TRUE(*this->tx([&](Tx& t) { return t.client_api().is_pinned_to_profile(me, p1.id); }));
+  EXPECT_FALSE(
+      *this->tx([&](Tx& t) { return t.client_api().is_pinned_to_profile(bob.actor.id, p1.id); }));
+  EXPECT_TRUE(this->tx([&](Tx& t) { return t.client_api().profile_pins(bob.actor.id); })->empty());
+  EXPECT_TRUE(*this->tx([&](Tx& t) { return t.client_api().unpin_from_profile(me, p2.id); }));
+  EXPECT_FALSE(*this->tx([&](Tx& t) { return t.client_api().unpin_from_profile(me, p2.id); }));
+  EXPECT_EQ(*this->tx([&](Tx& t) { return t.client_api().profile_pins(me); }),
+            (std::vector<Id>{p1.id}));
+}
+
 TYPED_TEST_P(ClientApiConformance, BookmarksIdempotencyAndMarkers) {
   const auto alice = this->user("alice");
   const Post p1 = this->post(alice.actor.id, "one");
@@ -627,10 +649,10 @@ TYPED_TEST_P(ClientApiConformance, RevokingAUsersTokensKeepsTheOneGiven) {
 REGISTER_TYPED_TEST_SUITE_P(
     ClientApiConformance, AppsRoundTripAndClientIdIsUnique, CodesAreSingleUse,
     TokensAreRevocableOnlyByTheirApp, BookmarksIdempotencyAndMarkers,
-    TimelinesFollowFollowsAndSkipTombstones, NotificationsAreDerivedFromLikesFollowsAndReplies,
-    BoostsShowInHomeAndNotifyTheAuthor, CommunityThreadsShowAsBoostsByTheCommunity,
-    MentionsNotifyOnceAndWebLocaleIsNullable, PrivateCommunityPostsReachOnlyTheirReaders,
-    DismissedAndClearedNotificationsAreHidden, MutedNotificationCategoriesAreLeftOutEverywhere,
-    RevokingAUsersTokensKeepsTheOneGiven);
+    ProfilePinsAreIdempotentNewestFirstAndPerPerson, TimelinesFollowFollowsAndSkipTombstones,
+    NotificationsAreDerivedFromLikesFollowsAndReplies, BoostsShowInHomeAndNotifyTheAuthor,
+    CommunityThreadsShowAsBoostsByTheCommunity, MentionsNotifyOnceAndWebLocaleIsNullable,
+    PrivateCommunityPostsReachOnlyTheirReaders, DismissedAndClearedNotificationsAreHidden,
+    MutedNotificationCategoriesAreLeftOutEverywhere, RevokingAUsersTokensKeepsTheOneGiven);
 
 }  // namespace guildhall::storage::testing

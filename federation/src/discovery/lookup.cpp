@@ -267,6 +267,24 @@ Result<std::vector<std::string>> group_featured(storage::Tx& tx,
   return out;
 }
 
+Result<std::vector<std::string>> person_featured(storage::Tx& tx, const storage::Actor& person) {
+  auto pins = tx.client_api().profile_pins(person.id);
+  if (!pins)
+    return std::move(pins).error();
+  std::vector<std::string> out;
+  for (const storage::Id id : *pins) {
+    auto post = tx.posts().get(id);
+    if (!post)
+      return std::move(post).error();
+    auto for_everyone = tx.client_api().post_readable({}, id);
+    if (!for_everyone)
+      return std::move(for_everyone).error();
+    if (*for_everyone && !post->deleted_at && !post->removed_at)
+      out.push_back(post->ap_id);
+  }
+  return out;
+}
+
 Result<NodeUsage> node_usage(storage::Tx& tx) {
   auto users = tx.users().count();
   if (!users)

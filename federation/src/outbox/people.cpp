@@ -1,5 +1,7 @@
 #include "guildhall/federation/outbox/people.hpp"
 
+#include <algorithm>
+
 #include "guildhall/activitystreams/activitystreams.hpp"
 #include "guildhall/content/html.hpp"
 #include "guildhall/content/markdown.hpp"
@@ -540,6 +542,60 @@ Result<void> People::answer_follower(Id person_id, Id follower_id, bool accept) 
                                     as::Ref(original));
     answer.to = {follower->ap_id};
     return enqueue(tx, activity_id, answer, person_id, {follower->inbox_url});
+  });
+}
+
+Result<void> People::set_profile_pin(Id person_id, Id post_id, bool pinned) {
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
+    auto person = local_actor(tx, person_id);
+    if (!person)
+      return std::move(person).error();
+    auto post = own_post(tx, person_id, post_id);
+    if (!post)
+      return std::move(post).error();
+    if (pinned) {
+      if (post->community_id)
+        return Error::invalid_input(
+            "Validation failed: a community's moderators pin its threads (community API)");
+      auto for_everyone = tx.client_api().post_readable({}, post_id);
+      if (!for_everyone)
+        return std::move(for_everyone).error();
+      if (!*for_everyone || post->removed_at)
+        return Error::invalid_input("Validation failed: this post cannot be pinned");
+      auto pins = tx.client_api().profile_pins(person_id);
+      if (!pins)
+        return std::move(pins).error();
+      if (std::find(pins->begin(), pins->end(), post_id) != pins->end())
+        return {};  // pinned before: nothing new to send
+      // Pins of posts deleted since do not count.
+      std::size_t live = 0;
+      for (const Id pinned_id : *pins) {
+        auto p = tx.posts().get(pinned_id);
+        live += p && !p->deleted_at && !p->removed_at ? 1 : 0;
+      }
+      if (live >= kMaxProfilePins)
+        return Error::invalid_input("Validation failed: you can pin at most " +
+                                    std::to_string(kMaxProfilePins) + " posts");
+      if (auto added = tx.client_api().pin_to_profile(person_id, post_id); !added)
+        return added;
+    } else {
+      auto removed = tx.client_api().unpin_from_profile(person_id, post_id);
+      if (!removed)
+        return std::move(removed).error();
+      if (!*removed)
+        return {};
+    }
+    auto inboxes = follower_inboxes(tx, person_id);
+    if (!inboxes)
+      return std::move(inboxes).error();
+    const Id activity_id = tx.next_id();
+    auto change = as::make_activity(pinned ? as::Kind::add : as::Kind::remove,
+                                    urls_.activity(core::to_string_id(activity_id)), person->ap_id,
+                                    as::Ref(post->ap_id));
+    change.target = as::Ref(person->featured_url.value_or(Urls::featured(person->ap_id)));
+    change.to = {std::string(as::kPublic)};
+    change.cc = {person->followers_url.value_or(Urls::followers(person->ap_id))};
+    return enqueue(tx, activity_id, change, person_id, *inboxes);
   });
 }
 

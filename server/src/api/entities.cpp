@@ -320,7 +320,9 @@ json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::op
     status["reblogged"] = tx.client_api().is_reblogged(*viewer, post.id).value();
     status["muted"] = false;
     status["bookmarked"] = tx.client_api().is_bookmarked(*viewer, post.id).value();
-    status["pinned"] = false;
+    // Only one's own posts can be pinned (to one's profile).
+    status["pinned"] =
+        post.author_id == *viewer && tx.client_api().is_pinned_to_profile(*viewer, post.id).value();
   }
   if (with_source)
     status["text"] = post.content_source.value_or(content::html_to_plain_text(post.content_html));

@@ -280,7 +280,7 @@ void register_people(http::Router& router, AppContext& app) {
                                       page, disc::person_following(tx, *actor, page));
                                 }),
              "ap_person_following");
-  // Posts do not federate yet (a later item): the outbox and pinned posts are empty.
+  // The outbox stays empty: posts reach followers when they are made, and are fetched by id.
   router.get("/users/{handle}/outbox",
              collection_handler(app,
                                 [](storage::Tx& tx, const std::string& handle, Page) {
@@ -291,17 +291,20 @@ void register_people(http::Router& router, AppContext& app) {
                                       actor->outbox_url.value_or(Urls::outbox(actor->ap_id)), {}));
                                 }),
              "ap_person_outbox");
-  router.get(
-      "/users/{handle}/featured",
-      collection_handler(app,
-                         [](storage::Tx& tx, const std::string& handle, Page) {
-                           auto actor = live_person(tx, handle);
-                           if (!actor)
-                             return Result<json>(actor.error());
-                           return Result<json>(disc::inline_collection(
-                               actor->featured_url.value_or(Urls::featured(actor->ap_id)), {}));
-                         }),
-      "ap_person_featured");
+  router.get("/users/{handle}/featured",
+             collection_handler(app,
+                                [](storage::Tx& tx, const std::string& handle, Page) {
+                                  auto actor = live_person(tx, handle);
+                                  if (!actor)
+                                    return Result<json>(actor.error());
+                                  auto pinned = disc::person_featured(tx, *actor);
+                                  if (!pinned)
+                                    return Result<json>(pinned.error());
+                                  return Result<json>(disc::inline_collection(
+                                      actor->featured_url.value_or(Urls::featured(actor->ap_id)),
+                                      *pinned));
+                                }),
+             "ap_person_featured");
 }
 
 void register_groups(http::Router& router, AppContext& app) {

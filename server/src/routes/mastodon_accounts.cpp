@@ -88,8 +88,9 @@ Response instance_v2(Call& call) {
   json configuration = limits_configuration(call.ctx.media.limits());
   configuration["urls"] = {{"streaming", streaming_origin(app)}};
   configuration["vapid"] = {{"public_key", ""}};
-  configuration["accounts"] = {
-      {"max_featured_tags", 0}, {"max_pinned_statuses", 0}, {"max_profile_fields", 0}};
+  configuration["accounts"] = {{"max_featured_tags", 0},
+                               {"max_pinned_statuses", federation::outbox::People::kMaxProfilePins},
+                               {"max_profile_fields", 0}};
   configuration["translation"] = {{"enabled", false}};
   const InstanceProfile profile = instance_profile_of(app);
   return Response::json(200,
@@ -178,10 +179,40 @@ Response get_account(Call& call) {
   });
 }
 
+// A person's profile pins, a group's pinned threads (its moderators pin them); no paging (a
+// handful at most), as on Mastodon.
+Response pinned_statuses(Call& call, Id id) {
+  return read_json(call, [&](Tx& tx) -> Result<json> {
+    auto actor = account_actor(tx, id);
+    if (!actor)
+      return std::move(actor).error();
+    std::vector<Id> pinned;
+    if (actor->kind == storage::ActorKind::group) {
+      // Without a cursor the listing starts with every pinned thread.
+      auto threads = tx.posts().list_community_threads(id, {.limit = 1});
+      if (!threads)
+        return std::move(threads).error();
+      for (const auto& t : *threads)
+        if (t.pinned)
+          pinned.push_back(t.id);
+    } else {
+      auto pins = tx.client_api().profile_pins(id);
+      if (!pins)
+        return std::move(pins).error();
+      pinned = std::move(*pins);
+    }
+    json out = json::array();
+    for (const Id post_id : pinned)
+      if (auto post = live_post(tx, call.reader(), post_id))
+        out.push_back(status_json(tx, call.app().urls, *post, call.viewer()));
+    return out;
+  });
+}
+
 Response account_statuses(Call& call) {
   const Id id = path_id(call).value();
   if (bool_param(call.params, "pinned").value_or(false))
-    return Response::json(200, json::array());  // no pinned statuses yet
+    return pinned_statuses(call, id);
   const bool exclude_replies = bool_param(call.params, "exclude_replies").value_or(false);
   const bool only_media = bool_param(call.params, "only_media").value_or(false);
   return statuses_page(

@@ -409,6 +409,16 @@ Response unfavourite(Call& call) {
   return interact(call, [&](Id post) { return call.ctx.people.unlike(call.me(), post); });
 }
 
+Response pin(Call& call) {
+  return interact(call,
+                  [&](Id post) { return call.ctx.people.set_profile_pin(call.me(), post, true); });
+}
+
+Response unpin(Call& call) {
+  return interact(call,
+                  [&](Id post) { return call.ctx.people.set_profile_pin(call.me(), post, false); });
+}
+
 Response bookmark(Call& call) {
   return interact(call, [&](Id post) {
     return call.app().db.transact(
@@ -588,6 +598,10 @@ void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiC
             user_scope("write:bookmarks"), bookmark);
   table.add(Verb::post, "/api/v1/statuses/{id}/unbookmark", "api_statuses_unbookmark",
             user_scope("write:bookmarks"), unbookmark);
+  table.add(Verb::post, "/api/v1/statuses/{id}/pin", "api_statuses_pin",
+            user_scope("write:accounts"), pin);
+  table.add(Verb::post, "/api/v1/statuses/{id}/unpin", "api_statuses_unpin",
+            user_scope("write:accounts"), unpin);
   table.add(Verb::post, "/api/v1/statuses/{id}/reblog", "api_statuses_reblog",
             user_scope("write:statuses"), reblog);
   table.add(Verb::post, "/api/v1/statuses/{id}/unreblog", "api_statuses_unreblog",

@@ -192,6 +192,13 @@ class ClientApiRepo {
   virtual Result<std::vector<std::pair<Id, Id>>> bookmarks(Id actor_id,
                                                            const PageRequest& page) = 0;
 
+  // Profile pins (Mastodon's pinned statuses, the actor's `featured` collection). pin is
+  // idempotent; unpin answers whether there was a pin. Pinned post ids, newest pin first.
+  virtual Result<void> pin_to_profile(Id actor_id, Id post_id) = 0;
+  virtual Result<bool> unpin_from_profile(Id actor_id, Id post_id) = 0;
+  virtual Result<std::vector<Id>> profile_pins(Id actor_id) = 0;
+  virtual Result<bool> is_pinned_to_profile(Id actor_id, Id post_id) = 0;
+
   // Posts the actor liked, newest like first: (reaction id as the cursor, post id).
   virtual Result<std::vector<std::pair<Id, Id>>> favourites(Id actor_id,
                                                             const PageRequest& page) = 0;

@@ -68,6 +68,11 @@ core::Result<std::vector<std::string>> group_moderators(storage::Tx& tx,
 core::Result<std::vector<std::string>> group_featured(storage::Tx& tx,
                                                       const storage::CommunityView& group);
 
+// Posts the person pinned to their profile that are live and readable by everyone, newest pin
+// first (ids: Mastodon fetches each).
+core::Result<std::vector<std::string>> person_featured(storage::Tx& tx,
+                                                       const storage::Actor& person);
+
 // What NodeInfo reports. Storage has no activity measure and no post counters yet, so active
 // users equal the total and the post counts are 0 (see docs/FEDERATION.md).
 core::Result<NodeUsage> node_usage(storage::Tx& tx);

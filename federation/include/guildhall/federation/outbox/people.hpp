@@ -62,6 +62,12 @@ class People {
   // pending.
   core::Result<void> accept_follower(storage::Id person_id, storage::Id follower_id);
   core::Result<void> reject_follower(storage::Id person_id, storage::Id follower_id);
+  // Pins one of the person's own posts to their profile (or unpins it): Add (Remove) with the
+  // `featured` collection as target, to their followers, as Mastodon does. Only posts everyone
+  // may read and that are not in a community (whose moderators pin its threads), at most
+  // kMaxProfilePins; pinning twice or unpinning what is not pinned sends nothing.
+  static constexpr std::size_t kMaxProfilePins = 5;
+  core::Result<void> set_profile_pin(storage::Id person_id, storage::Id post_id, bool pinned);
 
  private:
   template <typename F>

@@ -1,0 +1,11 @@
+-- Guildhall schema v20 (SQLite): posts a person pinned to their profile (Mastodon's pinned
+-- statuses, the actor's ActivityPub `featured` collection). A community's pinned threads are the
+-- posts' own `pinned` flag, set by its moderators; these are a person's own choice.
+-- Keep in step with ../postgres/0020_profile_pins.sql.
+
+CREATE TABLE profile_pins (
+  actor_id   INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+  post_id    INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (actor_id, post_id)
+) STRICT;
