@@ -286,6 +286,7 @@ void StreamingHub::post_event(const Change& change) {
     Event event;
     bool is_local = false;
     bool boost = false;  // a person's boost: home streams only, as in the home timeline
+    bool listed = true;  // a public post: public and hashtag streams too (not unlisted ones)
     Id author = 0;       // the post's author, or the booster
     std::string text;    // for hashtag matching
     std::unordered_set<Id> followers;
@@ -304,6 +305,7 @@ void StreamingHub::post_event(const Change& change) {
     if (!post)
       return std::move(post).error();
     out.is_local = post->is_local;
+    out.listed = post->visibility == storage::PostVisibility::public_;
     out.author = boost ? boost->actor_id : post->author_id;
     out.boost = boost.has_value();
     if (change.kind == ChangeKind::post_deleted) {
@@ -369,8 +371,9 @@ void StreamingHub::post_event(const Change& change) {
         if (key.name == "user")
           matches =
               account && (*account == rendered->author || rendered->followers.contains(*account));
-        else if (rendered->boost || key.name == "direct")
-          matches = false;  // boosts are not on public timelines; no direct statuses exist
+        else if (rendered->boost || !rendered->listed || key.name == "direct")
+          matches = false;  // boosts and unlisted posts are not on public timelines; direct
+                            // posts reach their readers as notifications
         else if (key.name == "public")
           matches = true;
         else if (key.name == "public:local")
