@@ -1758,6 +1758,18 @@ TEST(ClientApiCrossInstance, MastodonPyFollowsJoinsPostsBoostsAndIsNotifiedAcros
   two.expect_client_ok(client);
 }
 
+// Followers-only and direct posts across instances with Mastodon.py: a direct message reaches
+// only the person it names (conversations, notifications), a followers-only post only followers,
+// and neither shows in a public timeline or to an unsigned fetch on either instance.
+TEST(ClientApiCrossInstance, MastodonPyDirectAndFollowersOnlyPostsReachOnlyTheirReaders) {
+  TwoInstances two;
+  ASSERT_TRUE(two.start("client-cross-vis"));
+  Process client("/usr/bin/python3", {std::string(GUILDHALL_SOURCE_DIR) +
+                                          "/tests/integration/mastodon_py_visibility.py",
+                                      two.a->origin(), two.b->origin(), TwoInstances::kPassword});
+  two.expect_client_ok(client);
+}
+
 // The same with masto.js.
 TEST(ClientApiCrossInstance, MastoJsFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
   TwoInstances two;
