@@ -16,20 +16,6 @@ using http::Verb;
 using storage::Id;
 using storage::Tx;
 
-// Mastodon's Conversation entity: the other participants, the last direct post, unread.
-json conversation_json(Tx& tx, const Call& call, const storage::Conversation& c) {
-  json accounts = json::array();
-  for (Id id : c.participants)
-    if (auto actor = account_actor(tx, id))
-      accounts.push_back(account_json(tx, call.app().urls, *actor));
-  auto last = live_post(tx, call.reader(), c.last_post_id);
-  return json{{"id", core::to_string_id(c.id)},
-              {"unread", c.unread},
-              {"accounts", std::move(accounts)},
-              {"last_status",
-               last ? status_json(tx, call.app().urls, *last, call.viewer()) : json(nullptr)}};
-}
-
 Response conversations(Call& call) {
   return paged_response(
       call, 20, 40,
@@ -39,7 +25,7 @@ Response conversations(Call& call) {
           return std::move(rows).error();
         std::vector<std::pair<Id, json>> out;
         for (const auto& c : *rows)
-          out.emplace_back(c.last_post_id, conversation_json(tx, call, c));
+          out.emplace_back(c.last_post_id, conversation_json(tx, call.app().urls, c, call.me()));
         return out;
       });
 }
@@ -50,7 +36,7 @@ Response read_conversation(Call& call) {
     auto c = tx.client_api().mark_conversation_read(call.me(), id);
     if (!c)
       return std::move(c).error();
-    return conversation_json(tx, call, *c);
+    return conversation_json(tx, call.app().urls, *c, call.me());
   });
 }
 
