@@ -554,13 +554,9 @@ class ClientApiRepoImpl final : public ClientApiRepo {
 
   Result<Conversation> mark_conversation_read(Id actor_id, Id conversation_id) override {
     return x_.write([&]() -> Result<Conversation> {
-      auto last = last_direct_post(actor_id, conversation_id);
+      auto last = mark_conversation(actor_id, conversation_id, "read_through");
       if (!last)
         return std::move(last).error();
-      x_.q(
-          "INSERT INTO conversation_marks (actor_id, thread_id, read_through) VALUES ($1, $2, $3) "
-          "ON CONFLICT (actor_id, thread_id) DO UPDATE SET read_through = excluded.read_through",
-          {actor_id, conversation_id, *last});
       auto c = conversation(actor_id, conversation_id, *last);
       c.unread = false;
       return c;
@@ -569,14 +565,9 @@ class ClientApiRepoImpl final : public ClientApiRepo {
 
   Result<void> hide_conversation(Id actor_id, Id conversation_id) override {
     return x_.write([&]() -> Result<void> {
-      auto last = last_direct_post(actor_id, conversation_id);
+      auto last = mark_conversation(actor_id, conversation_id, "hidden_through");
       if (!last)
         return std::move(last).error();
-      x_.q(
-          "INSERT INTO conversation_marks (actor_id, thread_id, hidden_through) VALUES ($1, $2, "
-          "$3) ON CONFLICT (actor_id, thread_id) DO UPDATE SET hidden_through = "
-          "excluded.hidden_through",
-          {actor_id, conversation_id, *last});
       return {};
     });
   }
@@ -791,6 +782,20 @@ class ClientApiRepoImpl final : public ClientApiRepo {
     if (rows.empty() || !rows.front().opt_i64("id"))
       return not_found("Record not found");
     return *rows.front().opt_i64("id");
+  }
+
+  // Moves one mark of the actor's conversation (read_through or hidden_through) to its last post,
+  // which it returns.
+  Result<Id> mark_conversation(Id actor_id, Id thread_id, std::string_view mark) {
+    auto last = last_direct_post(actor_id, thread_id);
+    if (!last)
+      return last;
+    const std::string column(mark);
+    x_.q("INSERT INTO conversation_marks (actor_id, thread_id, " + column +
+             ") VALUES ($1, $2, $3) ON CONFLICT (actor_id, thread_id) DO UPDATE SET " + column +
+             " = excluded." + column,
+         {actor_id, thread_id, *last});
+    return last;
   }
 
   // One conversation ending at last_post_id: its participants, and whether that post is someone

@@ -9,33 +9,13 @@ unsigned fetch of the post. Deliveries are asynchronous: each cross-instance eff
 polling with a deadline.
 """
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from mastodon import Mastodon, MastodonNotFoundError
 
-SCOPES = ["read", "write", "follow"]
-
-
-def log_in(base, user, password):
-    client_id, client_secret = Mastodon.create_app(
-        "Mastodon.py visibility", scopes=SCOPES, api_base_url=base)
-    api = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base,
-                   ratelimit_method="throw")
-    api.log_in(username=user, password=password, scopes=SCOPES)
-    return api
-
-
-def eventually(what, check, deadline=60):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting until " + what)
+from mastodon_py_helpers import eventually, log_in
 
 
 def status_code(url, accept):
@@ -61,9 +41,9 @@ def in_public_timelines(anonymous_apis, text):
 def main():
     a_base, b_base, password = sys.argv[1:4]
     a_host = urllib.parse.urlparse(a_base).netloc
-    alice = log_in(a_base, "alice", password)
-    carol = log_in(a_base, "carol", password)
-    bob = log_in(b_base, "bob", password)
+    alice = log_in(a_base, "alice", password, "Mastodon.py visibility")
+    carol = log_in(a_base, "carol", password, "Mastodon.py visibility")
+    bob = log_in(b_base, "bob", password, "Mastodon.py visibility")
     anonymous = [Mastodon(api_base_url=a_base), Mastodon(api_base_url=b_base)]
 
     alice_on_b = bob.search_v2(f"alice@{a_host}", resolve=True)["accounts"][0]
