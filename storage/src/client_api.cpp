@@ -708,7 +708,10 @@ class ClientApiRepoImpl final : public ClientApiRepo {
            " UNION ALL SELECT parent.author_id, c.id, 'mention', 'reply', c.author_id, c.id, "
            "c.published_at FROM posts c JOIN posts parent ON parent.id = c.parent_id WHERE " +
            where("parent.author_id", "c.id") +
-           " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS NULL"
+           " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS "
+           "NULL" +
+           // A reply the recipient may not read (followers-only or direct, not for them) is none.
+           visibility_filter("c", "= parent.author_id") +
            // A mention that is also a reply to one of the recipient's posts counts once, above.
            " UNION ALL SELECT m.actor_id, m.post_id, 'mention', 'mention', c.author_id, c.id, "
            "c.published_at FROM post_mentions m JOIN posts c ON c.id = m.post_id WHERE " +

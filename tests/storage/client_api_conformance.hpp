@@ -638,6 +638,11 @@ TYPED_TEST_P(ClientApiConformance, PostVisibilityDecidesWhoReads) {
   EXPECT_TRUE(conversations(named).empty());
   post("again", PostVisibility::direct, {named.actor.id}, answer.id);
   EXPECT_EQ(conversations(named).size(), 1u) << "a newer direct post brings it back";
+  const auto told = mentions_of(author);
+  post("aside", PostVisibility::direct, {named.actor.id}, everyone.id, stranger.actor.id);
+  EXPECT_EQ(mentions_of(author), told) << "a direct reply not naming the author tells them nothing";
+  post("open reply", PostVisibility::public_, {}, everyone.id, stranger.actor.id);
+  EXPECT_EQ(mentions_of(author), told + 1);
 }
 
 TYPED_TEST_P(ClientApiConformance, DismissedAndClearedNotificationsAreHidden) {
