@@ -1606,6 +1606,20 @@ TEST_F(ClientApi, VisibilityDecidesWhoReadsAStatusEverywhere) {
   EXPECT_EQ(get_json("/api/v1/conversations", yuri).size(), 1u);
   EXPECT_EQ(get_json("/api/v1/conversations", walt)[0]["unread"], true);
 
+  // An edit keeps the visibility: the same one may be sent back, another is refused.
+  const std::string edit = "/api/v1/statuses/" + followers["id"].get<std::string>();
+  auto same = s().call("PUT", edit,
+                       json{{"status", "Still for my followers"}, {"visibility", "private"}}.dump(),
+                       {}, walt);
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(json::parse(same.body)["visibility"], "private");
+  EXPECT_EQ(s().call("PUT", edit, json{{"status", "For all now"}, {"visibility", "public"}}.dump(),
+                     {}, walt)
+                .status,
+            422);
+  EXPECT_EQ(get_json(edit, walt)["content"].get<std::string>().find("For all now"),
+            std::string::npos);
+
   // Defaults stay public.
   EXPECT_EQ(get_json("/api/v1/preferences", walt)["posting:default:visibility"], "public");
   EXPECT_EQ(get_json("/api/v1/accounts/verify_credentials", walt)["source"]["privacy"], "public");

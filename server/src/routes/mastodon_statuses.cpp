@@ -271,6 +271,10 @@ Response edit_status(Call& call) {
   });
   if (!own)
     return from_error(own.error());
+  // Mastodon keeps a status's audience on an edit; clients may send it back unchanged.
+  if (auto given = string_param(call.params, "visibility");
+      given && !given->empty() && note->visibility != own->visibility)
+    return api_error(422, "Validation failed: the visibility of a status cannot be changed");
   note->in_reply_to = own->parent_id;
   for (const auto& m : resolve_mentions(call, note->markdown))
     if (!m.community && m.actor.id != call.me())
