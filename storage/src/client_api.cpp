@@ -237,6 +237,8 @@ class OAuthRepoImpl final : public OAuthRepo {
 
 // Posts a client may see: not tombstoned, not removed by a moderator.
 constexpr std::string_view kLivePost = "deleted_at IS NULL AND removed_at IS NULL";
+// Public timelines, tags and search list public posts only (Mastodon leaves unlisted ones out).
+constexpr const char* kListed = " AND visibility = 'public'";
 
 class ClientApiRepoImpl final : public ClientApiRepo {
  public:
@@ -530,7 +532,7 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   Result<std::vector<Post>> public_timeline(PublicScope scope, const Reader& reader,
                                             const PageRequest& page) override {
     Params params;
-    std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost);
+    std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost) + kListed;
     sql += scope_filter(scope, params);
     sql += readable_filter(reader, params);
     return load_posts(std::move(sql), std::move(params), page);
@@ -541,7 +543,7 @@ class ClientApiRepoImpl final : public ClientApiRepo {
                                              const PageRequest& page) override {
     const std::string pattern = contains_pattern(needle);
     Params params{pattern};
-    std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost) +
+    std::string sql = "SELECT id FROM posts WHERE " + std::string(kLivePost) + kListed +
                       " AND (lower(content_html) LIKE $1 ESCAPE '\\' OR "
                       "lower(coalesce(content_source, '')) LIKE $1 ESCAPE '\\')";
     sql += scope_filter(scope, params);
@@ -555,6 +557,56 @@ class ClientApiRepoImpl final : public ClientApiRepo {
       const std::string sql =
           "SELECT 1 AS one FROM posts WHERE id = $1" + readable_filter(reader, params);
       return !x_.q(sql, params).empty();
+    });
+  }
+
+  Result<bool> post_readable_on(Id post_id, std::string_view domain) override {
+    return x_.read([&]() -> Result<bool> {
+      const std::string sql =
+          "SELECT 1 AS one FROM posts WHERE id = $1" +
+          visibility_filter("posts", "IN (SELECT id FROM actors WHERE lower(domain) = lower($2))");
+      return !x_.q(sql, {post_id, std::string(domain)}).empty();
+    });
+  }
+
+  Result<std::vector<Conversation>> conversations(Id actor_id, const PageRequest& page) override {
+    return x_.read([&]() -> Result<std::vector<Conversation>> {
+      std::string sql =
+          "SELECT c.id AS id, c.thread_id AS thread_id, coalesce(cm.read_through, 0) AS "
+          "read_through FROM (SELECT max(p.id) AS id, p.thread_id AS thread_id FROM posts p "
+          "WHERE " +
+          std::string(kDirectTo1) +
+          " GROUP BY p.thread_id) c LEFT JOIN conversation_marks cm ON cm.actor_id = $1 AND "
+          "cm.thread_id = c.thread_id WHERE c.id > coalesce(cm.hidden_through, 0)";
+      Params params{actor_id};
+      paginate(sql, params, page, "c.id");
+      std::vector<Conversation> out;
+      for (auto row : x_.q(sql, params)) {
+        auto c = conversation(actor_id, row.i64("thread_id"), row.i64("id"));
+        c.unread = c.unread && c.last_post_id > row.i64("read_through");
+        out.push_back(std::move(c));
+      }
+      return out;
+    });
+  }
+
+  Result<Conversation> mark_conversation_read(Id actor_id, Id conversation_id) override {
+    return x_.write([&]() -> Result<Conversation> {
+      auto last = mark_conversation(actor_id, conversation_id, "read_through");
+      if (!last)
+        return std::move(last).error();
+      auto c = conversation(actor_id, conversation_id, *last);
+      c.unread = false;
+      return c;
+    });
+  }
+
+  Result<void> hide_conversation(Id actor_id, Id conversation_id) override {
+    return x_.write([&]() -> Result<void> {
+      auto last = mark_conversation(actor_id, conversation_id, "hidden_through");
+      if (!last)
+        return std::move(last).error();
+      return {};
     });
   }
 
@@ -694,7 +746,10 @@ class ClientApiRepoImpl final : public ClientApiRepo {
            " UNION ALL SELECT parent.author_id, c.id, 'mention', 'reply', c.author_id, c.id, "
            "c.published_at FROM posts c JOIN posts parent ON parent.id = c.parent_id WHERE " +
            where("parent.author_id", "c.id") +
-           " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS NULL"
+           " AND c.author_id <> parent.author_id AND c.deleted_at IS NULL AND c.removed_at IS "
+           "NULL" +
+           // A reply the recipient may not read (followers-only or direct, not for them) is none.
+           visibility_filter("c", "= parent.author_id") +
            // A mention that is also a reply to one of the recipient's posts counts once, above.
            " UNION ALL SELECT m.actor_id, m.post_id, 'mention', 'mention', c.author_id, c.id, "
            "c.published_at FROM post_mentions m JOIN posts c ON c.id = m.post_id WHERE " +
@@ -715,7 +770,7 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   static std::string readable_filter(const Reader& reader, Params& params,
                                      std::string_view posts = "posts") {
     std::string reader_placeholder;
-    if (reader.actor_id && !reader.admin) {
+    if (reader.actor_id) {
       params.emplace_back(*reader.actor_id);
       reader_placeholder = placeholder(params);
     }
@@ -723,17 +778,82 @@ class ClientApiRepoImpl final : public ClientApiRepo {
   }
   static std::string readable_filter(const Reader& reader, std::string_view posts,
                                      std::string_view reader_placeholder) {
+    // Admins see every community's posts, never other people's followers-only or direct ones.
+    std::string sql = visibility_filter(
+        posts, reader.actor_id ? "= " + std::string(reader_placeholder) : std::string());
     if (reader.admin)
-      return {};
+      return sql;
     const std::string community = std::string(posts) + ".community_id";
-    std::string sql = " AND (" + community + " IS NULL OR " + community +
-                      " IN (SELECT actor_id FROM communities WHERE visibility " +
-                      (reader.actor_id ? "<> 'private'" : "= 'public'") + ")";
+    sql += " AND (" + community + " IS NULL OR " + community +
+           " IN (SELECT actor_id FROM communities WHERE visibility " +
+           (reader.actor_id ? "<> 'private'" : "= 'public'") + ")";
     if (reader.actor_id)
       sql += " OR " + community +
              " IN (SELECT community_id FROM memberships WHERE state = 'accepted' AND actor_id = " +
              std::string(reader_placeholder) + ")";
     return sql + ")";
+  }
+  // The visibility part of the rule for the readers whose actor id satisfies `reader_match` (an
+  // SQL "= $n" or "IN (...)"; empty: nobody signed in): public and unlisted posts for everyone,
+  // the others for their author and the people they mention or address, private ones also for
+  // the author's accepted followers.
+  static std::string visibility_filter(std::string_view posts, const std::string& reader_match) {
+    const std::string p(posts);
+    std::string sql = " AND (" + p + ".visibility IN ('public', 'unlisted')";
+    if (!reader_match.empty())
+      sql +=
+          " OR " + p + ".author_id " + reader_match +
+          " OR EXISTS (SELECT 1 FROM post_mentions vm WHERE vm.post_id = " + p +
+          ".id AND vm.actor_id " + reader_match + ") OR (" + p +
+          ".visibility = 'private' AND EXISTS (SELECT 1 FROM follows vf WHERE vf.followee_id = " +
+          p + ".author_id AND vf.state = 'accepted' AND vf.follower_id " + reader_match + "))";
+    return sql + ")";
+  }
+
+  // Live direct posts (alias p) that the actor $1 wrote or is addressed by: its conversations.
+  static constexpr const char* kDirectTo1 =
+      "p.visibility = 'direct' AND p.deleted_at IS NULL AND p.removed_at IS NULL AND "
+      "(p.author_id = $1 OR EXISTS (SELECT 1 FROM post_mentions cm1 WHERE cm1.post_id = p.id AND "
+      "cm1.actor_id = $1))";
+
+  Result<Id> last_direct_post(Id actor_id, Id thread_id) {
+    auto rows = x_.q(
+        "SELECT max(p.id) AS id FROM posts p WHERE p.thread_id = $2 AND " + std::string(kDirectTo1),
+        {actor_id, thread_id});
+    if (rows.empty() || !rows.front().opt_i64("id"))
+      return not_found("Record not found");
+    return *rows.front().opt_i64("id");
+  }
+
+  // Moves one mark of the actor's conversation (read_through or hidden_through) to its last post,
+  // which it returns.
+  Result<Id> mark_conversation(Id actor_id, Id thread_id, std::string_view mark) {
+    auto last = last_direct_post(actor_id, thread_id);
+    if (!last)
+      return last;
+    const std::string column(mark);
+    x_.q("INSERT INTO conversation_marks (actor_id, thread_id, " + column +
+             ") VALUES ($1, $2, $3) ON CONFLICT (actor_id, thread_id) DO UPDATE SET " + column +
+             " = excluded." + column,
+         {actor_id, thread_id, *last});
+    return last;
+  }
+
+  // One conversation ending at last_post_id: its participants, and whether that post is someone
+  // else's (unread unless marked; the caller compares with the mark).
+  Conversation conversation(Id actor_id, Id thread_id, Id last_post_id) {
+    Conversation c{.id = thread_id, .last_post_id = last_post_id, .unread = false};
+    for (auto row : x_.q("SELECT DISTINCT actor_id FROM (SELECT p.author_id AS actor_id FROM posts "
+                         "p WHERE p.thread_id = $2 AND " +
+                             std::string(kDirectTo1) +
+                             " UNION SELECT m.actor_id FROM post_mentions m JOIN posts p ON p.id = "
+                             "m.post_id WHERE p.thread_id = $2 AND " +
+                             std::string(kDirectTo1) + ") x WHERE actor_id <> $1 ORDER BY actor_id",
+                         {actor_id, thread_id}))
+      c.participants.push_back(row.i64("actor_id"));
+    auto author = x_.q("SELECT author_id FROM posts WHERE id = $1", {last_post_id});
+    c.unread = !author.empty() && author.front().i64("author_id") != actor_id;
+    return c;
   }
 
   static std::string scope_filter(PublicScope scope, Params& params) {

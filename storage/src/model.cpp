@@ -40,6 +40,10 @@ constexpr Names<FollowState, 2> kFollowStates{
 constexpr Names<ReactionKind, 3> kReactionKinds{{{ReactionKind::like, "like"},
                                                  {ReactionKind::dislike, "dislike"},
                                                  {ReactionKind::emoji, "emoji"}}};
+constexpr Names<PostVisibility, 4> kPostVisibilities{{{PostVisibility::public_, "public"},
+                                                      {PostVisibility::unlisted, "unlisted"},
+                                                      {PostVisibility::private_, "private"},
+                                                      {PostVisibility::direct, "direct"}}};
 constexpr Names<MediaPurpose, 3> kMediaPurposes{{{MediaPurpose::attachment, "attachment"},
                                                  {MediaPurpose::avatar, "avatar"},
                                                  {MediaPurpose::header, "header"}}};
@@ -94,6 +98,9 @@ std::string_view to_string(FollowState v) noexcept {
 std::string_view to_string(ReactionKind v) noexcept {
   return name_of(kReactionKinds, v);
 }
+std::string_view to_string(PostVisibility v) noexcept {
+  return name_of(kPostVisibilities, v);
+}
 std::string_view to_string(MediaPurpose v) noexcept {
   return name_of(kMediaPurposes, v);
 }
@@ -127,6 +134,9 @@ bool parse(std::string_view t, FollowState& out) noexcept {
 }
 bool parse(std::string_view t, ReactionKind& out) noexcept {
   return value_of(kReactionKinds, t, out);
+}
+bool parse(std::string_view t, PostVisibility& out) noexcept {
+  return value_of(kPostVisibilities, t, out);
 }
 bool parse(std::string_view t, MediaPurpose& out) noexcept {
   return value_of(kMediaPurposes, t, out);

@@ -249,6 +249,7 @@ Post post_from(const Row& r) {
   p.accepted_answer_id = r.opt_i64("accepted_answer_id");
   p.locked = r.boolean("locked");
   p.pinned = r.boolean("pinned");
+  p.visibility = enum_column<PostVisibility>(r, "visibility");
   p.published_at = r.time("published_at");
   p.updated_at = r.opt_time("updated_at");
   p.deleted_at = r.opt_time("deleted_at");
@@ -1184,11 +1185,11 @@ class PostRepoImpl final : public PostRepo {
       x_.q(
           "INSERT INTO posts (id, ap_id, author_id, community_id, thread_id, parent_id, title, "
           "content_source, content_html, summary, language, sensitive, url, context_url, "
-          "link_url, is_local, is_question, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-          "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+          "link_url, is_local, is_question, visibility, published_at) VALUES ($1, $2, $3, $4, $5, "
+          "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
           {id, n.ap_id, n.author_id, community_id, thread_id, n.parent_id, n.title,
            n.content_source, n.content_html, n.summary, n.language, n.sensitive, n.url,
-           n.context_url, n.link_url, n.is_local, n.is_question,
+           n.context_url, n.link_url, n.is_local, n.is_question, to_string(n.visibility),
            n.published_at ? driver::from_millis(driver::to_millis(*n.published_at)) : x_.now()});
       insert_attachments(id, n.attachments);
       x_.record(ChangeKind::post_created, id);

@@ -242,11 +242,122 @@ TEST_F(Fixtures, MastodonCreateNoteFromSomeoneWeFollow) {
   EXPECT_EQ(p->author_id, felix.id);
   EXPECT_NE(p->content_html.find("thinkpad"), std::string::npos);
   EXPECT_EQ(p->url, "https://mastodon.madrid/@felix/107224289116410645");
+  // To the followers with Public in cc: unlisted, kept out of the public timelines.
+  EXPECT_EQ(p->visibility, storage::PostVisibility::unlisted);
   // Then Mastodon's Delete (a Tombstone of another status) leaves this one alone.
   ASSERT_EQ(receive_as_actor(read_file(kFixtures / "mastodon/activities/delete.json")), 202);
   processor_->process_due();
   EXPECT_FALSE(
       post_by_ap_id("https://mastodon.madrid/users/felix/statuses/107224289116410645")->deleted_at);
+}
+
+// Mastodon's direct message (a Note addressed to one person, cc empty), made ours: its addressee
+// becomes dave (to and the Mention tag), and it comes in the Create Mastodon wraps it in. The
+// addressing variants below change only `to`/`cc` (the fixture file itself is read as is).
+class MastodonPrivateMessage : public Fixtures {
+ protected:
+  static constexpr const char* kNote =
+      "https://mastodon.world/users/nutomic/statuses/110854468010322301";
+  static constexpr const char* kAuthor = "https://mastodon.world/users/nutomic";
+
+  std::string create_of(const std::function<void(nlohmann::json&)>& address) {
+    auto note =
+        nlohmann::json::parse(read_file(kFixtures / "mastodon/activities/private_message.json"));
+    note["to"] = {kDave};
+    note["tag"][0]["href"] = kDave;
+    address(note);
+    nlohmann::json create{{"@context", note["@context"]},
+                          {"id", std::string(kNote) + "/activity"},
+                          {"type", "Create"},
+                          {"actor", kAuthor},
+                          {"to", note["to"]},
+                          {"cc", note["cc"]},
+                          {"object", note}};
+    return create.dump();
+  }
+
+  bool readable(std::optional<storage::Id> reader, storage::Id post) {
+    return db_
+        ->read([&](storage::Tx& tx) {
+          return tx.client_api().post_readable({.actor_id = reader, .admin = false}, post);
+        })
+        .value();
+  }
+  std::size_t public_posts() {
+    return db_
+        ->read([&](storage::Tx& tx) {
+          return tx.client_api().public_timeline(storage::PublicScope::all, {}, {});
+        })
+        .value()
+        .size();
+  }
+};
+
+TEST_F(MastodonPrivateMessage, ADirectMessageIsReadOnlyByTheOneItAddresses) {
+  ASSERT_EQ(receive_as_actor(create_of([](nlohmann::json&) {})), 202);
+  processor_->process_due();
+  auto p = post_by_ap_id(kNote);
+  ASSERT_TRUE(p) << "a message to a local person is stored";
+  EXPECT_EQ(p->visibility, storage::PostVisibility::direct);
+  EXPECT_TRUE(readable(dave_.id, p->id));
+  EXPECT_FALSE(readable(erin_.id, p->id));
+  EXPECT_FALSE(readable(std::nullopt, p->id));
+  EXPECT_EQ(public_posts(), 0u);
+  const auto mentions = db_->read(
+      [&](storage::Tx& tx) { return tx.client_api().notifications(dave_.id, {"mention"}, {}); });
+  EXPECT_EQ(mentions->size(), 1u);
+  const auto conversations =
+      db_->read([&](storage::Tx& tx) { return tx.client_api().conversations(dave_.id, {}); });
+  ASSERT_EQ(conversations->size(), 1u);
+  EXPECT_TRUE(conversations->front().unread);
+}
+
+TEST_F(MastodonPrivateMessage, AnAddresseeWithoutAMentionTagMayReadItToo) {
+  // Addressed in bcc only (no Mention tag names erin): erin reads it, nobody else does.
+  ASSERT_EQ(receive_as_actor(create_of([](nlohmann::json& note) { note["bcc"] = {kErin}; })), 202);
+  processor_->process_due();
+  auto p = post_by_ap_id(kNote);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(readable(erin_.id, p->id));
+  EXPECT_TRUE(readable(dave_.id, p->id));
+}
+
+TEST_F(MastodonPrivateMessage, AFollowersOnlyPostReachesFollowersAndTheMentioned) {
+  stub_actor(kAuthor);
+  const auto author =
+      db_->read([&](storage::Tx& tx) { return tx.actors().get_by_ap_id(kAuthor); }).value();
+  db_->transact([&](storage::Tx& tx) {
+       return tx.follows().create(erin_.id, author.id, storage::FollowState::accepted,
+                                  std::nullopt);
+     })
+      .value();
+  ASSERT_EQ(receive_as_actor(create_of([](nlohmann::json& note) {
+              note["to"] = {std::string(kAuthor) + "/followers"};
+              note["cc"] = {kDave};
+            })),
+            202);
+  processor_->process_due();
+  auto p = post_by_ap_id(kNote);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->visibility, storage::PostVisibility::private_);
+  EXPECT_TRUE(readable(erin_.id, p->id)) << "a follower";
+  EXPECT_TRUE(readable(dave_.id, p->id)) << "mentioned";
+  EXPECT_FALSE(readable(std::nullopt, p->id));
+  EXPECT_EQ(public_posts(), 0u);
+}
+
+TEST_F(MastodonPrivateMessage, PublicInCcOnlyIsUnlistedAndShortFormsCount) {
+  ASSERT_EQ(receive_as_actor(create_of([](nlohmann::json& note) {
+              note["to"] = {kDave};
+              note["cc"] = {"as:Public"};
+            })),
+            202);
+  processor_->process_due();
+  auto p = post_by_ap_id(kNote);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->visibility, storage::PostVisibility::unlisted);
+  EXPECT_TRUE(readable(std::nullopt, p->id));
+  EXPECT_EQ(public_posts(), 0u);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // its own apps and tokens, so they do not depend on each other.
 #include <filesystem>
 #include <regex>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -160,6 +161,11 @@ class ClientApi : public ::testing::Test {
     server_->create_user("frank");
     server_->create_user("gina");
     server_->create_user("ivan");
+    // The visibility test's own people, so its posts change nobody else's lists.
+    for (const char* handle : {"walt", "xena", "yuri"})
+      server_->create_user(handle);
+    server_->admin({"user", "create", "vera", "--password", kPassword, "--email", "vera@guild.test",
+                    "--admin"});
     server_->admin({"group", "create", "eng", "--owner", "carol", "--title", "Engineering"});
     server_->admin({"act", "carol", "community-create", "design", "Design", "join=approval"});
     server_->start();
@@ -878,9 +884,9 @@ TEST_F(ClientApi, StatusesLifecycle) {
   EXPECT_EQ(json::parse(deleted.body)["text"], "Hello again");
   EXPECT_EQ(s().call("GET", "/api/v1/statuses/" + id, "", {}, token).status, 404);
 
-  // Unsupported parts are refused, not dropped.
+  // Unknown parts are refused, not dropped.
   EXPECT_EQ(s().call("POST", "/api/v1/statuses",
-                     json{{"status", "secret"}, {"visibility", "direct"}}.dump(), {}, token)
+                     json{{"status", "secret"}, {"visibility", "limited"}}.dump(), {}, token)
                 .status,
             422);
   EXPECT_EQ(s().call("POST", "/api/v1/statuses", json{{"status", ""}}.dump(), {}, token).status,
@@ -1593,6 +1599,155 @@ TEST_F(ClientApi, AStatusMentioningAGroupPostsIntoItsCommunityAndShowsAsItsReblo
   EXPECT_LT(refused.status, 500) << refused.body;
 }
 
+TEST_F(ClientApi, VisibilityDecidesWhoReadsAStatusEverywhere) {
+  const App app = register_app();
+  const std::string walt = password_token(app, "walt");
+  const std::string xena = password_token(app, "xena");  // follows walt
+  const std::string yuri = password_token(app, "yuri");  // a stranger, named in the direct post
+  const std::string vera = password_token(app, "vera");  // an instance admin
+  const std::string walt_id = get_json("/api/v1/accounts/lookup?acct=walt", "")["id"];
+  ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + walt_id + "/follow", "", {}, xena).status, 200);
+
+  const json root = post_status(walt, "An open question #vistest");
+  const json followers =
+      post_status(walt, "For my followers #vistest", json{{"visibility", "private"}}.dump());
+  const json quiet = post_status(walt, "Quietly #vistest", json{{"visibility", "unlisted"}}.dump());
+  const json dm =
+      post_status(walt, "@yuri just between us #vistest", json{{"visibility", "direct"}}.dump());
+  const json private_reply =
+      post_status(walt, "A followers-only answer",
+                  json{{"visibility", "private"}, {"in_reply_to_id", root["id"]}}.dump());
+  EXPECT_EQ(followers["visibility"], "private");
+  EXPECT_EQ(quiet["visibility"], "unlisted");
+  EXPECT_EQ(dm["visibility"], "direct");
+  const auto status_of = [&](const json& post, const std::string& token) {
+    return s()
+        .call("GET", "/api/v1/statuses/" + post["id"].get<std::string>(), "", {}, token)
+        .status;
+  };
+  EXPECT_EQ(status_of(followers, xena), 200);
+  EXPECT_EQ(status_of(followers, walt), 200);
+  EXPECT_EQ(status_of(followers, yuri), 404);
+  EXPECT_EQ(status_of(followers, ""), 404);
+  EXPECT_EQ(status_of(followers, vera), 404) << "admins do not read followers-only posts";
+  EXPECT_EQ(status_of(dm, yuri), 200);
+  EXPECT_EQ(status_of(dm, xena), 404);
+  EXPECT_EQ(status_of(dm, vera), 404);
+  EXPECT_EQ(status_of(quiet, ""), 200);
+
+  const auto ids = [](const json& statuses) {
+    std::set<std::string> out;
+    for (const auto& st : statuses)
+      out.insert(st.contains("reblog") && st["reblog"].is_object() ? st["reblog"]["id"] : st["id"]);
+    return out;
+  };
+  // Public and tag timelines list public posts only, whoever asks.
+  for (const std::string& token : {std::string(), xena, vera}) {
+    const auto listed = ids(get_json("/api/v1/timelines/public?limit=40", token));
+    EXPECT_TRUE(listed.contains(root["id"]));
+    for (const json* hidden : {&followers, &quiet, &dm, &private_reply})
+      EXPECT_FALSE(listed.contains((*hidden)["id"])) << (*hidden)["visibility"];
+    EXPECT_EQ(ids(get_json("/api/v1/timelines/tag/vistest", token)),
+              (std::set<std::string>{root["id"]}));
+  }
+  const auto home = ids(get_json("/api/v1/timelines/home?limit=40", xena));
+  EXPECT_TRUE(home.contains(followers["id"]));
+  EXPECT_TRUE(home.contains(quiet["id"]));
+  EXPECT_FALSE(home.contains(dm["id"]));
+  const std::string profile = "/api/v1/accounts/" + walt_id + "/statuses?limit=40";
+  EXPECT_EQ(ids(get_json(profile, "")), (std::set<std::string>{root["id"], quiet["id"]}));
+  EXPECT_EQ(ids(get_json(profile, yuri)),
+            (std::set<std::string>{root["id"], quiet["id"], dm["id"]}));
+  EXPECT_EQ(ids(get_json(profile, vera)), (std::set<std::string>{root["id"], quiet["id"]}));
+  // The thread shows the followers-only answer to followers only.
+  const std::string context = "/api/v1/statuses/" + root["id"].get<std::string>() + "/context";
+  EXPECT_EQ(get_json(context, xena)["descendants"].size(), 1u);
+  EXPECT_EQ(get_json(context, yuri)["descendants"].size(), 0u);
+  EXPECT_EQ(get_json(context, "")["descendants"].size(), 0u);
+  // Search by URL finds it only for those who may read it.
+  const std::string by_url = "/api/v2/search?resolve=false&q=" + url_encode(followers["uri"]);
+  EXPECT_EQ(get_json(by_url, xena)["statuses"].size(), 1u);
+  EXPECT_EQ(get_json(by_url, yuri)["statuses"].size(), 0u);
+  EXPECT_EQ(get_json(by_url, vera)["statuses"].size(), 0u);
+
+  // Boosting what not everyone may read is refused; so is an unknown visibility.
+  EXPECT_EQ(s().call("POST", "/api/v1/statuses/" + followers["id"].get<std::string>() + "/reblog",
+                     "", {}, xena)
+                .status,
+            422);
+  EXPECT_EQ(
+      s().call("POST", "/api/v1/statuses/" + dm["id"].get<std::string>() + "/reblog", "", {}, yuri)
+          .status,
+      422);
+  EXPECT_EQ(s().call("POST", "/api/v1/statuses",
+                     json{{"status", "x"}, {"visibility", "secret"}}.dump(), {}, walt)
+                .status,
+            422);
+  // A post into a community is read by the community: no followers-only or direct one there.
+  const auto before = get_json(profile, walt).size();
+  auto into_group = s().call(
+      "POST", "/api/v1/statuses",
+      json{{"status", "@eng Secret plans\nbody"}, {"visibility", "direct"}}.dump(), {}, walt);
+  EXPECT_EQ(into_group.status, 422) << into_group.body;
+  EXPECT_NE(json::parse(into_group.body).value("error", "").find("community"), std::string::npos);
+  EXPECT_EQ(get_json(profile, walt).size(), before) << "nothing stored";
+
+  // The person named is told, and the direct thread is a conversation on both sides.
+  auto mentions = get_json("/api/v1/notifications?types[]=mention", yuri);
+  ASSERT_EQ(mentions.size(), 1u);
+  EXPECT_EQ(mentions[0]["status"]["id"], dm["id"]);
+  EXPECT_TRUE(get_json("/api/v1/notifications", xena).is_array());
+  auto conversations = get_json("/api/v1/conversations", yuri);
+  ASSERT_EQ(conversations.size(), 1u) << conversations;
+  EXPECT_EQ(conversations[0]["unread"], true);
+  EXPECT_EQ(conversations[0]["last_status"]["id"], dm["id"]);
+  ASSERT_EQ(conversations[0]["accounts"].size(), 1u);
+  EXPECT_EQ(conversations[0]["accounts"][0]["username"], "walt");
+  const std::string conversation = conversations[0]["id"];
+  auto walts = get_json("/api/v1/conversations", walt);
+  ASSERT_EQ(walts.size(), 1u);
+  EXPECT_EQ(walts[0]["unread"], false);
+  EXPECT_EQ(walts[0]["accounts"][0]["username"], "yuri");
+  EXPECT_EQ(get_json("/api/v1/conversations", xena), json::array());
+  // Scopes as Mastodon's: reading needs read:statuses, changing write:conversations.
+  const std::string read_only = password_token(register_app("read"), "yuri", "read");
+  EXPECT_EQ(
+      s().call("POST", "/api/v1/conversations/" + conversation + "/read", "", {}, read_only).status,
+      403);
+  auto read = s().call("POST", "/api/v1/conversations/" + conversation + "/read", "", {}, yuri);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(json::parse(read.body)["unread"], false);
+  EXPECT_EQ(get_json("/api/v1/conversations", yuri)[0]["unread"], false);
+  EXPECT_EQ(
+      s().call("POST", "/api/v1/conversations/" + conversation + "/read", "", {}, xena).status,
+      404);
+  EXPECT_EQ(s().call("DELETE", "/api/v1/conversations/" + conversation, "", {}, yuri).status, 200);
+  EXPECT_EQ(get_json("/api/v1/conversations", yuri), json::array());
+  // An answer brings it back, unread for walt.
+  post_status(yuri, "@walt sure",
+              json{{"visibility", "direct"}, {"in_reply_to_id", dm["id"]}}.dump());
+  EXPECT_EQ(get_json("/api/v1/conversations", yuri).size(), 1u);
+  EXPECT_EQ(get_json("/api/v1/conversations", walt)[0]["unread"], true);
+
+  // An edit keeps the visibility: the same one may be sent back, another is refused.
+  const std::string edit = "/api/v1/statuses/" + followers["id"].get<std::string>();
+  auto same = s().call("PUT", edit,
+                       json{{"status", "Still for my followers"}, {"visibility", "private"}}.dump(),
+                       {}, walt);
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(json::parse(same.body)["visibility"], "private");
+  EXPECT_EQ(s().call("PUT", edit, json{{"status", "For all now"}, {"visibility", "public"}}.dump(),
+                     {}, walt)
+                .status,
+            422);
+  EXPECT_EQ(get_json(edit, walt)["content"].get<std::string>().find("For all now"),
+            std::string::npos);
+
+  // Defaults stay public.
+  EXPECT_EQ(get_json("/api/v1/preferences", walt)["posting:default:visibility"], "public");
+  EXPECT_EQ(get_json("/api/v1/accounts/verify_credentials", walt)["source"]["privacy"], "public");
+}
+
 TEST_F(ClientApi, BoostAndFollowRequestRoutesRefuseBadTokensAndCookieWritesWithoutCsrf) {
   const App app = register_app();
   const std::string writer = password_token(app, "alice");
@@ -1736,6 +1891,18 @@ TEST(ClientApiCrossInstance, MastodonPyFollowsJoinsPostsBoostsAndIsNotifiedAcros
   ASSERT_TRUE(two.start("client-cross-py"));
   Process client("/usr/bin/python3", {std::string(GUILDHALL_SOURCE_DIR) +
                                           "/tests/integration/mastodon_py_cross_instance.py",
+                                      two.a->origin(), two.b->origin(), TwoInstances::kPassword});
+  two.expect_client_ok(client);
+}
+
+// Followers-only and direct posts across instances with Mastodon.py: a direct message reaches
+// only the person it names (conversations, notifications), a followers-only post only followers,
+// and neither shows in a public timeline or to an unsigned fetch on either instance.
+TEST(ClientApiCrossInstance, MastodonPyDirectAndFollowersOnlyPostsReachOnlyTheirReaders) {
+  TwoInstances two;
+  ASSERT_TRUE(two.start("client-cross-vis"));
+  Process client("/usr/bin/python3", {std::string(GUILDHALL_SOURCE_DIR) +
+                                          "/tests/integration/mastodon_py_visibility.py",
                                       two.a->origin(), two.b->origin(), TwoInstances::kPassword});
   two.expect_client_ok(client);
 }

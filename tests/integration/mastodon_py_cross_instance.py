@@ -6,39 +6,17 @@ Deliveries between the instances are asynchronous, so each cross-instance effect
 polling with a deadline.
 """
 import sys
-import time
 import urllib.parse
 
-from mastodon import Mastodon
-
-SCOPES = ["read", "write", "follow"]
-
-
-def log_in(base, user, password):
-    client_id, client_secret = Mastodon.create_app(
-        "Mastodon.py cross-instance", scopes=SCOPES, api_base_url=base)
-    api = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base,
-                   ratelimit_method="throw")
-    api.log_in(username=user, password=password, scopes=SCOPES)
-    return api
-
-
-def eventually(what, check, deadline=60):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting until " + what)
+from mastodon_py_helpers import eventually, log_in
 
 
 def main():
     a_base, b_base, password = sys.argv[1:4]
     a_host = urllib.parse.urlparse(a_base).netloc
     b_host = urllib.parse.urlparse(b_base).netloc
-    alice = log_in(a_base, "alice", password)
-    bob = log_in(b_base, "bob", password)
+    alice = log_in(a_base, "alice", password, "Mastodon.py cross-instance")
+    bob = log_in(b_base, "bob", password, "Mastodon.py cross-instance")
 
     # Follow a person on the other instance by name@host.
     found = alice.search_v2(f"bob@{b_host}", resolve=True)["accounts"]

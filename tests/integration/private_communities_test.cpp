@@ -233,3 +233,55 @@ TEST_F(PrivateCommunities, LocalOnlyCommunitiesDoNotExistForOtherInstances) {
   auto [jrc, jout] = b().cli({"admin", "act", "bob", "join", "staff@" + a().host()});
   EXPECT_NE(jrc, 0) << jout;
 }
+
+// A person's followers-only and direct posts answer only signed GETs from an instance where one of
+// their readers lives: B and C hold followers of alice, only C the person her direct post names.
+TEST_F(PrivateCommunities, FollowersOnlyAndDirectPostsOnlyForTheirReadersInstances) {
+  for (const Instance* from : {&b(), &c()}) {
+    const char* who = from == &b() ? "bob" : "carol";
+    auto [rc, out] = from->cli({"admin", "act", who, "follow", "alice@" + a().host()});
+    ASSERT_EQ(rc, 0) << out;
+  }
+  const auto followers_on_a = [] {
+    auto res = a().get("/users/alice/followers", kAs2);
+    return res.status == 200 ? json::parse(res.body).value("totalItems", 0) : -1;
+  };
+  ASSERT_TRUE(eventually([&] { return followers_on_a() == 2; })) << a().output();
+  // The posts are written into A's database as People would store them (the CLI posts public
+  // ones only); what is tested is how A serves them.
+  const auto store = [](storage::PostVisibility visibility) {
+    auto db = storage::open_database("sqlite:" + (a().dir / "guildhall.db").string()).value();
+    return db
+        ->transact([&](storage::Tx& tx) -> core::Result<std::string> {
+          auto alice = tx.users().get_by_handle("alice");
+          auto carol = tx.actors().get_by_ap_id(c().origin() + "/users/carol");
+          if (!alice || !carol)
+            return core::Error::not_found("alice or carol");
+          const storage::Id id = tx.next_id();
+          storage::NewPost p;
+          p.id = id;
+          p.ap_id = a().origin() + "/posts/" + core::to_string_id(id);
+          p.author_id = alice->actor.id;
+          p.content_html = "<p>not for everyone</p>";
+          p.visibility = visibility;
+          if (auto created = tx.posts().create(p); !created)
+            return std::move(created).error();
+          if (auto m = tx.client_api().add_mentions(id, {carol->id}); !m)
+            return std::move(m).error();
+          return "/posts/" + core::to_string_id(id);
+        })
+        .value();
+  };
+  const std::string followers_only = store(storage::PostVisibility::private_);
+  const std::string direct = store(storage::PostVisibility::direct);
+  EXPECT_EQ(a().get(followers_only, kAs2).status, 404) << "unsigned";
+  EXPECT_EQ(a().get(direct, kAs2).status, 404) << "unsigned";
+  auto for_b = signed_get(b(), followers_only);
+  ASSERT_EQ(for_b.status, 200) << for_b.body;
+  EXPECT_EQ(json::parse(for_b.body)["to"], json::array({a().origin() + "/users/alice/followers"}));
+  EXPECT_EQ(signed_get(b(), direct).status, 404) << "a follower, not named";
+  auto for_c = signed_get(c(), direct);
+  ASSERT_EQ(for_c.status, 200) << for_c.body;
+  EXPECT_EQ(json::parse(for_c.body)["to"], json::array({c().origin() + "/users/carol"}));
+  EXPECT_EQ(json::parse(for_c.body).value("cc", json::array()), json::array());
+}

@@ -705,3 +705,44 @@ TEST_F(Streaming, PrivateCommunityPostsReachOnlyMembersAndBoostsNotifyTheAuthor)
   EXPECT_EQ(entity["account"]["username"], "carol");
   EXPECT_EQ(entity["status"]["id"], mine_id);
 }
+
+TEST_F(Streaming, DirectPostsStreamAsConversationsToTheirReadersAndStayOffPublicStreams) {
+  const std::string alice = password_token(a(), app_, "alice");
+  const std::string carol = password_token(a(), app_, "carol");
+  const std::string root = password_token(a(), app_, "root");  // an admin, not named
+  WsClient named, admin;
+  for (const auto& [client, token] : {std::pair{&named, &alice}, std::pair{&admin, &root}}) {
+    ASSERT_FALSE(client->connect(a().port, "/api/v1/streaming", *token));
+    client->send({{"type", "subscribe"}, {"stream", "direct"}});
+    client->send({{"type", "subscribe"}, {"stream", "public:local"}});
+    client->send({{"type", "subscribe"}, {"stream", "nonsense"}});
+    boost::system::error_code ec;
+    EXPECT_EQ(client->read(ec).value("error", ""), "Unknown stream type");  // both are in place
+  }
+  const auto post = [&](const std::string& text, const std::string& visibility) {
+    auto res = call_api(a(), "POST", "/api/v1/statuses", carol,
+                        form({{"status", text}, {"visibility", visibility}}));
+    EXPECT_EQ(res.status, 200) << res.body;
+    return json::parse(res.body).value("id", "");
+  };
+  const std::string dm = post("@alice between us", "direct");
+  post("not for the public timeline", "unlisted");
+  const std::string open = post("for everyone", "public");  // streams after the others
+
+  boost::system::error_code ec;
+  json conversation = named.read(ec);
+  ASSERT_EQ(conversation.value("event", ""), "conversation") << conversation;
+  EXPECT_EQ(conversation["stream"], json::array({"direct"}));
+  const json entity = json::parse(conversation["payload"].get<std::string>());
+  EXPECT_EQ(entity["last_status"]["id"], dm);
+  EXPECT_EQ(entity["unread"], true);
+  ASSERT_EQ(entity["accounts"].size(), 1u);
+  EXPECT_EQ(entity["accounts"][0]["username"], "carol");
+  for (WsClient* client : {&named, &admin}) {
+    json next = client->read(ec);
+    EXPECT_EQ(next.value("event", ""), "update") << next;
+    EXPECT_EQ(json::parse(next.value("payload", "{}")).value("id", ""), open)
+        << "neither the direct nor the unlisted post is on the public stream; the admin gets "
+           "no conversation";
+  }
+}

@@ -1,6 +1,7 @@
 #include "guildhall/federation/outbox/people.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -194,6 +195,88 @@ TEST_F(PeopleOutbox, MentionsAreTaggedAddressedDeliveredAndLinked) {
   });
   ASSERT_TRUE(served.ok()) << served.error().message;
   EXPECT_EQ(federation::discovery::post_object(*served), *note);
+}
+
+TEST_F(PeopleOutbox, VisibilityDecidesAddressingAndDeliveryAsMastodonDoes) {
+  const Id dave = remote("dave", "d.test");  // not a follower
+  const std::string followers = "https://a.test/users/alice/followers";
+  const std::string public_ = std::string(as::kPublic);
+  const std::string dave_id = "https://d.test/users/dave";
+  using V = storage::PostVisibility;
+  struct Sent {
+    std::set<std::string> inboxes;
+    as::Object activity;
+  };
+  const auto sent_once = [&] {
+    Sent out;
+    for (auto& [inbox, activity] : queued()) {
+      out.inboxes.insert(inbox);
+      out.activity = activity;
+    }
+    return out;
+  };
+  const auto publish = [&](V visibility, std::vector<Id> mentions,
+                           std::optional<Id> in_reply_to = std::nullopt) {
+    auto post = people_->publish_note(alice_, {.markdown = "to some",
+                                               .in_reply_to = in_reply_to,
+                                               .mentions = std::move(mentions),
+                                               .visibility = visibility});
+    EXPECT_TRUE(post.ok()) << post.error().message;
+    return post.value();
+  };
+  const std::set<std::string> both{"https://b.test/inbox", "https://c.test/inbox"};
+
+  publish(V::unlisted, {});
+  Sent unlisted = sent_once();
+  EXPECT_EQ(unlisted.inboxes, both);
+  EXPECT_EQ(unlisted.activity.to, std::vector<std::string>{followers});
+  EXPECT_EQ(unlisted.activity.cc, std::vector<std::string>{public_});
+
+  publish(V::private_, {dave});
+  Sent followers_only = sent_once();
+  EXPECT_EQ(followers_only.inboxes,
+            (std::set<std::string>{"https://b.test/inbox", "https://c.test/inbox",
+                                   "https://d.test/inbox"}));
+  EXPECT_EQ(followers_only.activity.to, std::vector<std::string>{followers});
+  EXPECT_EQ(followers_only.activity.cc, std::vector<std::string>{dave_id});
+  EXPECT_FALSE(followers_only.activity.is_public());
+  ASSERT_NE(followers_only.activity.object_ref().get(), nullptr);
+  EXPECT_EQ(followers_only.activity.object_ref().get()->to, followers_only.activity.to);
+
+  const storage::Post dm = publish(V::direct, {dave});
+  Sent direct = sent_once();
+  EXPECT_EQ(direct.inboxes, std::set<std::string>{"https://d.test/inbox"}) << "dave only";
+  EXPECT_EQ(direct.activity.to, std::vector<std::string>{dave_id});
+  EXPECT_TRUE(direct.activity.cc.empty());
+  // An edit and the deletion go where the post went, addressed alike.
+  ASSERT_TRUE(people_->edit_note(alice_, dm.id, {.markdown = "edited"}).ok());
+  Sent edit = sent_once();
+  EXPECT_EQ(edit.activity.kind, as::Kind::update);
+  EXPECT_EQ(edit.inboxes, direct.inboxes);
+  EXPECT_EQ(edit.activity.to, direct.activity.to);
+  EXPECT_EQ(db_->read([&](storage::Tx& tx) { return tx.posts().get(dm.id); })->visibility,
+            V::direct)
+      << "an edit keeps the visibility";
+  ASSERT_TRUE(people_->delete_note(alice_, dm.id).ok());
+  Sent deletion = sent_once();
+  EXPECT_EQ(deletion.activity.kind, as::Kind::delete_);
+  EXPECT_EQ(deletion.inboxes, direct.inboxes);
+  EXPECT_EQ(deletion.activity.to, direct.activity.to);
+
+  // A reply reaches the author it answers when it is public or unlisted, else only if named.
+  const storage::Post daves = db_->transact([&](storage::Tx& tx) {
+                                   storage::NewPost p;
+                                   p.ap_id = "https://d.test/notes/2";
+                                   p.author_id = dave;
+                                   p.content_html = "<p>ask me</p>";
+                                   p.is_local = false;
+                                   return tx.posts().create(p);
+                                 })
+                                  .value();
+  publish(V::private_, {}, daves.id);
+  EXPECT_EQ(sent_once().inboxes, both);
+  publish(V::unlisted, {}, daves.id);
+  EXPECT_TRUE(sent_once().inboxes.contains("https://d.test/inbox"));
 }
 
 TEST_F(PeopleOutbox, ProfileUpdatesSendUpdatePersonToFollowers) {

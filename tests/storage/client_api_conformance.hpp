@@ -521,6 +521,152 @@ TYPED_TEST_P(ClientApiConformance, PrivateCommunityPostsReachOnlyTheirReaders) {
   EXPECT_FALSE(readable(as_member, hidden));
 }
 
+TYPED_TEST_P(ClientApiConformance, PostVisibilityDecidesWhoReads) {
+  const auto author = this->user("author");
+  const auto follower = this->user("follower");
+  const auto asking = this->user("asking");  // a follow request still pending
+  const auto stranger = this->user("stranger");
+  const auto named = this->user("named");
+  const auto admin = this->user("admin");
+  const Actor erin = this->remote("erin", "r.test");
+  const Actor fan = this->remote("fan", "f.test");
+  ASSERT_OK(this->tx([&](Tx& t) -> Result<void> {
+    for (auto [who, state] : {std::pair{follower.actor.id, FollowState::accepted},
+                              std::pair{asking.actor.id, FollowState::pending},
+                              std::pair{fan.id, FollowState::accepted}})
+      if (auto f = t.follows().create(who, author.actor.id, state, std::nullopt); !f)
+        return std::move(f).error();
+    return {};
+  }));
+  const auto post = [&](const std::string& name, PostVisibility visibility, std::vector<Id> to,
+                        std::optional<Id> parent = std::nullopt, Id by = 0) {
+    return this
+        ->tx([&](Tx& t) -> Result<Post> {
+          NewPost p = new_comment(by ? by : author.actor.id, 0, "#vis " + name);
+          p.parent_id = parent;
+          p.visibility = visibility;
+          auto created = t.posts().create(p);
+          if (!created)
+            return created;
+          if (auto m = t.client_api().add_mentions(created->id, to); !m)
+            return std::move(m).error();
+          return created;
+        })
+        .value();
+  };
+  const Post everyone = post("public", PostVisibility::public_, {});
+  const Post quiet = post("unlisted", PostVisibility::unlisted, {});
+  const Post followers = post("private", PostVisibility::private_, {named.actor.id});
+  const Post dm = post("direct", PostVisibility::direct, {named.actor.id, erin.id});
+  EXPECT_EQ(dm.visibility, PostVisibility::direct);
+  EXPECT_EQ(this->tx([&](Tx& t) { return t.posts().get(followers.id); })->visibility,
+            PostVisibility::private_);
+
+  const auto readable = [&](const Reader& reader, const Post& p) {
+    return this->tx([&](Tx& t) { return t.client_api().post_readable(reader, p.id); }).value();
+  };
+  const Reader anonymous{};
+  const Reader as_follower{.actor_id = follower.actor.id};
+  const Reader as_asking{.actor_id = asking.actor.id};
+  const Reader as_stranger{.actor_id = stranger.actor.id};
+  const Reader as_named{.actor_id = named.actor.id};
+  const Reader as_admin{.actor_id = admin.actor.id, .admin = true};
+  const Reader as_author{.actor_id = author.actor.id};
+  for (const Reader& r : {anonymous, as_follower, as_stranger, as_admin}) {
+    EXPECT_TRUE(readable(r, everyone));
+    EXPECT_TRUE(readable(r, quiet));
+  }
+  EXPECT_TRUE(readable(as_author, followers));
+  EXPECT_TRUE(readable(as_follower, followers));
+  EXPECT_TRUE(readable(as_named, followers));
+  EXPECT_FALSE(readable(as_asking, followers));
+  EXPECT_FALSE(readable(as_stranger, followers));
+  EXPECT_FALSE(readable(anonymous, followers));
+  EXPECT_FALSE(readable(as_admin, followers)) << "admins do not read followers-only posts";
+  EXPECT_TRUE(readable(as_author, dm));
+  EXPECT_TRUE(readable(as_named, dm));
+  EXPECT_FALSE(readable(as_follower, dm));
+  EXPECT_FALSE(readable(as_admin, dm));
+  EXPECT_FALSE(readable(anonymous, dm));
+
+  // Public lists show public posts only, whoever reads.
+  for (const Reader& r : {anonymous, as_author, as_admin}) {
+    const auto listed =
+        this->tx([&](Tx& t) { return t.client_api().public_timeline(PublicScope::all, r, {}); });
+    ASSERT_EQ(listed->size(), 1u);
+    EXPECT_EQ(listed->front().id, everyone.id);
+    const auto tagged = this->tx(
+        [&](Tx& t) { return t.client_api().posts_containing("#vis", PublicScope::all, r, {}); });
+    ASSERT_EQ(tagged->size(), 1u);
+  }
+  const auto home = [&](const LocalUser& u) {
+    std::vector<Id> out;
+    const auto entries =
+        this->tx([&](Tx& t) { return t.client_api().home_timeline(u.actor.id, {}); });
+    for (const auto& e : entries.value())
+      out.push_back(e.post.id);
+    return out;
+  };
+  EXPECT_EQ(home(follower), (std::vector<Id>{followers.id, quiet.id, everyone.id}));
+  EXPECT_EQ(home(author), (std::vector<Id>{dm.id, followers.id, quiet.id, everyone.id}));
+
+  // Another instance reads what one of its people may read.
+  const auto on = [&](const Post& p, const std::string& domain) {
+    return this->tx([&](Tx& t) { return t.client_api().post_readable_on(p.id, domain); }).value();
+  };
+  EXPECT_TRUE(on(dm, "r.test"));
+  EXPECT_FALSE(on(dm, "f.test"));
+  EXPECT_TRUE(on(followers, "F.test"));
+  EXPECT_FALSE(on(followers, "x.test"));
+  EXPECT_TRUE(on(quiet, "x.test"));
+
+  // The direct post notifies the person it names, nobody else.
+  const auto mentions_of = [&](const LocalUser& u) {
+    return this
+        ->tx([&](Tx& t) { return t.client_api().notifications(u.actor.id, {"mention"}, {}); })
+        ->size();
+  };
+  EXPECT_EQ(mentions_of(named), 2u);  // the followers-only and the direct post
+  EXPECT_EQ(mentions_of(follower), 0u);
+
+  // Conversations: the direct thread, unread for whoever did not write its last post.
+  const auto conversations = [&](const LocalUser& u) {
+    return this->tx([&](Tx& t) { return t.client_api().conversations(u.actor.id, {}); }).value();
+  };
+  auto of_named = conversations(named);
+  ASSERT_EQ(of_named.size(), 1u);
+  EXPECT_EQ(of_named[0].id, dm.thread_id);
+  EXPECT_EQ(of_named[0].last_post_id, dm.id);
+  EXPECT_TRUE(of_named[0].unread);
+  EXPECT_EQ(of_named[0].participants, (std::vector<Id>{std::min(author.actor.id, erin.id),
+                                                       std::max(author.actor.id, erin.id)}));
+  EXPECT_FALSE(conversations(author).at(0).unread);
+  EXPECT_TRUE(conversations(follower).empty());
+  const Post answer =
+      post("answer", PostVisibility::direct, {author.actor.id}, dm.id, named.actor.id);
+  EXPECT_TRUE(conversations(author).at(0).unread);
+  EXPECT_EQ(conversations(author).at(0).last_post_id, answer.id);
+  auto read = this->tx(
+      [&](Tx& t) { return t.client_api().mark_conversation_read(author.actor.id, dm.thread_id); });
+  ASSERT_OK(read);
+  EXPECT_FALSE(read->unread);
+  EXPECT_FALSE(conversations(author).at(0).unread);
+  EXPECT_ERROR(this->tx([&](Tx& t) {
+    return t.client_api().mark_conversation_read(follower.actor.id, dm.thread_id);
+  }),
+               not_found);
+  ASSERT_OK(this->tx(
+      [&](Tx& t) { return t.client_api().hide_conversation(named.actor.id, dm.thread_id); }));
+  EXPECT_TRUE(conversations(named).empty());
+  post("again", PostVisibility::direct, {named.actor.id}, answer.id);
+  EXPECT_EQ(conversations(named).size(), 1u) << "a newer direct post brings it back";
+  const auto told = mentions_of(author);
+  post("aside", PostVisibility::direct, {named.actor.id}, everyone.id, stranger.actor.id);
+  EXPECT_EQ(mentions_of(author), told) << "a direct reply not naming the author tells them nothing";
+  post("open reply", PostVisibility::public_, {}, everyone.id, stranger.actor.id);
+  EXPECT_EQ(mentions_of(author), told + 1);
+}
+
 TYPED_TEST_P(ClientApiConformance, DismissedAndClearedNotificationsAreHidden) {
   const auto alice = this->user("alice");
   const auto bob = this->user("bob");
@@ -649,10 +795,11 @@ TYPED_TEST_P(ClientApiConformance, RevokingAUsersTokensKeepsTheOneGiven) {
 REGISTER_TYPED_TEST_SUITE_P(
     ClientApiConformance, AppsRoundTripAndClientIdIsUnique, CodesAreSingleUse,
     TokensAreRevocableOnlyByTheirApp, BookmarksIdempotencyAndMarkers,
-    ProfilePinsAreIdempotentNewestFirstAndPerPerson, TimelinesFollowFollowsAndSkipTombstones,
-    NotificationsAreDerivedFromLikesFollowsAndReplies, BoostsShowInHomeAndNotifyTheAuthor,
-    CommunityThreadsShowAsBoostsByTheCommunity, MentionsNotifyOnceAndWebLocaleIsNullable,
-    PrivateCommunityPostsReachOnlyTheirReaders, DismissedAndClearedNotificationsAreHidden,
-    MutedNotificationCategoriesAreLeftOutEverywhere, RevokingAUsersTokensKeepsTheOneGiven);
+    TimelinesFollowFollowsAndSkipTombstones, NotificationsAreDerivedFromLikesFollowsAndReplies,
+    BoostsShowInHomeAndNotifyTheAuthor, CommunityThreadsShowAsBoostsByTheCommunity,
+    MentionsNotifyOnceAndWebLocaleIsNullable, PrivateCommunityPostsReachOnlyTheirReaders,
+    DismissedAndClearedNotificationsAreHidden, MutedNotificationCategoriesAreLeftOutEverywhere,
+    RevokingAUsersTokensKeepsTheOneGiven, PostVisibilityDecidesWhoReads,
+    ProfilePinsAreIdempotentNewestFirstAndPerPerson);
 
 }  // namespace guildhall::storage::testing

@@ -85,9 +85,23 @@ as::Object post_object(const LocalPost& p) {
     o.audience = {g};
     o.media_type = "text/html";
   } else {
-    o.to = {std::string(as::kPublic)};
-    if (p.author.followers_url)
-      o.cc = {*p.author.followers_url};
+    // Mastodon's addressing of each visibility; the mentioned are added below.
+    const std::string followers = p.author.followers_url.value_or(Urls::followers(p.author.ap_id));
+    switch (post.visibility) {
+      case storage::PostVisibility::public_:
+        o.to = {std::string(as::kPublic)};
+        o.cc = {followers};
+        break;
+      case storage::PostVisibility::unlisted:
+        o.to = {followers};
+        o.cc = {std::string(as::kPublic)};
+        break;
+      case storage::PostVisibility::private_:
+        o.to = {followers};
+        break;
+      case storage::PostVisibility::direct:
+        break;
+    }
   }
   if (thread)
     o.name = post.title;
@@ -116,8 +130,9 @@ as::Object post_object(const LocalPost& p) {
     o.attachment.push_back(as::Ref(link_attachment(*post.link_url)));
   for (auto& media : attachment_objects(post.attachments))
     o.attachment.push_back(std::move(media));
+  const bool direct = !community && post.visibility == storage::PostVisibility::direct;
   for (const Mention& m : p.mentions) {
-    o.cc.push_back(m.href);
+    (direct ? o.to : o.cc).push_back(m.href);
     as::Object tag = as::make_object(as::Kind::mention, "");
     tag.href = m.href;
     tag.name = m.name;

@@ -89,12 +89,63 @@ std::string link_mentions(const std::string& html, const std::vector<storage::Ac
   return content::link_mentions(html, std::move(links));
 }
 
-// The post as served (GET /posts/{id}): what our Create and Update embed.
-Result<as::Object> served_object(Tx& tx, const Urls& urls, Id post_id) {
+// A person's post on its way out: the object as served (GET /posts/{id}), which our Create,
+// Update and Delete address as it is addressed (post_object, by its visibility), and the inboxes
+// it goes to: the author's remote followers unless it is direct, the remote people it mentions,
+// and the remote author of the post it answers unless it is followers-only or direct (then only
+// when mentioned).
+struct OutgoingNote {
+  as::Object note;
+  std::vector<std::string> inboxes;
+};
+
+Result<OutgoingNote> outgoing_note(Tx& tx, const Urls& urls, Id post_id) {
   auto post = discovery::find_local_post(tx, urls, post_id);
   if (!post)
     return std::move(post).error();
-  return discovery::post_object(*post);
+  OutgoingNote out{discovery::post_object(*post), {}};
+  const storage::PostVisibility visibility = post->post.visibility;
+  if (visibility != storage::PostVisibility::direct) {
+    auto followers = follower_inboxes(tx, post->author.id);
+    if (!followers)
+      return std::move(followers).error();
+    out.inboxes = std::move(*followers);
+  }
+  auto mention_ids = tx.client_api().mentions(post_id);
+  if (!mention_ids)
+    return std::move(mention_ids).error();
+  std::vector<Id> remote = *mention_ids;
+  if (post->post.parent_id && (visibility == storage::PostVisibility::public_ ||
+                               visibility == storage::PostVisibility::unlisted)) {
+    auto parent = tx.posts().get(*post->post.parent_id);
+    if (!parent)
+      return std::move(parent).error();
+    remote.push_back(parent->author_id);
+  }
+  for (Id id : remote) {
+    auto actor = tx.actors().get(id);
+    if (!actor)
+      return std::move(actor).error();
+    if (!actor->is_local())
+      out.inboxes.push_back(inbox_of(*actor));
+  }
+  return out;
+}
+
+// The Create or Update of a person's post, addressed as the post is.
+Result<void> send_note(Tx& tx, const Urls& urls, as::Kind kind, const storage::Actor& author,
+                       Id post_id) {
+  auto outgoing = outgoing_note(tx, urls, post_id);
+  if (!outgoing)
+    return std::move(outgoing).error();
+  const Id activity_id = tx.next_id();
+  std::vector<std::string> to = outgoing->note.to;
+  std::vector<std::string> cc = outgoing->note.cc;
+  auto activity = as::make_activity(kind, urls.activity(core::to_string_id(activity_id)),
+                                    author.ap_id, as::Ref(std::move(outgoing->note)));
+  activity.to = std::move(to);
+  activity.cc = std::move(cc);
+  return enqueue(tx, activity_id, activity, author.id, outgoing->inboxes);
 }
 
 }  // namespace
@@ -116,13 +167,9 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     auto author = local_actor(tx, author_id);
     if (!author)
       return std::move(author).error();
-    std::optional<storage::Post> parent;
-    if (input.in_reply_to) {
-      auto p = tx.posts().get(*input.in_reply_to);
-      if (!p)
-        return std::move(p).error();
-      parent = std::move(*p);
-    }
+    if (input.in_reply_to)
+      if (auto parent = tx.posts().get(*input.in_reply_to); !parent)
+        return std::move(parent).error();
     auto mentioned = mentioned_actors(tx, input.mentions);
     if (!mentioned)
       return std::move(mentioned).error();
@@ -142,40 +189,15 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     row.language = input.language;
     row.sensitive = input.sensitive;
     row.is_local = true;
+    row.visibility = input.visibility;
     row.attachments = std::move(*attachments);
     auto created = tx.posts().create(row);
     if (!created)
       return std::move(created).error();
     if (auto stored = tx.client_api().add_mentions(id, input.mentions); !stored)
       return std::move(stored).error();
-
-    auto inboxes = follower_inboxes(tx, author_id);
-    if (!inboxes)
-      return std::move(inboxes).error();
-    for (const auto& actor : *mentioned)
-      if (!actor.is_local())
-        inboxes->push_back(inbox_of(actor));
-    if (parent) {
-      auto parent_author = tx.actors().get(parent->author_id);
-      if (!parent_author)
-        return std::move(parent_author).error();
-      if (!parent_author->is_local())
-        inboxes->push_back(inbox_of(*parent_author));
-    }
-    auto note = served_object(tx, urls_, id);
-    if (!note)
-      return std::move(note).error();
-    const Id activity_id = tx.next_id();
-    auto create =
-        as::make_activity(as::Kind::create, urls_.activity(core::to_string_id(activity_id)),
-                          author->ap_id, as::Ref(std::move(*note)));
-    create.to = {std::string(as::kPublic)};
-    if (author->followers_url)
-      create.cc = {*author->followers_url};
-    for (const auto& actor : *mentioned)
-      create.cc.push_back(actor.ap_id);
-    if (auto q = enqueue(tx, activity_id, create, author_id, *inboxes); !q)
-      return std::move(q).error();
+    if (auto sent = send_note(tx, urls_, as::Kind::create, *author, id); !sent)
+      return std::move(sent).error();
     return created;
   });
 }
@@ -215,26 +237,8 @@ Result<storage::Post> People::edit_note(Id author_id, Id post_id, const NoteInpu
     auto updated = tx.posts().update(post_id, edit);
     if (!updated)
       return std::move(updated).error();
-    auto inboxes = follower_inboxes(tx, author_id);
-    if (!inboxes)
-      return std::move(inboxes).error();
-    for (const auto& actor : *mentioned)
-      if (!actor.is_local())
-        inboxes->push_back(inbox_of(actor));
-    auto note = served_object(tx, urls_, post_id);
-    if (!note)
-      return std::move(note).error();
-    const Id activity_id = tx.next_id();
-    auto update =
-        as::make_activity(as::Kind::update, urls_.activity(core::to_string_id(activity_id)),
-                          author->ap_id, as::Ref(std::move(*note)));
-    update.to = {std::string(as::kPublic)};
-    if (author->followers_url)
-      update.cc = {*author->followers_url};
-    for (const auto& actor : *mentioned)
-      update.cc.push_back(actor.ap_id);
-    if (auto q = enqueue(tx, activity_id, update, author_id, *inboxes); !q)
-      return std::move(q).error();
+    if (auto sent = send_note(tx, urls_, as::Kind::update, *author, post_id); !sent)
+      return std::move(sent).error();
     return updated;
   });
 }
@@ -247,17 +251,19 @@ Result<void> People::delete_note(Id author_id, Id post_id) {
     auto existing = own_post(tx, author_id, post_id);
     if (!existing)
       return std::move(existing).error();
+    // Addressed and delivered as the post was, before the tombstone clears it.
+    auto outgoing = outgoing_note(tx, urls_, post_id);
+    if (!outgoing)
+      return std::move(outgoing).error();
     if (auto deleted = tx.posts().soft_delete(post_id); !deleted)
       return std::move(deleted).error();
-    auto inboxes = follower_inboxes(tx, author_id);
-    if (!inboxes)
-      return std::move(inboxes).error();
     const Id activity_id = tx.next_id();
     as::Object tombstone = as::make_object(as::Kind::tombstone, existing->ap_id);
     auto del = as::make_activity(as::Kind::delete_, urls_.activity(core::to_string_id(activity_id)),
                                  author->ap_id, as::Ref(tombstone));
-    del.to = {std::string(as::kPublic)};
-    return enqueue(tx, activity_id, del, author_id, *inboxes);
+    del.to = outgoing->note.to;
+    del.cc = outgoing->note.cc;
+    return enqueue(tx, activity_id, del, author_id, outgoing->inboxes);
   });
 }
 

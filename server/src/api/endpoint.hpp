@@ -130,6 +130,8 @@ void register_oauth(http::Router& router, const std::shared_ptr<ApiContext>& ctx
 void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+// Direct conversations (routes/mastodon_conversations.cpp).
+void register_mastodon_conversations(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 void register_web_session(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 // The community API under /api/guildhall/v1 (routes/community_*.cpp).
 void register_community(http::Router& router, const std::shared_ptr<ApiContext>& ctx);

@@ -294,7 +294,7 @@ json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::op
       {"created_at", core::format_rfc3339(post.published_at)},
       {"account", account_json(tx, urls, author)},
       {"content", content},
-      {"visibility", "public"},
+      {"visibility", storage::to_string(post.visibility)},
       {"sensitive", post.sensitive},
       {"spoiler_text", post.summary.value_or("")},
       {"media_attachments", attachments},

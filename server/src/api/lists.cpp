@@ -108,6 +108,19 @@ json notification_json(storage::Tx& tx, const federation::Urls& urls,
   return out;
 }
 
+json conversation_json(storage::Tx& tx, const federation::Urls& urls,
+                       const storage::Conversation& conversation, storage::Id viewer) {
+  json accounts = json::array();
+  for (storage::Id id : conversation.participants)
+    if (auto actor = account_actor(tx, id))
+      accounts.push_back(account_json(tx, urls, *actor));
+  auto last = live_post(tx, storage::Reader{.actor_id = viewer}, conversation.last_post_id);
+  return json{{"id", core::to_string_id(conversation.id)},
+              {"unread", conversation.unread},
+              {"accounts", std::move(accounts)},
+              {"last_status", last ? status_json(tx, urls, *last, viewer) : json(nullptr)}};
+}
+
 Response paged_response(Call& call, std::size_t default_limit, std::size_t max_limit,
                         const PageLoader& load) {
   auto page = page_params(call.params, default_limit, max_limit);

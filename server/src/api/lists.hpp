@@ -24,6 +24,10 @@ core::Result<storage::Post> live_post(storage::Tx& tx, const storage::Reader& re
 // A Notification entity, or null when its account or post is gone (so is the notification).
 json notification_json(storage::Tx& tx, const federation::Urls& urls,
                        const storage::NotificationRow& n, std::optional<storage::Id> viewer);
+// Mastodon's Conversation entity as `viewer` (one of its participants) sees it: the other
+// participants, the last direct status, unread.
+json conversation_json(storage::Tx& tx, const federation::Urls& urls,
+                       const storage::Conversation& conversation, storage::Id viewer);
 // A person or group account, else not_found.
 core::Result<storage::Actor> account_actor(storage::Tx& tx, storage::Id id);
 

@@ -27,8 +27,7 @@ constexpr std::size_t kMaxPendingChanges = 10'000;
 // The most followers of one author looked at for `user` streams (storage pages of 200).
 constexpr std::size_t kMaxFollowerPages = 100;
 
-// Streams of one signed-in user ("direct": their direct messages; Guildhall has none yet, so the
-// stream stays silent rather than refusing the clients that open it).
+// Streams of one signed-in user ("direct": `conversation` events for their direct threads).
 bool is_user_stream(const StreamKey& key) {
   return key.name == "user" || key.name == "user:notification" || key.name == "direct";
 }
@@ -286,10 +285,12 @@ void StreamingHub::post_event(const Change& change) {
     Event event;
     bool is_local = false;
     bool boost = false;  // a person's boost: home streams only, as in the home timeline
+    bool listed = true;  // a public post: public and hashtag streams too (not unlisted ones)
     Id author = 0;       // the post's author, or the booster
     std::string text;    // for hashtag matching
     std::unordered_set<Id> followers;
     std::optional<std::unordered_set<Id>> readers;  // nullopt: everyone may read it
+    std::map<Id, std::string> conversations;        // a direct post: each listening reader's
   };
   auto rendered = db_.read([&](storage::Tx& tx) -> core::Result<Rendered> {
     Rendered out;
@@ -304,6 +305,7 @@ void StreamingHub::post_event(const Change& change) {
     if (!post)
       return std::move(post).error();
     out.is_local = post->is_local;
+    out.listed = post->visibility == storage::PostVisibility::public_;
     out.author = boost ? boost->actor_id : post->author_id;
     out.boost = boost.has_value();
     if (change.kind == ChangeKind::post_deleted) {
@@ -339,6 +341,15 @@ void StreamingHub::post_event(const Change& change) {
       out.event = {change.kind == ChangeKind::post_created ? "update" : "status.update",
                    status_json(tx, urls_, *post, std::nullopt).dump()};
     }
+    if (post->visibility == storage::PostVisibility::direct && out.readers && !boost) {
+      // The conversation this post now ends, as each reader sees it (paged by its last post).
+      for (Id reader : *out.readers) {
+        auto rows = tx.client_api().conversations(
+            reader, {.before = post->id + 1, .after = post->id - 1, .limit = 1});
+        if (rows && !rows->empty())
+          out.conversations[reader] = conversation_json(tx, urls_, rows->front(), reader).dump();
+      }
+    }
     out.text = post->content_source.value_or(post->content_html);
     storage::PageRequest page{.limit = 200};
     for (std::size_t i = 0; i < kMaxFollowerPages; ++i) {
@@ -362,6 +373,11 @@ void StreamingHub::post_event(const Change& change) {
     if (rendered->readers && !(account && rendered->readers->contains(*account)))
       continue;
     for (const auto& key : subscriber.streams) {
+      if (key.name == "direct" && !deletion && account) {
+        if (auto c = rendered->conversations.find(*account); c != rendered->conversations.end())
+          send(subscriber, key, {"conversation", c->second});
+        continue;
+      }
       if (!is_status_stream(key))
         continue;
       bool matches = deletion;  // an id says nothing: every timeline drops it if it has it
@@ -369,8 +385,8 @@ void StreamingHub::post_event(const Change& change) {
         if (key.name == "user")
           matches =
               account && (*account == rendered->author || rendered->followers.contains(*account));
-        else if (rendered->boost || key.name == "direct")
-          matches = false;  // boosts are not on public timelines; no direct statuses exist
+        else if (rendered->boost || !rendered->listed)
+          matches = false;  // boosts and unlisted posts are not on public timelines
         else if (key.name == "public")
           matches = true;
         else if (key.name == "public:local")

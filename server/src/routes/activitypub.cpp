@@ -381,7 +381,8 @@ void register_groups(http::Router& router, AppContext& app) {
 }
 
 // A local post a GET names, after the fetch checks: posts of private communities answer member
-// instances only, like the community's collections. `refusal` is the answer when any check fails,
+// instances only, like the community's collections, and followers-only or direct posts the
+// instances of their readers only. `refusal` is the answer when any check fails,
 // or the redirect to the web app for a browser.
 struct PostRequest {
   std::optional<disc::LocalPost> post;
@@ -414,6 +415,13 @@ asio::awaitable<PostRequest> post_request(AppContext& app, Request& req) {
   if (post->community) {
     access = co_await check_community_fetch(app, req, *post->community, std::move(access),
                                             "no such post");
+    if (access.refusal) {
+      out.refusal = vary(std::move(*access.refusal));
+      co_return out;
+    }
+  }
+  if (!out.wants_html) {
+    access = co_await check_post_fetch(app, req, post->post, std::move(access), "no such post");
     if (access.refusal) {
       out.refusal = vary(std::move(*access.refusal));
       co_return out;

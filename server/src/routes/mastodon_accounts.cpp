@@ -869,8 +869,6 @@ void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiC
   table.add(Verb::get, "/api/v1/mutes", "api_mutes", user_scope("read:mutes"), empty_list);
   table.add(Verb::get, "/api/v1/domain_blocks", "api_domain_blocks", user_scope("read:blocks"),
             empty_list);
-  table.add(Verb::get, "/api/v1/conversations", "api_conversations", user_scope("read:statuses"),
-            empty_list);
   table.add(Verb::get, "/api/v1/scheduled_statuses", "api_scheduled_statuses",
             user_scope("read:statuses"), empty_list);
   table.add(Verb::get, "/api/v1/favourites", "api_favourites", user_scope("read:favourites"),

@@ -53,9 +53,9 @@ Result<federation::outbox::NoteInput> note_input(const Call& call) {
     return Error::invalid_input("Polls are not supported yet");
   if (auto scheduled = string_param(call.params, "scheduled_at"); scheduled && !scheduled->empty())
     return Error::invalid_input("Scheduled statuses are not supported yet");
-  const auto visibility = string_param(call.params, "visibility").value_or("public");
-  if (visibility != "public")
-    return Error::invalid_input("Only public statuses are supported yet");
+  if (auto visibility = string_param(call.params, "visibility"); visibility && !visibility->empty())
+    if (!storage::parse(*visibility, note.visibility))
+      return Error::invalid_input("Validation failed: Visibility is not included in the list");
   if (auto spoiler = string_param(call.params, "spoiler_text"); spoiler && !spoiler->empty())
     note.summary = *spoiler;
   if (auto language = string_param(call.params, "language"); language && !language->empty()) {
@@ -207,6 +207,12 @@ Response create_status(Call& call) {
   const auto group = std::find_if(mentioned.begin(), mentioned.end(),
                                   [](const Mentioned& m) { return m.community.has_value(); });
   Result<Post> post = Error::internal("not posted");
+  const bool for_some = note->visibility == storage::PostVisibility::private_ ||
+                        note->visibility == storage::PostVisibility::direct;
+  if (for_some && ((parent && parent->community_id) || (!parent && group != mentioned.end())))
+    return api_error(422,
+                     "Validation failed: a post into a community is read by the community; "
+                     "followers-only and direct visibility are not possible there");
   if (parent && parent->community_id) {
     post = comment_in_community(call, *parent, *note);
   } else if (!parent && group != mentioned.end()) {
@@ -291,6 +297,10 @@ Response edit_status(Call& call) {
   });
   if (!own)
     return from_error(own.error());
+  // Mastodon keeps a status's audience on an edit; clients may send it back unchanged.
+  if (auto given = string_param(call.params, "visibility");
+      given && !given->empty() && note->visibility != own->visibility)
+    return api_error(422, "Validation failed: the visibility of a status cannot be changed");
   note->in_reply_to = own->parent_id;
   for (const auto& m : resolve_mentions(call, note->markdown))
     if (!m.community && m.actor.id != call.me())
@@ -347,6 +357,12 @@ Response status_history(Call& call) {
   });
 }
 
+// Whether the caller may read a post (the Reader rule); an error reads as no.
+bool readable(Tx& tx, const Call& call, Id post_id) {
+  auto may = tx.client_api().post_readable(call.reader(), post_id);
+  return may && *may;
+}
+
 Response status_context(Call& call) {
   const Id id = path_id(call).value();
   return read_json(call, [&](Tx& tx) -> Result<json> {
@@ -361,7 +377,7 @@ Response status_context(Call& call) {
       if (!p)
         break;
       parent = p->parent_id;
-      if (!p->deleted_at && !p->removed_at)
+      if (!p->deleted_at && !p->removed_at && readable(tx, call, p->id))
         chain.push_back(std::move(*p));
     }
     for (auto it = chain.rbegin(); it != chain.rend(); ++it)
@@ -378,6 +394,8 @@ Response status_context(Call& call) {
     while (!stack.empty() && emitted < kMaxContextPosts) {
       Post next = std::move(stack.back());
       stack.pop_back();
+      if (!readable(tx, call, next.id))
+        continue;  // nor its replies, as on Mastodon
       descendants.push_back(status_json(tx, call.app().urls, next, call.viewer()));
       ++emitted;
       auto children = tx.client_api().replies(next.id);
@@ -625,6 +643,7 @@ void register_mastodon_statuses(http::Router& router, const std::shared_ptr<ApiC
 void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& ctx) {
   register_mastodon_accounts(router, ctx);
   register_mastodon_statuses(router, ctx);
+  register_mastodon_conversations(router, ctx);
   register_mastodon_streaming(router, ctx);
   register_admin_api(router, ctx);
   register_mastodon_media(router, ctx);

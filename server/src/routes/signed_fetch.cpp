@@ -7,6 +7,7 @@
 
 #include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/server/http/native.hpp"
+#include "guildhall/storage/client_api.hpp"
 
 namespace guildhall::server::routes {
 
@@ -82,6 +83,36 @@ asio::awaitable<FetchAccess> check_community_fetch(AppContext& app, http::Reques
   } else if (!*readable) {
     spdlog::info("fetch.hidden community={} signer={} request_id={}", group.actor.ap_id,
                  host.value_or("-"), req.request_id());
+    access.refusal = http::Response::error(404, std::string(not_found_message));
+  }
+  co_return access;
+}
+
+asio::awaitable<FetchAccess> check_post_fetch(AppContext& app, http::Request& req,
+                                              const storage::Post& post, FetchAccess access,
+                                              std::string_view not_found_message) {
+  if (post.visibility == storage::PostVisibility::public_ ||
+      post.visibility == storage::PostVisibility::unlisted)
+    co_return access;
+  if (!access.signer) {
+    FetchAccess verified = co_await check_signed_fetch(app, req, true);
+    access.signer = std::move(verified.signer);
+  }
+  core::Result<bool> readable = false;
+  if (access.signer) {
+    const std::string host = access.signer->host;
+    const storage::Id post_id = post.id;
+    auto work = [&app, &host, post_id] {
+      return app.db.read(
+          [&](storage::Tx& tx) { return tx.client_api().post_readable_on(post_id, host); });
+    };
+    readable = co_await app.pool.run(work);
+  }
+  if (!readable) {
+    access.refusal = http::Response::from_error(readable.error());
+  } else if (!*readable) {
+    spdlog::info("fetch.hidden post={} signer={} request_id={}", post.ap_id,
+                 access.signer ? access.signer->host : "-", req.request_id());
     access.refusal = http::Response::error(404, std::string(not_found_message));
   }
   co_return access;

@@ -48,4 +48,12 @@ boost::asio::awaitable<FetchAccess> check_community_fetch(AppContext& app, http:
                                                           FetchAccess access,
                                                           std::string_view not_found_message);
 
+// A person's post after check_public_fetch: public and unlisted ones as is; a followers-only or
+// direct one only with a valid signature from an instance where one of its readers lives (the
+// author's accepted follower for followers-only, someone it mentions or addresses for both:
+// ClientApiRepo::post_readable_on). Every refusal is 404 `not_found_message`.
+boost::asio::awaitable<FetchAccess> check_post_fetch(AppContext& app, http::Request& req,
+                                                     const storage::Post& post, FetchAccess access,
+                                                     std::string_view not_found_message);
+
 }  // namespace guildhall::server::routes

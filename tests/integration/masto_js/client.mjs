@@ -116,6 +116,19 @@ assert.equal(local[0].id, pages[0][0].id);
 const tagged = await masto.v1.timelines.tag.$select("node").list();
 assert.deepEqual(tagged.map((s) => s.id), [first.id]);
 
+// A direct status stays off the public timeline and is listed as a conversation.
+const direct = await masto.v1.statuses.create({
+  status: "a note to self #node",
+  visibility: "direct",
+});
+assert.equal(direct.visibility, "direct");
+const publicNow = await masto.v1.timelines.public.list({ local: true, limit: 5 });
+assert.ok(!publicNow.some((s) => s.id === direct.id));
+const conversations = await masto.v1.conversations.list();
+assert.equal(conversations[0].lastStatus.id, direct.id);
+const read = await masto.v1.conversations.$select(conversations[0].id).read();
+assert.equal(read.unread, false);
+
 // Errors are JSON: masto.js raises its typed error with the status.
 const unauthorized = createRestAPIClient({ url: base, accessToken: "not-a-token" });
 await assert.rejects(unauthorized.v1.accounts.verifyCredentials(), (e) => e.statusCode === 401);

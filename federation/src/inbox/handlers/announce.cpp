@@ -51,6 +51,15 @@ core::Result<std::optional<storage::Post>> store_boosted_post(HandlerContext& ct
     return skip(ctx, "the boosted post's author is unknown");
   storage::NewPost post = new_remote_post(ctx, object);
   post.author_id = (*author)->id;
+  post.visibility = visibility_of(object, object, **author);
+  // Only public and unlisted posts can be boosted (Mastodon refuses the others too); an object
+  // without any addressing is taken as public, as before visibility existed.
+  const bool addressed = !object.to.empty() || !object.cc.empty();
+  if (!addressed)
+    post.visibility = storage::PostVisibility::public_;
+  else if (post.visibility == storage::PostVisibility::private_ ||
+           post.visibility == storage::PostVisibility::direct)
+    return skip(ctx, "a boost of a post that is not public");
   if (!object.in_reply_to.id().empty()) {
     auto parent = find_post(ctx.tx, object.in_reply_to.id());
     if (!parent)

@@ -1,7 +1,9 @@
 // Create(Note | Page | Article | Question) by a remote person, stored as that person's post when
 // it concerns us: addressed to a local person, a reply to a local post, or by someone a local
-// person follows. Posts to one of our groups, or replies in a group thread, are left to the
-// communities work (they need their community).
+// person follows. Its visibility comes from its addressing (visibility_of) and the local people it
+// addresses are kept with its mentions, so a followers-only or direct post reaches only them. Posts
+// to one of our groups, or replies in a group thread, are left to the communities work (they need
+// their community).
 //
 // An object sent only by id was fetched from its origin and embedded before the transaction
 // (resolve_object_by_id); without an ObjectSource it is ignored. A Create for an id that a
@@ -96,6 +98,7 @@ core::Result<void> handle_create(HandlerContext& ctx) {
     return ctx.ignore("not addressed to anyone here");
 
   storage::NewPost post = new_remote_post(ctx, *object);
+  post.visibility = visibility_of(*object, ctx.activity, ctx.actor);
   if (parent)
     post.parent_id = parent->id;
   auto created = ctx.tx.posts().create(post);
@@ -109,18 +112,29 @@ core::Result<void> handle_create(HandlerContext& ctx) {
 
 core::Result<void> store_mentions(HandlerContext& ctx, const as::Object& object,
                                   storage::Id post_id) {
-  std::vector<storage::Id> mentioned;
-  std::size_t looked = 0;
+  // Mention tags, then whom the post and its activity address: a direct or followers-only post
+  // names its readers there, and the Reader rule lets exactly those read it.
+  std::vector<std::string> named;
   for (const as::Ref& ref : object.tag) {
     const as::Object* tag = ref.get();
-    if (!tag || tag->kind != as::Kind::mention || !same_origin_ids(tag->href, ctx.urls.origin()))
+    if (tag && tag->kind == as::Kind::mention)
+      named.push_back(tag->href);
+  }
+  for (const as::Object* o : {&object, &ctx.activity})
+    for (const auto* list : {&o->to, &o->cc, &o->bto, &o->bcc})
+      named.insert(named.end(), list->begin(), list->end());
+  std::vector<storage::Id> mentioned;
+  std::size_t looked = 0;
+  for (const std::string& id : named) {
+    if (!same_origin_ids(id, ctx.urls.origin()))
       continue;
     if (++looked > kMaxRecipientLookups)
       break;
-    auto actor = find_actor(ctx.tx, tag->href);
+    auto actor = find_actor(ctx.tx, id);
     if (!actor)
       return std::move(actor).error();
-    if (*actor && (*actor)->is_local() && (*actor)->kind == storage::ActorKind::person)
+    if (*actor && (*actor)->is_local() && (*actor)->kind == storage::ActorKind::person &&
+        std::find(mentioned.begin(), mentioned.end(), (*actor)->id) == mentioned.end())
       mentioned.push_back((*actor)->id);
   }
   return ctx.tx.client_api().add_mentions(post_id, mentioned);

@@ -62,8 +62,9 @@ core::Result<void> handle_reject(HandlerContext& ctx);  // Reject(Follow)
 core::Result<void> handle_undo(HandlerContext& ctx);
 core::Result<void> handle_create(HandlerContext& ctx);
 core::Result<void> handle_update(HandlerContext& ctx);
-// The local people a post's Mention tags name (for their `mention` notifications), added to the
-// post's mentions (an edit may add some); bounded like the recipients.
+// The local people a post's Mention tags name or its to/cc/bto/bcc (the object's and the
+// activity's) address, added to the post's mentions: their `mention` notifications, and who may
+// read a followers-only or direct post. An edit may add some; bounded like the recipients.
 core::Result<void> store_mentions(HandlerContext& ctx, const as::Object& object,
                                   storage::Id post_id);
 core::Result<void> handle_delete(HandlerContext& ctx);

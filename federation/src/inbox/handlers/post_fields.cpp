@@ -87,6 +87,24 @@ storage::NewPost new_remote_post(const HandlerContext& ctx, const as::Object& ob
   return post;
 }
 
+storage::PostVisibility visibility_of(const as::Object& object, const as::Object& activity,
+                                      const storage::Actor& author) {
+  const bool own = !object.to.empty() || !object.cc.empty();
+  const auto& to = own ? object.to : activity.to;
+  const auto& cc = own ? object.cc : activity.cc;
+  const auto in = [](const std::vector<std::string>& list, std::string_view id) {
+    return std::find(list.begin(), list.end(), id) != list.end();
+  };
+  if (in(to, as::kPublic))
+    return storage::PostVisibility::public_;
+  if (in(cc, as::kPublic))
+    return storage::PostVisibility::unlisted;
+  const std::string followers = author.followers_url.value_or(Urls::followers(author.ap_id));
+  if (in(to, followers) || in(cc, followers))
+    return storage::PostVisibility::private_;
+  return storage::PostVisibility::direct;
+}
+
 storage::PostEdit post_edit(PostFields f, core::TimePoint edited_at) {
   storage::PostEdit edit;
   if (f.title)

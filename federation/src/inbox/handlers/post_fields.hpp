@@ -33,6 +33,12 @@ PostFields post_fields(const as::Object& object);
 // (JS-11: a future date would otherwise pin the post on top). The caller sets parent/community.
 storage::NewPost new_remote_post(const HandlerContext& ctx, const as::Object& object);
 
+// Who a remote person's post is for, from its addressing as Mastodon reads it: Public in `to`
+// is public, Public only in `cc` unlisted, the author's followers collection followers-only, and
+// people alone direct. The object's addressing counts; without any, its activity's.
+storage::PostVisibility visibility_of(const as::Object& object, const as::Object& activity,
+                                      const storage::Actor& author);
+
 // The edit an Update makes (title only when the object has one), edited at `edited_at`.
 storage::PostEdit post_edit(PostFields fields, core::TimePoint edited_at);
 

@@ -135,7 +135,10 @@ enum class PublicScope { all, local, remote };
 // Who reads a list of posts. A private community's posts are readable only by its accepted
 // members and the instance's admins, a local-only community's only by signed-in users: the rule
 // of federation::CommunityService::standing, applied in SQL to lists and by post_readable to one
-// post, so timelines, search and streams never show what the community API would hide.
+// post, so timelines, search and streams never show what the community API would hide. A
+// person's post is readable as its visibility says (PostVisibility): followers-only posts by the
+// author, the author's accepted followers and the people it mentions or addresses (post_mentions),
+// direct ones only by the author and those people. Admins are no exception there.
 struct Reader {
   std::optional<Id> actor_id{};  // nullopt: not signed in
   bool admin = false;
@@ -171,6 +174,15 @@ struct TimelineEntry {
 //   follow    a follow or follow request
 inline constexpr std::array<std::string_view, 5> kNotificationCategories{
     "mention", "reply", "reaction", "boost", "follow"};
+
+// A direct conversation as one participant sees it: the direct posts of one thread that the
+// participant may read. `id` is the thread's id.
+struct Conversation {
+  Id id = 0;
+  Id last_post_id = 0;
+  bool unread = false;             // the last post is someone else's and was not marked read
+  std::vector<Id> participants{};  // authors and addressees of those posts, without the reader
+};
 
 struct NotificationRow {
   Id id = 0;
@@ -255,6 +267,9 @@ class ClientApiRepo {
                                                      const PageRequest& page) = 0;
   // Whether the reader may see the post (deleted or not) under the Reader rule.
   virtual Result<bool> post_readable(const Reader& reader, Id post_id) = 0;
+  // Whether some actor of the instance `domain` may read the post under its visibility (what a
+  // signed fetch of a followers-only or direct post from that instance may see).
+  virtual Result<bool> post_readable_on(Id post_id, std::string_view domain) = 0;
   // Direct replies, oldest first.
   virtual Result<std::vector<Post>> replies(Id post_id) = 0;
   virtual Result<std::int64_t> count_replies(Id post_id) = 0;
@@ -273,6 +288,13 @@ class ClientApiRepo {
   // streaming API pushes when the row is created (the same derivation as notifications()).
   virtual Result<std::vector<std::pair<Id, NotificationRow>>> notifications_caused_by(
       Id row_id) = 0;
+  // The actor's direct conversations, newest last post first, paged by the last post's id;
+  // hidden ones only come back with a newer post.
+  virtual Result<std::vector<Conversation>> conversations(Id actor_id, const PageRequest& page) = 0;
+  // Marks read, or hides, one conversation up to its last post; not_found when the actor has no
+  // such conversation.
+  virtual Result<Conversation> mark_conversation_read(Id actor_id, Id conversation_id) = 0;
+  virtual Result<void> hide_conversation(Id actor_id, Id conversation_id) = 0;
   // Actors whose handle or display name starts with / contains prefix (case-insensitive).
   virtual Result<std::vector<Actor>> search_actors(std::string_view text, std::size_t limit) = 0;
 };

@@ -339,6 +339,12 @@ struct Attachment {
   std::optional<Id> media_id{};     // a local upload (media.hpp): attaching it uses it up
 };
 
+// Who a person's post is for (Mastodon's Status.visibility): everyone and listed in public
+// timelines (public), everyone but unlisted (unlisted), the author's accepted followers and the
+// people it mentions (private), only the people it mentions or addresses (direct). Community posts
+// are public here: their community decides who reads them.
+enum class PostVisibility { public_, unlisted, private_, direct };
+
 struct Post {
   Id id = 0;
   std::string ap_id{};
@@ -361,6 +367,7 @@ struct Post {
   std::optional<Id> accepted_answer_id{};
   bool locked = false;
   bool pinned = false;
+  PostVisibility visibility = PostVisibility::public_;
   TimePoint published_at{};
   std::optional<TimePoint> updated_at{};  // last edit
   std::optional<TimePoint> deleted_at{};  // tombstone: content cleared
@@ -387,6 +394,7 @@ struct NewPost {
   std::optional<std::string> link_url{};
   bool is_local = true;
   bool is_question = false;
+  PostVisibility visibility = PostVisibility::public_;
   std::optional<TimePoint> published_at{};  // nullopt: now (remote posts pass theirs)
   std::vector<Attachment> attachments{};
 };
@@ -457,6 +465,7 @@ std::string_view to_string(MemberRole v) noexcept;
 std::string_view to_string(MemberState v) noexcept;
 std::string_view to_string(FollowState v) noexcept;
 std::string_view to_string(ReactionKind v) noexcept;
+std::string_view to_string(PostVisibility v) noexcept;
 
 bool parse(std::string_view text, FederationPolicy& out) noexcept;
 bool parse(std::string_view text, ActorKind& out) noexcept;
@@ -467,5 +476,6 @@ bool parse(std::string_view text, MemberRole& out) noexcept;
 bool parse(std::string_view text, MemberState& out) noexcept;
 bool parse(std::string_view text, FollowState& out) noexcept;
 bool parse(std::string_view text, ReactionKind& out) noexcept;
+bool parse(std::string_view text, PostVisibility& out) noexcept;
 
 }  // namespace guildhall::storage

@@ -49,7 +49,9 @@ core::Result<LocalPost> find_local_post(storage::Tx& tx, const Urls& urls, stora
 
 // The object as served and as embedded in our Create/Update, so both agree: a community's content
 // is addressed to the group and Public, or to the group's followers when it is private (never
-// Public); mentioned people are tagged and in `cc`.
+// Public); a person's post as Mastodon addresses its visibility (public: to Public, cc followers;
+// unlisted: to followers, cc Public; private: to followers; direct: to the mentioned only);
+// mentioned people are tagged and in `cc` (`to` for a direct post).
 activitystreams::Object post_object(const LocalPost& post);
 // post_object with our @context; a deleted or removed post is a `Tombstone` (served with 410).
 nlohmann::json post_document(const LocalPost& post);

@@ -29,6 +29,8 @@ struct NoteInput {
   // Uploads shown with the post, in order (attachments.hpp). On an edit, nullopt keeps the
   // attachments as they are.
   std::optional<std::vector<storage::Id>> media_ids{};
+  // Who it is for (addressing and delivery as Mastodon's); an edit keeps the post's.
+  storage::PostVisibility visibility = storage::PostVisibility::public_;
 };
 
 // What local people do on the fediverse. Every call validates, changes our database and enqueues
