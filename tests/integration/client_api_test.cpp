@@ -1771,8 +1771,8 @@ struct TwoInstances {
 };
 
 // Mastodon.py on both sides follows a person and joins a community on the other instance by
-// name@host, posts into it, boosts, favourites and mentions across, and sees the notifications
-// arrive.
+// name@host, posts into it, boosts, favourites and mentions across, sees the notifications
+// arrive, and votes on a poll of the other instance (the counts update on both).
 TEST(ClientApiCrossInstance, MastodonPyFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
   TwoInstances two;
   ASSERT_TRUE(two.start("client-cross-py"));
