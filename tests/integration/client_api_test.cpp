@@ -1035,6 +1035,41 @@ TEST_F(ClientApi, PollsAreCreatedShownAndVotedOnAndBadPollsAndVotesAreRefused) {
   EXPECT_EQ(changed.status, 422) << changed.body;
 }
 
+// A status with a poll that mentions a group is a poll thread of its community, voted on through
+// the same Mastodon routes (the community's own rules count the vote).
+TEST_F(ClientApi, APollIntoACommunityIsAPollThreadVotedOnThroughTheMastodonApi) {
+  const App app = register_app();
+  const std::string erin = password_token(app, "erin");
+  const std::string bob = password_token(app, "bob");
+  const std::string eng_id = get_json("/api/v1/accounts/lookup?acct=eng", "")["id"];
+  for (const auto* token : {&erin, &bob})
+    ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + eng_id + "/follow", "", {}, *token).status,
+              200);
+  const json poll = R"({"options":["Pizza","Soup"],"expires_in":3600})"_json;
+  const json thread = post_status(erin, "@eng Lunch?\nPick one", json{{"poll", poll}}.dump());
+  ASSERT_TRUE(thread["poll"].is_object()) << thread;
+  auto community_thread =
+      get_json("/api/guildhall/v1/threads/" + thread["id"].get<std::string>(), erin);
+  EXPECT_EQ(community_thread["poll"]["options"][1]["name"], "Soup") << community_thread;
+
+  const std::string votes = "/api/v1/polls/" + thread["id"].get<std::string>() + "/votes";
+  auto voted = s().call("POST", votes, form({{"choices[]", "1"}}), {}, bob);
+  ASSERT_EQ(voted.status, 200) << voted.body;
+  EXPECT_EQ(json::parse(voted.body)["options"][1]["votes_count"], 1);
+  EXPECT_EQ(s().call("POST", votes, form({{"choices[]", "0"}}), {}, bob).status, 422);
+
+  // A community's poll shows its totals; a comment cannot be a poll.
+  json hidden = poll;
+  hidden["hide_totals"] = true;
+  auto refused = s().call("POST", "/api/v1/statuses",
+                          json{{"status", "@eng Secret?\nx"}, {"poll", hidden}}.dump(), {}, erin);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  auto comment = s().call(
+      "POST", "/api/v1/statuses",
+      json{{"status", "Also?"}, {"in_reply_to_id", thread["id"]}, {"poll", poll}}.dump(), {}, bob);
+  EXPECT_EQ(comment.status, 422) << comment.body;
+}
+
 TEST_F(ClientApi, AccountStatusesTaggedFiltersByHashtag) {
   const App app = register_app();
   const std::string erin = password_token(app, "erin");
