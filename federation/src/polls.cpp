@@ -49,6 +49,25 @@ Result<void> check_votes(const storage::Poll& poll, const std::vector<storage::P
   return {};
 }
 
+Result<Ballot> ballot(storage::Tx& tx, storage::Id post_id, storage::Id actor_id,
+                      const std::vector<std::string>& options) {
+  auto poll = tx.polls().get(post_id);
+  if (!poll) {
+    if (poll.error().kind == core::ErrorKind::not_found)
+      return Error::invalid_input("the post is not a poll");
+    return std::move(poll).error();
+  }
+  auto positions = positions_of(*poll, options);
+  if (!positions)
+    return std::move(positions).error();
+  auto earlier = tx.polls().votes_of(post_id, actor_id);
+  if (!earlier)
+    return std::move(earlier).error();
+  if (auto allowed = check_votes(*poll, *earlier, *positions, tx.now()); !allowed)
+    return std::move(allowed).error();
+  return Ballot{std::move(*poll), std::move(*positions), earlier->empty()};
+}
+
 Result<void> send_tallies(storage::Tx& tx, const Urls& urls, storage::Id post_id) {
   auto post = discovery::find_local_post(tx, urls, post_id);
   if (!post)

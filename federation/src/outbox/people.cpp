@@ -323,25 +323,15 @@ Result<void> People::vote(Id actor_id, Id post_id, const std::vector<std::string
       return Error::not_found("the post was deleted");
     if (post->community_id)
       return Error::invalid_input("a community's poll: vote through its community");
-    auto poll = tx.polls().get(post_id);
-    if (!poll) {
-      if (poll.error().kind == core::ErrorKind::not_found)
-        return Error::invalid_input("the post is not a poll");
-      return std::move(poll).error();
-    }
-    auto positions = polls::positions_of(*poll, options);
-    if (!positions)
-      return std::move(positions).error();
-    auto earlier = tx.polls().votes_of(post_id, actor_id);
-    if (!earlier)
-      return std::move(earlier).error();
-    if (auto allowed = polls::check_votes(*poll, *earlier, *positions, tx.now()); !allowed)
-      return allowed;
+    auto ballot = polls::ballot(tx, post_id, actor_id, options);
+    if (!ballot)
+      return std::move(ballot).error();
+    const storage::Poll& poll = ballot->poll;
     auto author = tx.actors().get(post->author_id);
     if (!author)
       return std::move(author).error();
     if (author->is_local()) {
-      for (int position : *positions)
+      for (int position : ballot->positions)
         if (auto added = tx.polls().add_vote(post_id, position, actor_id, std::nullopt); !added)
           return std::move(added).error();
       if (auto counted = tx.polls().recount(post_id); !counted)
@@ -349,9 +339,9 @@ Result<void> People::vote(Id actor_id, Id post_id, const std::vector<std::string
       return polls::send_tallies(tx, urls_, post_id);
     }
     std::vector<std::int64_t> tallies;
-    for (const auto& option : poll->options)
+    for (const auto& option : poll.options)
       tallies.push_back(option.votes);
-    for (int position : *positions) {
+    for (int position : ballot->positions) {
       // Mastodon's vote: a Note named after the option, to the poll's author only.
       const std::string note_id = urls_.post(core::to_string_id(tx.next_id()));
       if (auto added = tx.polls().add_vote(post_id, position, actor_id, note_id); !added)
@@ -360,7 +350,7 @@ Result<void> People::vote(Id actor_id, Id post_id, const std::vector<std::string
       as::Object note = as::make_object(as::Kind::note, note_id);
       note.attributed_to = {as::Ref(voter->ap_id)};
       note.to = {author->ap_id};
-      note.name = poll->options[static_cast<std::size_t>(position)].name;
+      note.name = poll.options[static_cast<std::size_t>(position)].name;
       note.in_reply_to = as::Ref(post->ap_id);
       const Id activity_id = tx.next_id();
       auto create =
@@ -371,7 +361,7 @@ Result<void> People::vote(Id actor_id, Id post_id, const std::vector<std::string
         return q;
     }
     // Our copy counts the votes made here until the author's Update brings the real tallies.
-    const std::int64_t voters = poll->voters_count + (earlier->empty() ? 1 : 0);
+    const std::int64_t voters = poll.voters_count + (ballot->first ? 1 : 0);
     if (auto set = tx.polls().set_tallies(post_id, tallies, voters); !set)
       return std::move(set).error();
     return {};

@@ -689,25 +689,15 @@ Result<void> RemoteCommunities::vote(Id actor_id, Id poll_id,
       return std::move(on).error();
     if (auto member = accepted_member(tx, on->group.actor.id, actor_id); !member)
       return std::move(member).error();
-    auto poll = tx.polls().get(poll_id);
-    if (!poll) {
-      if (poll.error().kind == core::ErrorKind::not_found)
-        return Error::invalid_input("the post is not a poll");
-      return std::move(poll).error();
-    }
-    auto positions = polls::positions_of(*poll, options);
-    if (!positions)
-      return std::move(positions).error();
-    auto earlier = tx.polls().votes_of(poll_id, actor_id);
-    if (!earlier)
-      return std::move(earlier).error();
-    if (auto allowed = polls::check_votes(*poll, *earlier, *positions, tx.now()); !allowed)
-      return allowed;
+    auto ballot = polls::ballot(tx, poll_id, actor_id, options);
+    if (!ballot)
+      return std::move(ballot).error();
     for (std::size_t i = 0; i < options.size(); ++i) {
       const std::string& option = options[i];
       // Mastodon's vote: a Note named after the option, to the group only (votes are private).
       const std::string note_id = urls_.post(core::to_string_id(tx.next_id()));
-      if (auto added = tx.polls().add_vote(poll_id, (*positions)[i], actor_id, note_id); !added)
+      if (auto added = tx.polls().add_vote(poll_id, ballot->positions[i], actor_id, note_id);
+          !added)
         return std::move(added).error();
       as::Object note = as::make_object(as::Kind::note, note_id);
       note.attributed_to = {as::Ref(on->actor.ap_id)};

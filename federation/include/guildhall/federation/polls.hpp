@@ -32,6 +32,17 @@ core::Result<void> check_votes(const storage::Poll& poll,
                                const std::vector<storage::PollVote>& earlier,
                                const std::vector<int>& positions, core::TimePoint now);
 
+// A person's votes as asked for, checked: the poll of `post_id`, the positions of the options
+// named, and whether they voted in it before. invalid_input when the post is not a poll or
+// check_votes refuses.
+struct Ballot {
+  storage::Poll poll;
+  std::vector<int> positions;
+  bool first = true;  // no earlier votes of this person
+};
+core::Result<Ballot> ballot(storage::Tx& tx, storage::Id post_id, storage::Id actor_id,
+                            const std::vector<std::string>& options);
+
 // The author's Update of a local person's poll (the Question as served, with its tallies), queued
 // to the author's remote followers, the people it mentions and its remote voters: the inboxes
 // Mastodon sends a poll's new counts to. Nothing for a post in a community (its group announces).
