@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "guildhall/federation/inbox/backfill.hpp"
+#include "guildhall/federation/outbox/people.hpp"
 #include "guildhall/server/admin.hpp"
 #include "guildhall/server/http/server.hpp"
 #include "guildhall/storage/database.hpp"
@@ -39,10 +40,18 @@ void remove_unused_media(storage::Database& db, const MediaStore& media) {
     spdlog::info("media cleanup: {} unused uploads deleted", *removed);
 }
 
+// Polls that ended get their `poll` notifications and, a local person's, the final tallies.
+void close_ended_polls(federation::outbox::People& people) {
+  auto closed = people.close_ended_polls();
+  if (!closed)
+    spdlog::warn("closing ended polls failed: {}", closed.error().message);
+}
+
 // Periodic blocking work (database reads) on its own thread, never on the HTTP I/O threads.
 std::jthread start_housekeeping(storage::Database& db, federation::PeerPolicy& peers,
-                                FederationRuntime& runtime, const MediaStore& media) {
-  return std::jthread([&db, &peers, &runtime, &media](std::stop_token stop) {
+                                FederationRuntime& runtime, const MediaStore& media,
+                                federation::outbox::People& people) {
+  return std::jthread([&db, &peers, &runtime, &media, &people](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     std::unique_lock lock(mutex);
@@ -58,6 +67,7 @@ std::jthread start_housekeeping(storage::Database& db, federation::PeerPolicy& p
       if (auto r = peers.reload(db); !r)
         spdlog::warn("federation policy reload failed: {}", r.error().message);
       runtime.sample_queue_depth();
+      close_ended_polls(people);
     }
   });
 }
@@ -115,7 +125,9 @@ int serve_forever(const Config& config, std::ostream& out, std::ostream& err) {
   FederationRuntime& fed = **runtime;
   fed.worker().start();
   const MediaStore media(config);
-  auto housekeeping = start_housekeeping(**db, peers, fed, media);
+  federation::outbox::People poll_closer(**db, federation::Urls(config.public_origin()),
+                                         [&fed] { fed.worker().notify(); });
+  auto housekeeping = start_housekeeping(**db, peers, fed, media, poll_closer);
 
   http::Metrics metrics;
   register_federation_metrics(metrics, fed);

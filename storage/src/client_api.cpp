@@ -760,9 +760,26 @@ class ClientApiRepoImpl final : public ClientApiRepo {
            " UNION ALL SELECT p.author_id, rb.id, 'reblog', 'boost', rb.actor_id, rb.post_id, "
            "rb.created_at FROM reblogs rb JOIN posts p ON p.id = rb.post_id WHERE " +
            where("p.author_id", "rb.id") +
-           " AND rb.actor_id <> p.author_id AND p.deleted_at IS NULL) n WHERE NOT EXISTS (SELECT "
+           " AND rb.actor_id <> p.author_id AND p.deleted_at IS NULL" +
+           poll_notification_sql(where) +
+           ") n WHERE NOT EXISTS (SELECT "
            "1 FROM notification_opt_outs o WHERE o.actor_id = n.recipient_id AND o.category = "
            "n.category)";
+  }
+
+  // A poll that ended (PollRepo::close_ended gave it closed_id) notifies its author and everyone
+  // who voted in it, from the author, as Mastodon's `poll` notification does.
+  template <typename Where>
+  static std::string poll_notification_sql(const Where& where) {
+    return " UNION ALL SELECT p.author_id, pl.closed_id, 'poll', 'poll', p.author_id, p.id, "
+           "pl.end_time FROM polls pl JOIN posts p ON p.id = pl.post_id WHERE " +
+           where("p.author_id", "pl.closed_id") +
+           " AND pl.closed_id IS NOT NULL AND p.deleted_at IS NULL"
+           " UNION ALL SELECT v.actor_id, pl.closed_id, 'poll', 'poll', p.author_id, p.id, "
+           "pl.end_time FROM polls pl JOIN posts p ON p.id = pl.post_id JOIN (SELECT DISTINCT "
+           "post_id, actor_id FROM poll_votes) v ON v.post_id = pl.post_id WHERE " +
+           where("v.actor_id", "pl.closed_id") +
+           " AND pl.closed_id IS NOT NULL AND v.actor_id <> p.author_id AND p.deleted_at IS NULL";
   }
 
   // Booleans are bound, not spelled: SQLite stores 0/1, PostgreSQL a BOOLEAN.

@@ -60,8 +60,10 @@ class PollRepoImpl final : public PollRepo {
         if (name.empty() || name.size() > kMaxOptionBytes)
           return core::Error::invalid_input("a poll option has 1 to 400 bytes");
       try {
-        x_.q("INSERT INTO polls (post_id, multiple, end_time) VALUES ($1, $2, $3)",
-             {p.post_id, p.multiple, p.end_time});
+        x_.q(
+            "INSERT INTO polls (post_id, multiple, end_time, hide_totals) VALUES ($1, $2, $3, "
+            "$4)",
+            {p.post_id, p.multiple, p.end_time, p.hide_totals});
       } catch (const DriverError& e) {
         if (e.error().kind == core::ErrorKind::invalid_input)
           return core::Error::invalid_input("no such post");
@@ -109,6 +111,17 @@ class PollRepoImpl final : public PollRepo {
     });
   }
 
+  Result<std::vector<Id>> voters(Id post_id) override {
+    return x_.read([&]() -> Result<std::vector<Id>> {
+      std::vector<Id> out;
+      for (auto row : x_.q("SELECT actor_id FROM poll_votes WHERE post_id = $1 GROUP BY actor_id "
+                           "ORDER BY min(id)",
+                           {post_id}))
+        out.push_back(row.i64("actor_id"));
+      return out;
+    });
+  }
+
   Result<Poll> recount(Id post_id) override {
     return x_.write([&]() -> Result<Poll> {
       x_.q(
@@ -138,6 +151,27 @@ class PollRepoImpl final : public PollRepo {
     });
   }
 
+  Result<std::vector<Poll>> close_ended(std::size_t limit) override {
+    return x_.write([&]() -> Result<std::vector<Poll>> {
+      std::vector<Id> ended;
+      for (auto row : x_.q("SELECT post_id FROM polls WHERE closed_id IS NULL AND end_time IS NOT "
+                           "NULL AND end_time <= $1 ORDER BY end_time, post_id LIMIT $2",
+                           {x_.now(), static_cast<std::int64_t>(limit)}))
+        ended.push_back(row.i64("post_id"));
+      std::vector<Poll> out;
+      for (Id post_id : ended) {
+        const Id closed_id = x_.ids.next();
+        x_.q("UPDATE polls SET closed_id = $2 WHERE post_id = $1", {post_id, closed_id});
+        x_.record(ChangeKind::poll_closed, closed_id);
+        auto poll = load(post_id);
+        if (!poll)
+          return std::move(poll).error();
+        out.push_back(std::move(*poll));
+      }
+      return out;
+    });
+  }
+
  private:
   static PollVote vote_from(const Row& r) {
     PollVote v;
@@ -159,6 +193,8 @@ class PollRepoImpl final : public PollRepo {
     p.multiple = rows.front().boolean("multiple");
     p.end_time = rows.front().opt_time("end_time");
     p.voters_count = rows.front().i64("voters_count");
+    p.hide_totals = rows.front().boolean("hide_totals");
+    p.closed_id = rows.front().opt_i64("closed_id");
     for (auto row :
          x_.q("SELECT * FROM poll_options WHERE post_id = $1 ORDER BY position", {post_id}))
       p.options.push_back(

@@ -138,14 +138,14 @@ TEST_F(ThreadKinds, PollVotesAreCountedOncePerPersonAndTalliesAnnounced) {
   ASSERT_TRUE(communities_.vote(erin_.id, poll->id, {"Soup"}).ok());
   EXPECT_EQ(poll_of(poll->id).options[1].votes, 2);
   EXPECT_EQ(communities_.vote(erin_.id, poll->id, {"Pizza"}).error().kind,
-            core::ErrorKind::forbidden);
+            core::ErrorKind::invalid_input);
 
   // No votes after the end.
   clock_.advance(std::chrono::hours(2));
   ASSERT_EQ(send(vote("https://b.example/votes/2", kBob, poll->ap_id, "Pizza"), kBob), 202);
   EXPECT_EQ(poll_of(poll->id).voters_count, 2);
   EXPECT_EQ(communities_.vote(dave_.id, poll->id, {"Pizza"}).error().kind,
-            core::ErrorKind::forbidden);
+            core::ErrorKind::invalid_input);
 }
 
 TEST_F(ThreadKinds, AnyOfPollsTakeOneVotePerOptionAndBadPollsAreRefused) {

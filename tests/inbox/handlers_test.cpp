@@ -221,6 +221,108 @@ TEST_F(Handlers, ReplyToKnownPostIsLinked) {
   EXPECT_EQ(p->thread_id, parent.id);
 }
 
+// Mastodon's vote: a Note with the option as `name`, no content, replying to the Question.
+json vote_note(const std::string& id, const std::string& voter, const std::string& poll,
+               const std::string& option) {
+  return json{
+      {"id", id},       {"type", "Note"},   {"attributedTo", voter}, {"to", json::array({kDave})},
+      {"name", option}, {"inReplyTo", poll}};
+}
+
+TEST_F(Handlers, VotesOnALocalPersonsPollAreCountedNotStoredAndTheTalliesGoToTheVoters) {
+  const storage::Post post = local_post(kOrigin + "/posts/poll");
+  ASSERT_TRUE(db_->transact([&](storage::Tx& tx) {
+                   return tx.polls().create({.post_id = post.id,
+                                             .end_time = t0() + std::chrono::hours(1),
+                                             .options = {"Yes", "No"}});
+                 })
+                  .ok());
+  const auto poll = [&] {
+    return db_->read([&](storage::Tx& tx) { return tx.polls().get(post.id); }).value();
+  };
+  const std::string vote_id = "https://a.example/votes/1";
+  const json vote = vote_note(vote_id, kAlice, post.ap_id, "Yes");
+  ASSERT_EQ(deliver(activity("Create", vote_id + "/activity", kAlice, vote).dump()), 202);
+  EXPECT_FALSE(post_by_ap_id(vote_id)) << "a vote is not a reply";
+  EXPECT_EQ(poll().options[0].votes, 1);
+  EXPECT_EQ(poll().voters_count, 1);
+  // dave's Update(Question) with the new tallies goes to the voter.
+  auto depth = deliveries();
+  ASSERT_EQ(depth.pending, 1);
+  EXPECT_EQ(depth.hosts.at(0).host, "a.example");
+
+  // The same vote again (a new activity id) counts once; a second choice in a one-choice poll
+  // and an unknown option are refused.
+  ASSERT_EQ(deliver(activity("Create", vote_id + "/again", kAlice, vote).dump()), 202);
+  const json second = vote_note("https://a.example/votes/2", kAlice, post.ap_id, "No");
+  ASSERT_EQ(deliver(activity("Create", "https://a.example/votes/2/a", kAlice, second).dump()), 202);
+  const json unknown = vote_note("https://b.example/votes/1", kBob, post.ap_id, "Maybe");
+  ASSERT_EQ(deliver(activity("Create", "https://b.example/votes/1/a", kBob, unknown).dump(), kBob),
+            202);
+  EXPECT_EQ(poll().options[0].votes, 1);
+  EXPECT_EQ(poll().options[1].votes, 0);
+  EXPECT_EQ(poll().voters_count, 1);
+
+  // No votes once it ended.
+  clock_.advance(std::chrono::hours(2));
+  const json late = vote_note("https://b.example/votes/2", kBob, post.ap_id, "No");
+  ASSERT_EQ(deliver(activity("Create", "https://b.example/votes/2/a", kBob, late).dump(), kBob),
+            202);
+  EXPECT_EQ(poll().options[1].votes, 0);
+  EXPECT_FALSE(post_by_ap_id("https://b.example/votes/2"));
+}
+
+TEST_F(Handlers, AnUpdatedQuestionRefreshesARemotePollsTalliesWithoutAnEdit) {
+  const std::string id = "https://a.example/statuses/9";
+  json question{
+      {"id", id},
+      {"type", "Question"},
+      {"attributedTo", kAlice},
+      {"content", "<p>Tea or coffee?</p>"},
+      {"to", json::array({kDave})},
+      {"published", "2026-02-28T10:00:00Z"},
+      {"endTime", "2026-03-10T10:00:00Z"},
+      {"votersCount", 0},
+      {"anyOf", json::array({json{{"type", "Note"},
+                                  {"name", "Tea"},
+                                  {"replies", {{"type", "Collection"}, {"totalItems", 0}}}},
+                             json{{"type", "Note"},
+                                  {"name", "Coffee"},
+                                  {"replies", {{"type", "Collection"}, {"totalItems", 0}}}}})}};
+  ASSERT_EQ(deliver(activity("Create", id + "/activity", kAlice, question).dump()), 202);
+  auto post = post_by_ap_id(id);
+  ASSERT_TRUE(post);
+  const auto poll = [&] {
+    return db_->read([&](storage::Tx& tx) { return tx.polls().get(post->id); }).value();
+  };
+  EXPECT_TRUE(poll().multiple);
+  ASSERT_EQ(poll().options.size(), 2u);
+
+  question["anyOf"][0]["replies"]["totalItems"] = 3;
+  question["anyOf"][1]["replies"]["totalItems"] = 2;
+  question["votersCount"] = 4;
+  ASSERT_EQ(deliver(activity("Update", id + "/update/1", kAlice, question).dump()), 202);
+  EXPECT_EQ(poll().options[0].votes, 3);
+  EXPECT_EQ(poll().options[1].votes, 2);
+  EXPECT_EQ(poll().voters_count, 4);
+  post = post_by_ap_id(id);
+  EXPECT_FALSE(post->updated_at) << "new counts are not an edit";
+  EXPECT_TRUE(
+      db_->read([&](storage::Tx& tx) { return tx.posts().revisions(post->id); }).value().empty());
+
+  // An edit that also counts: the text changes, the tallies follow.
+  question["content"] = "<p>Tea, coffee or water?</p>";
+  question["updated"] = "2026-02-28T12:00:00Z";
+  question["votersCount"] = 5;
+  ASSERT_EQ(deliver(activity("Update", id + "/update/2", kAlice, question).dump()), 202);
+  EXPECT_EQ(post_by_ap_id(id)->content_html, "<p>Tea, coffee or water?</p>");
+  EXPECT_EQ(poll().voters_count, 5);
+  // Counts keep coming after the edit with the same `updated` (Mastodon's way).
+  question["votersCount"] = 6;
+  ASSERT_EQ(deliver(activity("Update", id + "/update/3", kAlice, question).dump()), 202);
+  EXPECT_EQ(poll().voters_count, 6);
+}
+
 TEST_F(Handlers, CreateNotConcerningUsIsIgnored) {
   json n = note("https://a.example/notes/3", kAlice, "<p>x</p>",
                 {"https://www.w3.org/ns/activitystreams#Public"});

@@ -893,6 +893,206 @@ TEST_F(ClientApi, StatusesLifecycle) {
             422);
 }
 
+TEST_F(ClientApi, PollsAreCreatedShownAndVotedOnAndBadPollsAndVotesAreRefused) {
+  const App app = register_app();
+  const std::string frank = password_token(app, "frank");
+  const std::string bob = password_token(app, "bob");
+  const std::string erin = password_token(app, "erin");
+
+  // JSON, form and multipart bodies all carry poll[...].
+  auto status = post_status(frank, "Tea or coffee?",
+                            R"({"poll":{"options":["Tea","Coffee"],"expires_in":3600}})");
+  ASSERT_TRUE(status["poll"].is_object()) << status;
+  const json& poll = status["poll"];
+  EXPECT_EQ(poll["id"], status["id"]);
+  EXPECT_EQ(poll["multiple"], false);
+  EXPECT_EQ(poll["expired"], false);
+  EXPECT_EQ(poll["votes_count"], 0);
+  EXPECT_EQ(poll["options"], json::parse(R"([{"title":"Tea","votes_count":0},
+                                            {"title":"Coffee","votes_count":0}])"));
+  EXPECT_EQ(poll["emojis"], json::array());
+  EXPECT_EQ(poll["voted"], true) << "the author counts as having voted";
+  EXPECT_EQ(poll["own_votes"], json::array());
+  EXPECT_TRUE(std::regex_match(poll["expires_at"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  auto by_form = s().call("POST", "/api/v1/statuses",
+                          form({{"status", "Which days?"},
+                                {"poll[options][]", "Mon"},
+                                {"poll[options][]", "Tue"},
+                                {"poll[options][]", "Wed"},
+                                {"poll[expires_in]", "600"},
+                                {"poll[multiple]", "true"},
+                                {"poll[hide_totals]", "1"}}),
+                          {}, frank);
+  ASSERT_EQ(by_form.status, 200) << by_form.body;
+  const json days = json::parse(by_form.body);
+  EXPECT_EQ(days["poll"]["multiple"], true);
+  EXPECT_EQ(days["poll"]["options"].size(), 3u);
+  const std::string multipart =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\nUp?\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"poll[options][]\"\r\n\r\nYes\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"poll[options][]\"\r\n\r\nNo\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"poll[expires_in]\"\r\n\r\n300\r\n"
+      "--XyZ--\r\n";
+  auto by_multipart = s().call("POST", "/api/v1/statuses", multipart,
+                               {{"Content-Type", "multipart/form-data; boundary=XyZ"}}, frank);
+  ASSERT_EQ(by_multipart.status, 200) << by_multipart.body;
+  EXPECT_EQ(json::parse(by_multipart.body)["poll"]["options"][1]["title"], "No");
+
+  // Outside the limits /api/v1/instance advertises: 422 with a JSON error, nothing stored.
+  const json limits = get_json("/api/v1/instance", frank)["configuration"]["polls"];
+  EXPECT_EQ(limits["max_options"], 20);
+  EXPECT_EQ(limits["max_characters_per_option"], 50);
+  EXPECT_EQ(limits["min_expiration"], 300);
+  const std::string frank_id = status["account"]["id"];
+  const auto statuses_of_frank = [&] {
+    return get_json("/api/v1/accounts/" + frank_id + "/statuses?limit=40", frank).size();
+  };
+  const std::size_t before = statuses_of_frank();
+  json many = json::array();
+  for (int i = 0; i < 21; ++i)
+    many.push_back("option " + std::to_string(i));
+  for (const json& bad : {
+           json{{"options", {"only"}}, {"expires_in", 3600}},
+           json{{"options", many}, {"expires_in", 3600}},
+           json{{"options", {std::string(51, 'x'), "y"}}, {"expires_in", 3600}},
+           json{{"options", {"a", ""}}, {"expires_in", 3600}},
+           json{{"options", {"a", "a"}}, {"expires_in", 3600}},
+           json{{"options", {"a", "b"}}, {"expires_in", 10}},
+           json{{"options", {"a", "b"}}, {"expires_in", 99999999}},
+           json{{"options", {"a", "b"}}, {"expires_in", "soon"}},
+           json{{"options", {"a", "b"}}},
+           json("a poll"),
+       }) {
+    auto refused = s().call("POST", "/api/v1/statuses",
+                            json{{"status", "bad poll"}, {"poll", bad}}.dump(), {}, frank);
+    EXPECT_EQ(refused.status, 422) << bad << ": " << refused.body;
+    EXPECT_TRUE(json::parse(refused.body, nullptr, false).contains("error")) << refused.body;
+  }
+  auto with_media = s().call("POST", "/api/v1/statuses",
+                             json{{"status", "poll and media"},
+                                  {"media_ids", {"1"}},
+                                  {"poll", {{"options", {"a", "b"}}, {"expires_in", 600}}}}
+                                 .dump(),
+                             {}, frank);
+  EXPECT_EQ(with_media.status, 422) << with_media.body;
+  EXPECT_EQ(statuses_of_frank(), before);
+
+  // Votes: indexes into the options; the tallies, voted and own_votes follow.
+  const std::string poll_path = "/api/v1/polls/" + poll["id"].get<std::string>();
+  EXPECT_EQ(get_json(poll_path, bob)["voted"], false);
+  EXPECT_FALSE(get_json(poll_path, "").contains("voted")) << "no reader, no voted";
+  auto voted = s().call("POST", poll_path + "/votes", form({{"choices[]", "1"}}), {}, bob);
+  ASSERT_EQ(voted.status, 200) << voted.body;
+  const json counted = json::parse(voted.body);
+  EXPECT_EQ(counted["options"][1]["votes_count"], 1);
+  EXPECT_EQ(counted["votes_count"], 1);
+  EXPECT_EQ(counted["voters_count"], 1);
+  EXPECT_EQ(counted["voted"], true);
+  EXPECT_EQ(counted["own_votes"], json::array({1}));
+  EXPECT_EQ(
+      get_json("/api/v1/statuses/" + status["id"].get<std::string>(), bob)["poll"]["own_votes"],
+      json::array({1}));
+
+  // Refusals (422): a second ballot, a choice out of range or not a number, two choices in a
+  // one-choice poll, none at all. Unknown polls are 404; a read-only token may not vote.
+  for (const auto& [token, body] : std::vector<std::pair<std::string, std::string>>{
+           {bob, form({{"choices[]", "0"}})},
+           {erin, form({{"choices[]", "2"}})},
+           {erin, form({{"choices[]", "-1"}})},
+           {erin, form({{"choices[]", "first"}})},
+           {erin, form({{"choices[]", "0"}, {"choices[]", "1"}})},
+           {erin, ""}}) {
+    auto refused = s().call("POST", poll_path + "/votes", body, {}, token);
+    EXPECT_EQ(refused.status, 422) << body << ": " << refused.body;
+    EXPECT_TRUE(json::parse(refused.body, nullptr, false).contains("error")) << refused.body;
+  }
+  EXPECT_EQ(get_json(poll_path, frank)["votes_count"], 1);
+  EXPECT_EQ(
+      s().call("POST", "/api/v1/polls/12345/votes", form({{"choices[]", "0"}}), {}, erin).status,
+      404);
+  EXPECT_EQ(s().call("GET", "/api/v1/polls/" + frank_id, "", {}, erin).status, 404);
+  const std::string reader = password_token(app, "erin", "read");
+  EXPECT_EQ(s().call("POST", poll_path + "/votes", form({{"choices[]", "0"}}), {}, reader).status,
+            403);
+
+  // Several choices in a multiple-choice poll; hidden totals until it ends, except for the
+  // author.
+  const std::string days_path = "/api/v1/polls/" + days["id"].get<std::string>();
+  auto both = s().call("POST", days_path + "/votes", json{{"choices", {0, 2}}}.dump(), {}, erin);
+  ASSERT_EQ(both.status, 200) << both.body;
+  EXPECT_EQ(json::parse(both.body)["own_votes"], json::array({0, 2}));
+  EXPECT_TRUE(json::parse(both.body)["options"][0]["votes_count"].is_null());
+  EXPECT_EQ(get_json(days_path, frank)["options"][0]["votes_count"], 1);
+  EXPECT_EQ(get_json(days_path, frank)["voters_count"], 1);
+
+  // An edit keeps the poll (sent back unchanged); changing it is refused.
+  const std::string status_path = "/api/v1/statuses/" + status["id"].get<std::string>();
+  auto kept = s().call("PUT", status_path,
+                       json{{"status", "Tea or coffee??"},
+                            {"poll", {{"options", {"Tea", "Coffee"}}, {"expires_in", 3600}}}}
+                           .dump(),
+                       {}, frank);
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(json::parse(kept.body)["poll"]["options"][1]["votes_count"], 1);
+  auto changed = s().call(
+      "PUT", status_path,
+      json{{"status", "Tea?"}, {"poll", {{"options", {"Tea", "Milk"}}, {"expires_in", 3600}}}}
+          .dump(),
+      {}, frank);
+  EXPECT_EQ(changed.status, 422) << changed.body;
+}
+
+// A status with a poll that mentions a group is a poll thread of its community, voted on through
+// the same Mastodon routes (the community's own rules count the vote).
+TEST_F(ClientApi, APollIntoACommunityIsAPollThreadVotedOnThroughTheMastodonApi) {
+  const App app = register_app();
+  const std::string erin = password_token(app, "erin");
+  const std::string bob = password_token(app, "bob");
+  const std::string eng_id = get_json("/api/v1/accounts/lookup?acct=eng", "")["id"];
+  for (const auto* token : {&erin, &bob})
+    ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + eng_id + "/follow", "", {}, *token).status,
+              200);
+  const json poll = R"({"options":["Pizza","Soup"],"expires_in":3600})"_json;
+  const json thread = post_status(erin, "@eng Lunch?\nPick one", json{{"poll", poll}}.dump());
+  ASSERT_TRUE(thread["poll"].is_object()) << thread;
+  auto community_thread =
+      get_json("/api/guildhall/v1/threads/" + thread["id"].get<std::string>(), erin);
+  EXPECT_EQ(community_thread["poll"]["options"][1]["name"], "Soup") << community_thread;
+
+  const std::string votes = "/api/v1/polls/" + thread["id"].get<std::string>() + "/votes";
+  auto voted = s().call("POST", votes, form({{"choices[]", "1"}}), {}, bob);
+  ASSERT_EQ(voted.status, 200) << voted.body;
+  EXPECT_EQ(json::parse(voted.body)["options"][1]["votes_count"], 1);
+  EXPECT_EQ(s().call("POST", votes, form({{"choices[]", "0"}}), {}, bob).status, 422);
+
+  // A community's poll shows its totals; a comment cannot be a poll.
+  json hidden = poll;
+  hidden["hide_totals"] = true;
+  auto refused = s().call("POST", "/api/v1/statuses",
+                          json{{"status", "@eng Secret?\nx"}, {"poll", hidden}}.dump(), {}, erin);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  auto comment = s().call(
+      "POST", "/api/v1/statuses",
+      json{{"status", "Also?"}, {"in_reply_to_id", thread["id"]}, {"poll", poll}}.dump(), {}, bob);
+  EXPECT_EQ(comment.status, 422) << comment.body;
+}
+
+TEST_F(ClientApi, AccountStatusesTaggedFiltersByHashtag) {
+  const App app = register_app();
+  const std::string erin = password_token(app, "erin");
+  const json cats = post_status(erin, "I like #Cats a lot");
+  post_status(erin, "I like dogs, not #catsup");
+  const std::string id = cats["account"]["id"];
+  for (const char* tag : {"cats", "CATS", "%23cats"}) {
+    auto tagged = get_json("/api/v1/accounts/" + id + "/statuses?tagged=" + tag, erin);
+    ASSERT_EQ(tagged.size(), 1u) << tag << ": " << tagged;
+    EXPECT_EQ(tagged[0]["id"], cats["id"]);
+  }
+  EXPECT_EQ(get_json("/api/v1/accounts/" + id + "/statuses?tagged=birds", erin), json::array());
+  EXPECT_GE(get_json("/api/v1/accounts/" + id + "/statuses", erin).size(), 2u);
+}
+
 // ---------------------------------------------------------------------------------------------
 // media
 
@@ -1884,8 +2084,8 @@ struct TwoInstances {
 };
 
 // Mastodon.py on both sides follows a person and joins a community on the other instance by
-// name@host, posts into it, boosts, favourites and mentions across, and sees the notifications
-// arrive.
+// name@host, posts into it, boosts, favourites and mentions across, sees the notifications
+// arrive, and votes on a poll of the other instance (the counts update on both).
 TEST(ClientApiCrossInstance, MastodonPyFollowsJoinsPostsBoostsAndIsNotifiedAcrossInstances) {
   TwoInstances two;
   ASSERT_TRUE(two.start("client-cross-py"));

@@ -22,7 +22,9 @@ namespace {
 class PeopleOutbox : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = storage::open_database("sqlite::memory:").value();
+    storage::DatabaseOptions options;
+    options.clock = &clock_;
+    db_ = storage::open_database("sqlite::memory:", options).value();
     db_->migrate().value();
     static const auto keys = federation::generate_rsa_keypair().value();
     federation::Urls urls("https://a.test");
@@ -78,13 +80,12 @@ class PeopleOutbox : public ::testing::Test {
 
   // Everything queued so far, as (inbox, parsed activity), oldest first.
   std::vector<std::pair<std::string, as::Object>> queued() {
-    auto jobs = db_->transact([&](storage::Tx& tx) {
-                     return tx.delivery_queue().claim({.owner = "test",
-                                                       .now = core::SystemClock::instance().now(),
-                                                       .limit = 1000,
-                                                       .per_host_limit = 1000});
-                   })
-                    .value();
+    auto jobs =
+        db_->transact([&](storage::Tx& tx) {
+             return tx.delivery_queue().claim(
+                 {.owner = "test", .now = clock_.now(), .limit = 1000, .per_host_limit = 1000});
+           })
+            .value();
     std::vector<std::pair<std::string, as::Object>> out;
     for (const auto& job : jobs) {
       out.emplace_back(job.inbox_url, as::parse(job.payload).value());
@@ -95,6 +96,7 @@ class PeopleOutbox : public ::testing::Test {
     return out;
   }
 
+  core::ManualClock clock_{core::SystemClock::instance().now()};  // outlives db_
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<People> people_;
   Id alice_ = 0, bob_ = 0, carol_ = 0;
@@ -385,6 +387,110 @@ TEST_F(PeopleOutbox, FollowIsPendingUntilAcceptedAndUndoReferencesIt) {
   ASSERT_EQ(undo.size(), 1u);
   EXPECT_EQ(undo[0].second.kind, as::Kind::undo);
   EXPECT_EQ(undo[0].second.object_ref().id(), follow->ap_id);
+}
+
+// A local poll: sent as a Question, votes counted here and the tallies sent, refused once it
+// ended; closing it sends the final tallies (`closed`) once.
+TEST_F(PeopleOutbox, APollIsSentAsAQuestionCountsVotesAndClosesOnce) {
+  federation::outbox::PollInput poll{.options = {"Tea", "Coffee"},
+                                     .end_time = clock_.now() + std::chrono::hours(1)};
+  auto post = people_->publish_note(alice_, {.markdown = "Tea or coffee?", .poll = poll});
+  ASSERT_TRUE(post.ok()) << post.error().message;
+  auto created = queued();
+  ASSERT_EQ(created.size(), 2u);
+  const as::Object* question = created[0].second.object_ref().get();
+  ASSERT_NE(question, nullptr);
+  EXPECT_EQ(question->kind, as::Kind::question);
+  ASSERT_EQ(question->one_of.size(), 2u);
+  EXPECT_EQ(question->one_of[1].name, "Coffee");
+  EXPECT_EQ(question->one_of[1].votes, 0);
+  ASSERT_TRUE(question->end_time);
+  EXPECT_EQ(std::chrono::floor<std::chrono::milliseconds>(*question->end_time),
+            std::chrono::floor<std::chrono::milliseconds>(*poll.end_time));
+
+  // Votes of local people are counted here; the Update carries the tallies to the followers.
+  const Id dave = db_->transact([&](storage::Tx& tx) -> core::Result<Id> {
+                       storage::NewUser u;
+                       u.actor.handle = "dave";
+                       u.actor.ap_id = "https://a.test/users/dave";
+                       u.actor.inbox_url = u.actor.ap_id + "/inbox";
+                       const auto keys = federation::generate_rsa_keypair().value();
+                       u.actor.public_key_id = u.actor.ap_id + "#main-key";
+                       u.actor.public_key_pem = keys.public_pem;
+                       u.actor.private_key_pem = keys.private_pem;
+                       u.password_hash = "$argon2id$unused";
+                       auto user = tx.users().create(u);
+                       if (!user)
+                         return std::move(user).error();
+                       return user->actor.id;
+                     })
+                      .value();
+  auto voted = people_->vote(dave, post->id, {"Coffee"});
+  ASSERT_TRUE(voted.ok()) << voted.error().message;
+  auto updates = queued();
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_EQ(updates[0].second.kind, as::Kind::update);
+  EXPECT_EQ(updates[0].second.object_ref().get()->one_of[1].votes, 1);
+  EXPECT_EQ(updates[0].second.object_ref().get()->voters_count, 1);
+  EXPECT_EQ(people_->vote(dave, post->id, {"Tea"}).error().kind, core::ErrorKind::invalid_input);
+  EXPECT_EQ(people_->vote(alice_, post->id, {"Milk"}).error().kind, core::ErrorKind::invalid_input);
+  EXPECT_EQ(people_->vote(alice_, post->id, {"Tea", "Coffee"}).error().kind,
+            core::ErrorKind::invalid_input);
+  EXPECT_TRUE(queued().empty());
+
+  // Nothing closes early; once it ended, votes are refused and closing sends the final tallies.
+  EXPECT_EQ(people_->close_ended_polls().value(), 0u);
+  clock_.advance(std::chrono::hours(2));
+  EXPECT_EQ(people_->vote(alice_, post->id, {"Tea"}).error().kind, core::ErrorKind::invalid_input);
+  EXPECT_EQ(people_->close_ended_polls().value(), 1u);
+  auto final_tallies = queued();
+  ASSERT_EQ(final_tallies.size(), 2u);
+  EXPECT_TRUE(final_tallies[0].second.object_ref().get()->closed_at);
+  EXPECT_EQ(people_->close_ended_polls().value(), 0u);
+  EXPECT_TRUE(queued().empty());
+}
+
+// A remote person's poll: each choice is a Create(Note{name}) to its author only; our copy counts
+// the vote until the author's Update brings the real tallies.
+TEST_F(PeopleOutbox, AVoteOnARemotePollGoesToItsAuthorOnly) {
+  const Id remote_post =
+      db_->transact([&](storage::Tx& tx) -> core::Result<Id> {
+           auto p = tx.posts().create({.ap_id = "https://b.test/notes/poll",
+                                       .author_id = bob_,
+                                       .content_html = "<p>Which?</p>"});
+           if (!p)
+             return std::move(p).error();
+           auto poll = tx.polls().create({.post_id = p->id,
+                                          .multiple = true,
+                                          .end_time = clock_.now() + std::chrono::hours(1),
+                                          .options = {"A", "B", "C"}});
+           if (!poll)
+             return std::move(poll).error();
+           return p->id;
+         })
+          .value();
+  ASSERT_TRUE(people_->vote(alice_, remote_post, {"A", "C"}).ok());
+  auto sent = queued();
+  ASSERT_EQ(sent.size(), 2u);
+  for (const auto& [inbox, create] : sent) {
+    EXPECT_EQ(inbox, "https://b.test/users/bob/inbox") << "the author's own inbox";
+    EXPECT_EQ(create.kind, as::Kind::create);
+    EXPECT_EQ(create.to, std::vector<std::string>{"https://b.test/users/bob"});
+    const as::Object* note = create.object_ref().get();
+    ASSERT_NE(note, nullptr);
+    EXPECT_EQ(note->in_reply_to.id(), "https://b.test/notes/poll");
+    EXPECT_FALSE(note->content);
+  }
+  EXPECT_EQ(sent[0].second.object_ref().get()->name, "A");
+  EXPECT_EQ(sent[1].second.object_ref().get()->name, "C");
+  auto copy = db_->read([&](storage::Tx& tx) { return tx.polls().get(remote_post); }).value();
+  EXPECT_EQ(copy.options[0].votes, 1);
+  EXPECT_EQ(copy.options[1].votes, 0);
+  EXPECT_EQ(copy.voters_count, 1);
+  // The one choice left is still open in a multiple-choice poll; a repeated one is not.
+  EXPECT_EQ(people_->vote(alice_, remote_post, {"C"}).error().kind, core::ErrorKind::invalid_input);
+  ASSERT_TRUE(people_->vote(alice_, remote_post, {"B"}).ok());
+  EXPECT_EQ(queued().size(), 1u);
 }
 
 TEST_F(PeopleOutbox, RefusedInputChangesNothing) {

@@ -79,6 +79,67 @@ TYPED_TEST_P(CommunityContentConformance, PollVotesAreOnePerOptionAndRecounted) 
   EXPECT_ERROR(this->db_->read([&](Tx& t) { return t.polls().get(4242); }), not_found);
 }
 
+// A person's poll (migration 0017): hidden totals, its voters, and closing it once it ended,
+// which makes the `poll` notifications of its author and voters (not of the author twice).
+TYPED_TEST_P(CommunityContentConformance, PeoplesPollsCloseOnceAndNotifyAuthorAndVoters) {
+  const auto alice = this->user("alice");
+  const auto carol = this->user("carol");
+  const Actor bob = this->remote("bob", "r.test");
+  auto ended =
+      this->tx([&](Tx& t) { return t.posts().create(new_thread(alice.actor.id, {}, "A")); });
+  auto open =
+      this->tx([&](Tx& t) { return t.posts().create(new_thread(alice.actor.id, {}, "B")); });
+  ASSERT_OK(ended);
+  ASSERT_OK(open);
+  const TimePoint past = std::chrono::system_clock::now() - std::chrono::hours(1);
+  const TimePoint future = std::chrono::system_clock::now() + std::chrono::hours(1);
+  auto poll = this->tx([&](Tx& t) {
+    return t.polls().create(
+        {.post_id = ended->id, .end_time = past, .options = {"Yes", "No"}, .hide_totals = true});
+  });
+  ASSERT_OK(poll);
+  EXPECT_TRUE(poll->hide_totals);
+  EXPECT_FALSE(poll->closed_id);
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.polls().create({.post_id = open->id, .end_time = future, .options = {"Yes", "No"}});
+  }));
+  for (Id voter : {bob.id, carol.actor.id, alice.actor.id})
+    ASSERT_OK(
+        this->tx([&](Tx& t) { return t.polls().add_vote(ended->id, 1, voter, std::nullopt); }));
+  ASSERT_OK(
+      this->tx([&](Tx& t) { return t.polls().add_vote(ended->id, 0, bob.id, std::nullopt); }));
+  auto voters = this->db_->read([&](Tx& t) { return t.polls().voters(ended->id); });
+  ASSERT_OK(voters);
+  EXPECT_EQ(*voters, (std::vector<Id>{bob.id, carol.actor.id, alice.actor.id}));
+
+  const auto poll_notifications = [&](Id actor) {
+    return this->db_->read([&](Tx& t) { return t.client_api().notifications(actor, {"poll"}, {}); })
+        .value();
+  };
+  EXPECT_TRUE(poll_notifications(alice.actor.id).empty());
+  auto closed = this->tx([&](Tx& t) { return t.polls().close_ended(10); });
+  ASSERT_OK(closed);
+  ASSERT_EQ(closed->size(), 1u);  // the open poll stays open
+  EXPECT_EQ(closed->front().post_id, ended->id);
+  ASSERT_TRUE(closed->front().closed_id);
+  auto again = this->tx([&](Tx& t) { return t.polls().close_ended(10); });
+  ASSERT_OK(again);
+  EXPECT_TRUE(again->empty());  // once
+
+  for (Id recipient : {alice.actor.id, carol.actor.id}) {
+    const auto mine = poll_notifications(recipient);
+    ASSERT_EQ(mine.size(), 1u) << recipient;  // alice voted in her own poll: one notification
+    EXPECT_EQ(mine[0].id, *closed->front().closed_id);
+    EXPECT_EQ(mine[0].type, "poll");
+    EXPECT_EQ(mine[0].from_actor_id, alice.actor.id);
+    EXPECT_EQ(mine[0].post_id, ended->id);
+  }
+  auto caused = this->db_->read(
+      [&](Tx& t) { return t.client_api().notifications_caused_by(*closed->front().closed_id); });
+  ASSERT_OK(caused);
+  EXPECT_EQ(caused->size(), 3u);  // alice, carol and bob (remote: no stream will want it)
+}
+
 TYPED_TEST_P(CommunityContentConformance, EventsAndOneAnswerPerPerson) {
   const auto alice = this->user("alice");
   const auto group = this->community("garden", alice.actor.id);
@@ -145,6 +206,7 @@ TYPED_TEST_P(CommunityContentConformance, EventsAndOneAnswerPerPerson) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(CommunityContentConformance, PollVotesAreOnePerOptionAndRecounted,
+                            PeoplesPollsCloseOnceAndNotifyAuthorAndVoters,
                             EventsAndOneAnswerPerPerson);
 
 }  // namespace guildhall::storage::testing

@@ -17,6 +17,19 @@ core::Error no_such_post() {
   return core::Error::not_found("no such post");
 }
 
+// Mastodon's poll: a Question with oneOf/anyOf options and their counts, votersCount, endTime
+// and, once ended, `closed`.
+void add_poll(const storage::Poll& poll, as::Object& o) {
+  o.kind = as::Kind::question;
+  auto& options = poll.multiple ? o.any_of : o.one_of;
+  for (const auto& option : poll.options)
+    options.push_back({option.name, option.votes});
+  o.voters_count = poll.voters_count;
+  o.end_time = poll.end_time;
+  if (poll.closed_id)
+    o.closed_at = poll.end_time;
+}
+
 }  // namespace
 
 as::Object link_attachment(const std::string& href) {
@@ -35,7 +48,7 @@ core::Result<LocalPost> find_local_post(storage::Tx& tx, const Urls& urls, stora
     return post.error().kind == core::ErrorKind::not_found ? no_such_post() : post.error();
   if (!post->is_local)
     return no_such_post();
-  LocalPost found{std::move(post).value(), {}, std::nullopt, std::nullopt, std::nullopt, {}};
+  LocalPost found{std::move(post).value(), {}, std::nullopt, std::nullopt, std::nullopt, {}, {}};
   auto author = tx.actors().get(found.post.author_id);
   if (!author)
     return std::move(author).error();
@@ -57,6 +70,13 @@ core::Result<LocalPost> find_local_post(storage::Tx& tx, const Urls& urls, stora
     if (!context)
       return std::move(context).error();
     found.context = std::move(*context);
+  }
+  if (!found.community) {  // a community's poll is written by its thread kinds (write_shape)
+    auto poll = tx.polls().get(id);
+    if (poll)
+      found.poll = std::move(poll).value();
+    else if (poll.error().kind != core::ErrorKind::not_found)
+      return std::move(poll).error();
   }
   auto mentioned = tx.client_api().mentions(id);
   if (!mentioned)
@@ -131,6 +151,8 @@ as::Object post_object(const LocalPost& p) {
   for (auto& media : attachment_objects(post.attachments))
     o.attachment.push_back(std::move(media));
   const bool direct = !community && post.visibility == storage::PostVisibility::direct;
+  if (p.poll)
+    add_poll(*p.poll, o);
   for (const Mention& m : p.mentions) {
     (direct ? o.to : o.cc).push_back(m.href);
     as::Object tag = as::make_object(as::Kind::mention, "");

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "guildhall/federation/groups/thread_kinds.hpp"
+#include "guildhall/federation/polls.hpp"
 
 #include "internal.hpp"
 
@@ -72,22 +73,18 @@ Result<Applied> apply_poll_vote(GroupContext& ctx, const as::Object& vote,
       return Error::invalid_input("the thread is not a poll");
     return std::move(poll).error();
   }
-  if (poll->end_time && ctx.tx.now() >= *poll->end_time)
-    return Error::forbidden("the poll has ended");
-  auto option = std::find_if(poll->options.begin(), poll->options.end(),
-                             [&](const storage::PollOption& o) { return o.name == *vote.name; });
-  if (option == poll->options.end())
-    return Error::invalid_input("no such option in the poll");
+  auto positions = polls::positions_of(*poll, {*vote.name});
+  if (!positions)
+    return std::move(positions).error();
   auto earlier = ctx.tx.polls().votes_of(thread.id, ctx.actor.id);
   if (!earlier)
     return std::move(earlier).error();
-  for (const auto& v : *earlier) {
-    if (v.position == option->position)
-      return ctx.ignore("voted for this option before");
-    if (!poll->multiple)
-      return Error::forbidden("this poll takes one vote per person");
-  }
-  if (auto added = ctx.tx.polls().add_vote(thread.id, option->position, ctx.actor.id, vote.id);
+  if (std::any_of(earlier->begin(), earlier->end(),
+                  [&](const storage::PollVote& v) { return v.position == positions->front(); }))
+    return ctx.ignore("voted for this option before");
+  if (auto allowed = polls::check_votes(*poll, *earlier, *positions, ctx.tx.now()); !allowed)
+    return std::move(allowed).error();
+  if (auto added = ctx.tx.polls().add_vote(thread.id, positions->front(), ctx.actor.id, vote.id);
       !added)
     return std::move(added).error();
   if (auto counted = ctx.tx.polls().recount(thread.id); !counted)

@@ -13,6 +13,7 @@
 #include "guildhall/core/result.hpp"
 #include "guildhall/federation/groups/thread_kinds.hpp"
 #include "guildhall/federation/outbox/communities.hpp"
+#include "guildhall/federation/polls.hpp"
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
@@ -43,6 +44,31 @@ inline core::Result<void> enqueue(storage::Tx& tx, storage::Id activity_id,
                                   const as::Object& activity, storage::Id actor_id,
                                   const std::vector<std::string>& inboxes) {
   return enqueue(tx, activity_id, activity.id, as::serialize(activity), actor_id, inboxes);
+}
+
+// Inboxes of an actor's remote followers (accepted), shared inboxes preferred; the queue collapses
+// duplicates.
+inline core::Result<std::vector<std::string>> follower_inboxes(storage::Tx& tx,
+                                                               storage::Id actor_id) {
+  constexpr std::size_t kFollowerPage = 200;
+  std::vector<std::string> inboxes;
+  storage::PageRequest page{.limit = kFollowerPage, .oldest_first = true};
+  for (;;) {
+    auto batch = tx.follows().followers(actor_id, storage::FollowState::accepted, page);
+    if (!batch)
+      return std::move(batch).error();
+    for (const auto& f : *batch) {
+      auto follower = tx.actors().get(f.follower_id);
+      if (!follower)
+        return std::move(follower).error();
+      if (!follower->is_local())
+        inboxes.push_back(inbox_of(*follower));
+    }
+    if (batch->size() < page.limit)
+      break;
+    page.after = batch->back().id;
+  }
+  return inboxes;
 }
 
 inline core::Result<storage::Actor> local_actor(storage::Tx& tx, storage::Id id) {
@@ -116,10 +142,26 @@ inline core::Result<PostInCommunity> post_in_community(storage::Tx& tx, storage:
   return PostInCommunity{std::move(post).value(), std::move(group).value()};
 }
 
-constexpr std::size_t kMaxPollOptions = 20;
-constexpr std::size_t kMaxPollOptionBytes = 200;
 constexpr std::size_t kMaxLocationBytes = 500;
 constexpr std::size_t kMaxLinkBytes = 2048;
+
+// A poll as asked for, in a community or not: 2 to 20 distinct options, an end in the future.
+inline core::Result<void> check_poll(const PollInput& poll, core::TimePoint now) {
+  const auto& options = poll.options;
+  if (options.size() < 2 || options.size() > polls::kMaxOptions)
+    return core::Error::invalid_input("a poll needs 2 to 20 options");
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    if (options[i].find_first_not_of(" \t\r\n") == std::string::npos ||
+        options[i].size() > polls::kMaxOptionBytes)
+      return core::Error::invalid_input("a poll option has 1 to 200 bytes of text");
+    for (std::size_t j = 0; j < i; ++j)
+      if (options[j] == options[i])
+        return core::Error::invalid_input("poll options must differ: '" + options[i] + "'");
+  }
+  if (poll.end_time && *poll.end_time <= now)
+    return core::Error::invalid_input("a poll must end in the future");
+  return {};
+}
 
 // A poll, event or link thread as asked for: valid options, times and link, wherever the
 // community lives.
@@ -128,21 +170,9 @@ inline core::Result<void> check_thread_kind(const ThreadInput& input, core::Time
     return core::Error::invalid_input("a link is an http(s) URL of at most 2048 bytes");
   if (input.poll && input.event)
     return core::Error::invalid_input("a thread is a poll or an event, not both");
-  if (input.poll) {
-    const auto& options = input.poll->options;
-    if (options.size() < 2 || options.size() > kMaxPollOptions)
-      return core::Error::invalid_input("a poll needs 2 to 20 options");
-    for (std::size_t i = 0; i < options.size(); ++i) {
-      if (options[i].find_first_not_of(" \t\r\n") == std::string::npos ||
-          options[i].size() > kMaxPollOptionBytes)
-        return core::Error::invalid_input("a poll option has 1 to 200 bytes of text");
-      for (std::size_t j = 0; j < i; ++j)
-        if (options[j] == options[i])
-          return core::Error::invalid_input("poll options must differ: '" + options[i] + "'");
-    }
-    if (input.poll->end_time && *input.poll->end_time <= now)
-      return core::Error::invalid_input("a poll must end in the future");
-  }
+  if (input.poll)
+    if (auto ok = check_poll(*input.poll, now); !ok)
+      return ok;
   if (input.event) {
     if (input.event->end_time && *input.event->end_time < input.event->start_time)
       return core::Error::invalid_input("an event cannot end before it starts");

@@ -8,6 +8,7 @@
 #include "guildhall/federation/attachments.hpp"
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/federation/discovery/posts.hpp"
+#include "guildhall/federation/polls.hpp"
 #include "guildhall/storage/database.hpp"
 #include "guildhall/storage/federation_queue.hpp"
 
@@ -19,6 +20,7 @@ namespace as = activitystreams;
 using core::Error;
 using core::Result;
 using detail::enqueue;
+using detail::follower_inboxes;
 using detail::inbox_of;
 using detail::local_actor;
 using detail::own_post;
@@ -28,7 +30,6 @@ using storage::Tx;
 namespace {
 
 constexpr std::size_t kMaxNoteSourceBytes = 64 * 1024;
-constexpr int kFollowerPage = 200;
 
 Result<void> check_note(const NoteInput& note) {
   if (note.markdown.empty() && (!note.media_ids || note.media_ids->empty()))
@@ -38,29 +39,6 @@ Result<void> check_note(const NoteInput& note) {
   if (note.summary && note.summary->size() > 1024)
     return Error::invalid_input("a content warning may have at most 1024 characters");
   return {};
-}
-
-// Inboxes of an actor's remote followers (accepted), shared inboxes preferred; the queue collapses
-// duplicates.
-Result<std::vector<std::string>> follower_inboxes(Tx& tx, Id actor_id) {
-  std::vector<std::string> inboxes;
-  storage::PageRequest page{.limit = kFollowerPage, .oldest_first = true};
-  for (;;) {
-    auto batch = tx.follows().followers(actor_id, storage::FollowState::accepted, page);
-    if (!batch)
-      return std::move(batch).error();
-    for (const auto& f : *batch) {
-      auto follower = tx.actors().get(f.follower_id);
-      if (!follower)
-        return std::move(follower).error();
-      if (!follower->is_local())
-        inboxes.push_back(inbox_of(*follower));
-    }
-    if (batch->size() < page.limit)
-      break;
-    page.after = batch->back().id;
-  }
-  return inboxes;
 }
 
 // The actors a post mentions, and its HTML with their mentions linked.
@@ -167,6 +145,9 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
     auto author = local_actor(tx, author_id);
     if (!author)
       return std::move(author).error();
+    if (input.poll)
+      if (auto ok = detail::check_poll(*input.poll, tx.now()); !ok)
+        return std::move(ok).error();
     if (input.in_reply_to)
       if (auto parent = tx.posts().get(*input.in_reply_to); !parent)
         return std::move(parent).error();
@@ -196,6 +177,11 @@ Result<storage::Post> People::publish_note(Id author_id, const NoteInput& input)
       return std::move(created).error();
     if (auto stored = tx.client_api().add_mentions(id, input.mentions); !stored)
       return std::move(stored).error();
+    if (input.poll)
+      if (auto poll = tx.polls().create({id, input.poll->multiple, input.poll->end_time,
+                                         input.poll->options, input.poll->hide_totals});
+          !poll)
+        return std::move(poll).error();
     if (auto sent = send_note(tx, urls_, as::Kind::create, *author, id); !sent)
       return std::move(sent).error();
     return created;
@@ -330,6 +316,80 @@ Result<void> People::unlike(Id actor_id, Id post_id) {
                                   actor->ap_id, as::Ref(like));
     undo.to = {author->ap_id};
     return enqueue(tx, activity_id, undo, actor_id, {author->inbox_url});
+  });
+}
+
+Result<void> People::vote(Id actor_id, Id post_id, const std::vector<std::string>& options) {
+  return transact_and_notify([&](Tx& tx) -> Result<void> {
+    auto voter = local_actor(tx, actor_id);
+    if (!voter)
+      return std::move(voter).error();
+    auto post = tx.posts().get(post_id);
+    if (!post)
+      return std::move(post).error();
+    if (post->deleted_at || post->removed_at)
+      return Error::not_found("the post was deleted");
+    if (post->community_id)
+      return Error::invalid_input("a community's poll: vote through its community");
+    auto ballot = polls::ballot(tx, post_id, actor_id, options);
+    if (!ballot)
+      return std::move(ballot).error();
+    const storage::Poll& poll = ballot->poll;
+    auto author = tx.actors().get(post->author_id);
+    if (!author)
+      return std::move(author).error();
+    if (author->is_local()) {
+      for (int position : ballot->positions)
+        if (auto added = tx.polls().add_vote(post_id, position, actor_id, std::nullopt); !added)
+          return std::move(added).error();
+      if (auto counted = tx.polls().recount(post_id); !counted)
+        return std::move(counted).error();
+      return polls::send_tallies(tx, urls_, post_id);
+    }
+    std::vector<std::int64_t> tallies;
+    for (const auto& option : poll.options)
+      tallies.push_back(option.votes);
+    for (int position : ballot->positions) {
+      // Mastodon's vote: a Note named after the option, to the poll's author only.
+      const std::string note_id = urls_.post(core::to_string_id(tx.next_id()));
+      if (auto added = tx.polls().add_vote(post_id, position, actor_id, note_id); !added)
+        return std::move(added).error();
+      ++tallies[static_cast<std::size_t>(position)];
+      as::Object note = as::make_object(as::Kind::note, note_id);
+      note.attributed_to = {as::Ref(voter->ap_id)};
+      note.to = {author->ap_id};
+      note.name = poll.options[static_cast<std::size_t>(position)].name;
+      note.in_reply_to = as::Ref(post->ap_id);
+      const Id activity_id = tx.next_id();
+      auto create =
+          as::make_activity(as::Kind::create, urls_.activity(core::to_string_id(activity_id)),
+                            voter->ap_id, as::Ref(std::move(note)));
+      create.to = {author->ap_id};
+      if (auto q = enqueue(tx, activity_id, create, actor_id, {author->inbox_url}); !q)
+        return q;
+    }
+    // Our copy counts the votes made here until the author's Update brings the real tallies.
+    const std::int64_t voters = poll.voters_count + (ballot->first ? 1 : 0);
+    if (auto set = tx.polls().set_tallies(post_id, tallies, voters); !set)
+      return std::move(set).error();
+    return {};
+  });
+}
+
+Result<std::size_t> People::close_ended_polls(std::size_t limit) {
+  return transact_and_notify([&](Tx& tx) -> Result<std::size_t> {
+    auto closed = tx.polls().close_ended(limit);
+    if (!closed)
+      return std::move(closed).error();
+    for (const auto& poll : *closed) {
+      auto post = tx.posts().get(poll.post_id);
+      if (!post)
+        return std::move(post).error();
+      if (post->is_local && !post->community_id && !post->deleted_at)
+        if (auto sent = polls::send_tallies(tx, urls_, post->id); !sent)
+          return std::move(sent).error();
+    }
+    return closed->size();
   });
 }
 

@@ -7,6 +7,7 @@
 #include "guildhall/federation/discovery/actors.hpp"
 #include "guildhall/federation/discovery/posts.hpp"
 #include "guildhall/federation/groups/engine.hpp"
+#include "guildhall/federation/polls.hpp"
 #include "guildhall/storage/database.hpp"
 
 #include "../inbox/handlers/handler.hpp"
@@ -688,32 +689,16 @@ Result<void> RemoteCommunities::vote(Id actor_id, Id poll_id,
       return std::move(on).error();
     if (auto member = accepted_member(tx, on->group.actor.id, actor_id); !member)
       return std::move(member).error();
-    auto poll = tx.polls().get(poll_id);
-    if (!poll) {
-      if (poll.error().kind == core::ErrorKind::not_found)
-        return Error::invalid_input("the post is not a poll");
-      return std::move(poll).error();
-    }
-    if (poll->end_time && tx.now() >= *poll->end_time)
-      return Error::forbidden("the poll has ended");
-    auto earlier = tx.polls().votes_of(poll_id, actor_id);
-    if (!earlier)
-      return std::move(earlier).error();
-    if (!poll->multiple && (options.size() > 1 || !earlier->empty()))
-      return Error::forbidden("this poll takes one vote per person");
-    for (const std::string& option : options) {
-      auto chosen = std::find_if(poll->options.begin(), poll->options.end(),
-                                 [&](const storage::PollOption& o) { return o.name == option; });
-      if (chosen == poll->options.end())
-        return Error::invalid_input("no such option in the poll: '" + option + "'");
+    auto ballot = polls::ballot(tx, poll_id, actor_id, options);
+    if (!ballot)
+      return std::move(ballot).error();
+    for (std::size_t i = 0; i < options.size(); ++i) {
+      const std::string& option = options[i];
       // Mastodon's vote: a Note named after the option, to the group only (votes are private).
       const std::string note_id = urls_.post(core::to_string_id(tx.next_id()));
-      auto added = tx.polls().add_vote(poll_id, chosen->position, actor_id, note_id);
-      if (!added) {
-        if (added.error().kind == core::ErrorKind::already_exists)
-          return Error::forbidden("you voted for '" + option + "' before");
+      if (auto added = tx.polls().add_vote(poll_id, ballot->positions[i], actor_id, note_id);
+          !added)
         return std::move(added).error();
-      }
       as::Object note = as::make_object(as::Kind::note, note_id);
       note.attributed_to = {as::Ref(on->actor.ap_id)};
       note.to = {on->group.actor.ap_id};

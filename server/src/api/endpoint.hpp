@@ -140,5 +140,13 @@ void register_mastodon_streaming(http::Router& router, const std::shared_ptr<Api
 void register_admin_api(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
 // Uploads and the media files (routes/mastodon_media.cpp).
 void register_mastodon_media(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+// Polls (routes/mastodon_polls.cpp), and the poll[...] of a new status: nullopt without one,
+// invalid_input outside the limits /api/v1/instance advertises.
+void register_mastodon_polls(http::Router& router, const std::shared_ptr<ApiContext>& ctx);
+constexpr std::size_t kMaxPollOptionCharacters = 50;
+constexpr std::int64_t kMinPollExpirySeconds = 300;      // 5 minutes
+constexpr std::int64_t kMaxPollExpirySeconds = 2629746;  // a month
+core::Result<std::optional<federation::outbox::PollInput>> poll_param(const json& params,
+                                                                      core::TimePoint now);
 
 }  // namespace guildhall::server::api

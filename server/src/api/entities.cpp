@@ -258,6 +258,43 @@ json credential_account_json(Tx& tx, const federation::Urls& urls, const storage
   return account;
 }
 
+json poll_json(Tx& tx, const Post& post, std::optional<Id> viewer) {
+  auto poll = tx.polls().get(post.id);
+  if (!poll) {
+    if (poll.error().kind == core::ErrorKind::not_found)
+      return nullptr;
+    throw core::ErrorException(poll.error());
+  }
+  const bool expired = poll->end_time && *poll->end_time <= tx.now();
+  // hide_totals: counts for the author only until the poll ends, as Mastodon does.
+  const bool hidden = poll->hide_totals && !expired && viewer != post.author_id;
+  std::int64_t votes_count = 0;
+  json options = json::array();
+  for (const auto& o : poll->options) {
+    votes_count += o.votes;
+    options.push_back({{"title", o.name}, {"votes_count", hidden ? json(nullptr) : json(o.votes)}});
+  }
+  json out = {
+      {"id", to_string_id(post.id)},
+      {"expires_at", poll->end_time ? json(core::format_rfc3339(*poll->end_time)) : json(nullptr)},
+      {"expired", expired},
+      {"multiple", poll->multiple},
+      {"votes_count", votes_count},
+      {"voters_count", poll->voters_count},
+      {"options", options},
+      {"emojis", json::array()},
+  };
+  if (viewer) {
+    const std::vector<storage::PollVote> mine = tx.polls().votes_of(post.id, *viewer).value();
+    json own = json::array();
+    for (const auto& v : mine)
+      own.push_back(v.position);
+    out["voted"] = !own.empty() || *viewer == post.author_id;
+    out["own_votes"] = std::move(own);
+  }
+  return out;
+}
+
 json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::optional<Id> viewer,
                  bool with_source) {
   const Actor author = tx.actors().get(post.author_id).value();
@@ -308,7 +345,7 @@ json status_json(Tx& tx, const federation::Urls& urls, const Post& post, std::op
       {"in_reply_to_account_id",
        reply_to_account ? json(to_string_id(*reply_to_account)) : json(nullptr)},
       {"reblog", nullptr},
-      {"poll", nullptr},
+      {"poll", poll_json(tx, post, viewer)},
       {"card", nullptr},
       {"language", post.language ? json(*post.language) : json(nullptr)},
       {"edited_at", post.updated_at ? json(core::format_rfc3339(*post.updated_at)) : json(nullptr)},
@@ -439,6 +476,12 @@ bool has_hashtag(std::string_view text, std::string_view tag) {
       return true;
   }
   return false;
+}
+
+bool post_has_hashtag(const Post& post, std::string_view tag) {
+  if (tag.starts_with('#'))
+    tag.remove_prefix(1);
+  return has_hashtag(post.content_source.value_or(post.content_html), lower_ascii(tag));
 }
 
 }  // namespace guildhall::server::api

@@ -25,6 +25,9 @@ json credential_account_json(storage::Tx& tx, const federation::Urls& urls,
 // `viewer` fills favourited/bookmarked; `with_source` adds `text` (delete-and-redraft).
 json status_json(storage::Tx& tx, const federation::Urls& urls, const storage::Post& post,
                  std::optional<storage::Id> viewer, bool with_source = false);
+// Mastodon's Poll of a post, null when it has none; `viewer` fills voted and own_votes (the
+// author counts as having voted, as on Mastodon).
+json poll_json(storage::Tx& tx, const storage::Post& post, std::optional<storage::Id> viewer);
 // A reblog: the status `id` (the boost's row, or the post's own id when a community distributes
 // its thread) by `booster`, wrapping the boosted post's status.
 json reblog_json(storage::Tx& tx, const federation::Urls& urls, storage::Id id,
@@ -53,5 +56,8 @@ std::optional<std::string> hashtag_name(std::string_view text);
 // Mastodon's Tag entity. No usage history is kept and tags cannot be followed: `history` is
 // empty and `following` false.
 json tag_json(const federation::Urls& urls, std::string_view name);
+// Whether a post's text (its source, else its HTML) carries the hashtag `tag` (any case, with or
+// without its '#').
+bool post_has_hashtag(const storage::Post& post, std::string_view tag);
 
 }  // namespace guildhall::server::api

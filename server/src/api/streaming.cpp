@@ -235,6 +235,7 @@ void StreamingHub::fan_out(const Change& change) {
       return;
     case ChangeKind::reaction_added:
     case ChangeKind::follow_created:
+    case ChangeKind::poll_closed:
       notify(change.id);
       return;
   }

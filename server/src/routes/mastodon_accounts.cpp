@@ -5,6 +5,7 @@
 
 #include "guildhall/core/id.hpp"
 #include "guildhall/federation/attachments.hpp"
+#include "guildhall/federation/polls.hpp"
 #include "guildhall/server/admin.hpp"
 #include "guildhall/server/password.hpp"
 
@@ -46,10 +47,10 @@ json limits_configuration(const media::Limits& media) {
             {"video_matrix_limit", media.max_pixels},
             {"description_limit", 1500}}},
           {"polls",
-           {{"max_options", 0},
-            {"max_characters_per_option", 0},
-            {"min_expiration", 300},
-            {"max_expiration", 2629746}}}};
+           {{"max_options", federation::polls::kMaxOptions},
+            {"max_characters_per_option", kMaxPollOptionCharacters},
+            {"min_expiration", kMinPollExpirySeconds},
+            {"max_expiration", kMaxPollExpirySeconds}}}};
 }
 
 // The configuration with the admins' edits (admin API); the configuration alone if unreadable.
@@ -215,6 +216,7 @@ Response account_statuses(Call& call) {
     return pinned_statuses(call, id);
   const bool exclude_replies = bool_param(call.params, "exclude_replies").value_or(false);
   const bool only_media = bool_param(call.params, "only_media").value_or(false);
+  const std::string tagged = string_param(call.params, "tagged").value_or("");
   return statuses_page(
       call,
       [&](Tx& tx, const storage::PageRequest& page) -> Result<std::vector<storage::Post>> {
@@ -228,7 +230,8 @@ Response account_statuses(Call& call) {
       },
       [&](Tx& tx, const storage::Post& p) {
         if (p.deleted_at || p.removed_at || (exclude_replies && p.parent_id) ||
-            (only_media && p.attachments.empty()))
+            (only_media && p.attachments.empty()) ||
+            (!tagged.empty() && !post_has_hashtag(p, tagged)))
           return false;
         auto readable = tx.client_api().post_readable(call.reader(), p.id);
         return readable && *readable;
@@ -700,8 +703,8 @@ Response own_post_list(Call& call, OwnPostList list) {
       });
 }
 
-const std::vector<std::string> kNotificationTypes = {"mention", "reblog", "favourite", "follow",
-                                                     "follow_request"};
+const std::vector<std::string> kNotificationTypes = {"mention", "reblog",         "favourite",
+                                                     "follow",  "follow_request", "poll"};
 
 // types[] minus exclude_types[], among the types Guildhall produces; empty means none match.
 std::vector<std::string> notification_types(const Call& call) {

@@ -49,8 +49,12 @@ Result<federation::outbox::NoteInput> note_input(const Call& call) {
     return Error::invalid_input("Validation failed: Text can't be blank");
   if (note.media_ids && note.media_ids->size() > federation::kMaxAttachments)
     return Error::invalid_input("Validation failed: You can attach at most 4 files");
-  if (call.params.contains("poll") && !call.params["poll"].is_null())
-    return Error::invalid_input("Polls are not supported yet");
+  auto poll = poll_param(call.params, core::SystemClock::instance().now());
+  if (!poll)
+    return std::move(poll).error();
+  note.poll = std::move(*poll);
+  if (note.poll && note.media_ids && !note.media_ids->empty())
+    return Error::invalid_input("Validation failed: a status with a poll cannot have media");
   if (auto scheduled = string_param(call.params, "scheduled_at"); scheduled && !scheduled->empty())
     return Error::invalid_input("Scheduled statuses are not supported yet");
   if (auto visibility = string_param(call.params, "visibility"); visibility && !visibility->empty())
@@ -153,6 +157,9 @@ Result<Post> post_into_community(Call& call, const Mentioned& group,
   std::string body = newline == std::string::npos ? "" : trimmed(text.substr(newline + 1));
   if (body.empty())
     body = title;
+  if (note.poll && note.poll->hide_totals)
+    return Error::invalid_input(
+        "A community's poll shows its totals: hide_totals is not supported");
   const federation::outbox::ThreadInput thread{
       .title = title,
       .markdown = body,
@@ -160,6 +167,7 @@ Result<Post> post_into_community(Call& call, const Mentioned& group,
       .is_question = false,
       .summary = note.summary,
       .sensitive = note.sensitive,
+      .poll = note.poll,
       .media_ids = note.media_ids.value_or(std::vector<Id>{})};
   // CommunityService routes it: the group engine here, or the group's own server.
   return call.ctx.communities.post_thread(call.me(), group.actor.id, thread);
@@ -168,6 +176,8 @@ Result<Post> post_into_community(Call& call, const Mentioned& group,
 // A reply in a community's thread is a comment there.
 Result<Post> comment_in_community(Call& call, const Post& parent,
                                   const federation::outbox::NoteInput& note) {
+  if (note.poll)
+    return Error::invalid_input("A poll in a community is a thread of its own, not a comment");
   const federation::outbox::CommentInput comment{
       .markdown = note.markdown,
       .language = note.language,
@@ -284,6 +294,22 @@ Response delete_status(Call& call) {
   return Response::json(200, *before);
 }
 
+// An edit keeps the poll: clients send it back unchanged, anything else is refused (Mastodon
+// would reset the votes).
+Result<void> unchanged_poll(Call& call, const Post& post,
+                            const std::optional<federation::outbox::PollInput>& asked) {
+  if (!asked)
+    return {};
+  auto poll = call.app().db.read([&](Tx& tx) { return tx.polls().get(post.id); });
+  if (!poll && poll.error().kind != core::ErrorKind::not_found)
+    return std::move(poll).error();
+  if (poll && poll->multiple == asked->multiple && poll->options.size() == asked->options.size() &&
+      std::equal(asked->options.begin(), asked->options.end(), poll->options.begin(),
+                 [](const std::string& a, const storage::PollOption& b) { return a == b.name; }))
+    return {};
+  return Error::invalid_input("Changing or adding a poll in an edit is not supported");
+}
+
 Response edit_status(Call& call) {
   const Id id = path_id(call).value();
   auto note = note_input(call);
@@ -301,6 +327,8 @@ Response edit_status(Call& call) {
   if (auto given = string_param(call.params, "visibility");
       given && !given->empty() && note->visibility != own->visibility)
     return api_error(422, "Validation failed: the visibility of a status cannot be changed");
+  if (auto kept = unchanged_poll(call, *own, note->poll); !kept)
+    return from_error(kept.error());
   note->in_reply_to = own->parent_id;
   for (const auto& m : resolve_mentions(call, note->markdown))
     if (!m.community && m.actor.id != call.me())
@@ -578,13 +606,8 @@ Response tag_timeline(Call& call) {
                                                 page);
       },
       [&](Tx& tx, const Post& p) {
-        const std::string text = p.content_source.value_or(p.content_html);
-        const auto tagged = [&](std::string other) {
-          std::transform(other.begin(), other.end(), other.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-          return has_hashtag(text, other.starts_with('#') ? other.substr(1) : other);
-        };
-        return (has_hashtag(text, tag) || std::any_of(any.begin(), any.end(), tagged)) &&
+        const auto tagged = [&](const std::string& other) { return post_has_hashtag(p, other); };
+        return (tagged(tag) || std::any_of(any.begin(), any.end(), tagged)) &&
                std::all_of(all.begin(), all.end(), tagged) &&
                std::none_of(none.begin(), none.end(), tagged) && (!only_media || only_media(tx, p));
       });
@@ -647,6 +670,7 @@ void register_mastodon(http::Router& router, const std::shared_ptr<ApiContext>& 
   register_mastodon_streaming(router, ctx);
   register_admin_api(router, ctx);
   register_mastodon_media(router, ctx);
+  register_mastodon_polls(router, ctx);
 }
 
 }  // namespace guildhall::server::api

@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "guildhall/federation/groups/thread_kinds.hpp"
+#include "guildhall/federation/polls.hpp"
 #include "guildhall/federation/signatures/verify.hpp"
 
 #include "post_fields.hpp"
@@ -59,6 +60,44 @@ core::Result<Relevance> concerns_us(HandlerContext& ctx, const as::Object& objec
   return followers->empty() ? Relevance::ignore : Relevance::store;
 }
 
+bool is_vote(const as::Object& object) {
+  return object.kind == as::Kind::note && object.name && !object.name->empty() &&
+         !object.content.has_value();
+}
+
+// A vote on a local person's poll (Mastodon's: a Note with the option as `name`, no content,
+// replying to the Question): counted, never stored as a post; the author's Update carries the
+// new tallies to the followers and voters.
+core::Result<void> count_vote(HandlerContext& ctx, const as::Object& vote,
+                              const storage::Post& poll_post) {
+  auto poll = ctx.tx.polls().get(poll_post.id);
+  if (!poll)
+    return std::move(poll).error();
+  auto positions = polls::positions_of(*poll, {*vote.name});
+  if (!positions)
+    return std::move(positions).error();
+  auto earlier = ctx.tx.polls().votes_of(poll_post.id, ctx.actor.id);
+  if (!earlier)
+    return std::move(earlier).error();
+  if (std::any_of(earlier->begin(), earlier->end(),
+                  [&](const storage::PollVote& v) { return v.ap_id == vote.id; }))
+    return ctx.ignore("vote counted before");
+  if (auto allowed = polls::check_votes(*poll, *earlier, *positions, ctx.clock.now()); !allowed)
+    return allowed;
+  auto added = ctx.tx.polls().add_vote(poll_post.id, positions->front(), ctx.actor.id, vote.id);
+  if (!added) {
+    if (added.error().kind == core::ErrorKind::already_exists)
+      return ctx.ignore("vote counted before");
+    return std::move(added).error();
+  }
+  if (auto counted = ctx.tx.polls().recount(poll_post.id); !counted)
+    return std::move(counted).error();
+  if (auto sent = polls::send_tallies(ctx.tx, ctx.urls, poll_post.id); !sent)
+    return sent;
+  ctx.enqueued = true;
+  return {};
+}
+
 }  // namespace
 
 core::Result<void> handle_create(HandlerContext& ctx) {
@@ -89,6 +128,9 @@ core::Result<void> handle_create(HandlerContext& ctx) {
       return std::move(p).error();
     parent = *p;
   }
+  if (parent && parent->is_local && !parent->community_id && is_vote(*object) &&
+      ctx.tx.polls().get(parent->id).ok())
+    return count_vote(ctx, *object, *parent);
   auto relevant = concerns_us(ctx, *object, parent);
   if (!relevant)
     return std::move(relevant).error();
@@ -104,9 +146,9 @@ core::Result<void> handle_create(HandlerContext& ctx) {
   auto created = ctx.tx.posts().create(post);
   if (!created)
     return std::move(created).error();
-  if (created->is_thread())
-    if (auto shaped = groups::store_new_shape(ctx.tx, *created, *object); !shaped)
-      return shaped;  // a poll or an event
+  // A poll or an event (a person's poll may be a reply too).
+  if (auto shaped = groups::store_new_shape(ctx.tx, *created, *object); !shaped)
+    return shaped;
   return store_mentions(ctx, *object, created->id);
 }
 

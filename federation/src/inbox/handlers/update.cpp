@@ -27,19 +27,28 @@ core::Result<void> handle_update(HandlerContext& ctx) {
     return core::Error::forbidden("owner_mismatch: not the author of the post");  // ORI-03
   if (post.deleted_at)
     return ctx.ignore("post is deleted");
+  // A poll's tallies as its author counted them (Mastodon updates its polls so, keeping
+  // `updated` at the last edit): taken from every Update; only a changed text is an edit.
+  if (!post.community_id)
+    if (auto counted = groups::store_edited_shape(ctx.tx, post, *object, true); !counted)
+      return counted;
   const core::TimePoint now = ctx.clock.now();
   const core::TimePoint edited = std::min(object->updated.value_or(now), now);
   if (post.updated_at && object->updated && edited <= *post.updated_at)
     return ctx.ignore("stale update");
+  PostFields fields = post_fields(*object);
+  if (groups::read_shape(*object).poll && fields.content_html == post.content_html &&
+      fields.summary == post.summary)
+    return ctx.ignore("new poll tallies only");
 
-  storage::PostEdit edit = post_edit(post_fields(*object), edited);
+  storage::PostEdit edit = post_edit(std::move(fields), edited);
   auto updated = ctx.tx.posts().update(post.id, edit);
   if (!updated)
     return std::move(updated).error();
   if (auto mentions = store_mentions(ctx, *object, updated->id); !mentions)
     return mentions;
-  // A moved event; a poll's tallies as its author counted them (Mastodon updates its polls so).
-  if (updated->is_thread())
+  // A moved event.
+  if (updated->is_thread() && updated->community_id)
     return groups::store_edited_shape(ctx.tx, *updated, *object, true);
   return {};
 }

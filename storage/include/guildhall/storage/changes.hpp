@@ -30,6 +30,7 @@ enum class ChangeKind {
   reblog_created,  // id: the boost (home streams of the booster's followers; notifies the author)
   follow_created,  // id: the follow (may notify the followee)
   token_revoked,   // id: the OAuth token (its streams close)
+  poll_closed,     // id: the poll's closed_id (notifies its author and voters)
 };
 
 struct Change {

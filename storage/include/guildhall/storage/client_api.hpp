@@ -186,7 +186,7 @@ struct Conversation {
 
 struct NotificationRow {
   Id id = 0;
-  std::string type{};  // "favourite" | "follow" | "follow_request" | "mention" | "reblog"
+  std::string type{};  // "favourite" | "follow" | "follow_request" | "mention" | "reblog" | "poll"
   Id from_actor_id = 0;
   std::optional<Id> post_id{};
   TimePoint created_at{};

@@ -32,6 +32,8 @@ struct Poll {
   std::optional<TimePoint> end_time{};
   std::int64_t voters_count = 0;
   std::vector<PollOption> options{};  // ordered by position
+  bool hide_totals = false;           // tallies shown once it ended (Mastodon's hide_totals)
+  std::optional<Id> closed_id{};      // set by close_ended: names its `poll` notifications
 };
 
 struct NewPoll {
@@ -39,6 +41,7 @@ struct NewPoll {
   bool multiple = false;
   std::optional<TimePoint> end_time{};
   std::vector<std::string> options{};  // names, in order; votes start at 0
+  bool hide_totals = false;
 };
 
 struct PollVote {
@@ -61,12 +64,17 @@ class PollRepo {
   virtual Result<PollVote> add_vote(Id post_id, int position, Id actor_id,
                                     std::optional<std::string> ap_id) = 0;
   virtual Result<std::vector<PollVote>> votes_of(Id post_id, Id actor_id) = 0;
+  // Everyone who voted, once each, in the order of their first vote.
+  virtual Result<std::vector<Id>> voters(Id post_id) = 0;
   // The host: tallies recounted from the stored votes.
   virtual Result<Poll> recount(Id post_id) = 0;
   // A member's copy: tallies as the host announced them (`votes` by position; extra or missing
   // entries are ignored).
   virtual Result<Poll> set_tallies(Id post_id, const std::vector<std::int64_t>& votes,
                                    std::int64_t voters_count) = 0;
+  // Polls whose end time has passed and that were not closed yet, at most `limit` of them, oldest
+  // end first: each gets its closed_id (a fresh Snowflake) and a poll_closed change, once.
+  virtual Result<std::vector<Poll>> close_ended(std::size_t limit) = 0;
 };
 
 enum class RsvpStatus { going, maybe, not_going };

@@ -41,6 +41,7 @@ struct LocalPost {
   std::optional<storage::CommunityView> community;  // posts in a community
   std::optional<std::string> context;               // FEP-7888: posts in a community
   std::vector<Mention> mentions;
+  std::optional<storage::Poll> poll{};  // a person's post that is a poll: sent as a Question
 };
 
 // not_found for an unknown id, a remote post, and a post of a local-only community (they do not

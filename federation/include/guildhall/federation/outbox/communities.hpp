@@ -59,6 +59,7 @@ struct PollInput {
   std::vector<std::string> options{};
   bool multiple = false;
   std::optional<core::TimePoint> end_time{};  // must be in the future
+  bool hide_totals = false;                   // tallies shown once it ended (people's polls)
 };
 
 // An event thread (AS2 Event).

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "guildhall/core/result.hpp"
+#include "guildhall/federation/outbox/communities.hpp"
 #include "guildhall/federation/urls.hpp"
 #include "guildhall/storage/client_api.hpp"
 #include "guildhall/storage/model.hpp"
@@ -31,6 +32,8 @@ struct NoteInput {
   std::optional<std::vector<storage::Id>> media_ids{};
   // Who it is for (addressing and delivery as Mastodon's); an edit keeps the post's.
   storage::PostVisibility visibility = storage::PostVisibility::public_;
+  // A poll (Mastodon's, sent as a Question); new posts only, an edit keeps the poll as it is.
+  std::optional<PollInput> poll{};
 };
 
 // What local people do on the fediverse. Every call validates, changes our database and enqueues
@@ -49,6 +52,17 @@ class People {
   // Boosts (Announce, Mastodon's shape) to the booster's followers and the post's author.
   // Boosting twice keeps the first boost and sends nothing new.
   core::Result<storage::Reblog> reblog(storage::Id actor_id, storage::Id post_id);
+  // Votes for `options` (names) in a person's poll (polls::check_votes says who may). A local
+  // poll counts them and sends its author's Update with the tallies; a remote one gets one
+  // Create(Note{name}) per choice, to its author only, and our copy counts them until the
+  // author's Update brings the real tallies. invalid_input for a post in a community (its
+  // CommunityService votes) and for a post that is not a poll.
+  core::Result<void> vote(storage::Id actor_id, storage::Id post_id,
+                          const std::vector<std::string>& options);
+  // Polls that ended since the last call (at most `limit`): their `poll` notifications appear
+  // (PollRepo::close_ended) and a local person's poll sends its final tallies. Housekeeping calls
+  // it every few seconds; returns how many closed.
+  core::Result<std::size_t> close_ended_polls(std::size_t limit = 100);
   // Undo(Announce) to the same inboxes; not_found when there was no boost.
   core::Result<void> unreblog(storage::Id actor_id, storage::Id post_id);
   // Follows a (remote or local) person: pending until their Accept arrives (local: accepted now,
