@@ -10,7 +10,7 @@ namespace guildhall::storage {
 
 namespace {
 
-constexpr std::array<std::pair<ChangeKind, std::string_view>, 7> kNames{{
+constexpr std::array<std::pair<ChangeKind, std::string_view>, 9> kNames{{
     {ChangeKind::post_created, "post_created"},
     {ChangeKind::post_edited, "post_edited"},
     {ChangeKind::post_deleted, "post_deleted"},
@@ -18,6 +18,8 @@ constexpr std::array<std::pair<ChangeKind, std::string_view>, 7> kNames{{
     {ChangeKind::reblog_created, "reblog_created"},
     {ChangeKind::follow_created, "follow_created"},
     {ChangeKind::token_revoked, "token_revoked"},
+    {ChangeKind::moderation_logged, "moderation_logged"},
+    {ChangeKind::report_filed, "report_filed"},
 }};
 
 }  // namespace

@@ -30,6 +30,8 @@ enum class ChangeKind {
   reblog_created,  // id: the boost (home streams of the booster's followers; notifies the author)
   follow_created,  // id: the follow (may notify the followee)
   token_revoked,   // id: the OAuth token (its streams close)
+  moderation_logged,  // id: the moderation log entry (a join decision, appointment or ban notifies)
+  report_filed,       // id: the community report (notifies its managers and the admins)
 };
 
 struct Change {
