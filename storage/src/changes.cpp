@@ -10,7 +10,7 @@ namespace guildhall::storage {
 
 namespace {
 
-constexpr std::array<std::pair<ChangeKind, std::string_view>, 8> kNames{{
+constexpr std::array<std::pair<ChangeKind, std::string_view>, 10> kNames{{
     {ChangeKind::post_created, "post_created"},
     {ChangeKind::post_edited, "post_edited"},
     {ChangeKind::post_deleted, "post_deleted"},
@@ -19,6 +19,8 @@ constexpr std::array<std::pair<ChangeKind, std::string_view>, 8> kNames{{
     {ChangeKind::follow_created, "follow_created"},
     {ChangeKind::token_revoked, "token_revoked"},
     {ChangeKind::poll_closed, "poll_closed"},
+    {ChangeKind::moderation_logged, "moderation_logged"},
+    {ChangeKind::report_filed, "report_filed"},
 }};
 
 }  // namespace

@@ -761,10 +761,37 @@ class ClientApiRepoImpl final : public ClientApiRepo {
            "rb.created_at FROM reblogs rb JOIN posts p ON p.id = rb.post_id WHERE " +
            where("p.author_id", "rb.id") +
            " AND rb.actor_id <> p.author_id AND p.deleted_at IS NULL" +
-           poll_notification_sql(where) +
-           ") n WHERE NOT EXISTS (SELECT "
-           "1 FROM notification_opt_outs o WHERE o.actor_id = n.recipient_id AND o.category = "
-           "n.category)";
+           poll_notification_sql(where) + community_notification_arms(where) +
+           ") n WHERE NOT EXISTS (SELECT 1 FROM notification_opt_outs o WHERE o.actor_id = "
+           "n.recipient_id AND o.category = n.category)";
+  }
+
+  // The arms of communities (client_api.hpp): decisions about a local person in the moderation
+  // log (the person's own acts, like leaving, are no news to them), and reports, for the local
+  // managers of a community hosted here unless they are admins, who get Mastodon's admin.report
+  // for every report that reaches the instance. Reports carry no status: Mastodon's report
+  // entity lists its statuses, and a removed post must not hide the report.
+  static std::string community_notification_arms(const auto& where) {
+    return " UNION ALL SELECT l.target_actor_id, l.id, CASE l.action WHEN 'approve_member' THEN "
+           "'guildhall.join_approved' WHEN 'reject_member' THEN 'guildhall.join_rejected' WHEN "
+           "'add_moderator' THEN 'guildhall.moderator_added' ELSE 'guildhall.banned' END, "
+           "'membership', l.community_id, CAST(NULL AS BIGINT), l.created_at FROM moderation_log "
+           "l JOIN users u ON u.actor_id = l.target_actor_id WHERE " +
+           where("l.target_actor_id", "l.id") +
+           " AND l.action IN ('approve_member', 'reject_member', 'add_moderator', 'ban') AND "
+           "l.moderator_id <> l.target_actor_id"
+           " UNION ALL SELECT m.actor_id, r.id, 'guildhall.report', 'report', r.reporter_id, "
+           "CAST(NULL AS BIGINT), r.created_at FROM community_reports r JOIN actors c ON c.id = "
+           "r.community_id AND c.domain IS NULL JOIN memberships m ON m.community_id = "
+           "r.community_id AND m.state = 'accepted' AND m.role IN ('owner', 'moderator') JOIN "
+           "users u ON u.actor_id = m.actor_id WHERE " +
+           where("m.actor_id", "r.id") +
+           " AND m.actor_id <> r.reporter_id AND NOT u.is_admin"
+           " UNION ALL SELECT u.actor_id, r.id, 'admin.report', 'report', r.reporter_id, "
+           "CAST(NULL AS BIGINT), r.created_at FROM community_reports r JOIN users u ON "
+           "u.is_admin WHERE " +
+           where("u.actor_id", "r.id") +
+           " AND u.actor_id <> r.reporter_id AND u.disabled_at IS NULL";
   }
 
   // A poll that ended (PollRepo::close_ended gave it closed_id) notifies its author and everyone

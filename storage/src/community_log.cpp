@@ -156,13 +156,15 @@ class ModerationLogRepoImpl final : public ModerationLogRepo {
       if (e.reason && e.reason->size() > 4096)
         return core::Error::invalid_input("a moderation reason may have at most 4096 bytes");
       try {
-        return entry_from(
+        auto entry = entry_from(
             x_.q("INSERT INTO moderation_log (id, community_id, moderator_id, action, "
                  "target_actor_id, target_post_id, reason, expires_at, created_at) VALUES ($1, "
                  "$2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
                  {x_.ids.next(), e.community_id, e.moderator_id, to_string(e.action),
                   e.target_actor_id, e.target_post_id, e.reason, e.expires_at, x_.now()})
                 .front());
+        x_.record(ChangeKind::moderation_logged, entry.id);
+        return entry;
       } catch (const DriverError& err) {
         if (err.error().kind == core::ErrorKind::invalid_input)
           return core::Error::invalid_input("unknown community, moderator or target");
@@ -212,13 +214,15 @@ class CommunityReportRepoImpl final : public CommunityReportRepo {
       if (r.reason && r.reason->size() > 4096)
         return core::Error::invalid_input("a report reason may have at most 4096 bytes");
       try {
-        return report_from(
+        auto report = report_from(
             x_.q("INSERT INTO community_reports (id, community_id, reporter_id, post_id, "
                  "target_actor_id, ap_id, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
                  "$8) RETURNING *",
                  {x_.ids.next(), r.community_id, r.reporter_id, r.post_id, r.target_actor_id,
                   r.ap_id, r.reason, x_.now()})
                 .front());
+        x_.record(ChangeKind::report_filed, report.id);
+        return report;
       } catch (const DriverError& e) {
         if (e.error().kind == core::ErrorKind::invalid_input)
           return core::Error::invalid_input("unknown community, reporter, post or person");

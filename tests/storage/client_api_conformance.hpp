@@ -756,6 +756,119 @@ TYPED_TEST_P(ClientApiConformance, MutedNotificationCategoriesAreLeftOutEverywhe
   EXPECT_EQ(types().size(), 5u);
 }
 
+TYPED_TEST_P(ClientApiConformance, CommunityDecisionsAndReportsNotifyTheRightPeople) {
+  const auto alice = this->user("alice");  // the community's owner
+  const auto carol = this->user("carol");  // a moderator
+  const auto erin = this->user("erin");    // asks to join
+  const auto frank = this->user("frank");  // asks to join
+  const auto bob = this->user("bob");      // a member who reports
+  auto admin_form = new_user("dave");
+  admin_form.is_admin = true;
+  const auto dave = this->tx([&](Tx& t) { return t.users().create(admin_form); }).value();
+  const Actor far = this->remote("far", "far.example");
+  const auto guild = this->community("guild", alice.actor.id);
+  const Id g = guild.actor.id;
+  for (const auto& [who, role] : {std::pair{carol.actor.id, MemberRole::moderator},
+                                  std::pair{bob.actor.id, MemberRole::member}})
+    ASSERT_OK(this->tx([&, who = who, role = role](Tx& t) {
+      return t.memberships().create(
+          {.community_id = g, .actor_id = who, .role = role, .state = MemberState::accepted});
+    }));
+  const auto log = [&](ModerationAction action, Id moderator, std::optional<Id> target) {
+    return this
+        ->tx([&](Tx& t) {
+          return t.moderation_log().add({.community_id = g,
+                                         .moderator_id = moderator,
+                                         .action = action,
+                                         .target_actor_id = target,
+                                         .target_post_id = std::nullopt,
+                                         .reason = std::nullopt,
+                                         .expires_at = std::nullopt});
+        })
+        .value();
+  };
+  const auto approved = log(ModerationAction::approve_member, alice.actor.id, erin.actor.id);
+  const auto rejected = log(ModerationAction::reject_member, carol.actor.id, frank.actor.id);
+  const auto appointed = log(ModerationAction::add_moderator, alice.actor.id, carol.actor.id);
+  const auto banned = log(ModerationAction::ban, carol.actor.id, bob.actor.id);
+  log(ModerationAction::ban, alice.actor.id, far.id);                   // not a person of ours
+  log(ModerationAction::unban, alice.actor.id, bob.actor.id);           // no news
+  log(ModerationAction::approve_member, erin.actor.id, erin.actor.id);  // one's own act
+
+  const auto seen = [&](Id who, const std::vector<std::string>& types = {}) {
+    std::vector<std::tuple<Id, std::string, Id>> out;
+    const auto rows = this->tx([&](Tx& t) { return t.client_api().notifications(who, types, {}); });
+    for (const auto& n : rows.value())
+      out.emplace_back(n.id, n.type, n.from_actor_id);
+    return out;
+  };
+  using Seen = std::vector<std::tuple<Id, std::string, Id>>;
+  EXPECT_EQ(seen(erin.actor.id), (Seen{{approved.id, "guildhall.join_approved", g}}));
+  EXPECT_EQ(seen(frank.actor.id), (Seen{{rejected.id, "guildhall.join_rejected", g}}));
+  EXPECT_EQ(seen(carol.actor.id), (Seen{{appointed.id, "guildhall.moderator_added", g}}));
+  EXPECT_EQ(seen(bob.actor.id), (Seen{{banned.id, "guildhall.banned", g}}));
+  EXPECT_TRUE(seen(erin.actor.id, {"favourite", "mention"}).empty());
+
+  // A report about a post in the community: its local managers, and every admin as
+  // Mastodon's admin.report; never the reporter.
+  const Post thread = [&] {
+    return this
+        ->tx([&](Tx& t) { return t.posts().create(new_thread(erin.actor.id, g, "reported")); })
+        .value();
+  }();
+  const auto report = this->tx([&](Tx& t) {
+                            return t.community_reports().add({.community_id = g,
+                                                              .reporter_id = bob.actor.id,
+                                                              .post_id = thread.id,
+                                                              .target_actor_id = erin.actor.id,
+                                                              .ap_id = std::nullopt,
+                                                              .reason = std::string("spam")});
+                          })
+                          .value();
+  EXPECT_EQ(seen(alice.actor.id), (Seen{{report.id, "guildhall.report", bob.actor.id}}));
+  EXPECT_EQ(seen(carol.actor.id, {"guildhall.report"}),
+            (Seen{{report.id, "guildhall.report", bob.actor.id}}));
+  EXPECT_EQ(seen(dave.actor.id), (Seen{{report.id, "admin.report", bob.actor.id}}));
+  EXPECT_EQ(seen(bob.actor.id).size(), 1u) << "the reporter is not told of their own report";
+  const auto own = this->tx([&](Tx& t) {
+                         return t.community_reports().add({.community_id = g,
+                                                           .reporter_id = dave.actor.id,
+                                                           .post_id = std::nullopt,
+                                                           .target_actor_id = erin.actor.id,
+                                                           .ap_id = std::nullopt,
+                                                           .reason = std::nullopt});
+                       })
+                       .value();
+  EXPECT_EQ(seen(dave.actor.id).size(), 1u) << "an admin's own report is no news to them";
+  EXPECT_EQ(seen(alice.actor.id).size(), 2u);
+
+  // What the streaming API pushes is the same derivation, per recipient.
+  auto caused =
+      this->tx([&](Tx& t) { return t.client_api().notifications_caused_by(report.id); }).value();
+  std::map<Id, std::string> by_recipient;
+  for (const auto& [recipient, row] : caused)
+    by_recipient[recipient] = row.type;
+  EXPECT_EQ(by_recipient, (std::map<Id, std::string>{{alice.actor.id, "guildhall.report"},
+                                                     {carol.actor.id, "guildhall.report"},
+                                                     {dave.actor.id, "admin.report"}}));
+  auto by_decision =
+      this->tx([&](Tx& t) { return t.client_api().notifications_caused_by(approved.id); }).value();
+  ASSERT_EQ(by_decision.size(), 1u);
+  EXPECT_EQ(by_decision.front().first, erin.actor.id);
+  EXPECT_TRUE(
+      this->tx([&](Tx& t) { return t.client_api().notifications_caused_by(own.id); })->size() ==
+      2u);
+
+  // Both are categories a person can turn off.
+  ASSERT_OK(this->tx(
+      [&](Tx& t) { return t.client_api().set_muted_notifications(alice.actor.id, {"report"}); }));
+  EXPECT_TRUE(seen(alice.actor.id).empty());
+  ASSERT_OK(this->tx([&](Tx& t) {
+    return t.client_api().set_muted_notifications(erin.actor.id, {"membership"});
+  }));
+  EXPECT_TRUE(seen(erin.actor.id).empty());
+}
+
 TYPED_TEST_P(ClientApiConformance, RevokingAUsersTokensKeepsTheOneGiven) {
   const auto alice = this->user("alice");
   const auto bob = this->user("bob");
@@ -800,6 +913,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     MentionsNotifyOnceAndWebLocaleIsNullable, PrivateCommunityPostsReachOnlyTheirReaders,
     DismissedAndClearedNotificationsAreHidden, MutedNotificationCategoriesAreLeftOutEverywhere,
     RevokingAUsersTokensKeepsTheOneGiven, PostVisibilityDecidesWhoReads,
-    ProfilePinsAreIdempotentNewestFirstAndPerPerson);
+    ProfilePinsAreIdempotentNewestFirstAndPerPerson,
+    CommunityDecisionsAndReportsNotifyTheRightPeople);
 
 }  // namespace guildhall::storage::testing

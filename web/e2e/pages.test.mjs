@@ -85,10 +85,11 @@ async function stubApi(page) {
   // The session above is made up, so the real stream would refuse it: no streaming here
   // (scenario.test.mjs streams for real).
   await page.route('**/api/v1/streaming/health', (r) => r.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"Record not found"}' }));
-  await page.route('**/api/v1/notifications/unread_count', (r) => r.fulfill(json({ count: 2 })));
+  await page.route('**/api/v1/notifications/unread_count?**', (r) => r.fulfill(json({ count: 2 })));
   await page.route('**/api/v1/markers**', (r) => r.fulfill(json({})));
   await page.route('**/api/v1/notifications?**', (r) =>
     r.fulfill(json([
+      { id: '4', type: 'guildhall.join_approved', created_at: minutesAgo(2), account: { ...account, id: 'c1', username: 'rust_guild', acct: 'rust_guild', display_name: 'Rust Guild', group: true } },
       { id: '3', type: 'mention', created_at: minutesAgo(5), account: { ...account, display_name: 'Carol' }, status: { id: 't1', content: '<p>Try a shared remote.</p>' } },
       { id: '2', type: 'favourite', created_at: minutesAgo(50), account: { ...account, display_name: 'Bob' }, status: { id: 't1', content: '<p>How do we cache Conan?</p>' } },
     ])));

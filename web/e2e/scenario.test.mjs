@@ -172,6 +172,14 @@ describe('the issue scenario on two real instances', () => {
     await admin.getByText('Keine offenen Beitrittsanfragen.').waitFor();
 
     await eventually(page, () => page.getByRole('button', { name: 'Leave Rust Guild' }).waitFor({ timeout: 2000 }));
+
+    // B turned A's Accept into a notification for bob, linking the community.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Notifications/ }).click();
+    await page.getByText('Your request to join Rust Guild was approved').waitFor();
+    await page.getByRole('link', { name: 'Go to Rust Guild' }).waitFor();
+    await shot(page, 'scenario-join-approved-b');
+    await page.getByRole('link', { name: 'Go to Rust Guild' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Rust Guild' }).waitFor();
   });
 
   it('bob posts into the remote community and the post shows on both instances', async () => {

@@ -2,6 +2,8 @@
 // session cookie authenticates it, same origin). Pages subscribe to new notifications and posts;
 // where the server has no streaming (the socket never opens), `mode` stays 'focus' and pages
 // refresh when the person returns to the tab instead (useFocusRefresh) — never by polling.
+import { guildhallNotificationTypes } from './api/types';
+
 export type LiveMode = 'connecting' | 'streaming' | 'focus';
 
 type Listener = (payload: unknown) => void;
@@ -106,7 +108,9 @@ export function createLive(socketFactory: SocketFactory | null, origin?: string)
   const connect = () => {
     if (!socketFactory || closed) return;
     const base = origin ?? window.location.origin;
-    const url = `${base.replace(/^http/, 'ws')}/api/v1/streaming?stream=user`;
+    // Guildhall's own notification types come only to a stream that names them, as in the list.
+    const types = guildhallNotificationTypes.map((t) => `&types[]=${t}`).join('');
+    const url = `${base.replace(/^http/, 'ws')}/api/v1/streaming?stream=user${types}`;
     let opened = false;
     try {
       socket = socketFactory(url);

@@ -115,10 +115,6 @@ bool members_only(const storage::Community& c) noexcept {
          c.join_policy == storage::JoinPolicy::approval;
 }
 
-bool needs_approval(const storage::Community& c) noexcept {
-  return members_only(c);
-}
-
 Result<std::optional<storage::Post>> find_post(storage::Tx& tx, std::string_view ap_id) {
   if (ap_id.empty())
     return std::optional<storage::Post>();
@@ -302,3 +298,11 @@ Result<void> log_moderation(storage::Tx& tx, const storage::CommunityView& group
 }
 
 }  // namespace guildhall::federation::groups::detail
+
+namespace guildhall::federation::groups {
+
+bool needs_approval(const storage::Community& c) noexcept {
+  return detail::members_only(c);
+}
+
+}  // namespace guildhall::federation::groups

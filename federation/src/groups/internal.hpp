@@ -49,8 +49,6 @@ std::string inbox_of(const storage::Actor& actor);
 
 // Approval or private communities take posts and reactions only from accepted members.
 bool members_only(const storage::Community& community) noexcept;
-// Joining needs a manager's approval.
-bool needs_approval(const storage::Community& community) noexcept;
 
 // Posting policy (threads when `thread`, comments and reactions otherwise). forbidden with a
 // message naming the rule.

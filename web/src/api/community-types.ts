@@ -176,7 +176,7 @@ export interface NewThread {
 }
 
 // Which notifications the person receives (GET /account/notification_preferences).
-export const notificationCategories = ['mention', 'reply', 'reaction', 'boost', 'follow'] as const;
+export const notificationCategories = ['mention', 'reply', 'reaction', 'boost', 'follow', 'membership', 'report'] as const;
 export type NotificationCategory = (typeof notificationCategories)[number];
 export type NotificationPreferences = Record<NotificationCategory, boolean>;
 

@@ -5,6 +5,7 @@ export * from './community';
 export type * from './admin';
 export type * from './community-types';
 export { notificationCategories } from './community-types';
+export { guildhallNotificationTypes } from './types';
 export type * from './types';
 
 import { adminApi } from './admin';

@@ -11,6 +11,23 @@ import type {
   Status,
   WebSession,
 } from './types';
+import { guildhallNotificationTypes } from './types';
+
+// What the app lists and counts: Mastodon's types and Guildhall's own, which the server sends
+// only when named.
+export const shownNotificationTypes: readonly string[] = [
+  'mention',
+  'reblog',
+  'favourite',
+  'follow',
+  'follow_request',
+  'poll',
+  'update',
+  'status',
+  'admin.sign_up',
+  'admin.report',
+  ...guildhallNotificationTypes,
+];
 
 export interface NotificationParams extends PageParams {
   types?: string[];
@@ -79,10 +96,14 @@ export function mastodonApi(client: ApiClient) {
         )
       ).data,
 
+    // Every type the app shows, Guildhall's own included (the server leaves those out unless named).
     notifications: (from?: string | NotificationParams): Promise<Page<Notification>> =>
-      page<Notification>('/api/v1/notifications', from),
+      page<Notification>(
+        '/api/v1/notifications',
+        typeof from === 'string' ? from : { types: shownNotificationTypes, ...(from ?? {}) },
+      ),
     unreadNotifications: () =>
-      client.get<{ count: number }>('/api/v1/notifications/unread_count'),
+      client.get<{ count: number }>('/api/v1/notifications/unread_count', { types: shownNotificationTypes }),
     // The read position of the notifications (and the home timeline), kept by the server.
     markers: (timelines: ('notifications' | 'home')[]) =>
       client.get<Partial<Record<'notifications' | 'home', Marker>>>('/api/v1/markers', {

@@ -114,7 +114,31 @@ export type NotificationType =
   | 'poll'
   | 'update'
   | 'admin.sign_up'
-  | 'admin.report';
+  | 'admin.report'
+  | GuildhallNotificationType;
+
+// Guildhall's own types (docs/api.md, "Notifications"): the server sends them only to a client
+// that names them in types[], as the web app does; `account` is the community, or the reporter.
+export const guildhallNotificationTypes = [
+  'guildhall.join_approved',
+  'guildhall.join_rejected',
+  'guildhall.moderator_added',
+  'guildhall.banned',
+  'guildhall.report',
+] as const;
+export type GuildhallNotificationType = (typeof guildhallNotificationTypes)[number];
+
+// Mastodon's Report entity as admin.report and guildhall.report carry it, with the community it
+// is about (Guildhall's addition).
+export interface MastodonReport {
+  id: string;
+  action_taken: boolean;
+  comment: string;
+  created_at: string;
+  status_ids: string[] | null;
+  target_account: Account;
+  community?: Account | null;
+}
 
 export interface Notification {
   id: string;
@@ -122,6 +146,7 @@ export interface Notification {
   created_at: string;
   account: Account;
   status?: Status | null;
+  report?: MastodonReport | null;
   group_key?: string;
 }
 

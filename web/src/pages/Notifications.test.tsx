@@ -18,6 +18,10 @@ const note = (id: string, type: string, extra = {}) => ({
   ...extra,
 });
 const status = { id: 's1', content: '<p>Use a <strong>shared</strong> remote.</p>' };
+// Guildhall's own types, which a stream gets only when it names them.
+const ownTypes = '&types[]=guildhall.join_approved&types[]=guildhall.join_rejected&types[]=guildhall.moderator_added&types[]=guildhall.banned&types[]=guildhall.report';
+const guild = { ...bob, id: '9', username: 'rust_guild', acct: 'rust_guild@a.example', display_name: 'Rust Guild', group: true };
+const report = { id: '77', action_taken: false, comment: 'spam', created_at: '2026-03-01T11:00:00.000Z', status_ids: ['s1'], target_account: bob, community: guild };
 
 // A WebSocket stand-in the test drives.
 class FakeSocket {
@@ -70,7 +74,7 @@ describe('Notifications', () => {
       '/api/v1/markers': () => jsonResponse({}),
     });
     const live = createLive(((url: string) => new FakeSocket(url)) as unknown as SocketFactory, 'http://guild.test');
-    expect(FakeSocket.last.url).toBe('ws://guild.test/api/v1/streaming?stream=user');
+    expect(FakeSocket.last.url).toBe(`ws://guild.test/api/v1/streaming?stream=user${ownTypes}`);
     FakeSocket.last.onopen!();
     expect(live.mode).toBe('streaming');
     renderWith(<Notifications now={now} />, { fetch, live, locale: 'de' });
@@ -78,6 +82,51 @@ describe('Notifications', () => {
     FakeSocket.last.onmessage!({ data: JSON.stringify({ event: 'notification', payload: JSON.stringify(note('11', 'favourite')) }) });
     expect(await screen.findByText('Bob gefällt Ihr Beitrag')).toBeTruthy();
     live.close();
+  });
+
+  it('asks for Guildhall’s own types and links join decisions and reports to where they are handled', async () => {
+    const asked: string[] = [];
+    const fetch = routeFetch({
+      '/api/v1/notifications': (url) => {
+        asked.push(url);
+        return jsonResponse([
+          note('40', 'guildhall.join_approved', { account: guild }),
+          note('39', 'guildhall.join_rejected', { account: guild }),
+          note('38', 'guildhall.report', { report }),
+          note('37', 'admin.report', { report }),
+        ]);
+      },
+      '/api/v1/markers': () => jsonResponse({}),
+    });
+    renderWith(<Notifications now={now} />, { fetch });
+    const list = await screen.findByRole('list', { name: 'Notifications' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((i) => i.querySelector('.notification-text')?.textContent)).toEqual([
+      'Your request to join Rust Guild was approved',
+      'Your request to join Rust Guild was declined',
+      'Bob reported a post in Rust Guild',
+      'Bob filed a report',
+    ]);
+    const href = (i: number) => within(items[i]).getByRole('link').getAttribute('href');
+    expect(within(items[0]).getByRole('link', { name: 'Go to Rust Guild' }).getAttribute('href')).toBe(
+      '/communities/rust_guild%40a.example',
+    );
+    expect(href(2)).toBe('/communities/rust_guild%40a.example/manage/reports');
+    expect(href(3)).toBe('/admin/reports');
+    const query = new URL(asked[0], 'http://x').searchParams.getAll('types[]');
+    expect(query).toContain('guildhall.join_approved');
+    expect(query).toContain('guildhall.report');
+    expect(query).toContain('mention');
+  });
+
+  it('says it in German, formally', async () => {
+    const fetch = routeFetch({
+      '/api/v1/notifications': () => jsonResponse([note('40', 'guildhall.join_approved', { account: guild })]),
+      '/api/v1/markers': () => jsonResponse({}),
+    });
+    renderWith(<Notifications now={now} />, { fetch, locale: 'de' });
+    expect(await screen.findByText('Ihre Beitrittsanfrage für Rust Guild wurde angenommen')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Zu Rust Guild' })).toBeTruthy();
   });
 
   it('compares snowflake ids of any length', () => {
@@ -97,7 +146,7 @@ describe('live updates', () => {
       sockets.push(s);
       return s;
     }) as unknown as SocketFactory, 'https://guild.test');
-    expect(sockets[0].url).toBe('wss://guild.test/api/v1/streaming?stream=user');
+    expect(sockets[0].url).toBe(`wss://guild.test/api/v1/streaming?stream=user${ownTypes}`);
     const modes: string[] = [];
     live.onModeChange((m) => modes.push(m));
     sockets[0].onclose!();

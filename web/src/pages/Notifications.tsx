@@ -8,7 +8,7 @@ import type { Notification } from '../api';
 import { Page } from '../components/page';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useFocusRefresh } from '../hooks/useFocusRefresh';
-import { useI18n, type MessageKey } from '../i18n';
+import { useI18n, type I18n, type MessageKey } from '../i18n';
 import { useApp } from '../session';
 
 const labels: Record<string, MessageKey> = {
@@ -22,7 +22,29 @@ const labels: Record<string, MessageKey> = {
   'admin.report': 'notifications.report',
   'admin.sign_up': 'notifications.signUp',
   poll: 'notifications.poll',
+  'guildhall.join_approved': 'notifications.joinApproved',
+  'guildhall.join_rejected': 'notifications.joinRejected',
+  'guildhall.moderator_added': 'notifications.moderatorAdded',
+  'guildhall.banned': 'notifications.banned',
+  'guildhall.report': 'notifications.communityReport',
 };
+
+const communityPath = (acct: string) => `/communities/${encodeURIComponent(acct)}`;
+
+// Where a notification about a community or a report leads, and what the link says.
+function notificationLink(
+  n: Notification,
+  t: I18n['t'],
+): { href: string; text: string } | null {
+  const community = n.report?.community ?? (n.account.group ? n.account : null);
+  const name = community ? community.display_name || community.username : '';
+  if (n.type === 'admin.report') return { href: '/admin/reports', text: t('notifications.openAdminReports') };
+  if (n.type === 'guildhall.report' && community)
+    return { href: `${communityPath(community.acct)}/manage/reports`, text: t('notifications.openReports', { community: name }) };
+  if (n.type.startsWith('guildhall.') && community)
+    return { href: communityPath(community.acct), text: t('notifications.openCommunity', { community: name }) };
+  return null;
+}
 
 // Newer Snowflake ids are larger; compare as numbers of any length.
 export function isNewer(id: string, than: string | null | undefined): boolean {
@@ -98,6 +120,8 @@ export function Notifications(props: { now?: Date }) {
             {state.items.map((n) => {
               const unread = isNewer(n.id, state.lastRead);
               const who = n.account.display_name || n.account.username;
+              const community = n.report?.community ?? n.account;
+              const link = notificationLink(n, t);
               const excerpt = n.status?.content
                 ? n.status.content.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 140)
                 : '';
@@ -105,8 +129,17 @@ export function Notifications(props: { now?: Date }) {
                 <li key={n.id} class={unread ? 'notification unread' : 'notification'}>
                   {unread && <span class="badge">{t('notifications.new')}</span>}
                   <p class="notification-text">
-                    {t(labels[n.type] ?? 'notifications.otherType', { name: who, type: n.type })}
+                    {t(labels[n.type] ?? 'notifications.otherType', {
+                      name: who,
+                      type: n.type,
+                      community: community.display_name || community.username,
+                    })}
                   </p>
+                  {link && (
+                    <p class="notification-excerpt">
+                      <a href={link.href}>{link.text}</a>
+                    </p>
+                  )}
                   {excerpt && n.status && (
                     <p class="notification-excerpt">
                       <a href={`/posts/${encodeURIComponent(n.status.id)}`}>{excerpt}</a>

@@ -6,7 +6,7 @@ import { Settings } from './Settings';
 
 afterEach(cleanup);
 
-const allOn = { mention: true, reply: true, reaction: true, boost: true, follow: true };
+const allOn = { mention: true, reply: true, reaction: true, boost: true, follow: true, membership: true, report: true };
 
 describe('Settings', () => {
   it('turns a notification category off and keeps what the server stored', async () => {
@@ -31,6 +31,23 @@ describe('Settings', () => {
     expect(await screen.findByText('Gespeichert.')).toBeTruthy();
     expect(patches[1]).toEqual({ ...allOn, reply: false });
     expect((screen.getByLabelText('Antworten') as HTMLInputElement).checked).toBe(false);
+  });
+
+  it('offers the community categories: join decisions and reports', async () => {
+    const patches: unknown[] = [];
+    const fetch = routeFetch({
+      '/api/guildhall/v1/account/notification_preferences': (_url, init) => {
+        if (init?.method !== 'PATCH') return jsonResponse(allOn);
+        patches.push(JSON.parse(String(init.body)));
+        return jsonResponse({ ...allOn, report: false });
+      },
+    });
+    renderWith(<Settings />, { fetch });
+    expect(((await screen.findByLabelText('Community membership')) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByLabelText('Reports'));
+    fireEvent.click(screen.getByRole('button', { name: 'Save notification settings' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(patches).toEqual([{ ...allOn, report: false }]);
   });
 
   it('changes the password: checks the repeat, shows a wrong current password, then how many sessions ended', async () => {

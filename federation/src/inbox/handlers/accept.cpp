@@ -2,12 +2,31 @@
 // remote community (the local person's membership: accepted, or removed on Reject). Only the
 // followee may answer: the follow is matched by its activity id (or, when the peer embeds the
 // Follow without an id we know, by the follower/followee pair) and its followee must be the
-// activity's actor.
+// activity's actor. A remote community's decision on a join request is written to its
+// moderation log here, as its host logs it, so the person is notified (storage/client_api.hpp).
+#include "guildhall/federation/groups/engine.hpp"
+
 #include "handler.hpp"
 
 namespace guildhall::federation::inbox::detail {
 
 namespace {
+
+// The answer's actor is the group itself (the host does not say which manager decided).
+core::Result<void> log_community_decision(HandlerContext& ctx,
+                                          const storage::Membership& membership,
+                                          storage::ModerationAction action) {
+  auto logged = ctx.tx.moderation_log().add({.community_id = membership.community_id,
+                                             .moderator_id = ctx.actor.id,
+                                             .action = action,
+                                             .target_actor_id = membership.actor_id,
+                                             .target_post_id = std::nullopt,
+                                             .reason = std::nullopt,
+                                             .expires_at = std::nullopt});
+  if (!logged)
+    return std::move(logged).error();
+  return {};
+}
 
 core::Result<std::optional<storage::Follow>> our_follow(HandlerContext& ctx) {
   const as::Ref& ref = ctx.activity.object_ref();
@@ -59,6 +78,12 @@ core::Result<void> handle_accept(HandlerContext& ctx) {
     if (!accepted)
       return std::move(accepted).error();
     ctx.joined_community = (*membership)->community_id;
+    // An open community accepts at once: only a manager's approval is news.
+    auto group = ctx.tx.communities().get((*membership)->community_id);
+    if (!group)
+      return std::move(group).error();
+    if (groups::needs_approval(group->community))
+      return log_community_decision(ctx, **membership, storage::ModerationAction::approve_member);
     return {};
   }
   auto follow = our_follow(ctx);
@@ -86,6 +111,8 @@ core::Result<void> handle_reject(HandlerContext& ctx) {
         ctx.tx.memberships().remove((*membership)->community_id, (*membership)->actor_id);
     if (!removed && removed.error().kind != core::ErrorKind::not_found)
       return std::move(removed).error();
+    if ((*membership)->state == storage::MemberState::pending)
+      return log_community_decision(ctx, **membership, storage::ModerationAction::reject_member);
     return {};
   }
   auto follow = our_follow(ctx);

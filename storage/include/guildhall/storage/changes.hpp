@@ -31,6 +31,8 @@ enum class ChangeKind {
   follow_created,  // id: the follow (may notify the followee)
   token_revoked,   // id: the OAuth token (its streams close)
   poll_closed,     // id: the poll's closed_id (notifies its author and voters)
+  moderation_logged,  // id: the moderation log entry (a join decision, appointment or ban notifies)
+  report_filed,       // id: the community report (notifies its managers and the admins)
 };
 
 struct Change {

@@ -167,13 +167,29 @@ struct TimelineEntry {
 // a reply to one of its posts or a post that mentions it (mention), a person's boost of one of its
 // posts (reblog; communities' Announces are no boosts). `id` is the causing row's Snowflake, so
 // notifications page by time like everything else.
+// Communities add Guildhall's own types, which Mastodon has no word for (docs/api.md,
+// "Notifications"), from the moderation log: a manager's answer to the person's join request
+// (guildhall.join_approved, guildhall.join_rejected; for a remote community the host's Accept or
+// Reject, logged by the inbox), their appointment as moderator (guildhall.moderator_added) and a
+// ban (guildhall.banned); `from_actor_id` is the community, `id` the log entry. A report
+// (community_reports) notifies the instance's admins as Mastodon's admin.report and the local
+// managers of a community hosted here as guildhall.report; `from_actor_id` is the reporter and
+// `id` the report's.
 // What a person can turn off (the web app's settings): a notification's category says what caused
 // it, which its Mastodon type alone does not (a reply and a mention are both "mention").
 //   mention   a post that mentions the person        reply   a reply to one of their posts
 //   reaction  a like of one of their posts           boost   a person's boost of one of them
 //   follow    a follow or follow request
-inline constexpr std::array<std::string_view, 5> kNotificationCategories{
-    "mention", "reply", "reaction", "boost", "follow"};
+//   membership  a community's answer to a join request, an appointment, a ban
+//   report    a report for the person to handle (managers and admins)
+inline constexpr std::array<std::string_view, 7> kNotificationCategories{
+    "mention", "reply", "reaction", "boost", "follow", "membership", "report"};
+
+// Guildhall's own notification types (above). The client API returns them only to clients that
+// name them (types[]): Mastodon apps do not know them.
+inline constexpr std::array<std::string_view, 5> kGuildhallNotificationTypes{
+    "guildhall.join_approved", "guildhall.join_rejected", "guildhall.moderator_added",
+    "guildhall.banned", "guildhall.report"};
 
 // A direct conversation as one participant sees it: the direct posts of one thread that the
 // participant may read. `id` is the thread's id.
@@ -186,7 +202,8 @@ struct Conversation {
 
 struct NotificationRow {
   Id id = 0;
-  std::string type{};  // "favourite" | "follow" | "follow_request" | "mention" | "reblog" | "poll"
+  std::string type{};  // "favourite" | "follow" | "follow_request" | "mention" | "reblog" |
+                       // "poll" | "admin.report" | "guildhall.…" (above)
   Id from_actor_id = 0;
   std::optional<Id> post_id{};
   TimePoint created_at{};

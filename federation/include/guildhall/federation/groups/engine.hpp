@@ -86,6 +86,10 @@ nlohmann::json wire_json(const as::Object& activity);
 bool understands_emoji_react(const std::optional<std::string>& software);
 core::Result<bool> instance_understands_emoji_react(storage::Tx& tx, const std::string& host);
 
+// Whether joining waits for a manager's approval (a private community, or an approval join
+// policy); for a remote community, as its host announces it.
+bool needs_approval(const storage::Community& community) noexcept;
+
 // Whether `actor` may moderate `group`: an accepted owner or moderator, or an admin of this
 // instance (the group's host).
 core::Result<bool> is_moderator(storage::Tx& tx, const storage::CommunityView& group,
