@@ -8,9 +8,9 @@ import { useState } from 'preact/hooks';
 import type { AdminAccount, FederationMode, FederationPolicy, InstanceSettings, Registrations } from '../api';
 import { CommunityIcon, communityPath } from '../components/community';
 import { Page } from '../components/page';
-import { ManagedListSection, RowButton, SegmentedFilter, useManagedList, useRowAction } from '../components/ManagedList';
+import { ManagedListSection, RowButton, useManagedList, useRowAction } from '../components/ManagedList';
 import { PagedList } from '../components/PagedList';
-import { ReportRow } from '../components/ReportRow';
+import { ReportQueue } from '../components/ReportQueue';
 import { FormActions, FormError, Loaded, useErrorMessage } from '../components/states';
 import { useLoad } from '../hooks/useLoad';
 import { usePaged } from '../hooks/usePaged';
@@ -314,68 +314,49 @@ function Federation() {
   );
 }
 
-const adminReportFilters = ['open', 'resolved'] as const;
-
 function Reports() {
   const { t } = useI18n();
   const { api } = useApp();
-  const [which, setWhich] = useState<(typeof adminReportFilters)[number]>('open');
-  const list = useManagedList(
-    () => api.admin.reports({ resolved: which === 'resolved', limit: 40 }),
-    (next) => api.admin.reports(next),
-    [api, which],
-  );
   return (
-    <ManagedListSection
+    <ReportQueue
       id="admin-reports"
       title={t('admin.tab.reports')}
-      controls={
-        <SegmentedFilter
-          label={t('admin.reports.filter')}
-          choices={adminReportFilters}
-          value={which}
-          name={(w) => t(`admin.reports.${w}`)}
-          onChange={(w) => setWhich(w)}
-        />
-      }
-      list={list}
-      empty={t('manage.noReports')}
-      rowKey={(r) => r.id}
-      rowClass="report"
-      row={(r) => {
+      filterLabel={t('admin.reports.filter')}
+      filters={['open', 'resolved'] as const}
+      filterName={(w) => t(`admin.reports.${w}`)}
+      load={(w) => api.admin.reports({ resolved: w === 'resolved', limit: 40 })}
+      nextPage={(next) => api.admin.reports(next)}
+      deps={[api]}
+      view={(r) => {
         const status = r.statuses[0];
-        return (
-          <ReportRow
-            report={{
-              reason: r.comment || t('admin.reports.noComment'),
-              community: r.community?.display_name,
-              post: status && { href: `/posts/${status.id}`, text: status.account.display_name || status.account.acct },
-              about: r.target_account && '@' + r.target_account.account.acct,
-              reporter: '@' + r.account.account.acct,
-              created_at: r.created_at,
-              resolvedBy: r.action_taken_by_account && '@' + r.action_taken_by_account.username,
-            }}
-            actions={
-              r.action_taken ? (
-                <RowButton
-                  label={t('admin.reports.reopen')}
-                  name={t('admin.reports.reopenName', { reason: r.comment })}
-                  busy={list.busy}
-                  onClick={() => list.act(r.id, () => api.admin.reopenReport(r.id))}
-                />
-              ) : (
-                <RowButton
-                  label={t('manage.resolve')}
-                  name={t('admin.reports.resolveName', { reason: r.comment })}
-                  kind="primary"
-                  busy={list.busy}
-                  onClick={() => list.act(r.id, () => api.admin.resolveReport(r.id))}
-                />
-              )
-            }
-          />
-        );
+        return {
+          reason: r.comment || t('admin.reports.noComment'),
+          community: r.community?.display_name,
+          post: status && { href: `/posts/${status.id}`, text: status.account.display_name || status.account.acct },
+          about: r.target_account && '@' + r.target_account.account.acct,
+          reporter: '@' + r.account.account.acct,
+          created_at: r.created_at,
+          resolvedBy: r.action_taken_by_account && '@' + r.action_taken_by_account.username,
+        };
       }}
+      actions={(r, list) =>
+        r.action_taken ? (
+          <RowButton
+            label={t('admin.reports.reopen')}
+            name={t('admin.reports.reopenName', { reason: r.comment })}
+            busy={list.busy}
+            onClick={() => list.act(r.id, () => api.admin.reopenReport(r.id))}
+          />
+        ) : (
+          <RowButton
+            label={t('manage.resolve')}
+            name={t('admin.reports.resolveName', { reason: r.comment })}
+            kind="primary"
+            busy={list.busy}
+            onClick={() => list.act(r.id, () => api.admin.resolveReport(r.id))}
+          />
+        )
+      }
     />
   );
 }

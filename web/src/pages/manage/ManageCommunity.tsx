@@ -7,8 +7,8 @@ import type { Community, Membership } from '../../api';
 import { communityPath, personName, threadPath } from '../../components/community';
 import { Page } from '../../components/page';
 import { ImageUpload } from '../../components/ImageUpload';
-import { ManagedListSection, RowButton, SegmentedFilter, useManagedList } from '../../components/ManagedList';
-import { ReportRow } from '../../components/ReportRow';
+import { ManagedListSection, RowButton, useManagedList } from '../../components/ManagedList';
+import { ReportQueue } from '../../components/ReportQueue';
 import { ErrorState, Loading } from '../../components/states';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useApp } from '../../session';
@@ -306,61 +306,42 @@ function Bans(props: { community: Community }) {
   );
 }
 
-const reportFilters = ['open', 'all'] as const;
-
 function Reports(props: { community: Community }) {
   const { t } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const [which, setWhich] = useState<(typeof reportFilters)[number]>('open');
-  const list = useManagedList(
-    () => api.community.reports(c.id, { state: which, limit: 20 }),
-    (next) => api.community.reports(c.id, next),
-    [api, c.id, which],
-    { refreshOnFocus: true },
-  );
   return (
-    <ManagedListSection
+    <ReportQueue
       id="reports-heading"
       title={t('manage.tab.reports')}
-      controls={
-        <SegmentedFilter
-          label={t('manage.reportFilter')}
-          choices={reportFilters}
-          value={which}
-          name={(w) => t(`manage.reports.${w}` as MessageKey)}
-          onChange={(w) => setWhich(w)}
-        />
+      filterLabel={t('manage.reportFilter')}
+      filters={['open', 'all'] as const}
+      filterName={(w) => t(`manage.reports.${w}`)}
+      load={(state) => api.community.reports(c.id, { state, limit: 20 })}
+      nextPage={(next) => api.community.reports(c.id, next)}
+      deps={[api, c.id]}
+      refreshOnFocus
+      view={(r) => ({
+        reason: r.reason,
+        post: r.post && { href: threadPath({ id: r.post.thread_id }), text: r.post.title || r.post.excerpt, author: personName(r.post.author) },
+        reporter: personName(r.reporter),
+        created_at: r.created_at,
+        resolvedBy: r.resolved_at ? personName(r.resolved_by) : null,
+      })}
+      actions={(r, list) =>
+        !r.resolved_at && (
+          <>
+            {r.post && (
+              <button type="button" class="button button-danger" disabled={list.busy} onClick={() => list.act(r.id, () => api.community.remove(r.post!.id, r.reason))}>
+                {t('mod.remove')}
+              </button>
+            )}
+            <button type="button" class="button" disabled={list.busy} onClick={() => list.act(r.id, () => api.community.resolveReport(r.id))}>
+              {t('manage.resolve')}
+            </button>
+          </>
+        )
       }
-      list={list}
-      empty={t('manage.noReports')}
-      rowKey={(r) => r.id}
-      rowClass="report"
-      row={(r) => (
-        <ReportRow
-          report={{
-            reason: r.reason,
-            post: r.post && { href: threadPath({ id: r.post.thread_id }), text: r.post.title || r.post.excerpt, author: personName(r.post.author) },
-            reporter: personName(r.reporter),
-            created_at: r.created_at,
-            resolvedBy: r.resolved_at ? personName(r.resolved_by) : null,
-          }}
-          actions={
-            !r.resolved_at && (
-              <>
-                {r.post && (
-                  <button type="button" class="button button-danger" disabled={list.busy} onClick={() => list.act(r.id, () => api.community.remove(r.post!.id, r.reason))}>
-                    {t('mod.remove')}
-                  </button>
-                )}
-                <button type="button" class="button" disabled={list.busy} onClick={() => list.act(r.id, () => api.community.resolveReport(r.id))}>
-                  {t('manage.resolve')}
-                </button>
-              </>
-            )
-          }
-        />
-      )}
     />
   );
 }
