@@ -712,13 +712,15 @@ TEST(CommunityApiFederation, PersonJoinsARemoteCommunityAndPostsIntoIt) {
   EXPECT_EQ(call(*b, "PATCH", kApi + "/communities/" + on_b, bob, {{"title", "x"}}).status, 422);
   EXPECT_EQ(upload(*b, "/communities/" + on_b + "/icon", bob, png_file(64, 64)).status, 403);
 
-  // alice's new icon reaches B with the Update of the Group.
-  auto with_icon = upload(*a, "/communities/" + on_a + "/icon", alice, png_file(64, 64));
-  ASSERT_EQ(with_icon.status, 200) << with_icon.body;
-  ASSERT_FALSE(media_path(*a, with_icon.body["icon"]).empty()) << with_icon.body;
+  // alice's new icon and banner reach B with the Updates of the Group.
+  ASSERT_EQ(upload(*a, "/communities/" + on_a + "/icon", alice, png_file(64, 64)).status, 200);
+  auto with_images = upload(*a, "/communities/" + on_a + "/header", alice, png_file(90, 30));
+  ASSERT_EQ(with_images.status, 200) << with_images.body;
+  ASSERT_FALSE(media_path(*a, with_images.body["icon"]).empty()) << with_images.body;
+  ASSERT_FALSE(media_path(*a, with_images.body["header"]).empty()) << with_images.body;
   ASSERT_TRUE(eventually([&] {
-    return call(*b, "GET", kApi + "/communities/" + on_b, bob).body["icon"] ==
-           with_icon.body["icon"];
+    const json seen = call(*b, "GET", kApi + "/communities/" + on_b, bob).body;
+    return seen["icon"] == with_images.body["icon"] && seen["header"] == with_images.body["header"];
   })) << a->output()
       << b->output();
 
