@@ -33,6 +33,12 @@ std::size_t MediaStore::upload_body_limit() const noexcept {
   return std::max(limits_.max_image_bytes, limits_.max_file_bytes) + kMultipartOverhead;
 }
 
+void MediaStore::remove_files(const storage::Media& media) const {
+  files_.remove(media.file_name);
+  if (media.preview_name)
+    files_.remove(*media.preview_name);
+}
+
 core::Result<storage::Media> MediaStore::store(storage::Database& db, storage::Id owner,
                                                const Upload& upload) const {
   auto processed = media::process(upload.bytes, processing_purpose(upload.purpose), limits_);
@@ -77,6 +83,14 @@ core::Result<storage::Media> MediaStore::store(storage::Database& db, storage::I
   return stored;
 }
 
+core::Result<void> MediaStore::discard(storage::Database& db, const storage::Media& media) const {
+  if (auto removed = db.transact([&](storage::Tx& tx) { return tx.media().remove(media.id); });
+      !removed)
+    return removed;
+  remove_files(media);
+  return {};
+}
+
 core::Result<std::size_t> MediaStore::remove_unused(storage::Database& db,
                                                     storage::TimePoint cutoff) const {
   std::size_t removed = 0;
@@ -86,11 +100,8 @@ core::Result<std::size_t> MediaStore::remove_unused(storage::Database& db,
     if (!batch)
       return std::move(batch).error();
     // The rows are gone (committed) before their files: a file without a row is never served.
-    for (const auto& m : *batch) {
-      files_.remove(m.file_name);
-      if (m.preview_name)
-        files_.remove(*m.preview_name);
-    }
+    for (const auto& m : *batch)
+      remove_files(m);
     removed += batch->size();
     if (batch->size() < kCleanupBatch)
       return removed;

@@ -3,7 +3,8 @@
 // Uploads end to end: the bytes processed (media::process), the files written under media.dir and
 // the row stored (storage/media.hpp), so a failure anywhere leaves neither file nor row behind;
 // and the cleanup of uploads nobody uses. Shared by the client API (uploads, avatars, headers,
-// serving) and the housekeeping thread. Blocking: run on the blocking pool.
+// community icons and banners, serving) and the housekeeping thread. Blocking: run on the blocking
+// pool.
 
 #include <cstddef>
 #include <optional>
@@ -39,11 +40,16 @@ class MediaStore {
   core::Result<storage::Media> store(storage::Database& db, storage::Id owner,
                                      const Upload& upload) const;
 
+  // Deletes an upload whose use was refused (its row, then its files), so nothing stays behind.
+  core::Result<void> discard(storage::Database& db, const storage::Media& media) const;
+
   // Deletes the rows and files of uploads unused since before `cutoff` (MediaRepo::remove_unused),
   // in batches; returns how many.
   core::Result<std::size_t> remove_unused(storage::Database& db, storage::TimePoint cutoff) const;
 
  private:
+  void remove_files(const storage::Media& media) const;
+
   media::FileStore files_;
   media::Limits limits_;
 };

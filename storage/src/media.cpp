@@ -116,6 +116,14 @@ class MediaRepoImpl final : public MediaRepo {
     });
   }
 
+  Result<void> remove(Id id) override {
+    return x_.write([&]() -> Result<void> {
+      if (x_.q("DELETE FROM media WHERE id = $1 RETURNING id", {id}).empty())
+        return core::Error::not_found("media not found");
+      return {};
+    });
+  }
+
   Result<std::vector<Media>> remove_unused(TimePoint cutoff, std::size_t limit) override {
     return x_.write([&]() -> Result<std::vector<Media>> {
       const auto rows = x_.q(

@@ -981,10 +981,11 @@ class CommunityRepoImpl final : public CommunityRepo {
   Result<CommunityView> update(Id actor_id, const CommunityUpdate& u) override {
     return x_.write([&]() -> Result<CommunityView> {
       const TimePoint now = x_.now();
-      if (u.title || u.icon_url) {
+      if (u.title || u.icon_url || u.header_url) {
         SetList a;
         a.set("display_name", u.title);
         a.set("icon_url", u.icon_url);
+        a.set("header_url", u.header_url);
         a.add("updated_at", now);
         auto [sql, params] = a.sql("actors", "id", actor_id);
         x_.q(sql, params);

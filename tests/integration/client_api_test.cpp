@@ -1272,6 +1272,16 @@ TEST_F(ClientApi, AvatarAndHeaderUploads) {
   const json doc = json::parse(actor.body);
   EXPECT_EQ(doc["icon"]["url"], avatar);
   EXPECT_EQ(doc["image"]["url"], header);
+  // Removing the header (Mastodon's DELETE /api/v1/profile/header) keeps the avatar.
+  auto removed = s().call("DELETE", "/api/v1/profile/header", "", {}, token);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  const json without = json::parse(removed.body);
+  EXPECT_EQ(without["avatar"], avatar);
+  EXPECT_TRUE(without["header"].get<std::string>().ends_with("/headers/original/missing.png"))
+      << without;
+  auto plain = s().call("GET", "/users/carol", "", {{"Accept", "application/activity+json"}});
+  EXPECT_FALSE(json::parse(plain.body).contains("image")) << plain.body;
+  EXPECT_EQ(s().call("DELETE", "/api/v1/profile/avatar").status, 401);
   // A PDF is no avatar.
   const Multipart pdf = multipart({}, "avatar", "%PDF-1.7\n");
   EXPECT_EQ(

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "instances.hpp"
+#include "media_files.hpp"
 
 using namespace guildhall;
 using namespace guildhall::testrig;
@@ -57,10 +58,30 @@ std::string token_for(const Instance& at, const std::string& user,
   return token.body.value("access_token", "");
 }
 
+// A multipart upload of `file` in the field "file" to the community API.
+Reply upload(const Instance& at, const std::string& target, const std::string& token,
+             const std::string& file) {
+  const Multipart body = multipart({}, "file", file);
+  auto headers = body.headers;
+  headers["Authorization"] = "Bearer " + token;
+  auto res = http_request("127.0.0.1", at.port, "POST", kApi + target, body.body, headers);
+  return {res.status, json::parse(res.body, nullptr, false), res.headers};
+}
+
+// The path of one of `at`'s media URLs.
+std::string media_path(const Instance& at, const json& url) {
+  const std::string text = url.is_string() ? url.get<std::string>() : "";
+  return text.starts_with(at.origin() + "/media/") ? text.substr(at.origin().size()) : "";
+}
+
+// Images in these suites stay under 256 KiB (a larger one is refused, not cut off).
+constexpr int kMaxImageBytes = 256 * 1024;
+
 std::unique_ptr<Instance> start_instance(const std::string& suite, const std::string& name,
                                          const std::vector<std::string>& users) {
   auto inst = Instance::make(suite, name);
   inst->env["GUILDHALL_OAUTH_PASSWORD_GRANT"] = "true";
+  inst->env["GUILDHALL_MEDIA_MAX_IMAGE_BYTES"] = std::to_string(kMaxImageBytes);
   EXPECT_TRUE(inst->start());
   for (const auto& user : users) {
     auto [rc, out] = inst->cli({"admin", "user", "create", user, "--password", kPassword});
@@ -195,6 +216,63 @@ TEST_F(CommunityApi, CreateShowEditAndFindCommunities) {
   EXPECT_EQ(api("GET", "/communities/resolve?q=!platform@" + server_->host(), bob_).body["id"], id);
   EXPECT_EQ(api("GET", "/communities/resolve?q=", bob_).status, 422);
   EXPECT_EQ(api("GET", "/communities/123", bob_).status, 404);
+}
+
+TEST_F(CommunityApi, ManagersUploadTheIconAndBanner) {
+  const std::string id = create("pictures");
+  const std::string path = "/communities/" + id;
+
+  // Refusals store nothing: not a manager, no file, not an image, too large.
+  const auto refused = [&](const Reply& r, int status) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_TRUE(r.body.is_object() && r.body.contains("error")) << r.body;
+  };
+  refused(upload(*server_, path + "/icon", bob_, png_file(64, 64)), 403);
+  refused(call(*server_, "POST", kApi + path + "/icon", alice_, json::object()), 422);
+  refused(upload(*server_, path + "/icon", alice_, "%PDF-1.7\n"), 422);
+  const std::string too_large = png_file(360, 260);
+  ASSERT_GT(too_large.size(), static_cast<std::size_t>(kMaxImageBytes));
+  refused(upload(*server_, path + "/header", alice_, too_large), 422);
+  refused(upload(*server_, "/communities/123/icon", alice_, png_file(64, 64)), 404);
+  auto untouched = api("GET", path, bob_);
+  EXPECT_TRUE(untouched.body["icon"].is_null()) << untouched.body;
+  EXPECT_TRUE(untouched.body["header"].is_null()) << untouched.body;
+  EXPECT_EQ(api("GET", path + "/modlog", alice_).body.size(), 0u);
+
+  // The icon is cropped square like an avatar, the banner kept wide; both are served.
+  auto with_icon = upload(*server_, path + "/icon", alice_, png_file(300, 200));
+  ASSERT_EQ(with_icon.status, 200) << with_icon.body;
+  const std::string icon = media_path(*server_, with_icon.body["icon"]);
+  ASSERT_FALSE(icon.empty()) << with_icon.body;
+  auto file = server_->get(icon);
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(file.body.substr(16, 8), std::string("\0\0\x01\x90\0\0\x01\x90", 8));  // 400x400
+  auto with_header = upload(*server_, path + "/header", alice_, png_file(300, 100));
+  ASSERT_EQ(with_header.status, 200) << with_header.body;
+  EXPECT_EQ(with_header.body["icon"], with_icon.body["icon"]);
+  const std::string header = media_path(*server_, with_header.body["header"]);
+  ASSERT_FALSE(header.empty()) << with_header.body;
+  EXPECT_EQ(server_->get(header).status, 200);
+  // Everyone sees them, in the community and in the directory.
+  EXPECT_EQ(api("GET", path, bob_).body["icon"], with_icon.body["icon"]);
+  EXPECT_EQ(api("GET", "/communities?q=pictures", bob_).body[0]["header"],
+            with_header.body["header"]);
+
+  // The Group actor carries them as icon and image; the change is in the moderation log.
+  auto group = server_->get("/c/pictures", "application/activity+json");
+  ASSERT_EQ(group.status, 200);
+  const json doc = json::parse(group.body);
+  EXPECT_EQ(doc["icon"]["url"], with_icon.body["icon"]);
+  EXPECT_EQ(doc["image"]["url"], with_header.body["header"]);
+  auto log = api("GET", path + "/modlog", alice_);
+  ASSERT_EQ(log.body.size(), 2u) << log.body;
+  EXPECT_EQ(log.body[0]["action"], "update_community");
+
+  // The banner is removed with PATCH; the icon stays.
+  auto removed = api("PATCH", path, alice_, {{"header", nullptr}});
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_TRUE(removed.body["header"].is_null());
+  EXPECT_EQ(removed.body["icon"], with_icon.body["icon"]);
 }
 
 TEST_F(CommunityApi, JoinRequestsAreApprovedOrRejectedByManagers) {
@@ -641,6 +719,19 @@ TEST(CommunityApiFederation, PersonJoinsARemoteCommunityAndPostsIntoIt) {
   EXPECT_EQ(home.body[0]["title"], "Hello from B");
   // Settings of a community hosted elsewhere are edited on its instance.
   EXPECT_EQ(call(*b, "PATCH", kApi + "/communities/" + on_b, bob, {{"title", "x"}}).status, 422);
+  EXPECT_EQ(upload(*b, "/communities/" + on_b + "/icon", bob, png_file(64, 64)).status, 403);
+
+  // alice's new icon and banner reach B with the Updates of the Group.
+  ASSERT_EQ(upload(*a, "/communities/" + on_a + "/icon", alice, png_file(64, 64)).status, 200);
+  auto with_images = upload(*a, "/communities/" + on_a + "/header", alice, png_file(90, 30));
+  ASSERT_EQ(with_images.status, 200) << with_images.body;
+  ASSERT_FALSE(media_path(*a, with_images.body["icon"]).empty()) << with_images.body;
+  ASSERT_FALSE(media_path(*a, with_images.body["header"]).empty()) << with_images.body;
+  ASSERT_TRUE(eventually([&] {
+    const json seen = call(*b, "GET", kApi + "/communities/" + on_b, bob).body;
+    return seen["icon"] == with_images.body["icon"] && seen["header"] == with_images.body["header"];
+  })) << a->output()
+      << b->output();
 
   for (auto* inst : {a.get(), b.get()}) {
     EXPECT_TRUE(inst->stop());

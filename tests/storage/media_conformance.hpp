@@ -165,7 +165,54 @@ TYPED_TEST_P(MediaConformance, AttachmentsLinkUploadsAndUnusedOnesAreRemoved) {
   }
 }
 
+// A community's icon and banner are uploads its actor owns: the newest of each stays through the
+// cleanup, a replaced one goes, and an upload whose use was refused is removed at once.
+TYPED_TEST_P(MediaConformance, CommunityImagesAreOwnedByTheCommunity) {
+  const auto alice = this->user("alice");
+  const CommunityView devs = this->community("devs", alice.actor.id);
+  const Id group = devs.actor.id;
+  const auto create = [&](const std::string& name, MediaPurpose purpose) {
+    return this->tx([&](Tx& t) { return t.media().create(new_image(group, name, purpose)); })
+        .value();
+  };
+  const Media old_icon = create("icon1", MediaPurpose::avatar);
+  const Media icon = create("icon2", MediaPurpose::avatar);
+  const Media banner = create("banner", MediaPurpose::header);
+  // alice's own newer avatar leaves the community's alone.
+  this->tx([&](Tx& t) {
+        return t.media().create(new_image(alice.actor.id, "alice", MediaPurpose::avatar));
+      })
+      .value();
+
+  auto updated = this->tx([&](Tx& t) {
+    return t.communities().update(
+        group, {.icon_url = std::optional<std::string>("https://local.test/media/icon2.png"),
+                .header_url = std::optional<std::string>("https://local.test/media/banner.png")});
+  });
+  ASSERT_OK(updated);
+  EXPECT_EQ(updated->actor.icon_url, "https://local.test/media/icon2.png");
+  EXPECT_EQ(updated->actor.header_url, "https://local.test/media/banner.png");
+  auto removed_banner = this->tx([&](Tx& t) {
+    return t.communities().update(group, {.header_url = std::optional<std::string>()});
+  });
+  ASSERT_OK(removed_banner);
+  EXPECT_FALSE(removed_banner->actor.header_url);
+  EXPECT_EQ(removed_banner->actor.icon_url, "https://local.test/media/icon2.png");
+
+  const TimePoint later = std::chrono::system_clock::now() + std::chrono::hours(1);
+  auto removed = this->tx([&](Tx& t) { return t.media().remove_unused(later, 100); });
+  ASSERT_OK(removed);
+  ASSERT_EQ(removed->size(), 1u);
+  EXPECT_EQ(removed->front().id, old_icon.id);
+  ASSERT_OK(this->db_->read([&](Tx& t) { return t.media().get(icon.id); }));
+
+  ASSERT_OK(this->tx([&](Tx& t) { return t.media().remove(banner.id); }));
+  EXPECT_ERROR(this->db_->read([&](Tx& t) { return t.media().get(banner.id); }), not_found);
+  EXPECT_ERROR(this->tx([&](Tx& t) { return t.media().remove(banner.id); }), not_found);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(MediaConformance, UploadsAreStoredFoundByFileAndUpdated,
-                            AttachmentsLinkUploadsAndUnusedOnesAreRemoved);
+                            AttachmentsLinkUploadsAndUnusedOnesAreRemoved,
+                            CommunityImagesAreOwnedByTheCommunity);
 
 }  // namespace guildhall::storage::testing

@@ -131,6 +131,23 @@ async function stubApi(page) {
   await page.route('**/api/guildhall/v1/communities/c1/insights?**', (r) => r.fulfill(json(insights)));
   await page.route('**/api/guildhall/v1/communities/c1/requests?**', (r) =>
     r.fulfill(json([{ person: person('erin', { acct: 'erin@b.example', local: false, host: 'b.example' }), role: 'member', state: 'pending', since: minutesAgo(20), ban: null }])));
+  await page.route('**/api/guildhall/v1/communities/c1/members?**', (r) =>
+    r.fulfill(json([
+      { person: person('alice', { display_name: 'Alice Example' }), role: 'owner', state: 'accepted', since: minutesAgo(9000), ban: null },
+      { person: person('max', { acct: 'max@b.example', local: false, host: 'b.example' }), role: 'moderator', state: 'accepted', since: minutesAgo(5000), ban: null },
+      { person: person('carol'), role: 'member', state: 'accepted', since: minutesAgo(300), ban: null },
+    ])));
+  await page.route('**/api/guildhall/v1/communities/c1/bans?**', (r) =>
+    r.fulfill(json([{ person: person('mallory'), role: 'member', state: 'banned', since: minutesAgo(600), ban: { reason: 'Spam links', expires_at: null } }])));
+  await page.route('**/api/guildhall/v1/communities/c1/reports?**', (r) =>
+    r.fulfill(json([{
+      id: 'r2', community_id: 'c1', reporter: person('dave'), person: null, reason: 'Customer data in a screenshot',
+      post: { id: 't2', thread_id: 't2', title: 'Async traits in embedded code', excerpt: '', author: person('bob') },
+      created_at: minutesAgo(40), resolved_at: null, resolved_by: null,
+    }])));
+  await page.route('**/api/guildhall/v1/communities/c1/modlog?**', (r) =>
+    r.fulfill(json([{ id: 'm1', action: 'ban', moderator: person('alice', { display_name: 'Alice Example' }), person: person('mallory'),
+      post_id: null, reason: 'Spam links', expires_at: null, created_at: minutesAgo(600) }])));
   await page.route('**/api/guildhall/v1/account/notification_preferences', (r) =>
     r.fulfill(json({ mention: true, reply: true, reaction: false, boost: true, follow: true })));
   await page.route('**/api/guildhall/v1/threads/t5', (r) =>
@@ -172,6 +189,10 @@ const pages = [
   { path: '/communities/rust_guild/new', heading: { en: 'New thread in Rust Guild', de: 'Neuer Thread in Rust Guild' }, name: 'composer' },
   { path: '/threads/t1', heading: { en: 'How do we cache Conan packages?', de: 'How do we cache Conan packages?' }, name: 'thread', ready: 'We use Artifactory with one virtual repo per team.' },
   { path: '/communities/rust_guild/manage/requests', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-requests', ready: 'Erin' },
+  { path: '/communities/rust_guild/manage/members', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-members', ready: 'Carol' },
+  { path: '/communities/rust_guild/manage/bans', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-bans', ready: 'Mallory' },
+  { path: '/communities/rust_guild/manage/reports', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-reports', ready: /Customer data in a screenshot/ },
+  { path: '/communities/rust_guild/manage/modlog', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-modlog', ready: /Spam links/ },
   { path: '/communities/rust_guild/manage/insights', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'insights', ready: /Median/ },
   { path: '/communities/rust_guild/manage/settings', heading: { en: 'Manage Rust Guild', de: 'Rust Guild verwalten' }, name: 'manage-settings' },
   { path: '/communities/new', heading: { en: 'Create a community', de: 'Community gründen' }, name: 'create' },
@@ -209,6 +230,43 @@ describe('the pages of the app (API answered in the browser)', () => {
       await context.close();
     });
   }
+
+  it('posts a thread with the keyboard alone', async () => {
+    const { context, page, problems } = await openPage(browser, { locale: 'en-US' });
+    await stubApi(page);
+    const posted = [];
+    await page.route('**/api/guildhall/v1/communities/c1/threads', (r) => {
+      if (r.request().method() !== 'POST') return r.fallback();
+      posted.push(r.request().postDataJSON());
+      return r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(thread('t1', 'Typed, not clicked')) });
+    });
+    // Tab (never the mouse) until `target` has the focus.
+    const tabTo = async (target, what) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        if (await target.evaluate((el) => el === document.activeElement)) return;
+      }
+      assert.fail(`${what} is not reached with Tab`);
+    };
+    await page.goto(`${server.origin}/communities/rust_guild`);
+    await page.getByText('Read this first: how this guild works').waitFor();
+    await tabTo(page.getByRole('link', { name: 'New thread' }), 'the New thread link');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'New thread in Rust Guild' }).waitFor();
+    await tabTo(page.getByLabel('Title'), 'the title');
+    await page.keyboard.type('Typed, not clicked');
+    await tabTo(page.getByLabel('Text'), 'the text');
+    await page.keyboard.type('Every step **by keyboard**.');
+    await tabTo(page.getByRole('button', { name: 'Post thread' }), 'the Post thread button');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/threads/t1');
+    assert.equal(posted.length, 1);
+    assert.equal(posted[0].title, 'Typed, not clicked');
+    assert.equal(posted[0].body, 'Every step **by keyboard**.');
+    // The thread page's made-up body trips the CSP on purpose (the test above); nothing else.
+    assert.deepEqual(problems.filter((p) => !p.includes('Content Security Policy')), []);
+    await context.close();
+  });
 
   it('previews Markdown and opens the emoji picker with the keyboard', async () => {
     const { context, page } = await openPage(browser, { locale: 'en-US' });

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { admin, expectAccessible, launchBrowser, openPage, shot, startServer } from './support.mjs';
+import { admin, expectAccessible, launchBrowser, openPage, pngFile, shot, startServer } from './support.mjs';
 
 // A free loopback port: instances that federate need their address (= domain) before starting.
 function freePort() {
@@ -107,8 +107,18 @@ describe('the issue scenario on two real instances', () => {
     await members.waitFor();
     assert.equal(await members.textContent(), '1');
     assert.equal(await page.getByRole('table', { name: 'Members by instance' }).getByRole('row').count(), 2);
+    // An icon for the community, uploaded in the settings tab (previewed first).
+    await page.getByRole('navigation', { name: 'Manager tools' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Choose a new icon').setInputFiles({ name: 'rust.png', mimeType: 'image/png', buffer: pngFile(120, 80) });
+    await page.getByRole('img', { name: 'Preview of the chosen image' }).waitFor();
+    await page.getByRole('button', { name: 'Upload icon' }).click();
+    await page.getByText('Icon updated.').waitFor();
+    await page.getByRole('img', { name: "The community's current icon" }).waitFor();
+    await shot(page, 'scenario-manage-settings');
+    await expectAccessible(page, 'manager settings with the icon (real server)');
     await page.getByRole('link', { name: 'Back to Rust Guild' }).click();
     await page.getByRole('heading', { level: 1, name: 'Rust Guild' }).waitFor();
+    assert.match(await page.locator('.community-header img.community-icon').getAttribute('src'), /\/media\//);
   });
 
   it('alice posts a titled question, comments, reacts', async () => {
@@ -161,6 +171,8 @@ describe('the issue scenario on two real instances', () => {
     await page.getByRole('button', { name: 'Find and join' }).click();
     await page.getByRole('heading', { level: 1, name: 'Rust Guild' }).waitFor();
     await page.getByText(/Waiting for|waiting for a manager/).waitFor();
+    // B shows the icon A's Group carries (A's own file).
+    assert.ok((await page.locator('.community-header img.community-icon').getAttribute('src')).startsWith(`${a.origin}/media/`));
     await shot(page, 'scenario-remote-pending');
 
     const admin = alice.page;

@@ -41,6 +41,7 @@ export const community = (extra: Partial<Community> = {}): Community => ({
   posting_policy: 'members',
   languages: ['en', 'de'],
   icon: null,
+  header: null,
   member_count: 42,
   created_at: '2026-11-01T09:00:00.000Z',
   me: { membership: 'none', role: null, can_post: false, can_manage: false, ban: null },

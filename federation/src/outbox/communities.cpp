@@ -312,12 +312,16 @@ Result<storage::CommunityView> Communities::update_settings(Id manager_id, Id co
   if (input.languages)
     if (auto ok = check_languages(*input.languages); !ok)
       return std::move(ok).error();
-  if (input.icon_url && *input.icon_url &&
-      (!((*input.icon_url)->starts_with("https://") || (*input.icon_url)->starts_with("http://")) ||
-       (*input.icon_url)->size() > kMaxUrlBytes))
-    return Error::invalid_input("the icon must be an http(s) URL of at most 2048 bytes");
+  for (const auto& [url, what] :
+       {std::pair{&input.icon_url, "the icon"}, std::pair{&input.header_url, "the banner"}})
+    if (*url && **url &&
+        (!((**url)->starts_with("https://") || (**url)->starts_with("http://")) ||
+         (**url)->size() > kMaxUrlBytes))
+      return Error::invalid_input(std::string(what) +
+                                  " must be an http(s) URL of at most 2048 bytes");
   storage::CommunityUpdate update;
   update.icon_url = input.icon_url;
+  update.header_url = input.header_url;
   if (input.title)
     update.title = std::optional<std::string>(*input.title);
   if (input.description) {

@@ -28,6 +28,18 @@ Result<std::optional<E>> enum_param(const json& params, std::string_view key, co
   return std::optional<E>(value);
 }
 
+// An image setting: absent leaves it, null or "" removes it, a string is its URL.
+storage::Nullable<std::string> image_url_param(const json& params, std::string_view key) {
+  const auto found = params.find(key);
+  if (found == params.end())
+    return {};
+  if (found->is_null() || (found->is_string() && found->empty()))
+    return std::optional<std::string>{};
+  if (auto url = string_param(params, key))
+    return std::optional<std::string>(*url);
+  return {};
+}
+
 // The settings a request gives (create and PATCH): only the fields present.
 Result<federation::outbox::CommunitySettingsInput> settings_input(const json& params) {
   federation::outbox::CommunitySettingsInput in;
@@ -52,12 +64,8 @@ Result<federation::outbox::CommunitySettingsInput> settings_input(const json& pa
   in.visibility = *visibility;
   in.join_policy = *join;
   in.posting_policy = *posting;
-  if (params.contains("icon")) {
-    if (params["icon"].is_null() || (params["icon"].is_string() && params["icon"] == ""))
-      in.icon_url = std::optional<std::string>{};
-    else if (auto icon = string_param(params, "icon"))
-      in.icon_url = std::optional<std::string>(*icon);
-  }
+  in.icon_url = image_url_param(params, "icon");
+  in.header_url = image_url_param(params, "header");
   return in;
 }
 
@@ -140,6 +148,41 @@ Response update_community(Call& call) {
   auto updated = call.ctx.communities.update_settings(call.me(), id, *settings);
   if (!updated)
     return from_error(updated.error());
+  return community_response(call, id);
+}
+
+// A community's icon or banner from an upload (multipart field `file`): processed like a
+// person's avatar or header and owned by the community (the cleanup keeps an owner's newest), then
+// set through the settings path, which sends Update(Group). The manager's right is checked before
+// anything is stored; a setting refused after all takes the stored image away again.
+Response upload_community_image(Call& call, storage::MediaPurpose purpose) {
+  const Id id = path_id(call).value();
+  auto may = call.app().db.read([&](Tx& tx) -> Result<void> {
+    auto group = call.ctx.communities.managed(tx, call.me(), id);
+    if (!group)
+      return std::move(group).error();
+    if (!group->actor.is_local())
+      return Error::invalid_input("the images of a community hosted elsewhere are set there");
+    return {};
+  });
+  if (!may)
+    return from_error(may.error());
+  auto file = uploaded_file(call.req, "file");
+  if (!file)
+    return api_error(422, "file is required: an image in a multipart/form-data body");
+  auto stored = call.ctx.media.store(call.app().db, id, {.bytes = file->bytes, .purpose = purpose});
+  if (!stored)
+    return from_error(stored.error());
+  federation::outbox::CommunitySettingsInput settings;
+  const std::string url = call.app().urls.media(stored->file_name);
+  if (purpose == storage::MediaPurpose::avatar)
+    settings.icon_url = std::optional<std::string>(url);
+  else
+    settings.header_url = std::optional<std::string>(url);
+  if (auto updated = call.ctx.communities.update_settings(call.me(), id, settings); !updated) {
+    (void)call.ctx.media.discard(call.app().db, *stored);
+    return from_error(updated.error());
+  }
   return community_response(call, id);
 }
 
@@ -294,6 +337,15 @@ void register_community_directory(http::Router& router, const std::shared_ptr<Ap
   t.add(Verb::get, base + "/{id}", "community_show", read,
         [](Call& call) { return community_response(call, path_id(call).value()); });
   t.add(Verb::patch, base + "/{id}", "community_update", write, update_community);
+  const http::RouteOptions uploads{.body_limit = ctx->media.upload_body_limit()};
+  t.add(
+      Verb::post, base + "/{id}/icon", "community_icon", write,
+      [](Call& call) { return upload_community_image(call, storage::MediaPurpose::avatar); },
+      uploads);
+  t.add(
+      Verb::post, base + "/{id}/header", "community_header", write,
+      [](Call& call) { return upload_community_image(call, storage::MediaPurpose::header); },
+      uploads);
   t.add(Verb::post, base + "/{id}/join", "community_join", write, join_community);
   t.add(Verb::post, base + "/{id}/leave", "community_leave", write, leave_community);
   t.add(Verb::get, base + "/{id}/members", "community_members", read,

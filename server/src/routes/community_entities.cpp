@@ -168,6 +168,7 @@ json community_json(Tx& tx, const ApiContext& ctx, const storage::CommunityView&
               {"posting_policy", storage::to_string(c.posting_policy)},
               {"languages", c.languages},
               {"icon", a.icon_url ? json(*a.icon_url) : json(nullptr)},
+              {"header", a.header_url ? json(*a.header_url) : json(nullptr)},
               {"member_count", group.member_count},
               {"created_at", core::format_rfc3339(c.created_at)},
               {"me", std::move(me)}};

@@ -170,6 +170,19 @@ Response update_credentials(Call& call) {
   });
 }
 
+// DELETE /api/v1/profile/avatar and …/header (Mastodon 4.2): the profile shows none again;
+// followers learn it from the Update(Person) like any profile change.
+Response remove_profile_image(Call& call, storage::MediaPurpose purpose) {
+  storage::ActorUpdate update;
+  if (purpose == storage::MediaPurpose::avatar)
+    update.icon_url = std::optional<std::string>();
+  else
+    update.header_url = std::optional<std::string>();
+  if (auto updated = call.ctx.people.update_profile(call.me(), update); !updated)
+    return from_error(updated.error());
+  return verify_credentials(call);
+}
+
 Response get_account(Call& call) {
   const Id id = path_id(call).value();
   return read_json(call, [&](Tx& tx) -> Result<json> {
@@ -910,6 +923,12 @@ void register_mastodon_accounts(http::Router& router, const std::shared_ptr<ApiC
   table.add(Verb::patch, "/api/v1/accounts/update_credentials", "api_accounts_update",
             user_scope("write:accounts"), update_credentials,
             {.body_limit = ctx->media.upload_body_limit()});
+  table.add(Verb::delete_, "/api/v1/profile/avatar", "api_profile_avatar_remove",
+            user_scope("write:accounts"),
+            [](Call& call) { return remove_profile_image(call, storage::MediaPurpose::avatar); });
+  table.add(Verb::delete_, "/api/v1/profile/header", "api_profile_header_remove",
+            user_scope("write:accounts"),
+            [](Call& call) { return remove_profile_image(call, storage::MediaPurpose::header); });
   table.add(Verb::get, "/api/v1/accounts/relationships", "api_accounts_relationships",
             user_scope("read:follows"), relationships);
   table.add(Verb::get, "/api/v1/accounts/lookup", "api_accounts_lookup", public_access(), lookup);

@@ -41,6 +41,8 @@ export interface Community {
   posting_policy: PostingPolicy;
   languages: string[];
   icon: string | null;
+  // The banner shown above the community's page.
+  header: string | null;
   member_count: number;
   created_at: string;
   me: {
@@ -63,10 +65,12 @@ export interface CommunitySettings {
   join_policy: JoinPolicy;
   posting_policy: PostingPolicy;
   languages: string[];
-  icon: string | null;
+  // Image addresses; the manager tools upload them instead (communityApi.uploadImage).
+  icon?: string | null;
+  header?: string | null;
 }
 
-export interface NewCommunity extends Partial<Omit<CommunitySettings, 'title' | 'icon'>> {
+export interface NewCommunity extends Partial<Omit<CommunitySettings, 'title' | 'icon' | 'header'>> {
   handle: string;
   title: string;
 }

@@ -58,6 +58,13 @@ export function communityApi(client: ApiClient) {
     community: (cid: string) => client.get<Community>(path(`/communities/${id(cid)}`)),
     updateCommunity: (cid: string, changes: Partial<CommunitySettings>) =>
       send<Community>('PATCH', `/communities/${id(cid)}`, changes),
+    // A new icon (cropped square) or banner, uploaded as multipart `file`; removed with
+    // updateCommunity({icon: null}) or ({header: null}).
+    uploadImage: async (cid: string, image: 'icon' | 'header', file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return (await client.request<Community>('POST', path(`/communities/${id(cid)}/${image}`), { form })).data;
+    },
 
     join: (cid: string) => send<JoinResult>('POST', `/communities/${id(cid)}/join`),
     leave: (cid: string) => send<Community>('POST', `/communities/${id(cid)}/leave`),

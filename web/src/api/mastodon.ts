@@ -49,12 +49,14 @@ export function mastodonApi(client: ApiClient) {
           json: fields,
         })
       ).data,
-    // A new profile picture (multipart `avatar`; cropped square by the server).
-    updateAvatar: async (file: File) => {
+    // A new profile picture (multipart `avatar`; cropped square by the server) or header.
+    updateProfileImage: async (image: 'avatar' | 'header', file: File) => {
       const form = new FormData();
-      form.append('avatar', file);
+      form.append(image, file);
       return (await client.request<CredentialAccount>('PATCH', '/api/v1/accounts/update_credentials', { form })).data;
     },
+    removeProfileImage: async (image: 'avatar' | 'header') =>
+      (await client.request<CredentialAccount>('DELETE', `/api/v1/profile/${image}`)).data,
     instance: () => client.get<InstanceV2>('/api/v2/instance'),
     // An upload, processed at once (docs/api.md, "Media"); its id goes into media_ids.
     uploadMedia: async (file: File, description?: string) => {

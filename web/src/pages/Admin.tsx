@@ -8,13 +8,14 @@ import { useState } from 'preact/hooks';
 import type { AdminAccount, FederationMode, FederationPolicy, InstanceSettings, Registrations } from '../api';
 import { CommunityIcon, communityPath } from '../components/community';
 import { Page } from '../components/page';
+import { ManagedListSection, RowButton, useManagedList, useRowAction } from '../components/ManagedList';
 import { PagedList } from '../components/PagedList';
+import { ReportQueue } from '../components/ReportQueue';
 import { FormActions, FormError, Loaded, useErrorMessage } from '../components/states';
 import { useLoad } from '../hooks/useLoad';
 import { usePaged } from '../hooks/usePaged';
 import { useI18n, type MessageKey } from '../i18n';
 import { useApp } from '../session';
-import { RowButton, useRowAction } from './manage/ManageCommunity';
 
 export const adminTabs = ['people', 'communities', 'federation', 'reports', 'settings'] as const;
 export type AdminTab = (typeof adminTabs)[number];
@@ -56,17 +57,66 @@ function People() {
   const me = state.status === 'signedIn' ? state.session.account.id : null;
   const [query, setQuery] = useState('');
   const [search, setSearch] = useState('');
-  const list = usePaged(() => api.admin.accounts({ username: search || undefined, limit: 40 }), (next) => api.admin.accounts(next), [api, search]);
-  const { busy, run, errorView } = useRowAction();
+  const list = useManagedList(() => api.admin.accounts({ username: search || undefined, limit: 40 }), (next) => api.admin.accounts(next), [api, search]);
   // Suspending ends the person's sessions and streams at once: asked once more, in the row.
   const [confirming, setConfirming] = useState<string | null>(null);
-  const after = () => {
-    setConfirming(null);
-    list.reload(true);
-  };
+  const act = (id: string, call: () => Promise<unknown>) => list.act(id, call, () => setConfirming(null));
   return (
-    <section aria-labelledby="admin-people">
-      <h2 id="admin-people">{t('admin.tab.people')}</h2>
+    <ManagedListSection
+      id="admin-people"
+      title={t('admin.tab.people')}
+      list={list}
+      empty={t('admin.people.none')}
+      rowKey={(a) => a.id}
+      row={(a) => {
+        const name = a.account.display_name || a.username;
+        const status = accountState(a);
+        return (
+          <>
+            <div>
+              <span class="author">{name}</span> <span class="acct">@{a.username}</span>
+              <p class="status-meta">
+                {t(`admin.people.state.${status}` as MessageKey)}
+                {a.role?.name === 'Admin' && ` · ${t('admin.people.admin')}`}
+                {a.email && ` · ${a.email}`}
+              </p>
+            </div>
+            <div class="actions">
+              {a.suspended ? (
+                <RowButton
+                  label={t('admin.people.unsuspend')}
+                  name={t('admin.people.unsuspendName', { name })}
+                  busy={list.busy}
+                  onClick={() => act(a.id, () => api.admin.unsuspend(a.id))}
+                />
+              ) : a.id === me ? null : confirming === a.id ? (
+                <div role="group" aria-label={t('admin.people.confirmTitle', { name })} class="confirm">
+                  <p>{t('admin.people.confirm', { name })}</p>
+                  <RowButton
+                    label={t('admin.people.confirmSuspend')}
+                    name={t('admin.people.confirmSuspendName', { name })}
+                    kind="danger"
+                    busy={list.busy}
+                    onClick={() => act(a.id, () => api.admin.suspend(a.id))}
+                  />
+                  <button type="button" class="button button-quiet" onClick={() => setConfirming(null)}>
+                    {t('admin.cancel')}
+                  </button>
+                </div>
+              ) : (
+                <RowButton
+                  label={t('admin.people.suspend')}
+                  name={t('admin.people.suspendName', { name })}
+                  kind="danger"
+                  busy={list.busy}
+                  onClick={() => setConfirming(a.id)}
+                />
+              )}
+            </div>
+          </>
+        );
+      }}
+    >
       <form
         class="card form"
         role="search"
@@ -86,95 +136,38 @@ function People() {
           </div>
         </div>
       </form>
-      {errorView}
-      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('admin.people.none')}>
-        {(items) => (
-          <ul class="row-list">
-            {items.map((a) => {
-              const name = a.account.display_name || a.username;
-              const status = accountState(a);
-              return (
-                <li key={a.id} class="row">
-                  <div>
-                    <span class="author">{name}</span> <span class="acct">@{a.username}</span>
-                    <p class="status-meta">
-                      {t(`admin.people.state.${status}` as MessageKey)}
-                      {a.role?.name === 'Admin' && ` · ${t('admin.people.admin')}`}
-                      {a.email && ` · ${a.email}`}
-                    </p>
-                  </div>
-                  <div class="actions">
-                    {a.suspended ? (
-                      <RowButton
-                        label={t('admin.people.unsuspend')}
-                        name={t('admin.people.unsuspendName', { name })}
-                        busy={busy !== null}
-                        onClick={() => run(a.id, () => api.admin.unsuspend(a.id), after)}
-                      />
-                    ) : a.id === me ? null : confirming === a.id ? (
-                      <div role="group" aria-label={t('admin.people.confirmTitle', { name })} class="confirm">
-                        <p>{t('admin.people.confirm', { name })}</p>
-                        <RowButton
-                          label={t('admin.people.confirmSuspend')}
-                          name={t('admin.people.confirmSuspendName', { name })}
-                          kind="danger"
-                          busy={busy !== null}
-                          onClick={() => run(a.id, () => api.admin.suspend(a.id), after)}
-                        />
-                        <button type="button" class="button button-quiet" onClick={() => setConfirming(null)}>
-                          {t('admin.cancel')}
-                        </button>
-                      </div>
-                    ) : (
-                      <RowButton
-                        label={t('admin.people.suspend')}
-                        name={t('admin.people.suspendName', { name })}
-                        kind="danger"
-                        busy={busy !== null}
-                        onClick={() => setConfirming(a.id)}
-                      />
-                    )}
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </PagedList>
-    </section>
+    </ManagedListSection>
   );
 }
 
 function Communities() {
   const { t, tn } = useI18n();
   const { api } = useApp();
-  const list = usePaged(() => api.community.communities({ scope: 'local', limit: 40 }), (next) => api.community.communities(next), [api]);
+  const list = useManagedList(() => api.community.communities({ scope: 'local', limit: 40 }), (next) => api.community.communities(next), [api]);
   return (
-    <section aria-labelledby="admin-communities">
-      <h2 id="admin-communities">{t('admin.communities')}</h2>
-      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('directory.empty')}>
-        {(items) => (
-          <ul class="row-list">
-            {items.map((c) => (
-              <li key={c.id} class="row">
-                <div class="community-card-head">
-                  <CommunityIcon community={c} size={40} />
-                  <div>
-                    <a href={communityPath(c)}>{c.title}</a>
-                    <p class="status-meta">
-                      !{c.acct} · {tn('community.members', c.member_count)} · {t(`community.visibility.${c.visibility}` as MessageKey)}
-                    </p>
-                  </div>
-                </div>
-                <a class="button" href={`${communityPath(c)}/manage`}>
-                  {t('community.manage')}
-                </a>
-              </li>
-            ))}
-          </ul>
-        )}
-      </PagedList>
-    </section>
+    <ManagedListSection
+      id="admin-communities"
+      title={t('admin.communities')}
+      list={list}
+      empty={t('directory.empty')}
+      rowKey={(c) => c.id}
+      row={(c) => (
+        <>
+          <div class="community-card-head">
+            <CommunityIcon community={c} size={40} />
+            <div>
+              <a href={communityPath(c)}>{c.title}</a>
+              <p class="status-meta">
+                !{c.acct} · {tn('community.members', c.member_count)} · {t(`community.visibility.${c.visibility}` as MessageKey)}
+              </p>
+            </div>
+          </div>
+          <a class="button" href={`${communityPath(c)}/manage`}>
+            {t('community.manage')}
+          </a>
+        </>
+      )}
+    />
   );
 }
 
@@ -322,72 +315,49 @@ function Federation() {
 }
 
 function Reports() {
-  const { t, formatRelative } = useI18n();
+  const { t } = useI18n();
   const { api } = useApp();
-  const [resolved, setResolved] = useState(false);
-  const list = usePaged(() => api.admin.reports({ resolved, limit: 40 }), (next) => api.admin.reports(next), [api, resolved]);
-  const { busy, run, errorView } = useRowAction();
   return (
-    <section aria-labelledby="admin-reports">
-      <div class="section-head">
-        <h2 id="admin-reports">{t('admin.tab.reports')}</h2>
-        <div class="segmented" role="group" aria-label={t('admin.reports.filter')}>
-          {([false, true] as const).map((r) => (
-            <button key={String(r)} type="button" aria-pressed={resolved === r} onClick={() => setResolved(r)}>
-              {t(r ? 'admin.reports.resolved' : 'admin.reports.open')}
-            </button>
-          ))}
-        </div>
-      </div>
-      {errorView}
-      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('manage.noReports')}>
-        {(items) => (
-          <ul class="row-list">
-            {items.map((r) => {
-              const status = r.statuses[0];
-              return (
-                <li key={r.id} class="row report">
-                  <div>
-                    <p>
-                      <strong>{t('manage.reportReason', { reason: r.comment || t('admin.reports.noComment') })}</strong>
-                    </p>
-                    {r.community && <p>{t('admin.reports.community', { community: r.community.display_name })}</p>}
-                    {status && (
-                      <p>
-                        <a href={`/posts/${status.id}`}>{status.account.display_name || status.account.acct}</a>
-                      </p>
-                    )}
-                    <p class="status-meta">
-                      {r.target_account && `${t('admin.reports.about', { name: '@' + r.target_account.account.acct })} · `}
-                      {t('manage.reportedBy', { name: '@' + r.account.account.acct, when: formatRelative(r.created_at) })}
-                      {r.action_taken_by_account && ` · ${t('manage.resolvedBy', { name: '@' + r.action_taken_by_account.username })}`}
-                    </p>
-                  </div>
-                  <div class="actions">
-                    {r.action_taken ? (
-                      <RowButton
-                        label={t('admin.reports.reopen')}
-                        name={t('admin.reports.reopenName', { reason: r.comment })}
-                        busy={busy !== null}
-                        onClick={() => run(r.id, () => api.admin.reopenReport(r.id), () => list.reload(true))}
-                      />
-                    ) : (
-                      <RowButton
-                        label={t('manage.resolve')}
-                        name={t('admin.reports.resolveName', { reason: r.comment })}
-                        kind="primary"
-                        busy={busy !== null}
-                        onClick={() => run(r.id, () => api.admin.resolveReport(r.id), () => list.reload(true))}
-                      />
-                    )}
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </PagedList>
-    </section>
+    <ReportQueue
+      id="admin-reports"
+      title={t('admin.tab.reports')}
+      filterLabel={t('admin.reports.filter')}
+      filters={['open', 'resolved'] as const}
+      filterName={(w) => t(`admin.reports.${w}`)}
+      load={(w) => api.admin.reports({ resolved: w === 'resolved', limit: 40 })}
+      nextPage={(next) => api.admin.reports(next)}
+      deps={[api]}
+      view={(r) => {
+        const status = r.statuses[0];
+        return {
+          reason: r.comment || t('admin.reports.noComment'),
+          community: r.community?.display_name,
+          post: status && { href: `/posts/${status.id}`, text: status.account.display_name || status.account.acct },
+          about: r.target_account && '@' + r.target_account.account.acct,
+          reporter: '@' + r.account.account.acct,
+          created_at: r.created_at,
+          resolvedBy: r.action_taken_by_account && '@' + r.action_taken_by_account.username,
+        };
+      }}
+      actions={(r, list) =>
+        r.action_taken ? (
+          <RowButton
+            label={t('admin.reports.reopen')}
+            name={t('admin.reports.reopenName', { reason: r.comment })}
+            busy={list.busy}
+            onClick={() => list.act(r.id, () => api.admin.reopenReport(r.id))}
+          />
+        ) : (
+          <RowButton
+            label={t('manage.resolve')}
+            name={t('admin.reports.resolveName', { reason: r.comment })}
+            kind="primary"
+            busy={list.busy}
+            onClick={() => list.act(r.id, () => api.admin.resolveReport(r.id))}
+          />
+        )
+      }
+    />
   );
 }
 

@@ -74,6 +74,7 @@ function CommunityView(props: { community: Community; onChange(c: Community): vo
   return (
     <Page title={c.title}>
       <header class="card community-header">
+        {c.header && <img class="community-banner" src={c.header} alt="" />}
         <div class="community-card-head">
           <CommunityIcon community={c} size={64} />
           <div>

@@ -1,8 +1,8 @@
-// Settings: display name and bio (PATCH /api/v1/accounts/update_credentials), the UI language,
-// notification preferences and the password (settings/).
+// Settings: display name and bio (PATCH /api/v1/accounts/update_credentials), the profile picture
+// and header image, the UI language, notification preferences and the password (settings/).
 import { useState } from 'preact/hooks';
 
-import { AvatarUpload } from '../components/AvatarUpload';
+import { ImageUpload } from '../components/ImageUpload';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { Page } from '../components/page';
 import { FormError, SaveActions, useSaving } from '../components/states';
@@ -10,6 +10,11 @@ import { useI18n } from '../i18n';
 import { useApp, useSession } from '../session';
 import { NotificationSettings } from './settings/NotificationSettings';
 import { PasswordForm } from './settings/PasswordForm';
+
+// The account's image, unless it is the server's stand-in for none (Mastodon's missing.png).
+function chosenImage(url: string | undefined) {
+  return url && !url.endsWith('/missing.png') ? url : null;
+}
 
 export function Settings() {
   const { t } = useI18n();
@@ -67,10 +72,18 @@ export function Settings() {
         </div>
         <FormError error={saving.error} />
         <SaveActions phase={saving.phase} submit={t('settings.save')} />
-        {/* The avatar's place: uploads come with the media API. */}
-        <p class="help">{t('settings.more')}</p>
       </form>
-      <AvatarUpload />
+      {(['avatar', 'header'] as const).map((image) => (
+        <ImageUpload
+          key={image}
+          id={`settings-${image}`}
+          messages={`settings.${image}`}
+          shape={image === 'avatar' ? 'square' : 'banner'}
+          current={chosenImage(session?.account[image])}
+          upload={async (file) => updateAccount(await api.mastodon.updateProfileImage(image, file))}
+          remove={async () => updateAccount(await api.mastodon.removeProfileImage(image))}
+        />
+      ))}
       <section class="card form" aria-labelledby="settings-language">
         <h2 id="settings-language">{t('settings.language')}</h2>
         <div class="field">

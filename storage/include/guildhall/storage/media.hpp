@@ -2,7 +2,8 @@
 
 // Uploaded media (schema migration 0011): one row per file a local person uploaded, for a post
 // (until attached it is theirs alone; unattached uploads older than a day are cleaned up), as an
-// avatar or as a profile header. The files live under `media.dir`, named by `file_name` and
+// avatar or as a profile header. A local community's icon and banner are its avatar and header,
+// owned by the community's actor. The files live under `media.dir`, named by `file_name` and
 // `preview_name`; storage never builds URLs. A post's attachments (model.hpp) point back at the
 // upload they show with `media_id`: that link is what "attached" means.
 //
@@ -80,6 +81,8 @@ class MediaRepo {
   // The upload whose file or preview is `file_name`; not_found otherwise.
   virtual Result<Media> by_file_name(std::string_view file_name) = 0;
   virtual Result<Media> update(Id id, const MediaUpdate& update) = 0;
+  // Deletes the row of an upload that was never used (its use was refused); not_found when absent.
+  virtual Result<void> remove(Id id) = 0;
   // Deletes uploads for posts that no post shows and that were made before `cutoff`, and avatars
   // and headers older than their owner's newest of the same purpose; at most `limit` rows. Returns
   // them, so the caller removes their files.

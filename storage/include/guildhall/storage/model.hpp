@@ -268,6 +268,7 @@ struct NewCommunity {
 struct CommunityUpdate {
   Nullable<std::string> title{};  // the actor's display_name
   Nullable<std::string> icon_url{};
+  Nullable<std::string> header_url{};  // the banner (AS2 `image`)
   std::optional<std::string> description_source{};
   std::optional<std::string> description_html{};
   std::optional<std::string> welcome_source{};

@@ -1,5 +1,6 @@
 // Every community setting, for creating a community and for editing one: title, description,
-// rules, welcome message, visibility, join and posting policy, languages, icon.
+// rules, welcome message, visibility, join and posting policy, languages. The icon and banner are
+// uploads of their own (ImageUpload on the settings tab).
 import { useState } from 'preact/hooks';
 
 import type { Community, CommunitySettings, CommunityVisibility, JoinPolicy, PostingPolicy } from '../../api';
@@ -31,7 +32,6 @@ export function CommunityForm(props: {
     join_policy: c?.join_policy ?? 'open',
     posting_policy: c?.posting_policy ?? 'members',
     languages: c?.languages ?? [],
-    icon: c?.icon ?? null,
   });
   const [rulesText, setRulesText] = useState((c?.rules ?? []).join('\n'));
   const saving = useSaving();
@@ -49,7 +49,7 @@ export function CommunityForm(props: {
       .split('\n')
       .map((r) => r.trim())
       .filter(Boolean);
-    saving.run(() => props.onSubmit({ ...v, title: v.title.trim(), rules, icon: v.icon?.trim() || null }));
+    saving.run(() => props.onSubmit({ ...v, title: v.title.trim(), rules }));
   };
 
   const choice = <T extends string>(id: string, key: 'visibility' | 'join_policy' | 'posting_policy', options: T[]) => (
@@ -148,20 +148,6 @@ export function CommunityForm(props: {
           ))}
         </div>
       </fieldset>
-      <div class="field">
-        <label for="community-icon">{t('communityForm.icon')}</label>
-        <input
-          id="community-icon"
-          type="url"
-          value={v.icon ?? ''}
-          placeholder="https://"
-          aria-describedby="community-icon-help"
-          onInput={(e) => set('icon', e.currentTarget.value)}
-        />
-        <p class="help" id="community-icon-help">
-          {t('communityForm.iconHelp')}
-        </p>
-      </div>
       <FormError error={saving.error} />
       <SaveActions phase={saving.phase} submit={props.submitLabel} />
     </form>

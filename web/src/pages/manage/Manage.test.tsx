@@ -19,13 +19,20 @@ const owner = { membership: 'member' as const, role: 'owner' as const, can_post:
 const managed = community({ me: owner, managers: [{ role: 'owner', person: person('alice') }] });
 
 type Handler = (url: string, init?: RequestInit) => Response;
+// A JSON body as its value; an upload as its fields' file names.
+const bodyOf = (body: RequestInit['body']) =>
+  body instanceof FormData
+    ? Object.fromEntries([...body.entries()].map(([k, v]) => [k, (v as File).name]))
+    : body
+      ? JSON.parse(String(body))
+      : undefined;
 function server(routes: Record<string, Handler>) {
   const writes: [string, string, unknown][] = [];
   const wrapped = Object.fromEntries(
     Object.entries(routes).map(([k, h]) => [
       k,
       ((url, init) => {
-        if (init?.method && init.method !== 'GET') writes.push([init.method, url, init.body ? JSON.parse(String(init.body)) : undefined]);
+        if (init?.method && init.method !== 'GET') writes.push([init.method, url, bodyOf(init.body)]);
         return h(url, init);
       }) as Handler,
     ]),
@@ -115,7 +122,6 @@ describe('Manager tools', () => {
     fireEvent.input(title, { target: { value: 'Platform Eng' } });
     fireEvent.click(screen.getByLabelText('Private'));
     fireEvent.click(screen.getByLabelText('German'));
-    fireEvent.input(screen.getByLabelText('Icon (image address)'), { target: { value: 'https://img.example/p.png' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(await screen.findByText('Saved.')).toBeTruthy();
     expect(writes).toEqual([
@@ -131,11 +137,43 @@ describe('Manager tools', () => {
           join_policy: 'open',
           posting_policy: 'members',
           languages: ['en'],
-          icon: 'https://img.example/p.png',
         },
       ],
     ]);
     expect(screen.getByRole('heading', { level: 1, name: 'Manage Platform Eng' })).toBeTruthy();
+  });
+
+  it('uploads the icon and removes the banner, each on its own', async () => {
+    let current: typeof managed = { ...managed, header: '/media/banner.png' };
+    const { fetch, writes } = server({
+      '/api/guildhall/v1/communities/c1/icon': () => {
+        current = { ...current, icon: '/media/icon.png' };
+        return jsonResponse(current);
+      },
+      '/api/guildhall/v1/communities/c1': (_u, init) => {
+        if (init?.method === 'PATCH') current = { ...current, header: null };
+        return jsonResponse(current);
+      },
+    });
+    renderWith(<ManageCommunity acct="platform" tab="settings" />, { fetch });
+    const icon = await screen.findByRole('form', { name: 'Icon' });
+    expect(within(icon).queryByRole('img')).toBeNull();
+    expect(within(icon).queryByRole('button', { name: 'Remove icon' })).toBeNull();
+    fireEvent.change(screen.getByLabelText('Choose a new icon'), {
+      target: { files: [new File([new Uint8Array([0x89, 0x50])], 'logo.png', { type: 'image/png' })] },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Upload icon' }));
+    await within(icon).findByText('Icon updated.');
+    expect(within(icon).getByRole('img', { name: "The community's current icon" }).getAttribute('src')).toBe('/media/icon.png');
+    const banner = screen.getByRole('form', { name: 'Banner' });
+    expect(within(banner).getByRole('img', { name: "The community's current banner" }).getAttribute('src')).toBe('/media/banner.png');
+    fireEvent.click(screen.getByRole('button', { name: 'Remove banner' }));
+    await within(banner).findByText('Banner removed.');
+    expect(within(banner).queryByRole('img')).toBeNull();
+    expect(writes).toEqual([
+      ['POST', '/api/guildhall/v1/communities/c1/icon', { file: 'logo.png' }],
+      ['PATCH', '/api/guildhall/v1/communities/c1', { header: null }],
+    ]);
   });
 
   it('approves and rejects join requests', async () => {
@@ -171,14 +209,14 @@ describe('Manager tools', () => {
         jsonResponse([membership('alice', 'owner'), membership('gina', 'moderator'), membership('hank', 'member')]),
     });
     renderWith(<ManageCommunity acct="platform" tab="members" />, { fetch });
-    expect(await screen.findByRole('button', { name: 'Remove Gina as moderator' })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Remove as moderator: Gina' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Ban Alice' })).toBeNull();
     fireEvent.input(screen.getByLabelText('Appoint a moderator'), { target: { value: 'ivan@b.example' } });
     fireEvent.click(screen.getByRole('button', { name: 'Appoint' }));
     await waitFor(() => expect(writes.length).toBe(1));
-    await click('Make Hank a moderator');
+    await click('Make moderator: Hank');
     await waitFor(() => expect(writes.length).toBe(2));
-    await click('Remove Gina as moderator');
+    await click('Remove as moderator: Gina');
     await waitFor(() => expect(writes.length).toBe(3));
     await click('Ban Hank');
     await waitFor(() => expect(writes.length).toBe(4));

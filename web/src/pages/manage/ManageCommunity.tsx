@@ -6,10 +6,10 @@ import { useState } from 'preact/hooks';
 import type { Community, Membership } from '../../api';
 import { communityPath, personName, threadPath } from '../../components/community';
 import { Page } from '../../components/page';
-import { PagedList } from '../../components/PagedList';
-import { ErrorState, Loading, useErrorText } from '../../components/states';
-import { useFocusRefresh } from '../../hooks/useFocusRefresh';
-import { usePaged } from '../../hooks/usePaged';
+import { ImageUpload } from '../../components/ImageUpload';
+import { ManagedListSection, RowButton, useManagedList } from '../../components/ManagedList';
+import { ReportQueue } from '../../components/ReportQueue';
+import { ErrorState, Loading } from '../../components/states';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useApp } from '../../session';
 import { useCommunity } from '../CommunityPage';
@@ -60,14 +60,27 @@ export function ManageCommunity(props: { acct?: string; tab?: string }) {
       ) : (
         <>
           {tab === 'settings' && (
-            <CommunityForm
-              initial={c}
-              submitLabel={t('manage.saveSettings')}
-              onSubmit={async (v) => {
-                const { handle: _handle, ...settings } = v;
-                set(await api.community.updateCommunity(c.id, settings));
-              }}
-            />
+            <>
+              <CommunityForm
+                initial={c}
+                submitLabel={t('manage.saveSettings')}
+                onSubmit={async (v) => {
+                  const { handle: _handle, ...settings } = v;
+                  set(await api.community.updateCommunity(c.id, settings));
+                }}
+              />
+              {(['icon', 'header'] as const).map((image) => (
+                <ImageUpload
+                  key={image}
+                  id={`community-${image}`}
+                  messages={image === 'icon' ? 'manage.icon' : 'manage.banner'}
+                  shape={image === 'icon' ? 'square' : 'banner'}
+                  current={c[image]}
+                  upload={async (file) => set(await api.community.uploadImage(c.id, image, file))}
+                  remove={async () => set(await api.community.updateCommunity(c.id, { [image]: null }))}
+                />
+              ))}
+            </>
           )}
           {tab === 'requests' && <Requests community={c} />}
           {tab === 'members' && <Members community={c} />}
@@ -81,29 +94,16 @@ export function ManageCommunity(props: { acct?: string; tab?: string }) {
   );
 }
 
-// One row action at a time, with its error shown above the list (also the admin pages').
-export function useRowAction() {
-  const errorText = useErrorText();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (key: string, call: () => Promise<unknown>, after: () => void) => {
-    setBusy(key);
-    setError(null);
-    try {
-      await call();
-      after();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(null);
-    }
-  };
-  const errorView = error && (
-    <p class="form-error" role="alert">
-      {error}
-    </p>
+// Join requests, members or bans of a community, 40 a page.
+function useMemberships(c: Community, kind: 'requests' | 'members' | 'bans', refreshOnFocus = false) {
+  const { api } = useApp();
+  const fetch = api.community[kind];
+  return useManagedList(
+    () => fetch(c.id, { limit: 40 }),
+    (next) => fetch(c.id, next),
+    [api, c.id, kind],
+    { refreshOnFocus },
   );
-  return { busy, run, errorView };
 }
 
 function PersonCell(props: { m: Membership }) {
@@ -114,67 +114,44 @@ function PersonCell(props: { m: Membership }) {
   );
 }
 
-// A button acting on one row ("Approve Erin"): disabled while any row action runs.
-export function RowButton(props: { label: string; name: string; kind?: 'primary' | 'danger'; busy: boolean; onClick(): void }) {
-  return (
-    <button
-      type="button"
-      class={props.kind ? `button button-${props.kind}` : 'button'}
-      disabled={props.busy}
-      aria-label={props.name}
-      onClick={props.onClick}
-    >
-      {props.label}
-    </button>
-  );
-}
-
 function Requests(props: { community: Community }) {
   const { t, formatRelative } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const list = usePaged(
-    () => api.community.requests(c.id, { limit: 40 }),
-    (next) => api.community.requests(c.id, next),
-    [api, c.id],
-  );
-  useFocusRefresh(() => list.reload(true));
-  const { busy, run, errorView } = useRowAction();
-  const after = () => list.reload(true);
+  // Requests come in while the page is open: reloaded when the manager comes back to it.
+  const list = useMemberships(c, 'requests', true);
   return (
-    <section aria-labelledby="requests-heading">
-      <h2 id="requests-heading">{t('manage.tab.requests')}</h2>
-      {errorView}
-      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('manage.noRequests')} showEnd={false}>
-        {(items) => (
-          <ul class="row-list">
-            {items.map((m) => (
-              <li key={m.person.id} class="row">
-                <div>
-                  <PersonCell m={m} />
-                  <p class="status-meta">{t('manage.askedAt', { when: formatRelative(m.since) })}</p>
-                </div>
-                <div class="actions">
-                  <RowButton
-                    kind="primary"
-                    busy={busy !== null}
-                    label={t('manage.approve')}
-                    name={t('manage.approveNamed', { name: personName(m.person) })}
-                    onClick={() => run(m.person.id, () => api.community.approve(c.id, m.person.id), after)}
-                  />
-                  <RowButton
-                    busy={busy !== null}
-                    label={t('manage.reject')}
-                    name={t('manage.rejectNamed', { name: personName(m.person) })}
-                    onClick={() => run(m.person.id, () => api.community.reject(c.id, m.person.id), after)}
-                  />
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </PagedList>
-    </section>
+    <ManagedListSection
+      id="requests-heading"
+      title={t('manage.tab.requests')}
+      list={list}
+      empty={t('manage.noRequests')}
+      showEnd={false}
+      rowKey={(m) => m.person.id}
+      row={(m) => (
+        <>
+          <div>
+            <PersonCell m={m} />
+            <p class="status-meta">{t('manage.askedAt', { when: formatRelative(m.since) })}</p>
+          </div>
+          <div class="actions">
+            <RowButton
+              kind="primary"
+              busy={list.busy}
+              label={t('manage.approve')}
+              name={t('manage.approveNamed', { name: personName(m.person) })}
+              onClick={() => list.act(m.person.id, () => api.community.approve(c.id, m.person.id))}
+            />
+            <RowButton
+              busy={list.busy}
+              label={t('manage.reject')}
+              name={t('manage.rejectNamed', { name: personName(m.person) })}
+              onClick={() => list.act(m.person.id, () => api.community.reject(c.id, m.person.id))}
+            />
+          </div>
+        </>
+      )}
+    />
   );
 }
 
@@ -234,64 +211,56 @@ function Members(props: { community: Community }) {
   const { t } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const list = usePaged(
-    () => api.community.members(c.id, { limit: 40 }),
-    (next) => api.community.members(c.id, next),
-    [api, c.id],
-  );
-  const { busy, run, errorView } = useRowAction();
-  const after = () => list.reload(true);
+  const list = useMemberships(c, 'members');
   return (
-    <section aria-labelledby="members-heading">
-      <h2 id="members-heading">{t('manage.tab.members')}</h2>
+    <ManagedListSection
+      id="members-heading"
+      title={t('manage.tab.members')}
+      list={list}
+      empty={t('manage.noMembers')}
+      rowKey={(m) => m.person.id}
+      row={(m) => (
+        <>
+          <div>
+            <PersonCell m={m} /> <span class="pill">{t(`role.${m.role}` as MessageKey)}</span>
+          </div>
+          <div class="actions">
+            {m.role === 'member' && (
+              <RowButton
+                busy={list.busy}
+                label={t('manage.makeModerator')}
+                name={t('manage.makeModeratorNamed', { name: personName(m.person) })}
+                onClick={() => list.act(m.person.id, () => api.community.addModerator(c.id, m.person.id))}
+              />
+            )}
+            {m.role === 'moderator' && (
+              <RowButton
+                busy={list.busy}
+                label={t('manage.removeModerator')}
+                name={t('manage.removeModeratorNamed', { name: personName(m.person) })}
+                onClick={() => list.act(m.person.id, () => api.community.removeModerator(c.id, m.person.id))}
+              />
+            )}
+            {m.role !== 'owner' && (
+              <RowButton
+                kind="danger"
+                busy={list.busy}
+                label={t('manage.ban')}
+                name={t('manage.banNamed', { name: personName(m.person) })}
+                onClick={() => list.act(m.person.id, () => api.community.ban(c.id, { person: m.person.id }))}
+              />
+            )}
+          </div>
+        </>
+      )}
+    >
       <PersonForm
         id="add-moderator"
         label={t('manage.addModerator')}
         submit={t('manage.appoint')}
-        onSubmit={(person) => run('add', () => api.community.addModerator(c.id, person), after)}
+        onSubmit={(person) => list.act('add', () => api.community.addModerator(c.id, person))}
       />
-      {errorView}
-      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('manage.noMembers')}>
-        {(items) => (
-          <ul class="row-list">
-            {items.map((m) => (
-              <li key={m.person.id} class="row">
-                <div>
-                  <PersonCell m={m} /> <span class="pill">{t(`role.${m.role}` as MessageKey)}</span>
-                </div>
-                <div class="actions">
-                  {m.role === 'member' && (
-                    <RowButton
-                      busy={busy !== null}
-                      label={t('manage.makeModerator')}
-                      name={t('manage.makeModeratorNamed', { name: personName(m.person) })}
-                      onClick={() => run(m.person.id, () => api.community.addModerator(c.id, m.person.id), after)}
-                    />
-                  )}
-                  {m.role === 'moderator' && (
-                    <RowButton
-                      busy={busy !== null}
-                      label={t('manage.removeModerator')}
-                      name={t('manage.removeModeratorNamed', { name: personName(m.person) })}
-                      onClick={() => run(m.person.id, () => api.community.removeModerator(c.id, m.person.id), after)}
-                    />
-                  )}
-                  {m.role !== 'owner' && (
-                    <RowButton
-                      kind="danger"
-                      busy={busy !== null}
-                      label={t('manage.ban')}
-                      name={t('manage.banNamed', { name: personName(m.person) })}
-                      onClick={() => run(m.person.id, () => api.community.ban(c.id, { person: m.person.id }), after)}
-                    />
-                  )}
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </PagedList>
-    </section>
+    </ManagedListSection>
   );
 }
 
@@ -299,124 +268,81 @@ function Bans(props: { community: Community }) {
   const { t, formatDate } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const list = usePaged(
-    () => api.community.bans(c.id, { limit: 40 }),
-    (next) => api.community.bans(c.id, next),
-    [api, c.id],
-  );
-  const { busy, run, errorView } = useRowAction();
-  const after = () => list.reload(true);
+  const list = useMemberships(c, 'bans');
   return (
-    <section aria-labelledby="bans-heading">
-      <h2 id="bans-heading">{t('manage.tab.bans')}</h2>
+    <ManagedListSection
+      id="bans-heading"
+      title={t('manage.tab.bans')}
+      list={list}
+      empty={t('manage.noBans')}
+      showEnd={false}
+      rowKey={(m) => m.person.id}
+      row={(m) => (
+        <>
+          <div>
+            <PersonCell m={m} />
+            <p class="status-meta">
+              {m.ban?.reason ? t('manage.banReasonShown', { reason: m.ban.reason }) : t('manage.noReason')} ·{' '}
+              {m.ban?.expires_at ? t('manage.until', { when: formatDate(m.ban.expires_at) }) : t('manage.banPermanent')}
+            </p>
+          </div>
+          <RowButton
+            busy={list.busy}
+            label={t('manage.unban')}
+            name={t('manage.unbanNamed', { name: personName(m.person) })}
+            onClick={() => list.act(m.person.id, () => api.community.unban(c.id, m.person.id))}
+          />
+        </>
+      )}
+    >
       <PersonForm
         id="ban"
         label={t('manage.banPerson')}
         submit={t('manage.ban')}
         withBan
-        onSubmit={(person, reason, expires_at) => run('ban', () => api.community.ban(c.id, { person, reason, expires_at }), after)}
+        onSubmit={(person, reason, expires_at) => list.act('ban', () => api.community.ban(c.id, { person, reason, expires_at }))}
       />
-      {errorView}
-      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('manage.noBans')} showEnd={false}>
-        {(items) => (
-          <ul class="row-list">
-            {items.map((m) => (
-              <li key={m.person.id} class="row">
-                <div>
-                  <PersonCell m={m} />
-                  <p class="status-meta">
-                    {m.ban?.reason ? t('manage.banReasonShown', { reason: m.ban.reason }) : t('manage.noReason')} ·{' '}
-                    {m.ban?.expires_at ? t('manage.until', { when: formatDate(m.ban.expires_at) }) : t('manage.banPermanent')}
-                  </p>
-                </div>
-                <RowButton
-                  busy={busy !== null}
-                  label={t('manage.unban')}
-                  name={t('manage.unbanNamed', { name: personName(m.person) })}
-                  onClick={() => run(m.person.id, () => api.community.unban(c.id, m.person.id), after)}
-                />
-              </li>
-            ))}
-          </ul>
-        )}
-      </PagedList>
-    </section>
+    </ManagedListSection>
   );
 }
 
 function Reports(props: { community: Community }) {
-  const { t, formatRelative } = useI18n();
+  const { t } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const [which, setWhich] = useState<'open' | 'all'>('open');
-  const list = usePaged(
-    () => api.community.reports(c.id, { state: which, limit: 20 }),
-    (next) => api.community.reports(c.id, next),
-    [api, c.id, which],
-  );
-  useFocusRefresh(() => list.reload(true));
-  const { busy, run, errorView } = useRowAction();
   return (
-    <section aria-labelledby="reports-heading">
-      <div class="section-head">
-        <h2 id="reports-heading">{t('manage.tab.reports')}</h2>
-        <div class="segmented" role="group" aria-label={t('manage.reportFilter')}>
-          {(['open', 'all'] as const).map((w) => (
-            <button key={w} type="button" aria-pressed={which === w} onClick={() => setWhich(w)}>
-              {t(`manage.reports.${w}` as MessageKey)}
+    <ReportQueue
+      id="reports-heading"
+      title={t('manage.tab.reports')}
+      filterLabel={t('manage.reportFilter')}
+      filters={['open', 'all'] as const}
+      filterName={(w) => t(`manage.reports.${w}`)}
+      load={(state) => api.community.reports(c.id, { state, limit: 20 })}
+      nextPage={(next) => api.community.reports(c.id, next)}
+      deps={[api, c.id]}
+      refreshOnFocus
+      view={(r) => ({
+        reason: r.reason,
+        post: r.post && { href: threadPath({ id: r.post.thread_id }), text: r.post.title || r.post.excerpt, author: personName(r.post.author) },
+        reporter: personName(r.reporter),
+        created_at: r.created_at,
+        resolvedBy: r.resolved_at ? personName(r.resolved_by) : null,
+      })}
+      actions={(r, list) =>
+        !r.resolved_at && (
+          <>
+            {r.post && (
+              <button type="button" class="button button-danger" disabled={list.busy} onClick={() => list.act(r.id, () => api.community.remove(r.post!.id, r.reason))}>
+                {t('mod.remove')}
+              </button>
+            )}
+            <button type="button" class="button" disabled={list.busy} onClick={() => list.act(r.id, () => api.community.resolveReport(r.id))}>
+              {t('manage.resolve')}
             </button>
-          ))}
-        </div>
-      </div>
-      {errorView}
-      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('manage.noReports')}>
-        {(items) => (
-          <ul class="row-list">
-            {items.map((r) => (
-              <li key={r.id} class="row report">
-                <div>
-                  <p>
-                    <strong>{t('manage.reportReason', { reason: r.reason })}</strong>
-                  </p>
-                  {r.post && (
-                    <p>
-                      <a href={threadPath({ id: r.post.thread_id })}>{r.post.title || r.post.excerpt}</a> ·{' '}
-                      {t('manage.reportAuthor', { name: personName(r.post.author) })}
-                    </p>
-                  )}
-                  <p class="status-meta">
-                    {t('manage.reportedBy', { name: personName(r.reporter), when: formatRelative(r.created_at) })}
-                    {r.resolved_at && ` · ${t('manage.resolvedBy', { name: personName(r.resolved_by) })}`}
-                  </p>
-                </div>
-                {!r.resolved_at && (
-                  <div class="actions">
-                    {r.post && (
-                      <button
-                        type="button"
-                        class="button button-danger"
-                        disabled={busy !== null}
-                        onClick={() => run(r.id, () => api.community.remove(r.post!.id, r.reason), () => list.reload(true))}
-                      >
-                        {t('mod.remove')}
-                      </button>
-                    )}
-                    <button
-                      type="button"
-                      class="button"
-                      disabled={busy !== null}
-                      onClick={() => run(r.id, () => api.community.resolveReport(r.id), () => list.reload(true))}
-                    >
-                      {t('manage.resolve')}
-                    </button>
-                  </div>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-      </PagedList>
-    </section>
+          </>
+        )
+      }
+    />
   );
 }
 
@@ -424,46 +350,43 @@ export function ModLog(props: { community: Community }) {
   const { t, formatDate, formatRelative } = useI18n();
   const { api } = useApp();
   const c = props.community;
-  const list = usePaged(
+  const list = useManagedList(
     () => api.community.modlog(c.id, { limit: 30 }),
     (next) => api.community.modlog(c.id, next),
     [api, c.id],
   );
   return (
-    <section aria-labelledby="modlog-heading">
-      <h2 id="modlog-heading">{t('manage.tab.modlog')}</h2>
-      <PagedList state={list.state} reload={list.reload} more={list.more} empty={t('manage.noModlog')}>
-        {(items) => (
-          <ol class="row-list">
-            {items.map((e) => (
-              <li key={e.id} class="row">
-                <div>
-                  <p>
-                    {t(`modlog.${e.action}` as MessageKey, {
-                      moderator: personName(e.moderator) || t('modlog.someone'),
-                      person: personName(e.person),
-                    })}
-                    {e.post_id && (
-                      <>
-                        {' '}
-                        <a href={threadPath({ id: e.post_id })}>{t('modlog.post')}</a>
-                      </>
-                    )}
-                  </p>
-                  <p class="status-meta">
-                    <time dateTime={e.created_at} title={formatDate(e.created_at)}>
-                      {formatRelative(e.created_at)}
-                    </time>
-                    {e.reason && ` · ${t('manage.banReasonShown', { reason: e.reason })}`}
-                    {e.expires_at && ` · ${t('manage.until', { when: formatDate(e.expires_at) })}`}
-                  </p>
-                </div>
-              </li>
-            ))}
-          </ol>
-        )}
-      </PagedList>
-    </section>
+    <ManagedListSection
+      id="modlog-heading"
+      title={t('manage.tab.modlog')}
+      list={list}
+      empty={t('manage.noModlog')}
+      ordered
+      rowKey={(e) => e.id}
+      row={(e) => (
+        <div>
+          <p>
+            {t(`modlog.${e.action}` as MessageKey, {
+              moderator: personName(e.moderator) || t('modlog.someone'),
+              person: personName(e.person),
+            })}
+            {e.post_id && (
+              <>
+                {' '}
+                <a href={threadPath({ id: e.post_id })}>{t('modlog.post')}</a>
+              </>
+            )}
+          </p>
+          <p class="status-meta">
+            <time dateTime={e.created_at} title={formatDate(e.created_at)}>
+              {formatRelative(e.created_at)}
+            </time>
+            {e.reason && ` · ${t('manage.banReasonShown', { reason: e.reason })}`}
+            {e.expires_at && ` · ${t('manage.until', { when: formatDate(e.expires_at) })}`}
+          </p>
+        </div>
+      )}
+    />
   );
 }
 

@@ -51,7 +51,8 @@ struct CommunitySettingsInput {
   std::optional<storage::JoinPolicy> join_policy{};
   std::optional<storage::PostingPolicy> posting_policy{};
   std::optional<std::vector<std::string>> languages{};
-  storage::Nullable<std::string> icon_url{};  // an http(s) URL; optional{nullopt} removes it
+  storage::Nullable<std::string> icon_url{};    // an http(s) URL; optional{nullopt} removes it
+  storage::Nullable<std::string> header_url{};  // the banner, likewise
 };
 
 // A poll thread (AS2 Question): 2 to 20 options, one per person (oneOf) or several (anyOf).
