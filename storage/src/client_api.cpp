@@ -802,11 +802,14 @@ class ClientApiRepoImpl final : public ClientApiRepo {
            "pl.end_time FROM polls pl JOIN posts p ON p.id = pl.post_id WHERE " +
            where("p.author_id", "pl.closed_id") +
            " AND pl.closed_id IS NOT NULL AND p.deleted_at IS NULL"
+           // One row per voter however many options they chose (GROUP BY, so the recipient
+           // filter stays on poll_votes and its actor index).
            " UNION ALL SELECT v.actor_id, pl.closed_id, 'poll', 'poll', p.author_id, p.id, "
-           "pl.end_time FROM polls pl JOIN posts p ON p.id = pl.post_id JOIN (SELECT DISTINCT "
-           "post_id, actor_id FROM poll_votes) v ON v.post_id = pl.post_id WHERE " +
+           "pl.end_time FROM polls pl JOIN posts p ON p.id = pl.post_id JOIN poll_votes v ON "
+           "v.post_id = pl.post_id WHERE " +
            where("v.actor_id", "pl.closed_id") +
-           " AND pl.closed_id IS NOT NULL AND v.actor_id <> p.author_id AND p.deleted_at IS NULL";
+           " AND pl.closed_id IS NOT NULL AND v.actor_id <> p.author_id AND p.deleted_at IS NULL "
+           "GROUP BY v.actor_id, pl.closed_id, p.author_id, p.id, pl.end_time";
   }
 
   // Booleans are bound, not spelled: SQLite stores 0/1, PostgreSQL a BOOLEAN.

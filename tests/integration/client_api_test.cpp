@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <signal.h>
 
+#include "guildhall/core/id.hpp"
 #include "guildhall/testrig/http_client.hpp"
 #include "guildhall/testrig/process.hpp"
 
@@ -1041,6 +1042,58 @@ TEST_F(ClientApi, PollsAreCreatedShownAndVotedOnAndBadPollsAndVotesAreRefused) {
           .dump(),
       {}, frank);
   EXPECT_EQ(changed.status, 422) << changed.body;
+}
+
+// A poll that has ended: votes are refused, and the housekeeping closes it within seconds, which
+// notifies its author and its voters. The ended poll is written into the server's database
+// directly (the API only makes polls that end in the future).
+TEST_F(ClientApi, AnEndedPollRefusesVotesAndNotifiesItsAuthorAndVoters) {
+  const App app = register_app();
+  const std::string frank = password_token(app, "frank");
+  const std::string erin = password_token(app, "erin");
+  const std::string bob = password_token(app, "bob");
+  const json status = post_status(frank, "Which was best?");
+  const std::string id = status["id"];
+  guildhall::storage::Id post_id = 0, erin_id = 0;
+  ASSERT_TRUE(guildhall::core::parse_id(id, post_id));
+  ASSERT_TRUE(guildhall::core::parse_id(
+      get_json("/api/v1/accounts/verify_credentials", erin)["id"].get<std::string>(), erin_id));
+  {
+    auto db =
+        guildhall::storage::open_database("sqlite:" + (s().dir / "guildhall.db").string()).value();
+    auto made = db->transact([&](guildhall::storage::Tx& tx) -> guildhall::core::Result<void> {
+      auto poll = tx.polls().create({.post_id = post_id,
+                                     .end_time = tx.now() - std::chrono::minutes(1),
+                                     .options = {"Mon", "Tue"}});
+      if (!poll)
+        return std::move(poll).error();
+      auto vote = tx.polls().add_vote(post_id, 1, erin_id, std::nullopt);
+      if (!vote)
+        return std::move(vote).error();
+      return {};
+    });
+    ASSERT_TRUE(made.ok()) << made.error().message;
+  }
+  const json poll = get_json("/api/v1/polls/" + id, bob);
+  EXPECT_EQ(poll["expired"], true);
+  auto refused =
+      s().call("POST", "/api/v1/polls/" + id + "/votes", form({{"choices[]", "0"}}), {}, bob);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("ended"), std::string::npos) << refused.body;
+
+  const auto poll_notification = [&](const std::string& token) {
+    auto list = get_json("/api/v1/notifications?types[]=poll", token);
+    for (const auto& n : list)
+      if (n["type"] == "poll" && n["status"]["id"] == id)
+        return true;
+    return false;
+  };
+  EXPECT_TRUE(guildhall::testrig::instances::eventually([&] { return poll_notification(frank); }))
+      << "the author";
+  EXPECT_TRUE(poll_notification(erin)) << "a voter";
+  EXPECT_FALSE(poll_notification(bob)) << "neither author nor voter";
+  for (const auto& n : get_json("/api/v1/notifications?exclude_types[]=poll", frank))
+    EXPECT_NE(n["type"], "poll") << n;
 }
 
 // A status with a poll that mentions a group is a poll thread of its community, voted on through

@@ -377,7 +377,8 @@ Result<void> People::vote(Id actor_id, Id post_id, const std::vector<std::string
 }
 
 Result<std::size_t> People::close_ended_polls(std::size_t limit) {
-  return transact_and_notify([&](Tx& tx) -> Result<std::size_t> {
+  // Called every few seconds: the delivery worker is woken only when a poll closed.
+  auto closed_count = db_.transact([&](Tx& tx) -> Result<std::size_t> {
     auto closed = tx.polls().close_ended(limit);
     if (!closed)
       return std::move(closed).error();
@@ -391,6 +392,9 @@ Result<std::size_t> People::close_ended_polls(std::size_t limit) {
     }
     return closed->size();
   });
+  if (closed_count && *closed_count > 0 && on_enqueued_)
+    on_enqueued_();
+  return closed_count;
 }
 
 namespace {

@@ -87,4 +87,20 @@ await eventually("A notified carol of the mention", async () => {
   const notifications = await carol.v1.notifications.list({ types: ["mention"] });
   return notifications.some((n) => n.account.acct === `bob@${bHost}`);
 });
+// bob's multiple-choice poll on B: carol votes for two options from A (a JSON body); B counts both.
+const poll = await bob.v1.statuses.create({
+  status: "Which days?",
+  poll: { options: ["Mon", "Tue", "Wed"], expiresIn: 3600, multiple: true },
+});
+assert.equal(poll.poll.multiple, true);
+const pollOnA = await eventually("bob's poll reached A", async () => {
+  const home = await carol.v1.timelines.home.list();
+  return home.find((s) => !s.reblog && s.poll && s.content.includes("Which days?"));
+});
+const voted = await carol.v1.polls.$select(pollOnA.poll.id).votes.create({ choices: [0, 2] });
+assert.deepEqual(voted.ownVotes, [0, 2]);
+await eventually("B counted carol's votes", async () => {
+  const counted = await bob.v1.polls.$select(poll.poll.id).fetch();
+  return counted.votersCount === 1 && counted.options[2].votesCount === 1;
+});
 console.log("OK");
