@@ -313,10 +313,8 @@ class CommunityReportRepoImpl final : public CommunityReportRepo {
 
 }  // namespace
 
-std::unique_ptr<CommunityReportRepo> make_community_report_repo(driver::Connection& connection,
-                                                                core::IdGenerator& ids,
-                                                                const core::Clock& clock) {
-  return std::make_unique<CommunityReportRepoImpl>(RepoContext{connection, ids, clock});
+std::unique_ptr<CommunityReportRepo> make_community_report_repo(const RepoContext& context) {
+  return std::make_unique<CommunityReportRepoImpl>(context);
 }
 
 std::unique_ptr<CommunityOutboxRepo> make_community_outbox_repo(driver::Connection& connection,
@@ -325,10 +323,8 @@ std::unique_ptr<CommunityOutboxRepo> make_community_outbox_repo(driver::Connecti
   return std::make_unique<CommunityOutboxRepoImpl>(RepoContext{connection, ids, clock});
 }
 
-std::unique_ptr<ModerationLogRepo> make_moderation_log_repo(driver::Connection& connection,
-                                                            core::IdGenerator& ids,
-                                                            const core::Clock& clock) {
-  return std::make_unique<ModerationLogRepoImpl>(RepoContext{connection, ids, clock});
+std::unique_ptr<ModerationLogRepo> make_moderation_log_repo(const RepoContext& context) {
+  return std::make_unique<ModerationLogRepoImpl>(context);
 }
 
 }  // namespace detail

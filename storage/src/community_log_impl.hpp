@@ -6,6 +6,7 @@
 #include "guildhall/storage/community_log.hpp"
 
 #include "driver.hpp"
+#include "repo_context.hpp"
 
 namespace guildhall::storage::detail {
 
@@ -13,12 +14,8 @@ namespace guildhall::storage::detail {
 std::unique_ptr<CommunityOutboxRepo> make_community_outbox_repo(driver::Connection& connection,
                                                                 core::IdGenerator& ids,
                                                                 const core::Clock& clock);
-std::unique_ptr<ModerationLogRepo> make_moderation_log_repo(driver::Connection& connection,
-                                                            core::IdGenerator& ids,
-                                                            const core::Clock& clock);
-
-std::unique_ptr<CommunityReportRepo> make_community_report_repo(driver::Connection& connection,
-                                                                core::IdGenerator& ids,
-                                                                const core::Clock& clock);
+// Moderation entries and reports are recorded for the change feed (they notify people).
+std::unique_ptr<ModerationLogRepo> make_moderation_log_repo(const RepoContext& context);
+std::unique_ptr<CommunityReportRepo> make_community_report_repo(const RepoContext& context);
 
 }  // namespace guildhall::storage::detail

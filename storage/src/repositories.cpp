@@ -1538,7 +1538,7 @@ class TxImpl final : public Tx {
   }
   ModerationLogRepo& moderation_log() override {
     if (!moderation_log_)
-      moderation_log_ = make_moderation_log_repo(ctx_.c, ctx_.ids, ctx_.clock);
+      moderation_log_ = make_moderation_log_repo(ctx_);
     return *moderation_log_;
   }
   OAuthRepo& oauth() override {
@@ -1553,7 +1553,7 @@ class TxImpl final : public Tx {
   }
   CommunityReportRepo& community_reports() override {
     if (!community_reports_)
-      community_reports_ = make_community_report_repo(ctx_.c, ctx_.ids, ctx_.clock);
+      community_reports_ = make_community_report_repo(ctx_);
     return *community_reports_;
   }
   CommunityQueryRepo& community_queries() override {

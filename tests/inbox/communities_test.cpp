@@ -52,7 +52,8 @@ class RemoteCommunity : public InboxFixture {
 
   // A remote group stored as a community (what RemoteGroups::resolve stores).
   storage::CommunityView group(const std::string& ap_id, const std::string& featured = {},
-                               const std::string& moderators = {}) {
+                               const std::string& moderators = {},
+                               const storage::CommunitySettings& settings = {}) {
     storage::RemoteActorForm form;
     form.ap_id = ap_id;
     form.kind = storage::ActorKind::group;
@@ -64,7 +65,7 @@ class RemoteCommunity : public InboxFixture {
     if (!moderators.empty())
       form.moderators_url = moderators;
     auto view = db_->transact([&](storage::Tx& tx) {
-                     return tx.communities().upsert_remote(form, storage::CommunitySettings{});
+                     return tx.communities().upsert_remote(form, settings);
                    })
                     .value();
     stub_actor(ap_id);  // its signing key
@@ -100,6 +101,18 @@ class RemoteCommunity : public InboxFixture {
     p.content_html = "<p>x</p>";
     p.is_local = false;
     return db_->transact([&](storage::Tx& tx) { return tx.posts().create(p); }).value();
+  }
+
+  // dave's notifications about communities (Guildhall's own types): (type, from).
+  std::vector<std::pair<std::string, Id>> community_notifications() {
+    const std::vector<std::string> types(storage::kGuildhallNotificationTypes.begin(),
+                                         storage::kGuildhallNotificationTypes.end());
+    auto rows = db_->read(
+        [&](storage::Tx& tx) { return tx.client_api().notifications(dave_.id, types, {}); });
+    std::vector<std::pair<std::string, Id>> out;
+    for (const auto& n : rows.value())
+      out.emplace_back(n.type, n.from_actor_id);
+    return out;
   }
 
   std::vector<storage::Post> threads(const storage::CommunityView& g) {
@@ -221,6 +234,34 @@ TEST_F(RemoteCommunity, JoinIsPendingUntilTheGroupAcceptsThenBackfillIsAsked) {
   ASSERT_EQ(receive_as_actor(accept.dump()), 202);
   processor_->process_due();
   EXPECT_EQ(joined_.size(), 1u);
+  EXPECT_TRUE(community_notifications().empty()) << "an open community's Accept is no decision";
+}
+
+// A community that approves joins by hand: its Accept is a manager's decision, logged here as the
+// host logs it, and dave is notified (and told once, however often the Accept comes).
+TEST_F(RemoteCommunity, TheAcceptOfAnApprovalCommunityNotifiesTheMember) {
+  storage::CommunitySettings approval;
+  approval.join_policy = storage::JoinPolicy::approval;
+  auto g = group("https://lemmy.example/c/private", {}, {}, approval);
+  outbox::RemoteCommunities communities(*db_, urls_);
+  auto joined = communities.join(dave_.id, g.actor.id);
+  ASSERT_TRUE(joined.ok()) << joined.error().message;
+  nlohmann::json accept = {{"id", "https://lemmy.example/activities/accept/9"},
+                           {"type", "Accept"},
+                           {"actor", g.actor.ap_id},
+                           {"object", *joined->follow_ap_id}};
+  ASSERT_EQ(receive_as_actor(accept.dump()), 202);
+  processor_->process_due();
+  EXPECT_EQ(membership(g)->state, storage::MemberState::accepted);
+  using Seen = std::vector<std::pair<std::string, Id>>;
+  EXPECT_EQ(community_notifications(), (Seen{{"guildhall.join_approved", g.actor.id}}));
+  auto log = db_->read([&](storage::Tx& tx) { return tx.moderation_log().list(g.actor.id, {}); });
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ(log->front().moderator_id, g.actor.id) << "the host does not say which manager";
+  accept["id"] = "https://lemmy.example/activities/accept/10";
+  ASSERT_EQ(receive_as_actor(accept.dump()), 202);
+  processor_->process_due();
+  EXPECT_EQ(community_notifications().size(), 1u);
 }
 
 TEST_F(RemoteCommunity, RejectRemovesThePendingJoin) {
@@ -233,6 +274,8 @@ TEST_F(RemoteCommunity, RejectRemovesThePendingJoin) {
   ASSERT_EQ(receive_as_actor(reject.dump()), 202);
   processor_->process_due();
   EXPECT_FALSE(membership(g));
+  EXPECT_EQ(community_notifications(),
+            (std::vector<std::pair<std::string, Id>>{{"guildhall.join_rejected", g.actor.id}}));
 }
 
 TEST_F(RemoteCommunity, OnlyTheGroupMayAcceptAJoin) {
@@ -507,6 +550,8 @@ TEST_F(RemoteCommunity, BanOfALocalMemberBarsPosting) {
   EXPECT_EQ(m->state, storage::MemberState::banned);
   EXPECT_EQ(m->ban_reason, "rude");
   EXPECT_TRUE(m->ban_expires_at);
+  EXPECT_EQ(community_notifications(),
+            (std::vector<std::pair<std::string, Id>>{{"guildhall.banned", g.actor.id}}));
   outbox::RemoteCommunities communities(*db_, urls_);
   auto post = communities.post_thread(dave_.id, g.actor.id, {.title = "t", .markdown = "x"});
   ASSERT_FALSE(post.ok());

@@ -169,6 +169,11 @@ class ClientApi : public ::testing::Test {
                     "--admin"});
     server_->admin({"group", "create", "eng", "--owner", "carol", "--title", "Engineering"});
     server_->admin({"act", "carol", "community-create", "design", "Design", "join=approval"});
+    // Join decisions and reports: people no other test uses.
+    for (const char* name : {"gina", "hank", "ivan", "mona"})
+      server_->create_user(name);
+    server_->admin({"user", "create", "olga", "--password", kPassword, "--admin"});
+    server_->admin({"act", "mona", "community-create", "review", "Review", "join=approval"});
     server_->start();
   }
   static void TearDownTestSuite() {
@@ -640,7 +645,9 @@ TEST_F(ClientApi, NotificationPreferencesDecideWhichNotificationsArrive) {
                                           {"reply", true},
                                           {"reaction", true},
                                           {"boost", true},
-                                          {"follow", true}}));
+                                          {"follow", true},
+                                          {"membership", true},
+                                          {"report", true}}));
   auto post = post_status(frank, "tell me things");
   const std::string post_id = post["id"];
   post_status(bob, "a reply", R"({"in_reply_to_id": ")" + post_id + R"("})");
@@ -1694,6 +1701,100 @@ TEST_F(ClientApi, FollowingAGroupAccountJoinsItsCommunityAndManagersApproveJoinR
   auto rejected = get_json("/api/v1/accounts/relationships?id[]=" + design_id, bob);
   EXPECT_EQ(rejected[0]["following"], false);
   EXPECT_EQ(rejected[0]["requested"], false);
+}
+
+// Join decisions and reports: Guildhall's own types reach only clients that name them in types[]
+// (the web app does); admins get Mastodon's admin.report with its report entity.
+TEST_F(ClientApi, JoinDecisionsAndReportsNotifyAndGuildhallTypesNeedAskingFor) {
+  const App app = register_app();
+  const std::string gina = password_token(app, "gina");
+  const std::string hank = password_token(app, "hank");
+  const std::string ivan = password_token(app, "ivan");
+  const std::string mona = password_token(app, "mona");
+  const std::string olga = password_token(app, "olga");
+  const std::string review_id = get_json("/api/v1/accounts/lookup?acct=review", "")["id"];
+  for (const auto& who : {gina, hank, ivan})
+    ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + review_id + "/follow", "", {}, who).status,
+              200);
+  auto requests = get_json("/api/v1/follow_requests", mona);
+  ASSERT_EQ(requests.size(), 3u) << requests.dump();
+  for (const auto& r : requests) {
+    const std::string verb = r["username"] == "hank" ? "reject" : "authorize";
+    ASSERT_EQ(s().call("POST", "/api/v1/follow_requests/" + r["id"].get<std::string>() + "/" + verb,
+                       "", {}, mona)
+                  .status,
+              200);
+  }
+  const auto types_of = [](const json& list) {
+    std::vector<std::string> out;
+    for (const auto& n : list)
+      out.push_back(n["type"]);
+    return out;
+  };
+  const auto has_own_type = [&](const json& list) {
+    for (const auto& t : types_of(list))
+      if (t.starts_with("guildhall."))
+        return true;
+    return false;
+  };
+  // A Mastodon app that names no types never meets a type it does not know.
+  EXPECT_FALSE(has_own_type(get_json("/api/v1/notifications", gina)));
+  EXPECT_FALSE(has_own_type(get_json("/api/v1/notifications?exclude_types[]=follow", gina)));
+  EXPECT_EQ(get_json("/api/v1/notifications/unread_count", gina)["count"], 0);
+  auto approved = get_json("/api/v1/notifications?types[]=guildhall.join_approved", gina);
+  ASSERT_EQ(approved.size(), 1u) << approved.dump();
+  EXPECT_EQ(approved[0]["type"], "guildhall.join_approved");
+  EXPECT_EQ(approved[0]["account"]["acct"], "review");
+  EXPECT_EQ(approved[0]["account"]["group"], true);
+  EXPECT_EQ(
+      get_json("/api/v1/notifications/unread_count?types[]=guildhall.join_approved", gina)["count"],
+      1);
+  auto rejected = get_json(
+      "/api/v1/notifications?types[]=guildhall.join_approved&types[]=guildhall.join_rejected",
+      hank);
+  EXPECT_EQ(types_of(rejected), (std::vector<std::string>{"guildhall.join_rejected"}));
+  EXPECT_EQ(get_json("/api/v1/notifications?types[]=guildhall.join_rejected&exclude_types[]="
+                     "guildhall.join_rejected",
+                     hank),
+            json::array());
+  // Dismissing works on them like on any other.
+  const std::string rejected_id = rejected[0]["id"];
+  ASSERT_EQ(
+      s().call("POST", "/api/v1/notifications/" + rejected_id + "/dismiss", "", {}, hank).status,
+      200);
+  EXPECT_EQ(get_json("/api/v1/notifications?types[]=guildhall.join_rejected", hank), json::array());
+
+  // gina posts into the community and ivan, a member too, reports it.
+  auto thread = s().call("POST", "/api/guildhall/v1/communities/" + review_id + "/threads",
+                         json{{"title", "Reported"}, {"body", "Buy now"}}.dump(), {}, gina);
+  ASSERT_EQ(thread.status, 200) << thread.body;
+  const std::string post_id = json::parse(thread.body)["id"];
+  auto reported = s().call("POST", "/api/guildhall/v1/posts/" + post_id + "/report",
+                           json{{"reason", "spam"}}.dump(), {}, ivan);
+  ASSERT_EQ(reported.status, 200) << reported.body;
+
+  // The admin: Mastodon's admin.report, without asking, with the report entity.
+  auto admin_reports = get_json("/api/v1/notifications?types[]=admin.report", olga);
+  ASSERT_EQ(admin_reports.size(), 1u) << admin_reports.dump();
+  const json& report = admin_reports[0]["report"];
+  EXPECT_EQ(admin_reports[0]["account"]["acct"], "ivan") << "the reporter";
+  EXPECT_EQ(report["comment"], "spam");
+  EXPECT_EQ(report["status_ids"], json::array({post_id}));
+  EXPECT_EQ(report["target_account"]["acct"], "gina");
+  EXPECT_EQ(report["action_taken"], false);
+  EXPECT_EQ(report["community"]["acct"], "review");
+  EXPECT_EQ(types_of(get_json("/api/v1/notifications", olga)),
+            (std::vector<std::string>{"admin.report"}));
+  // The community's manager: guildhall.report, only when asked for, linking the community.
+  EXPECT_FALSE(has_own_type(get_json("/api/v1/notifications", mona)));
+  auto managed = get_json("/api/v1/notifications?types[]=guildhall.report", mona);
+  ASSERT_EQ(managed.size(), 1u) << managed.dump();
+  EXPECT_EQ(managed[0]["report"]["id"], report["id"]);
+  EXPECT_EQ(managed[0]["report"]["community"]["id"], review_id);
+  // Neither the reporter nor the reported person is told.
+  for (const auto& who : {ivan, gina})
+    EXPECT_EQ(get_json("/api/v1/notifications?types[]=guildhall.report&types[]=admin.report", who),
+              json::array());
 }
 
 TEST_F(ClientApi, LockedPeopleApproveFollowRequests) {

@@ -608,6 +608,72 @@ TEST_F(Streaming, AdminReportsQueueCoversCommunityReports) {
             403);  // a granular scope for accounts only
 }
 
+// Join decisions and reports stream to the people they concern; Guildhall's own types only on
+// streams opened with them named, so a Mastodon app's `user` stream never meets an unknown type.
+TEST_F(Streaming, JoinDecisionsAndReportsStreamToTheirPeopleOwnTypesOnlyWhenAsked) {
+  for (const std::vector<std::string>& step :
+       {std::vector<std::string>{"admin", "act", "alice", "community-create", "workshop",
+                                 "Workshop", "join=approval"},
+        std::vector<std::string>{"admin", "act", "carol", "join", "workshop"}}) {
+    auto [rc, out] = a().cli(step);
+    ASSERT_EQ(rc, 0) << out;
+  }
+  const std::string alice = password_token(a(), app_, "alice");
+  const std::string carol = password_token(a(), app_, "carol");
+  const std::string root = password_token(a(), app_, "root");
+  const std::string own = "&types[]=guildhall.join_approved&types[]=guildhall.report";
+  WsClient plain, asking, manager, admin;
+  ASSERT_FALSE(plain.connect(a().port, "/api/v1/streaming?stream=user", carol));
+  ASSERT_FALSE(asking.connect(a().port, "/api/v1/streaming?stream=user" + own, carol));
+  ASSERT_FALSE(manager.connect(a().port, "/api/v1/streaming?stream=user" + own, alice));
+  ASSERT_FALSE(admin.connect(a().port, "/api/v1/streaming?stream=user", root));
+
+  auto requests = call_api(a(), "GET", "/api/v1/follow_requests", alice);
+  ASSERT_EQ(requests.status, 200) << requests.body;
+  const std::string carol_id = json::parse(requests.body).at(0)["id"];
+  ASSERT_EQ(
+      call_api(a(), "POST", "/api/v1/follow_requests/" + carol_id + "/authorize", alice).status,
+      200);
+  const auto payload = [](WsClient& client) {
+    json event = client.next_event("notification");
+    return event.is_object() ? json::parse(event["payload"].get<std::string>()) : json();
+  };
+  const json approved = payload(asking);
+  ASSERT_TRUE(approved.is_object());
+  EXPECT_EQ(approved["type"], "guildhall.join_approved");
+  EXPECT_EQ(approved["account"]["username"], "workshop");
+
+  // Something every client knows comes next on both of carol's streams: the plain one skipped
+  // the join decision (events arrive in commit order).
+  auto posted = post_status(a(), carol, "Thanks for having me");
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const std::string status_id = json::parse(posted.body)["id"];
+  ASSERT_EQ(call_api(a(), "POST", "/api/v1/statuses/" + status_id + "/favourite", alice).status,
+            200);
+  EXPECT_EQ(payload(plain)["type"], "favourite");
+  EXPECT_EQ(payload(asking)["type"], "favourite");
+
+  // carol reports alice's thread: alice manages the community, root is the admin.
+  auto [rc, thread] = a().cli({"admin", "act", "alice", "thread", "workshop", "Tools", "Hammers"});
+  ASSERT_EQ(rc, 0) << thread;
+  const std::string post_id = thread.substr(7, thread.find(' ', 7) - 7);  // "posted ID AP_ID"
+  // Through the API: the SQLite change feed covers the serving process only (not the CLI's).
+  ASSERT_EQ(call_api(a(), "POST", "/api/guildhall/v1/posts/" + post_id + "/report", carol,
+                     "reason=off+topic")
+                .status,
+            200);
+  const json for_manager = payload(manager);
+  ASSERT_TRUE(for_manager.is_object());
+  EXPECT_EQ(for_manager["type"], "guildhall.report");
+  EXPECT_EQ(for_manager["report"]["community"]["username"], "workshop");
+  const json for_admin = payload(admin);
+  ASSERT_TRUE(for_admin.is_object());
+  EXPECT_EQ(for_admin["type"], "admin.report");
+  EXPECT_EQ(for_admin["account"]["username"], "carol");
+  EXPECT_EQ(for_admin["report"]["status_ids"], json::array({post_id}));
+  EXPECT_EQ(for_admin["report"]["comment"], "off topic");
+}
+
 // The race behind the reverted first attempt's hang: a suspension committed right after the
 // client saw its stream open used to be fanned out before the stream was registered with the hub,
 // so the stream stayed open (and the old socket timeout did not bound Asio's blocking read). Now a

@@ -106,6 +106,38 @@ TYPED_TEST_P(ChangeFeedConformance, CommittedChangesAreFedInOrder) {
   EXPECT_TRUE(feed.take().empty());
 }
 
+TYPED_TEST_P(ChangeFeedConformance, ModerationEntriesAndReportsAreFed) {
+  ChangeCollector feed;
+  auto subscription = this->db_->subscribe_changes(feed.listener());
+  ASSERT_OK(subscription);
+  const auto alice = this->user("alice");
+  const auto bob = this->user("bob");
+  const auto guild = this->community("guild", alice.actor.id);
+  auto approved = this->tx([&](Tx& t) {
+    return t.moderation_log().add({.community_id = guild.actor.id,
+                                   .moderator_id = alice.actor.id,
+                                   .action = ModerationAction::approve_member,
+                                   .target_actor_id = bob.actor.id,
+                                   .target_post_id = std::nullopt,
+                                   .reason = std::nullopt,
+                                   .expires_at = std::nullopt});
+  });
+  ASSERT_OK(approved);
+  auto report = this->tx([&](Tx& t) {
+    return t.community_reports().add({.community_id = guild.actor.id,
+                                      .reporter_id = bob.actor.id,
+                                      .post_id = std::nullopt,
+                                      .target_actor_id = alice.actor.id,
+                                      .ap_id = std::nullopt,
+                                      .reason = std::nullopt});
+  });
+  ASSERT_OK(report);
+  // The join decision and the report notify people: the streaming API hears of both.
+  EXPECT_EQ(feed.take(), (std::vector<Change>{{ChangeKind::moderation_logged, approved->id},
+                                              {ChangeKind::report_filed, report->id}}));
+  this->db_->unsubscribe_changes(*subscription);
+}
+
 TYPED_TEST_P(ChangeFeedConformance, RolledBackChangesAreNotFed) {
   const auto alice = this->user("alice");
   ChangeCollector feed;
@@ -156,6 +188,7 @@ TYPED_TEST_P(ChangeFeedConformance, OtherProcessesSeeChangesOnPostgresOnly) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(ChangeFeedConformance, CommittedChangesAreFedInOrder,
-                            RolledBackChangesAreNotFed, OtherProcessesSeeChangesOnPostgresOnly);
+                            ModerationEntriesAndReportsAreFed, RolledBackChangesAreNotFed,
+                            OtherProcessesSeeChangesOnPostgresOnly);
 
 }  // namespace guildhall::storage::testing

@@ -89,6 +89,43 @@ Result<storage::Actor> find_account(Call& call, const Acct& acct, bool resolve) 
   return call.app().db.read([&](Tx& tx) { return account_actor(tx, fetched->id); });
 }
 
+namespace {
+
+json account_or_null(storage::Tx& tx, const federation::Urls& urls, storage::Id id) {
+  auto actor = account_actor(tx, id);
+  return actor ? account_json(tx, urls, *actor) : json(nullptr);
+}
+
+// Mastodon's Report entity (what admin.report notifications carry), plus the community the report
+// is about (Guildhall's, like the admin API's): a manager's client links to its reports queue.
+json report_json(storage::Tx& tx, const federation::Urls& urls, storage::Id report_id) {
+  auto report = tx.community_reports().get(report_id);
+  if (!report)
+    return nullptr;
+  json status_ids = json::array();
+  if (report->post_id)
+    status_ids.push_back(core::to_string_id(*report->post_id));
+  json target =
+      report->target_actor_id ? account_or_null(tx, urls, *report->target_actor_id) : json(nullptr);
+  json community = account_or_null(tx, urls, report->community_id);
+  if (target.is_null())  // Mastodon always names someone; a gone person leaves the community
+    target = community;
+  return {{"id", core::to_string_id(report->id)},
+          {"action_taken", report->resolved_at.has_value()},
+          {"action_taken_at",
+           report->resolved_at ? json(core::format_rfc3339(*report->resolved_at)) : json(nullptr)},
+          {"category", "other"},
+          {"comment", report->reason.value_or("")},
+          {"forwarded", report->ap_id.has_value()},
+          {"created_at", core::format_rfc3339(report->created_at)},
+          {"status_ids", std::move(status_ids)},
+          {"rule_ids", nullptr},
+          {"target_account", std::move(target)},
+          {"community", std::move(community)}};
+}
+
+}  // namespace
+
 json notification_json(storage::Tx& tx, const federation::Urls& urls,
                        const storage::NotificationRow& n, std::optional<storage::Id> viewer) {
   auto from = account_actor(tx, n.from_actor_id);
@@ -99,6 +136,12 @@ json notification_json(storage::Tx& tx, const federation::Urls& urls,
            {"created_at", core::format_rfc3339(n.created_at)},
            {"account", account_json(tx, urls, *from)},
            {"group_key", "ungrouped-" + core::to_string_id(n.id)}};
+  if (n.type == "admin.report" || n.type == "guildhall.report") {
+    // The notification's id is the report's (storage/client_api.hpp).
+    out["report"] = report_json(tx, urls, n.id);
+    if (out["report"].is_null() || out["report"]["target_account"].is_null())
+      return nullptr;
+  }
   if (n.post_id) {
     auto post = live_post(tx, storage::Reader{.actor_id = viewer}, *n.post_id);
     if (!post)

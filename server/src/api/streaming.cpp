@@ -236,6 +236,8 @@ void StreamingHub::fan_out(const Change& change) {
     case ChangeKind::reaction_added:
     case ChangeKind::follow_created:
     case ChangeKind::poll_closed:
+    case ChangeKind::moderation_logged:  // a join decision, appointment or ban
+    case ChangeKind::report_filed:       // the community's managers, the admins
       notify(change.id);
       return;
   }
@@ -414,17 +416,19 @@ void StreamingHub::notify(Id row_id) {
   }
   if (listening.empty())
     return;
-  auto rendered = db_.read([&](storage::Tx& tx) -> core::Result<std::map<Id, std::string>> {
+  // recipient → (type, rendered notification)
+  using Rendered = std::map<Id, std::pair<std::string, std::string>>;
+  auto rendered = db_.read([&](storage::Tx& tx) -> core::Result<Rendered> {
     auto caused = tx.client_api().notifications_caused_by(row_id);
     if (!caused)
       return std::move(caused).error();
-    std::map<Id, std::string> out;
+    Rendered out;
     for (const auto& [recipient, row] : *caused) {
       if (!listening.contains(recipient))
         continue;
       json entity = notification_json(tx, urls_, row, recipient);
       if (!entity.is_null())
-        out[recipient] = entity.dump();
+        out[recipient] = {row.type, entity.dump()};
     }
     return out;
   });
@@ -437,7 +441,13 @@ void StreamingHub::notify(Id row_id) {
     auto it = rendered->find(*subscriber.viewer.account);
     if (it == rendered->end() || !grants(subscriber.viewer.scopes, "read:notifications"))
       continue;
-    const Event event{"notification", it->second};
+    const auto& [type, payload] = it->second;
+    const auto& own = storage::kGuildhallNotificationTypes;
+    const auto& asked = subscriber.viewer.guildhall_types;
+    if (std::find(own.begin(), own.end(), type) != own.end() &&
+        std::find(asked.begin(), asked.end(), type) == asked.end())
+      continue;
+    const Event event{"notification", payload};
     for (const auto& key : subscriber.streams)
       if (key.name == "user" || key.name == "user:notification")
         send(subscriber, key, event);

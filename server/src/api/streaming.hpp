@@ -47,6 +47,9 @@ struct StreamViewer {
   std::optional<storage::Id> account{};
   bool admin = false;  // reads private communities' posts, as in the timelines
   std::vector<std::string> scopes{};
+  // Guildhall's own notification types the stream asked for (`types[]` when opened): like the
+  // notifications list, a Mastodon app never gets a type it does not know.
+  std::vector<std::string> guildhall_types{};
 };
 
 // Why `viewer` may not read `key` (401/403 wording), or nullopt.

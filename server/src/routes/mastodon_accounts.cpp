@@ -716,19 +716,23 @@ Response own_post_list(Call& call, OwnPostList list) {
       });
 }
 
-const std::vector<std::string> kNotificationTypes = {"mention", "reblog",         "favourite",
-                                                     "follow",  "follow_request", "poll"};
+// The Mastodon types Guildhall produces: what a client gets without types[].
+const std::vector<std::string> kNotificationTypes = {
+    "mention", "reblog", "favourite", "follow", "follow_request", "poll", "admin.report"};
 
-// types[] minus exclude_types[], among the types Guildhall produces; empty means none match.
+// types[] minus exclude_types[], among the types Guildhall produces; Guildhall's own types only
+// when named in types[] (storage::kGuildhallNotificationTypes). Empty means none match.
 std::vector<std::string> notification_types(const Call& call) {
   auto wanted = list_param(call.params, "types");
   if (wanted.empty())
     wanted = kNotificationTypes;
   const auto excluded = list_param(call.params, "exclude_types");
+  const auto& own = storage::kGuildhallNotificationTypes;
   std::vector<std::string> out;
   for (const auto& t : wanted)
-    if (std::find(kNotificationTypes.begin(), kNotificationTypes.end(), t) !=
-            kNotificationTypes.end() &&
+    if ((std::find(kNotificationTypes.begin(), kNotificationTypes.end(), t) !=
+             kNotificationTypes.end() ||
+         std::find(own.begin(), own.end(), t) != own.end()) &&
         std::find(excluded.begin(), excluded.end(), t) == excluded.end())
       out.push_back(t);
   return out;
@@ -807,8 +811,12 @@ Response favourites(Call& call) {
   return own_post_list(call, &storage::ClientApiRepo::favourites);
 }
 
-// Notifications newer than the notifications marker (what Tusky and Elk show as a badge).
+// Notifications newer than the notifications marker (what Tusky and Elk show as a badge), of the
+// types the client would list.
 Response unread_count(Call& call) {
+  const auto types = notification_types(call);
+  if (types.empty())
+    return Response::json(200, json{{"count", 0}});
   return read_json(call, [&](Tx& tx) -> Result<json> {
     auto markers = tx.client_api().markers(call.me());
     if (!markers)
@@ -819,7 +827,7 @@ Response unread_count(Call& call) {
       if (m.timeline == "notifications" && core::parse_id(m.last_read_id, last))
         page.after = last;
     }
-    auto rows = tx.client_api().notifications(call.me(), {}, page);
+    auto rows = tx.client_api().notifications(call.me(), types, page);
     if (!rows)
       return std::move(rows).error();
     return json{{"count", rows->size()}};

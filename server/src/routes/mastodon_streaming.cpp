@@ -35,6 +35,10 @@ Response open_stream(Call& call, std::vector<StreamKey> initial) {
     if (call.caller->user)
       viewer.account = call.caller->user->actor.id;
     viewer.admin = call.reader().admin;
+    const auto& own = storage::kGuildhallNotificationTypes;
+    for (auto& type : list_param(call.params, "types"))
+      if (std::find(own.begin(), own.end(), type) != own.end())
+        viewer.guildhall_types.push_back(std::move(type));
   }
   for (const auto& key : initial) {
     if (auto refusal = stream_refusal(viewer, key))

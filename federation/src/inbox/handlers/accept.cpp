@@ -12,22 +12,6 @@ namespace guildhall::federation::inbox::detail {
 
 namespace {
 
-// The answer's actor is the group itself (the host does not say which manager decided).
-core::Result<void> log_community_decision(HandlerContext& ctx,
-                                          const storage::Membership& membership,
-                                          storage::ModerationAction action) {
-  auto logged = ctx.tx.moderation_log().add({.community_id = membership.community_id,
-                                             .moderator_id = ctx.actor.id,
-                                             .action = action,
-                                             .target_actor_id = membership.actor_id,
-                                             .target_post_id = std::nullopt,
-                                             .reason = std::nullopt,
-                                             .expires_at = std::nullopt});
-  if (!logged)
-    return std::move(logged).error();
-  return {};
-}
-
 core::Result<std::optional<storage::Follow>> our_follow(HandlerContext& ctx) {
   const as::Ref& ref = ctx.activity.object_ref();
   if (ref.empty())
@@ -82,8 +66,10 @@ core::Result<void> handle_accept(HandlerContext& ctx) {
     auto group = ctx.tx.communities().get((*membership)->community_id);
     if (!group)
       return std::move(group).error();
+    // The group answers: the host does not say which manager decided.
     if (groups::needs_approval(group->community))
-      return log_community_decision(ctx, **membership, storage::ModerationAction::approve_member);
+      return log_host_decision(ctx.tx, (*membership)->community_id, ctx.actor.id,
+                               storage::ModerationAction::approve_member, (*membership)->actor_id);
     return {};
   }
   auto follow = our_follow(ctx);
@@ -112,7 +98,8 @@ core::Result<void> handle_reject(HandlerContext& ctx) {
     if (!removed && removed.error().kind != core::ErrorKind::not_found)
       return std::move(removed).error();
     if ((*membership)->state == storage::MemberState::pending)
-      return log_community_decision(ctx, **membership, storage::ModerationAction::reject_member);
+      return log_host_decision(ctx.tx, (*membership)->community_id, ctx.actor.id,
+                               storage::ModerationAction::reject_member, (*membership)->actor_id);
     return {};
   }
   auto follow = our_follow(ctx);

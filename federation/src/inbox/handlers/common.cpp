@@ -40,6 +40,22 @@ bool same_origin_ids(std::string_view a, std::string_view b) {
   return signatures::same_origin(a.substr(0, a.find('#')), b.substr(0, b.find('#')));
 }
 
+core::Result<void> log_host_decision(storage::Tx& tx, storage::Id community_id,
+                                     storage::Id moderator_id, storage::ModerationAction action,
+                                     storage::Id person_id, std::optional<std::string> reason,
+                                     std::optional<core::TimePoint> expires_at) {
+  auto logged = tx.moderation_log().add({.community_id = community_id,
+                                         .moderator_id = moderator_id,
+                                         .action = action,
+                                         .target_actor_id = person_id,
+                                         .target_post_id = std::nullopt,
+                                         .reason = std::move(reason),
+                                         .expires_at = expires_at});
+  if (!logged)
+    return std::move(logged).error();
+  return {};
+}
+
 bool is_post_kind(as::Kind kind) noexcept {
   return kind == as::Kind::note || kind == as::Kind::page || kind == as::Kind::article ||
          kind == as::Kind::question || kind == as::Kind::event;

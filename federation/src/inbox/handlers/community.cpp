@@ -188,19 +188,10 @@ core::Result<void> add_or_remove(HandlerContext& ctx, const storage::CommunityVi
         add ? storage::MemberRole::moderator : storage::MemberRole::member);
     if (!done)
       return std::move(done).error();
-    // Logged as the host logs it, so the person is notified of the appointment.
-    auto logged =
-        ctx.tx.moderation_log().add({.community_id = group.actor.id,
-                                     .moderator_id = ctx.actor.id,
-                                     .action = add ? storage::ModerationAction::add_moderator
-                                                   : storage::ModerationAction::remove_moderator,
-                                     .target_actor_id = (*person)->id,
-                                     .target_post_id = std::nullopt,
-                                     .reason = std::nullopt,
-                                     .expires_at = std::nullopt});
-    if (!logged)
-      return std::move(logged).error();
-    return {};
+    return log_host_decision(ctx.tx, group.actor.id, ctx.actor.id,
+                             add ? storage::ModerationAction::add_moderator
+                                 : storage::ModerationAction::remove_moderator,
+                             (*person)->id);
   }
   if (!add && (target.empty() || target == group.actor.ap_id)) {
     // Remove of a post (no collection): a moderator's removal, as Guildhall's hosting side says
@@ -284,18 +275,10 @@ core::Result<void> ban(HandlerContext& ctx, const storage::CommunityView& group,
                                               storage::MemberState::accepted);
   if (!done)
     return std::move(done).error();
-  // Logged as the host logs it, so the person is notified of the ban.
-  auto logged = ctx.tx.moderation_log().add(
-      {.community_id = group.actor.id,
-       .moderator_id = ctx.actor.id,
-       .action = banned ? storage::ModerationAction::ban : storage::ModerationAction::unban,
-       .target_actor_id = (*person)->id,
-       .target_post_id = std::nullopt,
-       .reason = reason,
-       .expires_at = banned ? block.end_time : std::nullopt});
-  if (!logged)
-    return std::move(logged).error();
-  return {};
+  return log_host_decision(
+      ctx.tx, group.actor.id, ctx.actor.id,
+      banned ? storage::ModerationAction::ban : storage::ModerationAction::unban, (*person)->id,
+      reason, banned ? block.end_time : std::nullopt);
 }
 
 core::Result<void> choose_answer(HandlerContext& ctx, const storage::CommunityView& group,

@@ -135,6 +135,14 @@ std::string tombstone_key(std::string_view object_id);
 // signatures::same_origin on ids with their fragment removed: Mastodon's activity ids carry one
 // ("{actor}#likes/1", "{status}#delete") and same_origin refuses any URL with a fragment.
 bool same_origin_ids(std::string_view a, std::string_view b);
+// Records in a remote community's moderation log what its host decided about one of our people
+// (a join request answered, a moderator change, a ban), as the host logs it: the person's
+// notifications are derived from it (storage/client_api.hpp).
+core::Result<void> log_host_decision(storage::Tx& tx, storage::Id community_id,
+                                     storage::Id moderator_id, storage::ModerationAction action,
+                                     storage::Id person_id,
+                                     std::optional<std::string> reason = std::nullopt,
+                                     std::optional<core::TimePoint> expires_at = std::nullopt);
 // Content objects we store as posts.
 bool is_post_kind(as::Kind kind) noexcept;
 
