@@ -160,8 +160,9 @@ class ClientApi : public ::testing::Test {
     server_->create_user("carol");
     server_->create_user("erin");
     server_->create_user("frank");
-    server_->create_user("gina");
-    server_->create_user("ivan");
+    // The lists-by-id and profile-pin tests' own people.
+    server_->create_user("lena");
+    server_->create_user("pia");
     // The visibility test's own people, so its posts change nobody else's lists.
     for (const char* handle : {"walt", "xena", "yuri"})
       server_->create_user(handle);
@@ -1463,14 +1464,14 @@ TEST_F(ClientApi, MarkersAndHonestEmptyLists) {
 
 TEST_F(ClientApi, ListsByIdTagsSearchAndFamiliarFollowers) {
   const App app = register_app();
-  const std::string gina = password_token(app, "gina");
+  const std::string lena = password_token(app, "lena");
   const std::string frank = password_token(app, "frank");
-  auto kept = post_status(gina, "Sourdough starters need #BreadCraft and patience");
-  auto gone = post_status(gina, "a loaf nobody will see");
+  auto kept = post_status(lena, "Sourdough starters need #BreadCraft and patience");
+  auto gone = post_status(lena, "a loaf nobody will see");
   ASSERT_EQ(
-      s().call("DELETE", "/api/v1/statuses/" + gone["id"].get<std::string>(), "", {}, gina).status,
+      s().call("DELETE", "/api/v1/statuses/" + gone["id"].get<std::string>(), "", {}, lena).status,
       200);
-  const std::string gina_id = kept["account"]["id"];
+  const std::string lena_id = kept["account"]["id"];
 
   // Several statuses or accounts by id: in the order asked, unknown and deleted ones left out.
   auto statuses = get_json("/api/v1/statuses?id[]=" + gone["id"].get<std::string>() +
@@ -1479,10 +1480,10 @@ TEST_F(ClientApi, ListsByIdTagsSearchAndFamiliarFollowers) {
   ASSERT_EQ(statuses.size(), 1u);
   EXPECT_EQ(statuses[0]["id"], kept["id"]);
   const std::string frank_id = get_json("/api/v1/accounts/lookup?acct=frank", "")["id"];
-  auto accounts = get_json("/api/v1/accounts?id[]=" + frank_id + "&id[]=1&id[]=" + gina_id, "");
+  auto accounts = get_json("/api/v1/accounts?id[]=" + frank_id + "&id[]=1&id[]=" + lena_id, "");
   ASSERT_EQ(accounts.size(), 2u);
   EXPECT_EQ(accounts[0]["username"], "frank");
-  EXPECT_EQ(accounts[1]["username"], "gina");
+  EXPECT_EQ(accounts[1]["username"], "lena");
   std::string many = "/api/v1/accounts?";
   for (int i = 0; i < 41; ++i)
     many += "id[]=" + std::to_string(i + 1) + "&";
@@ -1510,13 +1511,13 @@ TEST_F(ClientApi, ListsByIdTagsSearchAndFamiliarFollowers) {
 
   // Familiar followers: the people I follow who follow the account.
   const std::string bob = password_token(app, "bob");
-  ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + gina_id + "/follow", "", {}, frank).status, 200);
-  auto familiar = get_json("/api/v1/accounts/familiar_followers?id[]=" + gina_id, bob);
+  ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + lena_id + "/follow", "", {}, frank).status, 200);
+  auto familiar = get_json("/api/v1/accounts/familiar_followers?id[]=" + lena_id, bob);
   ASSERT_EQ(familiar.size(), 1u);
-  EXPECT_EQ(familiar[0]["id"], gina_id);
+  EXPECT_EQ(familiar[0]["id"], lena_id);
   EXPECT_TRUE(familiar[0]["accounts"].empty());
   ASSERT_EQ(s().call("POST", "/api/v1/accounts/" + frank_id + "/follow", "", {}, bob).status, 200);
-  familiar = get_json("/api/v1/accounts/familiar_followers?id[]=" + gina_id, bob);
+  familiar = get_json("/api/v1/accounts/familiar_followers?id[]=" + lena_id, bob);
   ASSERT_EQ(familiar[0]["accounts"].size(), 1u);
   EXPECT_EQ(familiar[0]["accounts"][0]["username"], "frank");
 
@@ -1527,55 +1528,55 @@ TEST_F(ClientApi, ListsByIdTagsSearchAndFamiliarFollowers) {
   EXPECT_EQ(get_json("/api/v1/instance/translation_languages", ""), json::object());
   for (const std::string& path : std::vector<std::string>{
            "/api/v1/featured_tags", "/api/v1/endorsements", "/api/v1/suggestions",
-           "/api/v2/suggestions", "/api/v1/accounts/" + gina_id + "/featured_tags",
-           "/api/v1/accounts/" + gina_id + "/lists"})
+           "/api/v2/suggestions", "/api/v1/accounts/" + lena_id + "/featured_tags",
+           "/api/v1/accounts/" + lena_id + "/lists"})
     EXPECT_EQ(get_json(path, frank), json::array()) << path;
 }
 
 TEST_F(ClientApi, PeoplePinTheirOwnPostsToTheirProfile) {
   const App app = register_app();
-  const std::string ivan = password_token(app, "ivan");
+  const std::string pia = password_token(app, "pia");
   std::vector<std::string> ids;
   for (int i = 0; i < 6; ++i)
-    ids.push_back(post_status(ivan, "pin candidate " + std::to_string(i))["id"]);
-  const std::string ivan_id = get_json("/api/v1/accounts/lookup?acct=ivan", "")["id"];
+    ids.push_back(post_status(pia, "pin candidate " + std::to_string(i))["id"]);
+  const std::string pia_id = get_json("/api/v1/accounts/lookup?acct=pia", "")["id"];
   const auto pin = [&](const std::string& id, const std::string& token,
                        const std::string& action = "pin") {
     return s().call("POST", "/api/v1/statuses/" + id + "/" + action, "", {}, token);
   };
   const auto pinned_ids = [&] {
     std::vector<std::string> out;
-    for (const auto& st : get_json("/api/v1/accounts/" + ivan_id + "/statuses?pinned=true", ""))
+    for (const auto& st : get_json("/api/v1/accounts/" + pia_id + "/statuses?pinned=true", ""))
       out.push_back(st["id"]);
     return out;
   };
 
-  auto first = pin(ids[0], ivan);
+  auto first = pin(ids[0], pia);
   ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(json::parse(first.body)["pinned"], true);
-  EXPECT_EQ(pin(ids[0], ivan).status, 200);  // again: nothing changes
+  EXPECT_EQ(pin(ids[0], pia).status, 200);  // again: nothing changes
   EXPECT_EQ(pinned_ids(), std::vector<std::string>{ids[0]});
   // Someone else's post, or without the write scope: refused.
   const std::string bob = password_token(app, "bob");
   EXPECT_EQ(pin(ids[1], bob).status, 403);
-  EXPECT_EQ(pin(ids[1], password_token(app, "ivan", "read")).status, 403);
+  EXPECT_EQ(pin(ids[1], password_token(app, "pia", "read")).status, 403);
 
   for (int i = 1; i < 5; ++i)
-    ASSERT_EQ(pin(ids[i], ivan).status, 200);
-  auto sixth = pin(ids[5], ivan);
+    ASSERT_EQ(pin(ids[i], pia).status, 200);
+  auto sixth = pin(ids[5], pia);
   EXPECT_EQ(sixth.status, 422) << sixth.body;
-  ASSERT_EQ(s().call("DELETE", "/api/v1/statuses/" + ids[4], "", {}, ivan).status, 200);
-  EXPECT_EQ(pin(ids[5], ivan).status, 200);  // a deleted pin frees its place
-  auto unpinned = pin(ids[0], ivan, "unpin");
+  ASSERT_EQ(s().call("DELETE", "/api/v1/statuses/" + ids[4], "", {}, pia).status, 200);
+  EXPECT_EQ(pin(ids[5], pia).status, 200);  // a deleted pin frees its place
+  auto unpinned = pin(ids[0], pia, "unpin");
   ASSERT_EQ(unpinned.status, 200) << unpinned.body;
   EXPECT_EQ(json::parse(unpinned.body)["pinned"], false);
   EXPECT_EQ(pinned_ids(), (std::vector<std::string>{ids[5], ids[3], ids[2], ids[1]}));
   EXPECT_EQ(get_json("/api/v1/statuses/" + ids[5], bob)["pinned"], false);  // not bob's to pin
-  EXPECT_EQ(get_json("/api/v1/statuses/" + ids[5], ivan)["pinned"], true);
+  EXPECT_EQ(get_json("/api/v1/statuses/" + ids[5], pia)["pinned"], true);
 
   // Federated as the actor's featured collection, newest pin first.
   auto featured =
-      s().call("GET", "/users/ivan/featured", "", {{"Accept", "application/activity+json"}});
+      s().call("GET", "/users/pia/featured", "", {{"Accept", "application/activity+json"}});
   ASSERT_EQ(featured.status, 200) << featured.body;
   auto items = json::parse(featured.body)["orderedItems"];
   ASSERT_EQ(items.size(), 4u);

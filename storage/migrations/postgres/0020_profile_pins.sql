@@ -9,3 +9,4 @@ CREATE TABLE profile_pins (
   created_at BIGINT NOT NULL,
   PRIMARY KEY (actor_id, post_id)
 );
+CREATE INDEX profile_pins_post_id ON profile_pins (post_id);  -- the FK, for deletes of posts
