@@ -229,6 +229,26 @@ Response accounts_page(Call& call, const AccountSource& source) {
       });
 }
 
+Response listed_by_ids(Call& call, const ListedItem& render) {
+  const auto ids = list_param(call.params, "id");
+  if (ids.size() > kMaxListedIds)
+    return api_error(422, "at most " + std::to_string(kMaxListedIds) + " ids");
+  return read_json(call, [&](storage::Tx& tx) -> Result<json> {
+    json out = json::array();
+    for (const auto& text : ids) {
+      storage::Id id = 0;
+      if (!core::parse_id(text, id))
+        continue;
+      auto item = render(tx, id, text);
+      if (!item)
+        return std::move(item).error();
+      if (*item)
+        out.push_back(std::move(**item));
+    }
+    return out;
+  });
+}
+
 Response read_json(Call& call, const std::function<Result<json>(storage::Tx&)>& body) {
   auto out = call.app().db.read(body);
   if (!out)

@@ -13,6 +13,11 @@ namespace guildhall::server::api {
 
 // How many ids one `id[]` list request (statuses, accounts, familiar followers) may name.
 inline constexpr std::size_t kMaxListedIds = 40;
+// Answers an `id[]` list: `render` gives each id's item, or nullopt to leave it out; malformed
+// ids are left out, more than kMaxListedIds is 422. Items in the order asked.
+using ListedItem =
+    std::function<core::Result<std::optional<json>>(storage::Tx&, storage::Id, const std::string&)>;
+http::Response listed_by_ids(Call& call, const ListedItem& render);
 
 // The `{id}` path parameter, or not_found for a malformed id (Mastodon answers 404 "Record not
 // found"). Endpoints unwrap it with .value(): serve() turns the thrown error into that 404.

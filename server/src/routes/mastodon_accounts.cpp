@@ -355,19 +355,11 @@ Response relationships(Call& call) {
 
 // Mastodon 4.3's `GET /api/v1/accounts?id[]=`: the known ones, in the order asked.
 Response get_accounts(Call& call) {
-  const auto ids = list_param(call.params, "id");
-  if (ids.size() > kMaxListedIds)
-    return api_error(422, "at most " + std::to_string(kMaxListedIds) + " ids");
-  return read_json(call, [&](Tx& tx) -> Result<json> {
-    json out = json::array();
-    for (const auto& text : ids) {
-      Id id = 0;
-      if (!core::parse_id(text, id))
-        continue;
-      if (auto actor = account_actor(tx, id))
-        out.push_back(account_json(tx, call.app().urls, *actor));
-    }
-    return out;
+  return listed_by_ids(call, [&](Tx& tx, Id id, const std::string&) -> Result<std::optional<json>> {
+    auto actor = account_actor(tx, id);
+    if (!actor)
+      return std::optional<json>();
+    return std::optional<json>(account_json(tx, call.app().urls, *actor));
   });
 }
 
@@ -376,35 +368,28 @@ Response get_accounts(Call& call) {
 Response familiar_followers(Call& call) {
   constexpr std::size_t kFamiliarFollowersScanned = 200;
   constexpr std::size_t kFamiliarFollowersShown = 10;
-  const auto ids = list_param(call.params, "id");
-  if (ids.size() > kMaxListedIds)
-    return api_error(422, "at most " + std::to_string(kMaxListedIds) + " ids");
-  return read_json(call, [&](Tx& tx) -> Result<json> {
-    json out = json::array();
-    for (const auto& text : ids) {
-      Id id = 0;
-      if (!core::parse_id(text, id) || !account_actor(tx, id))
-        continue;
-      auto followers = tx.follows().followers(id, storage::FollowState::accepted,
-                                              {.limit = kFamiliarFollowersScanned});
-      if (!followers)
-        return std::move(followers).error();
-      json accounts = json::array();
-      for (const auto& f : *followers) {
-        if (accounts.size() == kFamiliarFollowersShown)
-          break;
-        if (f.follower_id == call.me())
-          continue;
-        auto mine = tx.follows().get(call.me(), f.follower_id);
-        if (!mine || mine->state != storage::FollowState::accepted)
-          continue;
-        if (auto actor = account_actor(tx, f.follower_id))
-          accounts.push_back(account_json(tx, call.app().urls, *actor));
-      }
-      out.push_back({{"id", text}, {"accounts", std::move(accounts)}});
-    }
-    return out;
-  });
+  return listed_by_ids(
+      call, [&](Tx& tx, Id id, const std::string& text) -> Result<std::optional<json>> {
+        if (!account_actor(tx, id))
+          return std::optional<json>();
+        auto followers = tx.follows().followers(id, storage::FollowState::accepted,
+                                                {.limit = kFamiliarFollowersScanned});
+        if (!followers)
+          return std::move(followers).error();
+        json accounts = json::array();
+        for (const auto& f : *followers) {
+          if (accounts.size() == kFamiliarFollowersShown)
+            break;
+          if (f.follower_id == call.me())
+            continue;
+          auto mine = tx.follows().get(call.me(), f.follower_id);
+          if (!mine || mine->state != storage::FollowState::accepted)
+            continue;
+          if (auto actor = account_actor(tx, f.follower_id))
+            accounts.push_back(account_json(tx, call.app().urls, *actor));
+        }
+        return std::optional<json>(json{{"id", text}, {"accounts", std::move(accounts)}});
+      });
 }
 
 Response lookup(Call& call) {

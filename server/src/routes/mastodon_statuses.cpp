@@ -253,19 +253,11 @@ Response get_status(Call& call) {
 // Mastodon 4.3's `GET /api/v1/statuses?id[]=`: the readable ones, in the order asked; unknown
 // and hidden ids are left out.
 Response get_statuses(Call& call) {
-  const auto ids = list_param(call.params, "id");
-  if (ids.size() > kMaxListedIds)
-    return api_error(422, "at most " + std::to_string(kMaxListedIds) + " ids");
-  return read_json(call, [&](Tx& tx) -> Result<json> {
-    json out = json::array();
-    for (const auto& text : ids) {
-      Id id = 0;
-      if (!core::parse_id(text, id))
-        continue;
-      if (auto post = live_post(tx, call.reader(), id))
-        out.push_back(status_json(tx, call.app().urls, *post, call.viewer()));
-    }
-    return out;
+  return listed_by_ids(call, [&](Tx& tx, Id id, const std::string&) -> Result<std::optional<json>> {
+    auto post = live_post(tx, call.reader(), id);
+    if (!post)
+      return std::optional<json>();
+    return std::optional<json>(status_json(tx, call.app().urls, *post, call.viewer()));
   });
 }
 
