@@ -456,9 +456,8 @@ Result<void> search_posts(Call& call, Tx& tx, const std::string& q, const std::s
                                                      call.reader(), {.limit = 20});
       if (!tagged)
         return std::move(tagged).error();
-      if (std::any_of(tagged->begin(), tagged->end(), [&](const storage::Post& p) {
-            return has_hashtag(p.content_source.value_or(p.content_html), *tag);
-          }))
+      if (std::any_of(tagged->begin(), tagged->end(),
+                      [&](const storage::Post& p) { return post_has_hashtag(p, *tag); }))
         out["hashtags"].push_back(tag_json(call.app().urls, *tag));
     }
   }
